@@ -1,0 +1,5 @@
+//! One module of rules per binary. Each exposes its `TOOL` (name and usage), its `RULES` (the
+//! reference entry of every rule id it reports), a flag handler and `run`, which loads what the
+//! mode needs and calls plain check functions over that data.
+
+pub mod guard;

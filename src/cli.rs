@@ -1,0 +1,491 @@
+//! The common command line and the shared main loop of all five binaries.
+//!
+//! Parsing happens in two steps, as in ripgrep: the flags every binary shares are read here into
+//! [`Common`], and anything else is handed, as an owned [`Flag`], to the binary's own handler.
+//! [`main`] then applies `-C`, `RELGATE_SKIP`, colour and format rules, runs the check, renders
+//! its [`Report`] and maps the outcome to the exit-status contract: 0 passed, 1 findings, 2 could
+//! not check. A closed stdout ends quietly with 0.
+
+use std::cell::OnceCell;
+use std::ffi::OsString;
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use crate::config::{self, Loaded};
+use crate::diag::{self, Diagnostic, Format, Report, Style};
+use crate::error::{Error, Result};
+use crate::git::Repo;
+use crate::hook::{self, Hook};
+
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The options every binary accepts, shown at the end of each usage text.
+pub const COMMON_OPTIONS: &str = "\
+Common options:
+  -C <DIR>                   Run as if started in DIR
+      --config <FILE>        Use this config file instead of discovering one
+      --format <FORMAT>      human, json or github [default: human; github under GitHub Actions]
+      --color <WHEN>         auto, always or never [default: auto]
+  -q, --quiet                Print findings only, no summary or passing lines
+      --deny-warnings        Warnings also fail (exit 1)
+      --hook <NAME>          Run as git hook NAME (pre-commit, pre-merge-commit, prepare-commit-msg,
+                             pre-push, reference-transaction); implied when installed under that name
+  -h, --help                 Print help
+  -V, --version              Print version
+
+Exit status: 0 passed, 1 a check failed, 2 relgate could not check.
+Set RELGATE_SKIP=<bin>[,<bin>...] (or all) to skip a gate once.
+";
+
+/// A binary's name and help text.
+pub struct Tool {
+    pub name: &'static str,
+    /// Usage and the binary's own options; [`COMMON_OPTIONS`] is appended.
+    pub usage: &'static str,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ColorChoice {
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// The flags every binary shares.
+#[derive(Debug, Default)]
+pub struct Common {
+    pub dir: Option<PathBuf>,
+    pub config: Option<PathBuf>,
+    pub format: Option<Format>,
+    pub color: ColorChoice,
+    pub quiet: bool,
+    pub deny_warnings: bool,
+    /// The hook being run, from the program name or `--hook` (or a binary's mode flag).
+    pub hook: Option<Hook>,
+    /// Git's arguments to the hook (`<remote> <url>` for pre-push, `<state>` for
+    /// reference-transaction, `<file> [<source> [<oid>]]` for prepare-commit-msg).
+    pub hook_args: Vec<OsString>,
+}
+
+/// One command-line item, owned so a binary's handler may keep using the parser.
+#[derive(Debug)]
+pub enum Flag {
+    Short(char),
+    Long(String),
+    Value(OsString),
+}
+
+impl Flag {
+    fn shown(&self) -> String {
+        match self {
+            Flag::Short(c) => format!("-{c}"),
+            Flag::Long(l) => format!("--{l}"),
+            Flag::Value(v) => v.to_string_lossy().into_owned(),
+        }
+    }
+
+    /// The error for an item the binary does not take.
+    pub fn unexpected(&self) -> Error {
+        match self {
+            Flag::Value(v) => Error::new(format!(
+                "unexpected argument `{}`",
+                diag::escape(&v.to_string_lossy())
+            )),
+            other => Error::new(format!("unknown option `{}`", diag::escape(&other.shown()))),
+        }
+    }
+}
+
+/// The value of an option (`--format json`), as UTF-8.
+pub fn value(parser: &mut lexopt::Parser, name: &str) -> Result<String> {
+    let v = parser
+        .value()
+        .map_err(|_| Error::new(format!("option `{name}` needs a value")))?;
+    v.into_string().map_err(|v| {
+        Error::new(format!(
+            "the value of `{name}` is not UTF-8: `{}`",
+            v.to_string_lossy()
+        ))
+    })
+}
+
+fn parse_common(c: &mut Common, flag: &Flag, parser: &mut lexopt::Parser) -> Result<bool> {
+    match flag {
+        Flag::Short('C') => {
+            let v = parser
+                .value()
+                .map_err(|_| Error::new("option `-C` needs a directory"))?;
+            c.dir = Some(PathBuf::from(v));
+        }
+        Flag::Long(l) if l == "config" => {
+            let v = parser
+                .value()
+                .map_err(|_| Error::new("option `--config` needs a file"))?;
+            c.config = Some(PathBuf::from(v));
+        }
+        Flag::Long(l) if l == "format" => {
+            c.format = Some(match value(parser, "--format")?.as_str() {
+                "human" => Format::Human,
+                "json" => Format::Json,
+                "github" => Format::Github,
+                other => {
+                    return Err(Error::new(format!(
+                        "invalid value `{}` for `--format`; expected human, json or github",
+                        diag::escape(other)
+                    )));
+                }
+            });
+        }
+        Flag::Long(l) if l == "color" || l == "colour" => {
+            c.color = match value(parser, "--color")?.as_str() {
+                "auto" => ColorChoice::Auto,
+                "always" => ColorChoice::Always,
+                "never" => ColorChoice::Never,
+                other => {
+                    return Err(Error::new(format!(
+                        "invalid value `{}` for `--color`; expected auto, always or never",
+                        diag::escape(other)
+                    )));
+                }
+            };
+        }
+        Flag::Short('q') => c.quiet = true,
+        Flag::Long(l) if l == "quiet" => c.quiet = true,
+        Flag::Long(l) if l == "deny-warnings" => c.deny_warnings = true,
+        Flag::Long(l) if l == "hook" => {
+            let name = value(parser, "--hook")?;
+            let h = Hook::from_name(&name).ok_or_else(|| {
+                Error::new(format!(
+                    "unknown hook `{}` for `--hook`; expected one of: {}",
+                    diag::escape(&name),
+                    Hook::ALL.map(Hook::name).join(", ")
+                ))
+            })?;
+            c.hook = Some(h);
+        }
+        Flag::Value(v) if c.hook.is_some() => c.hook_args.push(v.clone()),
+        _ => return Ok(false),
+    }
+    Ok(true)
+}
+
+/// What a binary's own flag handler receives.
+pub type Handler<A> = fn(&mut A, &mut Common, Flag, &mut lexopt::Parser) -> Result<()>;
+
+enum Parsed<A> {
+    Run(Box<Common>, A),
+    Help,
+    Version,
+}
+
+fn parse_args<A: Default>(args: Vec<OsString>, handler: Handler<A>) -> Result<Parsed<A>> {
+    let mut common = Common::default();
+    if let Some(argv0) = args.first() {
+        common.hook = Hook::from_program(argv0);
+    }
+    let mut own = A::default();
+    let mut parser = lexopt::Parser::from_iter(args);
+    loop {
+        let next = parser.next().map_err(|e| Error::new(e.to_string()))?;
+        let Some(arg) = next else { break };
+        let flag = match arg {
+            lexopt::Arg::Short('h') | lexopt::Arg::Long("help") => return Ok(Parsed::Help),
+            lexopt::Arg::Short('V') | lexopt::Arg::Long("version") => return Ok(Parsed::Version),
+            lexopt::Arg::Short(c) => Flag::Short(c),
+            lexopt::Arg::Long(l) => Flag::Long(l.to_string()),
+            lexopt::Arg::Value(v) => Flag::Value(v),
+        };
+        if !parse_common(&mut common, &flag, &mut parser)? {
+            handler(&mut own, &mut common, flag, &mut parser)?;
+        }
+    }
+    Ok(Parsed::Run(Box::new(common), own))
+}
+
+/// What a check runs with: the parsed flags, and the repository and configuration, each
+/// loaded the first time it is asked for (so a fast path can finish without either).
+pub struct Ctx {
+    pub tool: &'static str,
+    pub common: Common,
+    repo: OnceCell<Result<Repo>>,
+    config: OnceCell<Result<Loaded>>,
+}
+
+impl Ctx {
+    pub fn new(tool: &'static str, common: Common) -> Ctx {
+        Ctx {
+            tool,
+            common,
+            repo: OnceCell::new(),
+            config: OnceCell::new(),
+        }
+    }
+
+    pub fn repo(&self) -> Result<&Repo> {
+        self.repo
+            .get_or_init(Repo::open)
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// The work-tree root, or the current directory outside a repository.
+    pub fn root(&self) -> PathBuf {
+        match self.repo() {
+            Ok(r) => r
+                .workdir()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| r.git_dir().to_path_buf()),
+            Err(_) => std::env::current_dir().unwrap_or_else(|_| PathBuf::from(".")),
+        }
+    }
+
+    pub fn config(&self) -> Result<&Loaded> {
+        self.config
+            .get_or_init(|| {
+                let known: Vec<&str> = crate::rules::all().map(|r| r.id).collect();
+                match &self.common.config {
+                    Some(path) => config::load_file(path, &known),
+                    None => config::discover(&self.root(), &known),
+                }
+            })
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
+    /// An empty report with the configured rule levels applied.
+    pub fn report(&self) -> Result<Report> {
+        Ok(Report::new(self.tool).with_overrides(&self.config()?.overrides()))
+    }
+}
+
+fn env_set(name: &str) -> bool {
+    std::env::var_os(name).is_some_and(|v| !v.is_empty())
+}
+
+/// `--color` beats `CLICOLOR_FORCE`, which beats `NO_COLOR`; otherwise colour on a terminal.
+fn use_color(choice: ColorChoice) -> bool {
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            if env_set("CLICOLOR_FORCE")
+                && std::env::var_os("CLICOLOR_FORCE").is_some_and(|v| v != "0")
+            {
+                true
+            } else if env_set("NO_COLOR") {
+                false
+            } else {
+                std::io::stdout().is_terminal()
+                    && std::env::var_os("TERM").is_none_or(|t| t != "dumb")
+            }
+        }
+    }
+}
+
+fn default_format() -> Format {
+    if std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
+        Format::Github
+    } else {
+        Format::Human
+    }
+}
+
+/// Writes to stdout; a closed pipe is not an error (`| head` must not fail a run).
+fn write_stdout(bytes: &[u8]) -> std::result::Result<(), ()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(()),
+        Err(_) => Err(()),
+    }
+}
+
+fn print_error(tool: &str, e: &Error) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{tool}: error: {e}");
+}
+
+/// The whole life of a binary: parse, run, render, exit.
+pub fn main<A: Default>(
+    tool: &Tool,
+    handler: Handler<A>,
+    run: fn(&Ctx, A) -> Result<Report>,
+) -> ExitCode {
+    main_with(tool, std::env::args_os().collect(), handler, run)
+}
+
+fn main_with<A: Default>(
+    tool: &Tool,
+    args: Vec<OsString>,
+    handler: Handler<A>,
+    run: fn(&Ctx, A) -> Result<Report>,
+) -> ExitCode {
+    let parsed = parse_args(args, handler);
+    if hook::skipped(tool.name) {
+        let format = match &parsed {
+            Ok(Parsed::Run(c, _)) => c.format,
+            _ => None,
+        }
+        .unwrap_or_else(default_format);
+        let mut report = Report::new(tool.name);
+        report.push(Diagnostic::note(
+            "relgate-skip",
+            format!("{} skipped: RELGATE_SKIP is set", tool.name),
+        ));
+        return emit(
+            &report,
+            &Style {
+                format,
+                color: false,
+                quiet: false,
+                deny_warnings: false,
+            },
+        );
+    }
+    let (common, own) = match parsed {
+        Ok(Parsed::Help) => {
+            let text = format!("{}\n{COMMON_OPTIONS}", tool.usage.trim_end());
+            let _ = write_stdout(text.as_bytes());
+            return ExitCode::SUCCESS;
+        }
+        Ok(Parsed::Version) => {
+            let _ = write_stdout(format!("{} {VERSION}\n", tool.name).as_bytes());
+            return ExitCode::SUCCESS;
+        }
+        Ok(Parsed::Run(common, own)) => (common, own),
+        Err(e) => {
+            print_error(tool.name, &e);
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "  usage: see `{} --help`", tool.name);
+            return ExitCode::from(2);
+        }
+    };
+    if let Some(dir) = &common.dir
+        && let Err(e) = std::env::set_current_dir(dir)
+    {
+        print_error(
+            tool.name,
+            &Error::new(format!(
+                "cannot change to directory {} (from -C)",
+                dir.display()
+            ))
+            .caused_by(e),
+        );
+        return ExitCode::from(2);
+    }
+    let style = Style {
+        format: common.format.unwrap_or_else(default_format),
+        color: use_color(common.color),
+        // A hook that passes says nothing: git prints hook output on every commit and push.
+        quiet: common.quiet || common.hook.is_some(),
+        deny_warnings: common.deny_warnings,
+    };
+    let ctx = Ctx::new(tool.name, *common);
+    match run(&ctx, own) {
+        Ok(report) => emit(&report, &style),
+        Err(e) => {
+            print_error(tool.name, &e);
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn emit(report: &Report, style: &Style) -> ExitCode {
+    let mut buf = Vec::new();
+    if let Err(e) = diag::render(report, style, VERSION, &mut buf) {
+        print_error(
+            report.tool,
+            &Error::new("cannot render the report").caused_by(e),
+        );
+        return ExitCode::from(2);
+    }
+    if write_stdout(&buf).is_err() {
+        // Nobody is reading; the verdict still stands for the exit status... but a closed
+        // stdout is by contract a quiet success.
+        return ExitCode::SUCCESS;
+    }
+    if report.failed(style.deny_warnings) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Default, Debug)]
+    struct Own {
+        branch: Vec<String>,
+    }
+
+    fn own(a: &mut Own, _: &mut Common, flag: Flag, p: &mut lexopt::Parser) -> Result<()> {
+        match flag {
+            Flag::Long(l) if l == "branch" => a.branch.push(value(p, "--branch")?),
+            other => return Err(other.unexpected()),
+        }
+        Ok(())
+    }
+
+    fn parse(args: &[&str]) -> Result<Parsed<Own>> {
+        parse_args(args.iter().map(OsString::from).collect(), own)
+    }
+
+    #[test]
+    fn common_and_own_flags() {
+        let Parsed::Run(c, o) = parse(&[
+            "x",
+            "-C",
+            "/tmp",
+            "--format",
+            "json",
+            "-q",
+            "--branch",
+            "dev",
+            "--deny-warnings",
+        ])
+        .unwrap() else {
+            panic!("expected a run")
+        };
+        assert_eq!(c.dir.as_deref(), Some(Path::new("/tmp")));
+        assert_eq!(c.format, Some(Format::Json));
+        assert!(c.quiet && c.deny_warnings);
+        assert_eq!(o.branch, ["dev"]);
+    }
+
+    #[test]
+    fn bad_values_are_usage_errors() {
+        let e = parse(&["x", "--format", "xml"]).err().unwrap().to_string();
+        assert!(
+            e.contains("`xml`") && e.contains("human, json or github"),
+            "{e}"
+        );
+        let e = parse(&["x", "--frobnicate"]).err().unwrap().to_string();
+        assert!(e.contains("unknown option `--frobnicate`"), "{e}");
+        assert!(parse(&["x", "--color"]).is_err());
+        assert!(parse(&["x", "--hook", "post-commit"]).is_err());
+    }
+
+    #[test]
+    fn hook_from_program_name_takes_git_args() {
+        let Parsed::Run(c, _) = parse(&["/r/.git/hooks/pre-push", "origin", "/srv/x.git"]).unwrap()
+        else {
+            panic!("expected a run")
+        };
+        assert_eq!(c.hook, Some(Hook::PrePush));
+        assert_eq!(
+            c.hook_args,
+            [OsString::from("origin"), OsString::from("/srv/x.git")]
+        );
+    }
+
+    #[test]
+    fn help_and_version_win() {
+        assert!(parse(&["x", "--frob", "-h"]).is_err());
+        assert!(matches!(parse(&["x", "-h"]), Ok(Parsed::Help)));
+        assert!(matches!(parse(&["x", "--version"]), Ok(Parsed::Version)));
+    }
+}

@@ -1,0 +1,534 @@
+//! Configuration: where it is found and what it may say.
+//!
+//! Discovery looks at the work-tree root for, in order, `relgate.toml`, `.relgate.toml`,
+//! `[tool.relgate]` in `pyproject.toml`, and `[workspace.metadata.relgate]` or
+//! `[package.metadata.relgate]` in `Cargo.toml`; the first found wins and none is needed. Every
+//! table rejects unknown keys with the file, the line and the nearest known key. This module only
+//! reads; it never checks anything about the repository.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::diag::Level;
+use crate::error::{Error, Result};
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Config {
+    pub tags: TagsConfig,
+    pub versions: VersionsConfig,
+    pub changelog: ChangelogConfig,
+    pub branches: BranchesConfig,
+    pub release: ReleaseConfig,
+    pub rules: BTreeMap<String, RuleLevel>,
+}
+
+/// Tag grammar of §3.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Grammar {
+    #[default]
+    Portable,
+    Semver,
+    Pep440,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TagsConfig {
+    pub prefix: String,
+    /// setuptools_scm `tag_regex` style: a regex with a `version` group; replaces `prefix`.
+    pub pattern: Option<String>,
+    pub grammar: Grammar,
+    pub ignore: Vec<String>,
+    pub require_annotated: bool,
+    pub release_branches: Vec<String>,
+}
+
+impl Default for TagsConfig {
+    fn default() -> Self {
+        TagsConfig {
+            prefix: "v".into(),
+            pattern: None,
+            grammar: Grammar::Portable,
+            ignore: Vec::new(),
+            require_annotated: true,
+            release_branches: vec!["main".into(), "master".into()],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct VersionsConfig {
+    pub auto_detect: bool,
+    pub source: Vec<SourceConfig>,
+}
+
+impl Default for VersionsConfig {
+    fn default() -> Self {
+        VersionsConfig {
+            auto_detect: true,
+            source: Vec::new(),
+        }
+    }
+}
+
+/// An extra version source: a structured key in a TOML/JSON/YAML file, or an anchored regex with
+/// a `version` group for any other file.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct SourceConfig {
+    pub path: String,
+    pub pattern: Option<String>,
+    pub key: Option<String>,
+}
+
+/// Version scheme of changelog headings.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChangelogScheme {
+    #[default]
+    Semver,
+    Pep440,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ChangelogConfig {
+    pub path: Option<String>,
+    pub scheme: ChangelogScheme,
+    pub extra_types: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct BranchesConfig {
+    pub protected: Vec<String>,
+    pub allow_initial_commit: bool,
+    pub allow_merge_commits: bool,
+}
+
+impl Default for BranchesConfig {
+    fn default() -> Self {
+        BranchesConfig {
+            protected: vec!["main".into(), "master".into()],
+            allow_initial_commit: true,
+            allow_merge_commits: false,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+pub struct ReleaseConfig {
+    pub branches: Vec<String>,
+}
+
+impl Default for ReleaseConfig {
+    fn default() -> Self {
+        ReleaseConfig {
+            branches: vec!["main".into(), "master".into()],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RuleLevel {
+    Off,
+    Warn,
+    Error,
+}
+
+impl From<RuleLevel> for Level {
+    fn from(l: RuleLevel) -> Level {
+        match l {
+            RuleLevel::Off => Level::Off,
+            RuleLevel::Warn => Level::Warn,
+            RuleLevel::Error => Level::Error,
+        }
+    }
+}
+
+/// A loaded configuration and where it came from.
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    pub config: Config,
+    /// The file (and table) it was read from; `None` when defaults apply.
+    pub origin: Option<String>,
+}
+
+impl Loaded {
+    /// `[rules]` as the diagnostic layer wants it.
+    pub fn overrides(&self) -> BTreeMap<String, Level> {
+        self.config
+            .rules
+            .iter()
+            .map(|(k, v)| (k.clone(), Level::from(*v)))
+            .collect()
+    }
+}
+
+/// The tables other tools own in shared manifests; only the relgate part is ours to judge.
+#[derive(Deserialize)]
+struct PyProject {
+    tool: Option<PyTool>,
+}
+#[derive(Deserialize)]
+struct PyTool {
+    relgate: Option<Config>,
+}
+#[derive(Deserialize)]
+struct CargoManifest {
+    workspace: Option<CargoMeta>,
+    package: Option<CargoMeta>,
+}
+#[derive(Deserialize)]
+struct CargoMeta {
+    metadata: Option<CargoMetadata>,
+}
+#[derive(Deserialize)]
+struct CargoMetadata {
+    relgate: Option<Config>,
+}
+
+/// Reads an explicit `--config FILE`. A `pyproject.toml` or `Cargo.toml` is read at its relgate
+/// table; any other file is a relgate.toml.
+pub fn load_file(path: &Path, known_rules: &[&str]) -> Result<Loaded> {
+    let text = read_text(path)?;
+    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let shown = path.display().to_string();
+    let loaded = match name {
+        "pyproject.toml" => from_pyproject(&text, &shown)?.unwrap_or_default(),
+        "Cargo.toml" => from_cargo(&text, &shown)?.unwrap_or_default(),
+        _ => Loaded {
+            config: parse(&text, &shown)?,
+            origin: Some(shown),
+        },
+    };
+    validate(&loaded, known_rules)?;
+    Ok(loaded)
+}
+
+/// Finds the configuration at the work-tree root (first found wins); defaults when there is none.
+pub fn discover(root: &Path, known_rules: &[&str]) -> Result<Loaded> {
+    let loaded = discover_unchecked(root)?;
+    validate(&loaded, known_rules)?;
+    Ok(loaded)
+}
+
+fn discover_unchecked(root: &Path) -> Result<Loaded> {
+    for name in ["relgate.toml", ".relgate.toml"] {
+        let p = root.join(name);
+        if p.is_file() {
+            let text = read_text(&p)?;
+            return Ok(Loaded {
+                config: parse(&text, name)?,
+                origin: Some(name.to_string()),
+            });
+        }
+    }
+    let p = root.join("pyproject.toml");
+    if p.is_file()
+        && let Some(l) = from_pyproject(&read_text(&p)?, "pyproject.toml")?
+    {
+        return Ok(l);
+    }
+    let p = root.join("Cargo.toml");
+    if p.is_file()
+        && let Some(l) = from_cargo(&read_text(&p)?, "Cargo.toml")?
+    {
+        return Ok(l);
+    }
+    Ok(Loaded::default())
+}
+
+fn from_pyproject(text: &str, shown: &str) -> Result<Option<Loaded>> {
+    let doc: PyProject = toml::from_str(text).map_err(|e| toml_error(&e, text, shown))?;
+    Ok(doc.tool.and_then(|t| t.relgate).map(|config| Loaded {
+        config,
+        origin: Some(format!("{shown} [tool.relgate]")),
+    }))
+}
+
+fn from_cargo(text: &str, shown: &str) -> Result<Option<Loaded>> {
+    let doc: CargoManifest = toml::from_str(text).map_err(|e| toml_error(&e, text, shown))?;
+    let pick = |m: Option<CargoMeta>| m.and_then(|m| m.metadata).and_then(|m| m.relgate);
+    if let Some(config) = pick(doc.workspace) {
+        return Ok(Some(Loaded {
+            config,
+            origin: Some(format!("{shown} [workspace.metadata.relgate]")),
+        }));
+    }
+    Ok(pick(doc.package).map(|config| Loaded {
+        config,
+        origin: Some(format!("{shown} [package.metadata.relgate]")),
+    }))
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        Error::new(format!("cannot read config file {}", path.display())).caused_by(e)
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        Error::new(format!(
+            "config file {} is not UTF-8 (invalid byte at offset {})",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        ))
+    })
+}
+
+/// Parses a relgate.toml text.
+pub fn parse(text: &str, shown: &str) -> Result<Config> {
+    toml::from_str(text).map_err(|e| toml_error(&e, text, shown))
+}
+
+/// A TOML or schema error as "file:line:col: message", with the nearest known key for a typo.
+fn toml_error(e: &toml::de::Error, text: &str, shown: &str) -> Error {
+    let place = match e.span() {
+        Some(span) => {
+            let (line, col) = line_col(text, span.start);
+            format!("{shown}:{line}:{col}")
+        }
+        None => shown.to_string(),
+    };
+    let msg = e.message().trim();
+    if let Some((unknown, expected)) = parse_unknown_field(msg) {
+        let mut m = format!("invalid configuration at {place}: unknown key `{unknown}`");
+        if let Some(best) = nearest(&unknown, expected.iter().map(String::as_str)) {
+            m.push_str(&format!(" (did you mean `{best}`?)"));
+        }
+        if !expected.is_empty() {
+            m.push_str(&format!("; known keys: {}", expected.join(", ")));
+        }
+        return Error::new(m);
+    }
+    Error::new(format!("invalid configuration at {place}")).caused_by(msg)
+}
+
+/// serde's "unknown field `x`, expected one of `a`, `b`" (or "expected `a`", or "there are no
+/// fields") split into the unknown key and the known ones.
+fn parse_unknown_field(msg: &str) -> Option<(String, Vec<String>)> {
+    let rest = msg.strip_prefix("unknown field `")?;
+    let end = rest.find('`')?;
+    let unknown = rest[..end].to_string();
+    let expected = rest[end + 1..]
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect();
+    Some((unknown, expected))
+}
+
+/// 1-based line and character column of a byte offset.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..floor_char_boundary(text, offset)];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = before[line_start..].chars().count() + 1;
+    (line, col)
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The candidate closest to `word` by edit distance, if it is close enough to be a typo.
+pub fn nearest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, c)| *d <= (c.len().max(word.len()) / 3).max(2))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            cur[j] = (prev[j] + 1).min(cur[j - 1] + 1).min(prev[j - 1] + cost);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// Checks what serde cannot: rule ids exist, patterns compile, values are sane.
+fn validate(loaded: &Loaded, known_rules: &[&str]) -> Result<()> {
+    let origin = loaded.origin.as_deref().unwrap_or("configuration");
+    let c = &loaded.config;
+    for rule in c.rules.keys() {
+        if !known_rules.contains(&rule.as_str()) {
+            let mut m =
+                format!("invalid configuration in {origin}: unknown rule `{rule}` in [rules]");
+            if let Some(best) = nearest(rule, known_rules.iter().copied()) {
+                m.push_str(&format!(" (did you mean `{best}`?)"));
+            }
+            return Err(Error::new(m));
+        }
+    }
+    if let Some(p) = &c.tags.pattern {
+        let re = regex::Regex::new(p).map_err(|e| {
+            Error::new(format!(
+                "invalid configuration in {origin}: tags.pattern `{p}` is not a valid regex"
+            ))
+            .caused_by(e)
+        })?;
+        if !re.capture_names().any(|n| n == Some("version")) {
+            return Err(Error::new(format!(
+                "invalid configuration in {origin}: tags.pattern `{p}` has no (?P<version>...) group"
+            )));
+        }
+    }
+    for (i, s) in c.versions.source.iter().enumerate() {
+        let which = format!("versions.source[{i}]");
+        if s.path.is_empty() {
+            return Err(Error::new(format!(
+                "invalid configuration in {origin}: {which} needs a `path`"
+            )));
+        }
+        match (&s.pattern, &s.key) {
+            (Some(_), Some(_)) => {
+                return Err(Error::new(format!(
+                    "invalid configuration in {origin}: {which} has both `pattern` and `key`; give one"
+                )));
+            }
+            (Some(p), None) => {
+                let re = regex::Regex::new(p).map_err(|e| {
+                    Error::new(format!("invalid configuration in {origin}: {which}.pattern `{p}` is not a valid regex"))
+                        .caused_by(e)
+                })?;
+                if !re.capture_names().any(|n| n == Some("version")) {
+                    return Err(Error::new(format!(
+                        "invalid configuration in {origin}: {which}.pattern `{p}` has no (?P<version>...) group"
+                    )));
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The directory a configured path must stay inside, and the joined path if it does.
+pub fn contained_path(root: &Path, rel: &str) -> Result<PathBuf> {
+    let p = Path::new(rel);
+    let escapes = p.is_absolute()
+        || p.components().any(|c| {
+            matches!(
+                c,
+                std::path::Component::ParentDir | std::path::Component::Prefix(_)
+            )
+        });
+    if escapes {
+        return Err(Error::new(format!(
+            "configured path `{rel}` leaves the repository; expected a path relative to the work-tree root"
+        )));
+    }
+    Ok(root.join(p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_need_no_file() {
+        let c = parse("", "relgate.toml").unwrap();
+        assert_eq!(c.tags.prefix, "v");
+        assert!(c.tags.require_annotated);
+        assert_eq!(c.branches.protected, ["main", "master"]);
+        assert!(c.branches.allow_initial_commit);
+        assert!(!c.branches.allow_merge_commits);
+    }
+
+    #[test]
+    fn unknown_key_names_line_and_nearest() {
+        let e = parse("[tags]\nprefx = \"v\"\n", "relgate.toml").unwrap_err();
+        let m = e.to_string();
+        assert!(m.contains("relgate.toml:2:1"), "{m}");
+        assert!(m.contains("unknown key `prefx`"), "{m}");
+        assert!(m.contains("did you mean `prefix`?"), "{m}");
+    }
+
+    #[test]
+    fn kebab_case_keys() {
+        let c = parse(
+            "[branches]\nallow-merge-commits = true\nprotected = [\"release/*\"]\n[rules]\n\"tag-lightweight\" = \"off\"\n",
+            "x",
+        )
+        .unwrap();
+        assert!(c.branches.allow_merge_commits);
+        assert_eq!(c.rules["tag-lightweight"], RuleLevel::Off);
+        assert!(parse("[branches]\nallow_merge_commits = true\n", "x").is_err());
+    }
+
+    #[test]
+    fn bad_rule_level_and_unknown_rule() {
+        assert!(parse("[rules]\nx = \"loud\"\n", "x").is_err());
+        let loaded = Loaded {
+            config: parse("[rules]\n\"tag-invalidd\" = \"off\"\n", "x").unwrap(),
+            origin: None,
+        };
+        let e = validate(&loaded, &["tag-invalid"]).unwrap_err().to_string();
+        assert!(e.contains("did you mean `tag-invalid`"), "{e}");
+    }
+
+    #[test]
+    fn pyproject_table_reports_whole_file_line() {
+        let text = "[project]\nname = \"x\"\n\n[tool.relgate.tags]\ngrammer = \"semver\"\n";
+        let e = from_pyproject(text, "pyproject.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("pyproject.toml:5:1"), "{e}");
+        assert!(e.contains("did you mean `grammar`"), "{e}");
+        assert!(
+            from_pyproject("[project]\nname='x'\n", "p")
+                .unwrap()
+                .is_none()
+        );
+    }
+
+    #[test]
+    fn cargo_metadata_tables() {
+        let l = from_cargo(
+            "[package]\nname='x'\n[package.metadata.relgate.tags]\nprefix='rel-'\n",
+            "Cargo.toml",
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(l.config.tags.prefix, "rel-");
+        assert_eq!(
+            l.origin.as_deref(),
+            Some("Cargo.toml [package.metadata.relgate]")
+        );
+    }
+
+    #[test]
+    fn paths_must_stay_inside() {
+        assert!(contained_path(Path::new("/r"), "../../etc/passwd").is_err());
+        assert!(contained_path(Path::new("/r"), "/etc/passwd").is_err());
+        assert!(contained_path(Path::new("/r"), "src/a.py").is_ok());
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        assert_eq!(line_col("ab\ncé d", 7), (2, 4));
+        assert_eq!(line_col("", 0), (1, 1));
+    }
+}

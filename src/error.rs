@@ -1,0 +1,62 @@
+//! The one error type: "relgate could not do its job" (exit 2).
+//!
+//! Findings are never errors (they are [`crate::diag::Diagnostic`]s). An [`Error`] carries a
+//! message that names the file, ref or value at fault and what was expected, plus the chain of
+//! causes printed as `caused by:` lines. No dependency's error type leaks through it: callers
+//! convert at the boundary with [`Error::new`] and [`Error::caused_by`].
+
+use std::fmt;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Error {
+    message: String,
+    causes: Vec<String>,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    pub fn new(message: impl Into<String>) -> Self {
+        Error {
+            message: message.into(),
+            causes: Vec::new(),
+        }
+    }
+
+    /// Adds the underlying reason, usually a dependency's error rendered with `{e}`.
+    pub fn caused_by(mut self, cause: impl fmt::Display) -> Self {
+        let text = cause.to_string();
+        for line in text.lines().filter(|l| !l.trim().is_empty()) {
+            self.causes.push(line.trim_end().to_string());
+        }
+        self
+    }
+
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    pub fn causes(&self) -> &[String] {
+        &self.causes
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)?;
+        for c in &self.causes {
+            write!(f, "\n  caused by: {c}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// `Err(Error::new(format!(...)))` in one line.
+#[macro_export]
+macro_rules! bail {
+    ($($arg:tt)*) => {
+        return Err($crate::error::Error::new(format!($($arg)*)))
+    };
+}

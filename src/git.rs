@@ -1,0 +1,728 @@
+//! The only module that touches gix.
+//!
+//! It opens the repository the way git's own hooks see it (`GIT_DIR`, `GIT_WORK_TREE`,
+//! `GIT_INDEX_FILE`, `git -c` values from `GIT_CONFIG_PARAMETERS`, linked worktrees, SHA-256) and
+//! exposes relgate's own small types: [`Head`], [`Tag`], [`Oid`], [`Upstream`], [`StatusEntry`].
+//! Nothing here judges anything, and nothing here writes: no index refresh, no ref, no object.
+//! A gix upgrade touches this file only.
+
+use std::collections::HashSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use gix::bstr::ByteSlice;
+
+use crate::error::{Error, Result};
+
+/// An object id, SHA-1 or SHA-256.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Oid(gix::ObjectId);
+
+impl Oid {
+    /// Parses 40 or 64 hex digits.
+    pub fn from_hex(hex: &str) -> Option<Oid> {
+        gix::ObjectId::from_hex(hex.as_bytes()).ok().map(Oid)
+    }
+
+    pub fn is_zero(&self) -> bool {
+        self.0.is_null()
+    }
+
+    pub fn short(&self) -> String {
+        self.0.to_hex_with_len(7).to_string()
+    }
+}
+
+impl fmt::Display for Oid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+impl fmt::Debug for Oid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.0)
+    }
+}
+
+/// Where HEAD is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Head {
+    /// On a branch with at least one commit.
+    Branch { name: String, oid: Oid },
+    /// On a branch that has no commit yet (a new repository, or `git switch --orphan`).
+    Unborn { name: String },
+    /// Not on a branch.
+    Detached { oid: Oid },
+}
+
+impl Head {
+    pub fn branch(&self) -> Option<&str> {
+        match self {
+            Head::Branch { name, .. } | Head::Unborn { name } => Some(name),
+            Head::Detached { .. } => None,
+        }
+    }
+
+    pub fn oid(&self) -> Option<Oid> {
+        match self {
+            Head::Branch { oid, .. } | Head::Detached { oid } => Some(*oid),
+            Head::Unborn { .. } => None,
+        }
+    }
+}
+
+/// What kind of object an id names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ObjectKind {
+    Commit,
+    Tree,
+    Blob,
+    Tag,
+}
+
+impl ObjectKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ObjectKind::Commit => "commit",
+            ObjectKind::Tree => "tree",
+            ObjectKind::Blob => "blob",
+            ObjectKind::Tag => "tag",
+        }
+    }
+}
+
+/// A tag ref and what it points at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Tag {
+    /// The short name (`v1.2.0`), as UTF-8; non-UTF-8 bytes are replaced.
+    pub name: String,
+    /// What the ref points at: the tag object of an annotated tag, else the object itself.
+    pub target: Oid,
+    pub annotated: bool,
+    /// The commit it peels to; `None` when it peels to a tree or a blob (or a symbolic tag ref).
+    pub commit: Option<Oid>,
+    /// The kind it peels to.
+    pub peeled_kind: Option<ObjectKind>,
+}
+
+/// The remote-tracking state of the current branch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Upstream {
+    /// HEAD is not on a branch with commits.
+    NoBranch,
+    /// The branch has no upstream configured.
+    NotConfigured { branch: String },
+    /// An upstream is configured but its ref does not exist locally (never fetched).
+    Missing { branch: String, upstream: String },
+    Tracking {
+        branch: String,
+        upstream: String,
+        ahead: usize,
+        behind: usize,
+    },
+}
+
+/// One line of `git status --porcelain`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StatusEntry {
+    pub path: String,
+    /// `staged`, `modified`, `deleted`, `untracked`, `conflict`, `type-change`, `renamed`.
+    pub what: &'static str,
+}
+
+/// A commit on a first-parent chain.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CommitInfo {
+    pub oid: Oid,
+    pub parents: usize,
+    pub summary: String,
+}
+
+/// An open repository.
+pub struct Repo {
+    repo: gix::Repository,
+}
+
+fn git_err(what: impl Into<String>) -> impl FnOnce(gix::Error) -> Error {
+    let what = what.into();
+    move |e| Error::new(what).caused_by(e)
+}
+
+impl Repo {
+    /// Opens the repository containing the current directory, honouring the environment git sets
+    /// for hooks. `GIT_CONFIG_PARAMETERS` (what `git -c k=v` passes down) is applied too, which
+    /// gix does not do by itself.
+    pub fn open() -> Result<Repo> {
+        let cwd = std::env::current_dir()
+            .map_err(|e| Error::new("cannot read the current directory").caused_by(e))?;
+        let overrides = std::env::var("GIT_CONFIG_PARAMETERS")
+            .ok()
+            .map(|v| parse_config_parameters(&v))
+            .unwrap_or_default();
+        let opts = gix::open::Options::default().cli_overrides(overrides);
+        let repo = gix::ThreadSafeRepository::discover_with_environment_overrides_opts(
+            &cwd,
+            Default::default(),
+            gix::sec::trust::Mapping {
+                full: opts.clone(),
+                reduced: opts,
+            },
+        )
+        .map_err(|e| {
+            Error::new(format!(
+                "not a git repository: {} (or any parent directory); expected to run inside a repository",
+                cwd.display()
+            ))
+            .caused_by(e)
+        })?;
+        Ok(Repo { repo: repo.into() })
+    }
+
+    /// The work-tree root; `None` for a bare repository.
+    pub fn workdir(&self) -> Option<&Path> {
+        self.repo.workdir()
+    }
+
+    /// The work tree, or an error naming the check that needs one.
+    pub fn require_workdir(&self, what: &str) -> Result<PathBuf> {
+        self.workdir().map(Path::to_path_buf).ok_or_else(|| {
+            Error::new(format!(
+                "{what} needs a work tree, but {} is a bare repository",
+                self.repo.git_dir().display()
+            ))
+        })
+    }
+
+    /// The private git directory (`.git`, or `.git/worktrees/<id>` in a linked worktree).
+    pub fn git_dir(&self) -> &Path {
+        self.repo.git_dir()
+    }
+
+    pub fn is_sha256(&self) -> bool {
+        self.repo.object_hash() == gix::hash::Kind::Sha256
+    }
+
+    pub fn head(&self) -> Result<Head> {
+        let head = self.repo.head().map_err(git_err("cannot read HEAD"))?;
+        Ok(match head.kind {
+            gix::head::Kind::Symbolic(r) => {
+                let name = r.name.shorten().to_str_lossy().into_owned();
+                match r.target.try_id() {
+                    Some(id) => Head::Branch {
+                        name,
+                        oid: Oid(id.to_owned()),
+                    },
+                    // HEAD -> a ref that is itself symbolic: treat as the branch it names.
+                    None => Head::Unborn { name },
+                }
+            }
+            gix::head::Kind::Unborn(full) => Head::Unborn {
+                name: full.shorten().to_str_lossy().into_owned(),
+            },
+            gix::head::Kind::Detached { target, .. } => Head::Detached { oid: Oid(target) },
+        })
+    }
+
+    /// The operation in progress, as git names it (`merge`, `rebase`, `cherry-pick`, ...).
+    pub fn in_progress(&self) -> Option<&'static str> {
+        use gix::state::InProgress as P;
+        self.repo.state().map(|s| match s {
+            P::Merge => "merge",
+            P::Rebase | P::RebaseInteractive => "rebase",
+            P::CherryPick | P::CherryPickSequence => "cherry-pick",
+            P::Revert | P::RevertSequence => "revert",
+            P::Bisect => "bisect",
+            P::ApplyMailbox | P::ApplyMailboxRebase => "am",
+        })
+    }
+
+    /// True while a conflicted merge waits to be committed.
+    pub fn merge_head_exists(&self) -> bool {
+        self.repo.git_dir().join("MERGE_HEAD").is_file()
+    }
+
+    /// The branch being rebased, read from git's own state files (gix does not expose it).
+    pub fn rebase_branch(&self) -> Option<String> {
+        for dir in ["rebase-merge", "rebase-apply"] {
+            if let Ok(text) =
+                std::fs::read_to_string(self.repo.git_dir().join(dir).join("head-name"))
+            {
+                let name = text.trim();
+                return Some(name.strip_prefix("refs/heads/").unwrap_or(name).to_string());
+            }
+        }
+        None
+    }
+
+    pub fn is_shallow(&self) -> bool {
+        self.repo.is_shallow().unwrap_or(false)
+    }
+
+    pub fn object_kind(&self, oid: Oid) -> Result<Option<ObjectKind>> {
+        let header = self
+            .repo
+            .try_find_header(oid.0)
+            .map_err(git_err(format!("cannot read object {oid}")))?;
+        Ok(header.map(|h| kind(h.kind())))
+    }
+
+    /// Follows tag objects to what they finally point at.
+    pub fn peel(&self, oid: Oid) -> Result<Option<(Oid, ObjectKind)>> {
+        let mut id = oid.0;
+        for _ in 0..64 {
+            let Some(obj) = self
+                .repo
+                .try_find_object(id)
+                .map_err(git_err(format!("cannot read object {id}")))?
+            else {
+                return Ok(None);
+            };
+            match obj.kind {
+                gix::object::Kind::Tag => {
+                    let tag = obj.into_tag();
+                    id = tag
+                        .target_id()
+                        .map_err(git_err(format!("cannot decode tag object {id}")))?
+                        .detach();
+                }
+                k => return Ok(Some((Oid(id), kind(k)))),
+            }
+        }
+        Err(Error::new(format!(
+            "tag object {oid} is a chain of more than 64 tags"
+        )))
+    }
+
+    /// The commit an object id peels to, if it peels to a commit.
+    pub fn peel_to_commit(&self, oid: Oid) -> Result<Option<Oid>> {
+        Ok(self
+            .peel(oid)?
+            .and_then(|(id, k)| (k == ObjectKind::Commit).then_some(id)))
+    }
+
+    fn tag_from_ref(&self, r: &gix::Reference<'_>) -> Result<Tag> {
+        let name = r.name().shorten().to_str_lossy().into_owned();
+        // Read the target before anything peels: peeling overwrites it.
+        let Some(target) = r.target().try_id().map(|id| Oid(id.to_owned())) else {
+            return Ok(Tag {
+                name,
+                target: Oid(gix::ObjectId::null(self.repo.object_hash())),
+                annotated: false,
+                commit: None,
+                peeled_kind: None,
+            });
+        };
+        let annotated = self.object_kind(target)? == Some(ObjectKind::Tag);
+        let peeled = self.peel(target)?;
+        Ok(Tag {
+            name,
+            target,
+            annotated,
+            commit: peeled.and_then(|(id, k)| (k == ObjectKind::Commit).then_some(id)),
+            peeled_kind: peeled.map(|(_, k)| k),
+        })
+    }
+
+    /// One tag by short name, without walking the others.
+    pub fn find_tag(&self, name: &str) -> Result<Option<Tag>> {
+        let full = format!("refs/tags/{name}");
+        let r = match self.repo.try_find_reference(full.as_str()) {
+            Ok(r) => r,
+            // An invalid ref name cannot exist.
+            Err(_) if gix::refs::FullName::try_from(full.as_str()).is_err() => return Ok(None),
+            Err(e) => return Err(Error::new(format!("cannot read {full}")).caused_by(e)),
+        };
+        r.map(|r| self.tag_from_ref(&r)).transpose()
+    }
+
+    /// Every tag in the repository.
+    pub fn tags(&self) -> Result<Vec<Tag>> {
+        let refs = self
+            .repo
+            .references()
+            .map_err(git_err("cannot read refs"))?;
+        let iter = refs.tags().map_err(git_err("cannot read refs/tags"))?;
+        let mut out = Vec::new();
+        for r in iter {
+            let r = r.map_err(|e| Error::new("cannot read a tag ref").caused_by(e))?;
+            out.push(self.tag_from_ref(&r)?);
+        }
+        Ok(out)
+    }
+
+    /// The tip of a local branch (`main`), if it exists and has commits.
+    pub fn branch_tip(&self, short: &str) -> Result<Option<Oid>> {
+        let full = format!("refs/heads/{short}");
+        if gix::refs::FullName::try_from(full.as_str()).is_err() {
+            return Ok(None);
+        }
+        let r = self
+            .repo
+            .try_find_reference(full.as_str())
+            .map_err(git_err(format!("cannot read {full}")))?;
+        match r {
+            Some(mut r) => Ok(r.peel_to_id().ok().map(|id| Oid(id.detach()))),
+            None => Ok(None),
+        }
+    }
+
+    /// Local branch names (short).
+    pub fn branches(&self) -> Result<Vec<String>> {
+        let refs = self
+            .repo
+            .references()
+            .map_err(git_err("cannot read refs"))?;
+        let iter = refs
+            .local_branches()
+            .map_err(git_err("cannot read refs/heads"))?;
+        let mut out = Vec::new();
+        for r in iter {
+            let r = r.map_err(|e| Error::new("cannot read a branch ref").caused_by(e))?;
+            out.push(r.name().shorten().to_str_lossy().into_owned());
+        }
+        Ok(out)
+    }
+
+    /// Is `ancestor` reachable from `tip` (or equal to it)?
+    pub fn is_ancestor(&self, ancestor: Oid, tip: Oid) -> Result<bool> {
+        if ancestor == tip {
+            return Ok(true);
+        }
+        let mut walk = self
+            .repo
+            .rev_walk([tip.0])
+            .with_hidden([ancestor.0])
+            .all()
+            .map_err(git_err(format!("cannot walk history from {tip}")))?;
+        // Hiding the ancestor hides everything reachable from it; if the tip is reachable
+        // from it, the walk is empty. Otherwise check whether the walk ever meets it.
+        let mut saw_any = false;
+        for info in walk.by_ref() {
+            let info = info
+                .map_err(|e| Error::new(format!("cannot walk history from {tip}")).caused_by(e))?;
+            saw_any = true;
+            if info.parent_ids.contains(&ancestor.0) {
+                return Ok(true);
+            }
+        }
+        Ok(!saw_any)
+    }
+
+    /// Every commit reachable from `tip`, `tip` included.
+    pub fn ancestors(&self, tip: Oid) -> Result<HashSet<Oid>> {
+        let walk = self
+            .repo
+            .rev_walk([tip.0])
+            .all()
+            .map_err(git_err(format!("cannot walk history from {tip}")))?;
+        let mut set = HashSet::new();
+        for info in walk {
+            let info = info
+                .map_err(|e| Error::new(format!("cannot walk history from {tip}")).caused_by(e))?;
+            set.insert(Oid(info.id));
+        }
+        Ok(set)
+    }
+
+    /// Resolves a revision (`HEAD~3`, `v1.2.0`, a hex id) to the commit it names.
+    pub fn rev_parse_commit(&self, spec: &str) -> Result<Oid> {
+        let id = self.repo.rev_parse_single(spec).map_err(|e| {
+            Error::new(format!(
+                "cannot resolve revision `{spec}`; expected a commit, branch or tag"
+            ))
+            .caused_by(e)
+        })?;
+        let oid = Oid(id.detach());
+        self.peel_to_commit(oid)?
+            .ok_or_else(|| Error::new(format!("revision `{spec}` does not name a commit")))
+    }
+
+    /// The first-parent chain from `head` down to (not including) `base`.
+    pub fn first_parent_range(&self, base: Oid, head: Oid) -> Result<Vec<CommitInfo>> {
+        let walk = self
+            .repo
+            .rev_walk([head.0])
+            .first_parent_only()
+            .with_hidden([base.0])
+            .all()
+            .map_err(git_err(format!("cannot walk history from {head}")))?;
+        let mut out = Vec::new();
+        for info in walk {
+            let info = info
+                .map_err(|e| Error::new(format!("cannot walk history from {head}")).caused_by(e))?;
+            // In first-parent mode the walk reports only the first parent; read the commit.
+            let commit = info
+                .object()
+                .map_err(|e| Error::new(format!("cannot read commit {}", info.id)).caused_by(e))?;
+            let summary = commit
+                .message()
+                .map(|m| m.summary().to_str_lossy().into_owned())
+                .unwrap_or_default();
+            out.push(CommitInfo {
+                oid: Oid(info.id),
+                parents: commit.parent_ids().count(),
+                summary,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Number of parents of a commit.
+    pub fn parent_count(&self, commit: Oid) -> Result<usize> {
+        let c = self
+            .repo
+            .find_commit(commit.0)
+            .map_err(git_err(format!("cannot read commit {commit}")))?;
+        Ok(c.parent_ids().count())
+    }
+
+    /// A file as committed in `commit`; never the work tree.
+    pub fn read_at_commit(&self, commit: Oid, path: &str) -> Result<Option<Vec<u8>>> {
+        let c = self
+            .repo
+            .find_commit(commit.0)
+            .map_err(git_err(format!("cannot read commit {commit}")))?;
+        let tree = c
+            .tree()
+            .map_err(git_err(format!("cannot read the tree of commit {commit}")))?;
+        let entry = tree
+            .lookup_entry_by_path(path)
+            .map_err(git_err(format!("cannot look up {path} in commit {commit}")))?;
+        let Some(entry) = entry else { return Ok(None) };
+        if !entry.mode().is_blob() {
+            return Ok(None);
+        }
+        let obj = entry
+            .object()
+            .map_err(git_err(format!("cannot read {path} in commit {commit}")))?;
+        Ok(Some(obj.detach().data))
+    }
+
+    /// A file as staged in the index git is about to commit (`GIT_INDEX_FILE` inside hooks).
+    pub fn read_staged(&self, index: &StagedIndex, path: &str) -> Result<Option<Vec<u8>>> {
+        let Some(entry) = index.file.entry_by_path(path.as_bytes().as_bstr()) else {
+            return Ok(None);
+        };
+        if !matches!(
+            entry.mode,
+            gix::index::entry::Mode::FILE | gix::index::entry::Mode::FILE_EXECUTABLE
+        ) {
+            return Ok(None);
+        }
+        let blob = self
+            .repo
+            .find_blob(entry.id)
+            .map_err(git_err(format!("cannot read staged {path}")))?;
+        Ok(Some(blob.detach().data))
+    }
+
+    /// Opens the index git uses now (honours `GIT_INDEX_FILE`, relative to the current directory).
+    pub fn open_index(&self) -> Result<StagedIndex> {
+        let path = self.repo.index_path();
+        let file = self
+            .repo
+            .open_index()
+            .map_err(git_err(format!("cannot read the index {}", path.display())))?;
+        Ok(StagedIndex { file })
+    }
+
+    /// The current branch's upstream and how far apart they are. Never fetches.
+    pub fn upstream(&self) -> Result<Upstream> {
+        let Some(head_ref) = self.repo.head_ref().map_err(git_err("cannot read HEAD"))? else {
+            return Ok(Upstream::NoBranch);
+        };
+        let branch = head_ref.name().shorten().to_str_lossy().into_owned();
+        let Some(local) = head_ref.target().try_id().map(|id| id.to_owned()) else {
+            return Ok(Upstream::NoBranch);
+        };
+        let direction = gix::remote::Direction::Fetch;
+        let tracking = match self
+            .repo
+            .branch_remote_tracking_ref_name(head_ref.name(), direction)
+        {
+            Some(Ok(name)) => name,
+            Some(Err(e)) => {
+                return Err(
+                    Error::new(format!("cannot read the upstream of branch {branch}")).caused_by(e),
+                );
+            }
+            None => {
+                // `branch.<n>.remote = .` makes the merge ref itself the upstream.
+                let remote = self
+                    .repo
+                    .branch_remote_name(branch.as_str(), direction)
+                    .map(|n| n.as_bstr().to_str_lossy().into_owned());
+                match (
+                    remote.as_deref(),
+                    self.repo.branch_remote_ref_name(head_ref.name(), direction),
+                ) {
+                    (Some("."), Some(Ok(merge))) => merge,
+                    _ => return Ok(Upstream::NotConfigured { branch }),
+                }
+            }
+        };
+        let upstream = tracking.shorten().to_str_lossy().into_owned();
+        let up = self
+            .repo
+            .try_find_reference(tracking.as_ref())
+            .map_err(git_err(format!("cannot read {upstream}")))?;
+        let Some(mut up) = up else {
+            return Ok(Upstream::Missing { branch, upstream });
+        };
+        let up_id = up
+            .peel_to_id()
+            .map_err(git_err(format!("cannot resolve {upstream}")))?
+            .detach();
+        let count = |from: gix::ObjectId, hide: gix::ObjectId| -> Result<usize> {
+            let walk = self
+                .repo
+                .rev_walk([from])
+                .with_hidden([hide])
+                .all()
+                .map_err(git_err("cannot walk history"))?;
+            let mut n = 0;
+            for info in walk {
+                info.map_err(|e| Error::new("cannot walk history").caused_by(e))?;
+                n += 1;
+            }
+            Ok(n)
+        };
+        Ok(Upstream::Tracking {
+            ahead: count(local, up_id)?,
+            behind: count(up_id, local)?,
+            branch,
+            upstream,
+        })
+    }
+
+    /// What `git status --porcelain` would list: staged, modified, deleted and untracked (not
+    /// ignored) paths. Uses the index's stat cache; never writes the index back.
+    pub fn status(&self, limit: usize) -> Result<Vec<StatusEntry>> {
+        let platform = self
+            .repo
+            .status(gix::progress::Discard)
+            .map_err(git_err("cannot compute the status of the work tree"))?
+            .untracked_files(gix::status::UntrackedFiles::Collapsed)
+            .index_worktree_rewrites(None);
+        let iter = platform
+            .into_iter(None)
+            .map_err(git_err("cannot compute the status of the work tree"))?;
+        let mut out = Vec::new();
+        for item in iter {
+            let item = item.map_err(|e| {
+                Error::new("cannot compute the status of the work tree").caused_by(e)
+            })?;
+            let what = match &item {
+                gix::status::Item::TreeIndex(_) => "staged",
+                gix::status::Item::IndexWorktree(iw) => {
+                    use gix::status::index_worktree::iter::Summary as S;
+                    match iw.summary() {
+                        None => continue,
+                        Some(S::Removed) => "deleted",
+                        Some(S::Added) => "untracked",
+                        Some(S::Modified) => "modified",
+                        Some(S::TypeChange) => "type-change",
+                        Some(S::Renamed) | Some(S::Copied) => "renamed",
+                        Some(S::IntentToAdd) => "staged",
+                        Some(S::Conflict) => "conflict",
+                    }
+                }
+            };
+            out.push(StatusEntry {
+                path: item.location().to_str_lossy().into_owned(),
+                what,
+            });
+            if out.len() >= limit {
+                break;
+            }
+        }
+        Ok(out)
+    }
+
+    /// A string from git config (all scopes, `git -c` included).
+    pub fn config_string(&self, key: &str) -> Option<String> {
+        self.repo
+            .config_snapshot()
+            .string(key)
+            .map(|v| v.to_str_lossy().into_owned())
+    }
+}
+
+/// The index as loaded once, for reading several staged files.
+pub struct StagedIndex {
+    file: gix::index::File,
+}
+
+fn kind(k: gix::object::Kind) -> ObjectKind {
+    match k {
+        gix::object::Kind::Commit => ObjectKind::Commit,
+        gix::object::Kind::Tree => ObjectKind::Tree,
+        gix::object::Kind::Blob => ObjectKind::Blob,
+        gix::object::Kind::Tag => ObjectKind::Tag,
+    }
+}
+
+/// Parses git's `GIT_CONFIG_PARAMETERS`: space-separated single-quoted items, either
+/// `'key=value'` (old form) or `'key'='value'` (git ≥ 2.31), with `'\''` for a quote.
+pub fn parse_config_parameters(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut chars = s.chars().peekable();
+    let mut current = String::new();
+    let mut in_item = false;
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                // A quoted run: up to the next quote.
+                for q in chars.by_ref() {
+                    if q == '\'' {
+                        break;
+                    }
+                    current.push(q);
+                }
+                in_item = true;
+            }
+            '\\' if chars.peek() == Some(&'\'') => {
+                chars.next();
+                current.push('\'');
+                in_item = true;
+            }
+            ' ' | '\t' | '\n' => {
+                if in_item {
+                    out.push(std::mem::take(&mut current));
+                    in_item = false;
+                }
+            }
+            c => {
+                current.push(c);
+                in_item = true;
+            }
+        }
+    }
+    if in_item {
+        out.push(current);
+    }
+    out.into_iter().filter(|kv| kv.contains('=')).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn config_parameters_both_forms() {
+        assert_eq!(
+            parse_config_parameters("'relgate.x=yes' 'core.a'='b c' 'u.v'='it'\\''s'"),
+            ["relgate.x=yes", "core.a=b c", "u.v=it's"]
+        );
+        assert!(parse_config_parameters("").is_empty());
+        assert!(parse_config_parameters("'novalue'").is_empty());
+    }
+
+    #[test]
+    fn oid_parsing() {
+        assert!(Oid::from_hex(&"0".repeat(40)).unwrap().is_zero());
+        assert!(Oid::from_hex(&"0".repeat(64)).unwrap().is_zero());
+        assert!(Oid::from_hex("abc").is_none());
+    }
+}

@@ -1,0 +1,228 @@
+//! The common contract every binary shares: exit codes, help, version, formats, colour, config
+//! errors, `-C`, `RELGATE_SKIP`, broken pipes.
+
+use crate::util::{Repo, TempDir, bin};
+
+const GUARD: &str = "guard-master-commit";
+
+fn on_main() -> Repo {
+    let r = Repo::new();
+    r.commit_file("a.txt", "a\n", "initial");
+    r
+}
+
+#[test]
+fn help_and_version_exit_0() {
+    let r = on_main();
+    r.relgate(GUARD, &["--help"])
+        .code(0)
+        .stdout_has("Usage: guard-master-commit")
+        .stdout_has("Exit status: 0");
+    r.relgate(GUARD, &["-h"])
+        .code(0)
+        .stdout_has("--deny-warnings");
+    let v = r.relgate(GUARD, &["-V"]);
+    v.code(0);
+    assert_eq!(
+        v.stdout,
+        format!("guard-master-commit {}\n", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn exit_codes_0_1_2() {
+    let r = on_main();
+    r.relgate(GUARD, &[]).code(1);
+    r.git(&["switch", "-q", "-c", "feature"]).code(0);
+    r.relgate(GUARD, &[]).code(0);
+    r.relgate(GUARD, &["--bogus"])
+        .code(2)
+        .stderr_has("guard-master-commit: error: unknown option `--bogus`");
+    r.relgate(GUARD, &["--format"])
+        .code(2)
+        .stderr_has("needs a value");
+    r.relgate(GUARD, &["--format", "yaml"])
+        .code(2)
+        .stderr_has("expected human, json or github");
+    r.relgate(GUARD, &["stray"])
+        .code(2)
+        .stderr_has("unexpected argument `stray`");
+}
+
+#[test]
+fn not_a_repository_is_exit_2_naming_the_directory() {
+    let dir = TempDir::new("norepo");
+    let r = on_main();
+    let mut cmd = r.command(bin(GUARD));
+    cmd.current_dir(dir.path());
+    r.run(cmd, "guard outside a repo".into())
+        .code(2)
+        .stderr_has("not a git repository")
+        .stderr_has(dir.path().to_str().unwrap());
+}
+
+#[test]
+fn dash_c_runs_elsewhere() {
+    let r = on_main();
+    let elsewhere = TempDir::new("cwd");
+    let mut cmd = r.command(bin(GUARD));
+    cmd.current_dir(elsewhere.path()).arg("-C").arg(r.path());
+    r.run(cmd, "guard -C repo".into())
+        .code(1)
+        .stdout_has("protected branch main");
+    r.relgate(GUARD, &["-C", "/nonexistent/dir"])
+        .code(2)
+        .stderr_has("cannot change to directory /nonexistent/dir");
+}
+
+#[test]
+fn json_is_one_object_and_ok_matches_exit() {
+    let r = on_main();
+    let run = r.relgate(GUARD, &["--format", "json"]);
+    run.code(1);
+    let v = run.json();
+    assert_eq!(v["tool"], "guard-master-commit");
+    assert_eq!(v["ok"], false);
+    assert_eq!(v["diagnostics"][0]["rule"], "commit-to-protected-branch");
+    assert_eq!(v["diagnostics"][0]["severity"], "error");
+    assert_eq!(v["diagnostics"][0]["subject"], "refs/heads/main");
+    r.git(&["switch", "-q", "-c", "f"]).code(0);
+    assert_eq!(
+        r.relgate(GUARD, &["--format", "json"]).code(0).json()["ok"],
+        true
+    );
+}
+
+#[test]
+fn github_format_under_actions() {
+    let r = on_main();
+    let run = r.relgate_env(GUARD, &[], &[("GITHUB_ACTIONS", "true")]);
+    run.code(1).stdout_has("::error title=commit-to-protected-branch::refs/heads/main: commit on protected branch main");
+    r.relgate_env(GUARD, &["--format", "human"], &[("GITHUB_ACTIONS", "true")])
+        .code(1)
+        .stdout_lacks("::error");
+}
+
+#[test]
+fn colour_rules() {
+    let r = on_main();
+    let esc = "\u{1b}[";
+    r.relgate(GUARD, &[]).stdout_lacks(esc);
+    r.relgate(GUARD, &["--color", "always"]).stdout_has(esc);
+    r.relgate_env(GUARD, &[], &[("CLICOLOR_FORCE", "1")])
+        .stdout_has(esc);
+    r.relgate_env(GUARD, &[], &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")])
+        .stdout_has(esc);
+    r.relgate_env(GUARD, &["--color", "never"], &[("CLICOLOR_FORCE", "1")])
+        .stdout_lacks(esc);
+    r.relgate_env(GUARD, &["--color", "always"], &[("NO_COLOR", "1")])
+        .stdout_has(esc);
+}
+
+#[test]
+fn quiet_prints_findings_only() {
+    let r = on_main();
+    r.relgate(GUARD, &["-q"])
+        .code(1)
+        .stdout_has("error[")
+        .stdout_lacks("failed (");
+    r.git(&["switch", "-q", "-c", "f"]).code(0);
+    let run = r.relgate(GUARD, &["--quiet"]);
+    run.code(0);
+    assert_eq!(run.stdout, "");
+}
+
+#[test]
+fn config_errors_name_file_line_and_nearest_key() {
+    let r = on_main();
+    r.write("relgate.toml", "[branches]\nprotectd = [\"main\"]\n");
+    r.relgate(GUARD, &[])
+        .code(2)
+        .stderr_has("relgate.toml:2:1")
+        .stderr_has("unknown key `protectd`")
+        .stderr_has("did you mean `protected`?");
+    r.write(
+        "relgate.toml",
+        "[rules]\n\"commit-to-protected-branh\" = \"off\"\n",
+    );
+    r.relgate(GUARD, &[])
+        .code(2)
+        .stderr_has("did you mean `commit-to-protected-branch`?");
+    r.write("relgate.toml", "this is not toml");
+    r.relgate(GUARD, &[]).code(2).stderr_has("relgate.toml:1");
+    r.relgate(GUARD, &["--config", "missing.toml"])
+        .code(2)
+        .stderr_has("cannot read config file missing.toml");
+}
+
+#[test]
+fn config_discovery_order_and_rule_levels() {
+    let r = on_main();
+    r.write(
+        "pyproject.toml",
+        "[project]\nname = \"x\"\n[tool.relgate.branches]\nprotected = [\"dev\"]\n",
+    );
+    r.relgate(GUARD, &[]).code(0);
+    r.write(
+        "Cargo.toml",
+        "[package]\nname = \"x\"\n[package.metadata.relgate.branches]\nprotected = [\"main\"]\n",
+    );
+    r.relgate(GUARD, &[]).code(0); // pyproject comes first
+    r.write(
+        ".relgate.toml",
+        "[rules]\ncommit-to-protected-branch = \"warn\"\n",
+    );
+    r.relgate(GUARD, &[])
+        .code(0)
+        .stdout_has("warn[commit-to-protected-branch]");
+    r.relgate(GUARD, &["--deny-warnings"]).code(1);
+    r.write(
+        "relgate.toml",
+        "[rules]\ncommit-to-protected-branch = \"off\"\n",
+    );
+    r.relgate(GUARD, &[])
+        .code(0)
+        .stdout_lacks("commit-to-protected-branch");
+    r.relgate(GUARD, &["--config", "pyproject.toml"]).code(0);
+}
+
+#[test]
+fn relgate_skip_passes_with_a_note() {
+    let r = on_main();
+    r.relgate_env(GUARD, &[], &[("RELGATE_SKIP", "guard-master-commit")])
+        .code(0)
+        .stdout_has("note[relgate-skip]");
+    r.relgate_env(GUARD, &["--format", "json"], &[("RELGATE_SKIP", "all")])
+        .code(0)
+        .json();
+}
+
+#[test]
+fn control_characters_from_the_repository_are_escaped() {
+    let r = Repo::new();
+    r.commit_file("a.txt", "a\n", "initial");
+    let a = "a".repeat(40);
+    let z = "0".repeat(40);
+    let input = format!("refs/heads/evil\x1b[2J {a} refs/heads/main {z}\n");
+    let run = r.relgate_stdin(GUARD, &["--pre-push"], input.as_bytes(), &[]);
+    run.code(1).stdout_has("evil\\u{1b}[2J");
+    assert!(!run.stdout.contains('\u{1b}'));
+}
+
+#[test]
+fn closed_stdout_is_a_quiet_success() {
+    // The reader is gone before the binary writes, so every write fails with EPIPE. The run
+    // has a finding (exit 1 normally); a closed stdout still ends quietly with 0.
+    let r = on_main();
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let out = r
+        .command(bin(GUARD))
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+}

@@ -1,0 +1,9 @@
+//! Integration tests: the built binaries against real git repositories.
+//!
+//! One test binary (as ripgrep does) with a module per relgate binary and shared helpers in
+//! `util`. Hook behaviour is tested through git itself: a binary is installed into `.git/hooks`
+//! and git runs it.
+
+mod common;
+mod guard;
+mod util;
