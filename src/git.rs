@@ -384,6 +384,51 @@ impl Repo {
         Ok(out)
     }
 
+    /// Branches whose short name matches one of `patterns`, local (`main`) and remote-tracking
+    /// (`origin/main`, matched as `main`): CI checkouts of a tag often have only the latter.
+    pub fn branch_tips_matching(&self, patterns: &[String]) -> Result<Vec<(String, Oid)>> {
+        let refs = self
+            .repo
+            .references()
+            .map_err(git_err("cannot read refs"))?;
+        let mut out = Vec::new();
+        let iter = refs
+            .prefixed("refs/heads/")
+            .map_err(git_err("cannot read refs/heads"))?;
+        for r in iter {
+            let mut r = r.map_err(|e| Error::new("cannot read a branch ref").caused_by(e))?;
+            let name = r.name().shorten().to_str_lossy().into_owned();
+            if crate::glob::any(patterns, &name)
+                && let Ok(id) = r.peel_to_id()
+            {
+                out.push((name, Oid(id.detach())));
+            }
+        }
+        let refs = self
+            .repo
+            .references()
+            .map_err(git_err("cannot read refs"))?;
+        let iter = refs
+            .prefixed("refs/remotes/")
+            .map_err(git_err("cannot read refs/remotes"))?;
+        for r in iter {
+            let mut r =
+                r.map_err(|e| Error::new("cannot read a remote-tracking ref").caused_by(e))?;
+            let full = r.name().as_bstr().to_str_lossy().into_owned();
+            // refs/remotes/<remote>/<branch>; <remote>/HEAD is a pointer, not a branch.
+            let Some((_, branch)) = full["refs/remotes/".len()..].split_once('/') else {
+                continue;
+            };
+            if branch == "HEAD" || !crate::glob::any(patterns, branch) {
+                continue;
+            }
+            if let Ok(id) = r.peel_to_id() {
+                out.push((full["refs/remotes/".len()..].to_string(), Oid(id.detach())));
+            }
+        }
+        Ok(out)
+    }
+
     /// Is `ancestor` reachable from `tip` (or equal to it)?
     pub fn is_ancestor(&self, ancestor: Oid, tip: Oid) -> Result<bool> {
         if ancestor == tip {

@@ -15,7 +15,9 @@
 //!
 //! Modules, from the outside in: [`cli`] (flags and the main loop), [`checks`] (one module of
 //! rules per binary), [`diag`] (findings and their rendering), [`config`], [`git`] (the only door
-//! to gix), [`hook`] (git hook protocols), [`glob`], [`rules`] (the rule registry) and [`error`].
+//! to gix), [`hook`] (git hook protocols), [`version`] (SemVer, PEP 440, tag grammars),
+//! [`sources`] (where versions live), [`tree`] (work tree, index or commit), [`glob`],
+//! [`rules`] (the rule registry) and [`error`].
 
 pub mod checks;
 pub mod cli;
@@ -26,3 +28,6 @@ pub mod git;
 pub mod glob;
 pub mod hook;
 pub mod rules;
+pub mod sources;
+pub mod tree;
+pub mod version;

@@ -36,7 +36,72 @@ pub const SHARED: &[RuleDoc] = &[
 
 /// Every rule of every binary.
 pub fn all() -> impl Iterator<Item = &'static RuleDoc> {
-    SHARED.iter().chain(crate::checks::guard::RULES)
+    SHARED
+        .iter()
+        .chain(crate::checks::tag::RULES)
+        .chain(crate::checks::versions::RULES)
+        .chain(crate::checks::guard::RULES)
+}
+
+/// docs/rules.md: the reference of every rule, generated from this registry so it cannot drift.
+pub fn markdown() -> String {
+    use std::fmt::Write as _;
+    let mut out = String::from(
+        "# Rule reference\n\n\
+         Generated from the rule registry (`src/rules.rs` and `src/checks/*.rs`) by \
+         `RELGATE_BLESS=1 cargo test --lib rules`; edit the registry, not this file.\n\n\
+         Every rule can be set to `off`, `warn` or `error` under `[rules]` in the configuration. \
+         A `note` never fails a run; a `warn` fails only with `--deny-warnings`.\n",
+    );
+    let mut tools: Vec<&str> = all().map(|r| r.tool).collect();
+    tools.dedup();
+    let mut seen = Vec::new();
+    for tool in tools {
+        if seen.contains(&tool) {
+            continue;
+        }
+        seen.push(tool);
+        let title = if tool == "all" {
+            "Shared by every binary"
+        } else {
+            tool
+        };
+        let _ = write!(
+            out,
+            "\n## {title}\n\n| rule | severity | finds |\n| --- | --- | --- |\n"
+        );
+        for r in all().filter(|r| r.tool == tool) {
+            let _ = writeln!(
+                out,
+                "| [`{}`](#{}) | {} | {} |",
+                r.id,
+                r.id,
+                r.severity.as_str(),
+                r.summary
+            );
+        }
+        for r in all().filter(|r| r.tool == tool) {
+            let _ = write!(
+                out,
+                "\n### {}\n\nSeverity: `{}`. {}\n\n{}\n\nFails:\n\n```text\n{}\n```\n\nPasses:\n\n```text\n{}\n```\n",
+                r.id,
+                r.severity.as_str(),
+                capitalise(r.summary),
+                r.why,
+                r.bad.trim_end(),
+                r.good.trim_end()
+            );
+        }
+    }
+    out
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect::<String>() + ".",
+        None => String::new(),
+    }
 }
 
 /// The entry of one rule id.
@@ -46,6 +111,20 @@ pub fn find(id: &str) -> Option<&'static RuleDoc> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn docs_rules_md_is_current() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rules.md");
+        let want = super::markdown();
+        if std::env::var_os("RELGATE_BLESS").is_some() {
+            std::fs::write(path, &want).unwrap();
+        }
+        let have = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            have == want,
+            "docs/rules.md is stale: run `RELGATE_BLESS=1 cargo test --lib rules`"
+        );
+    }
+
     #[test]
     fn ids_are_unique_and_kebab_case() {
         let ids: Vec<&str> = super::all().map(|r| r.id).collect();

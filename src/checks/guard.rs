@@ -317,9 +317,12 @@ fn run_commit(ctx: &Ctx, args: &Args) -> Result<Report> {
     }
     let repo = ctx.repo()?;
     let head = repo.head()?;
+    // A clean `git merge` runs pre-merge-commit before MERGE_HEAD exists; the pre-commit
+    // framework does not say which stage it runs, but git's GIT_REFLOG_ACTION does.
     let merge = ctx.common.hook == Some(Hook::PreMergeCommit)
         || repo.merge_head_exists()
-        || prepare_commit_msg_source(&ctx.common.hook_args) == Some("merge");
+        || prepare_commit_msg_source(&ctx.common.hook_args) == Some("merge")
+        || std::env::var("GIT_REFLOG_ACTION").is_ok_and(|a| a.starts_with("merge"));
     let state = CommitState {
         head,
         merge,

@@ -3,3 +3,5 @@
 //! mode needs and calls plain check functions over that data.
 
 pub mod guard;
+pub mod tag;
+pub mod versions;

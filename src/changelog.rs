@@ -1,0 +1,1029 @@
+//! The changelog model: a Keep a Changelog file read into titles, sections and link definitions.
+//!
+//! The file is parsed once as CommonMark by pulldown-cmark (with byte offsets), so only
+//! document-level headings count: a heading inside a fenced block, a list item, a block quote or
+//! an HTML comment is text. Every position is a byte offset into the text (after a stripped UTF-8
+//! BOM) plus its 1-based line and character column; CRLF, lone CR and LF all end a line, so a file
+//! gives the same positions whatever its line endings. This module only describes what is written
+//! (tokens, where they are, what they contain); it never judges it: the rules live in
+//! `checks::changelog`, and nothing here prints, reads files or allocates per line beyond the
+//! line index.
+
+use std::collections::HashSet;
+use std::ops::Range;
+
+use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+
+use crate::error::{Error, Result};
+
+const BOM: &str = "\u{feff}";
+
+/// A place in the text: byte offset (after the BOM), 1-based line and character column.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Pos {
+    pub offset: usize,
+    pub line: usize,
+    pub col: usize,
+}
+
+/// A piece of the source text and where it starts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Token<'a> {
+    pub text: &'a str,
+    pub pos: Pos,
+}
+
+/// A document-level heading (ATX or setext).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Heading<'a> {
+    pub level: u8,
+    /// Where the heading starts: its first `#`, or the first character of a setext heading.
+    pub pos: Pos,
+    /// The heading's content as written, without the `#` markers, closing sequence or underline.
+    pub text: Token<'a>,
+    /// Byte range of the whole heading, including its line ending(s).
+    pub range: Range<usize>,
+}
+
+/// Whether a level-2 heading is the `[Unreleased]` section or a release.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SectionKind {
+    Unreleased,
+    Release,
+}
+
+/// How the part after the label is written, as far as the heading grammar
+/// `[X] - YYYY-MM-DD [YANKED]` is concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Form {
+    /// Nothing after the label.
+    Bare,
+    /// ` - <date>`: the canonical separator.
+    Dash,
+    /// A date right after the label, with no ` - ` (`## [0.5.0] 2016-03-01`).
+    MissingDash,
+    /// A date in parentheses (`## 0.55.0 (2026-06-22)`).
+    Parenthesised,
+    /// An en or em dash instead of `-`.
+    WrongDash,
+    /// Anything else (`## 1.0.0 / beta`, `## [1.0.0 - date`).
+    Unrecognised,
+}
+
+/// A level-2 heading that is `[Unreleased]` or a release, and what follows it up to the next one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Section<'a> {
+    pub kind: SectionKind,
+    pub heading: Heading<'a>,
+    /// The label: the inside of `[...]`, or the first word of an unbracketed heading. For a
+    /// release this is the version string.
+    pub label: Token<'a>,
+    pub bracketed: bool,
+    /// `[X](url)`: the heading label is an inline link.
+    pub inline_url: Option<Token<'a>>,
+    /// `[X][ref]`: the label of a full reference link (empty for a collapsed `[X][]`).
+    pub ref_label: Option<Token<'a>>,
+    /// Byte offset just past the label as written (brackets and any link part included).
+    pub label_end: usize,
+    /// Index into [`Changelog::links`] of the definition the label resolves to (for a
+    /// bracketed label; for an unbracketed one, the definition that merely names it).
+    pub link: Option<usize>,
+    pub form: Form,
+    /// The first token that breaks the form (the separator, the parenthesis, the stray text).
+    pub form_pos: Pos,
+    pub date: Option<Token<'a>>,
+    /// The `[YANKED]` marker in whatever case it was written.
+    pub yanked: Option<Token<'a>>,
+    /// Text after the date (and marker) that the grammar has no place for.
+    pub trailing: Option<Token<'a>>,
+    pub change_types: Vec<ChangeType<'a>>,
+    /// Any content at all below the heading (lists, paragraphs, code, non-comment HTML); HTML
+    /// comments, thematic breaks and empty list items do not count.
+    pub has_content: bool,
+    /// Where the section ends: the line start of the heading that ends it, or the end of text.
+    pub end: usize,
+    /// The body as written, minus the heading, with leading and trailing blank lines (and a
+    /// trailing block of version link definitions) trimmed: what `--notes` prints.
+    pub body: Range<usize>,
+}
+
+impl<'a> Section<'a> {
+    pub fn is_unreleased(&self) -> bool {
+        self.kind == SectionKind::Unreleased
+    }
+
+    /// The version string of a release (`None` for `[Unreleased]`).
+    pub fn version(&self) -> Option<Token<'a>> {
+        (self.kind == SectionKind::Release).then_some(self.label)
+    }
+
+    /// True when the `[YANKED]` marker is present (in any case).
+    pub fn is_yanked(&self) -> bool {
+        self.yanked.is_some()
+    }
+
+    /// The link target of the heading label: an inline URL or the resolved definition's URL.
+    pub fn link_target<'m>(&'m self, model: &'m Changelog<'a>) -> Option<&'m str> {
+        if let Some(u) = &self.inline_url {
+            return Some(u.text);
+        }
+        if !self.bracketed {
+            return None;
+        }
+        self.link.and_then(|i| model.links.get(i)).map(|l| l.url.as_str())
+    }
+
+    /// Whether the heading label renders as a link.
+    pub fn is_link(&self) -> bool {
+        self.inline_url.is_some() || (self.bracketed && self.link.is_some())
+    }
+}
+
+/// A level-3 heading inside a section.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ChangeType<'a> {
+    pub heading: Heading<'a>,
+    /// Its text, trimmed.
+    pub name: Token<'a>,
+    pub has_entries: bool,
+}
+
+/// A link reference definition, `[label]: url`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkDef {
+    /// The label as written (whitespace collapsed, as CommonMark matches it).
+    pub label: String,
+    pub url: String,
+    /// Where the definition's `[` is.
+    pub pos: Pos,
+    pub span: Range<usize>,
+    /// True when some section heading's label (bracketed or not) names this definition.
+    pub names_section: bool,
+    /// True when a reference link anywhere in the file (`[text][label]`, `[label][]`,
+    /// `[label]`) uses this definition.
+    pub referenced: bool,
+}
+
+/// What the file opens with, for the title rule.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Opening {
+    /// No block at all (empty file, or only comments and definitions).
+    Nothing,
+    /// A level-1 heading: the title.
+    Title,
+    /// Some other block, described in words ("a paragraph").
+    Other(&'static str, Pos),
+}
+
+/// A parsed changelog. Borrow of the text it was parsed from.
+#[derive(Debug)]
+pub struct Changelog<'a> {
+    /// The text after the BOM.
+    pub text: &'a str,
+    /// Whether the input started with a UTF-8 BOM (not part of `text`).
+    pub bom: bool,
+    /// The first level-1 heading before any section.
+    pub title: Option<Heading<'a>>,
+    pub opening: Opening,
+    /// `[Unreleased]` and release sections, in file order.
+    pub sections: Vec<Section<'a>>,
+    /// Level-1 and level-2 headings that are neither the title nor a section.
+    pub strays: Vec<Heading<'a>>,
+    /// Link reference definitions (the first of each label, as CommonMark uses), in file order.
+    pub links: Vec<LinkDef>,
+    lines: LineIndex,
+}
+
+impl<'a> Changelog<'a> {
+    /// Parses changelog bytes. A UTF-8 BOM is stripped; anything that is not UTF-8 is an error
+    /// naming the byte offset (counted in the input, BOM included).
+    pub fn parse(bytes: &'a [u8]) -> Result<Changelog<'a>> {
+        let text = decode(bytes)?;
+        Ok(build(text, bytes.starts_with(BOM.as_bytes())))
+    }
+
+    /// Release sections (not `[Unreleased]`), in file order.
+    pub fn releases(&self) -> impl Iterator<Item = &Section<'a>> {
+        self.sections.iter().filter(|s| s.kind == SectionKind::Release)
+    }
+
+    /// The first `[Unreleased]` section.
+    pub fn unreleased(&self) -> Option<&Section<'a>> {
+        self.sections.iter().find(|s| s.is_unreleased())
+    }
+
+    /// Line and column of a byte offset in [`Changelog::text`].
+    pub fn pos(&self, offset: usize) -> Pos {
+        self.lines.pos(self.text, offset)
+    }
+
+    /// The body of a section as it is written (see [`Section::body`]).
+    pub fn body(&self, section: &Section<'a>) -> &'a str {
+        self.text.get(section.body.clone()).unwrap_or("")
+    }
+}
+
+/// Checks UTF-8 and strips a BOM.
+fn decode(bytes: &[u8]) -> Result<&str> {
+    let skip = if bytes.starts_with(BOM.as_bytes()) { BOM.len() } else { 0 };
+    let rest = bytes.get(skip..).unwrap_or_default();
+    std::str::from_utf8(rest).map_err(|e| {
+        let at = e.valid_up_to();
+        let byte = rest.get(at).copied().unwrap_or_default();
+        let line = rest[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        Error::new(format!(
+            "not UTF-8: invalid byte 0x{byte:02x} at byte offset {} (line {line}); expected a UTF-8 text file",
+            at + skip
+        ))
+    })
+}
+
+/// Byte offsets of line starts. CommonMark ends a line at LF, CRLF or a lone CR.
+#[derive(Debug)]
+struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str) -> Self {
+        let mut starts = Vec::with_capacity(text.len() / 48 + 1);
+        starts.push(0);
+        let bytes = text.as_bytes();
+        if !text.contains('\r') {
+            // `str::find(char)` is memchr-backed: the common LF-only case stays cheap on big files.
+            let mut from = 0;
+            while let Some(i) = text[from..].find('\n') {
+                from += i + 1;
+                starts.push(from);
+            }
+        } else {
+            for (i, &b) in bytes.iter().enumerate() {
+                if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
+                    starts.push(i + 1);
+                }
+            }
+        }
+        LineIndex { starts }
+    }
+
+    fn line_start(&self, line: usize) -> usize {
+        self.starts.get(line.saturating_sub(1)).copied().unwrap_or(0)
+    }
+
+    fn pos(&self, text: &str, offset: usize) -> Pos {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.line_start(line).min(offset);
+        let col = text[start..offset].chars().count() + 1;
+        Pos { offset, line, col }
+    }
+
+    /// The offset where the line after the one holding `offset` starts (or the end of text).
+    fn next_line_start(&self, text_len: usize, offset: usize) -> usize {
+        let line = self.starts.partition_point(|&s| s <= offset);
+        self.starts.get(line).copied().unwrap_or(text_len)
+    }
+}
+
+/// A level-1..3 document-level heading being read: its range and the span of its content.
+struct OpenHeading {
+    level: u8,
+    range: Range<usize>,
+    content: Option<Range<usize>>,
+}
+
+/// What the event loop knows about where it is.
+struct Builder<'a> {
+    text: &'a str,
+    lines: LineIndex,
+    title: Option<Heading<'a>>,
+    opening: Option<Opening>,
+    /// Offset of the block that set `opening` (to undo a title that turns out to be a release).
+    opening_at: usize,
+    /// Whether a level-1 heading has been seen: only the first one can be the title.
+    seen_h1: bool,
+    sections: Vec<Section<'a>>,
+    /// Where each section's body ends (the line start of the heading that ends it).
+    body_ends: Vec<usize>,
+    strays: Vec<Heading<'a>>,
+    current: Option<usize>,
+    current_type: Option<usize>,
+}
+
+fn build(text: &str, bom: bool) -> Changelog<'_> {
+    let mut b = Builder {
+        text,
+        lines: LineIndex::new(text),
+        title: None,
+        opening: None,
+        opening_at: 0,
+        seen_h1: false,
+        sections: Vec::new(),
+        body_ends: Vec::new(),
+        strays: Vec::new(),
+        current: None,
+        current_type: None,
+    };
+    let mut events = Parser::new_ext(text, Options::empty()).into_offset_iter();
+    let mut depth = 0usize;
+    let mut heading: Option<OpenHeading> = None;
+    // Labels used by reference links, lower-cased (definitions are few; links to them fewer).
+    let mut used: HashSet<String> = HashSet::new();
+    for (event, range) in events.by_ref() {
+        if let Event::Start(Tag::Link { link_type, id, .. }) = &event {
+            // Only version-like labels matter (for `changelog-link-unused`); skipping the rest
+            // keeps PR and issue links (thousands in some files) allocation-free.
+            if matches!(link_type, LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut)
+                && (is_version_like(id) || is_unreleased(id))
+            {
+                used.insert(id.to_lowercase());
+            }
+        }
+        if let Some(h) = heading.as_mut() {
+            match event {
+                Event::End(TagEnd::Heading(_)) if depth == 1 => {
+                    depth = 0;
+                    if let Some(h) = heading.take() {
+                        b.heading(h);
+                    }
+                }
+                Event::Start(_) => {
+                    depth += 1;
+                    extend(&mut h.content, range);
+                }
+                Event::End(_) => {
+                    depth = depth.saturating_sub(1);
+                    extend(&mut h.content, range);
+                }
+                _ => extend(&mut h.content, range),
+            }
+            continue;
+        }
+        match event {
+            Event::Start(tag) => {
+                if depth == 0 {
+                    b.block_opens(&tag, &range);
+                    if let Tag::Heading { level, .. } = tag {
+                        let level = level as u8;
+                        if level <= 3 {
+                            heading = Some(OpenHeading {
+                                level,
+                                range,
+                                content: None,
+                            });
+                            depth += 1;
+                            continue;
+                        }
+                    }
+                }
+                depth += 1;
+                match tag {
+                    Tag::CodeBlock(_) | Tag::Image { .. } | Tag::Heading { .. } => b.content(),
+                    Tag::HtmlBlock if !comment_only(text.get(range).unwrap_or("")) => b.content(),
+                    _ => {}
+                }
+            }
+            Event::End(_) => depth = depth.saturating_sub(1),
+            Event::Text(_)
+            | Event::Code(_)
+            | Event::InlineMath(_)
+            | Event::DisplayMath(_)
+            | Event::InlineHtml(_)
+            | Event::FootnoteReference(_)
+            | Event::TaskListMarker(_) => b.content(),
+            Event::Rule if depth == 0 => {
+                if b.opening.is_none() {
+                    let pos = b.lines.pos(text, range.start);
+                    b.opening = Some(Opening::Other("a thematic break", pos));
+                }
+            }
+            Event::Html(_) | Event::Rule | Event::SoftBreak | Event::HardBreak => {}
+        }
+    }
+    let links = collect_links(text, &b.lines, events.reference_definitions(), &mut b.sections, &used);
+    b.finish(links, bom)
+}
+
+fn extend(span: &mut Option<Range<usize>>, r: Range<usize>) {
+    *span = Some(match span.take() {
+        Some(s) => s.start.min(r.start)..s.end.max(r.end),
+        None => r,
+    });
+}
+
+/// True when an HTML block holds nothing but comments (`<!-- next-header -->`): invisible, so
+/// neither content nor an opening block.
+fn comment_only(html: &str) -> bool {
+    let mut rest = html.trim();
+    while !rest.is_empty() {
+        let Some(after) = rest.strip_prefix("<!--") else {
+            return false;
+        };
+        match after.find("-->") {
+            Some(end) => rest = after[end + 3..].trim_start(),
+            None => return true,
+        }
+    }
+    true
+}
+
+impl<'a> Builder<'a> {
+    /// A document-level block starts: remember what the file opens with.
+    fn block_opens(&mut self, tag: &Tag<'_>, range: &Range<usize>) {
+        if self.opening.is_some() {
+            return;
+        }
+        self.opening_at = range.start;
+        let what = match tag {
+            Tag::Heading { level, .. } if *level as u8 == 1 => {
+                self.opening = Some(Opening::Title);
+                return;
+            }
+            Tag::HtmlBlock if comment_only(self.text.get(range.clone()).unwrap_or("")) => return,
+            Tag::HtmlBlock => "an HTML block",
+            Tag::Heading { level, .. } => match *level as u8 {
+                2 => "a level-2 heading",
+                3 => "a level-3 heading",
+                _ => "a heading below level 3",
+            },
+            Tag::Paragraph => "a paragraph",
+            Tag::List(_) => "a list",
+            Tag::CodeBlock(_) => "a code block",
+            Tag::BlockQuote(_) => "a block quote",
+            _ => "a block",
+        };
+        let pos = self.lines.pos(self.text, range.start);
+        self.opening = Some(Opening::Other(what, pos));
+    }
+
+    fn content(&mut self) {
+        if let Some(i) = self.current {
+            if let Some(s) = self.sections.get_mut(i) {
+                s.has_content = true;
+                if let Some(t) = self.current_type.and_then(|t| s.change_types.get_mut(t)) {
+                    t.has_entries = true;
+                }
+            }
+        }
+    }
+
+    fn heading(&mut self, open: OpenHeading) {
+        let text = self.text;
+        let start = open.range.start;
+        let content = open.content.unwrap_or(start..start);
+        let content_text = text.get(content.clone()).unwrap_or("");
+        let heading = Heading {
+            level: open.level,
+            pos: self.lines.pos(text, start),
+            text: Token {
+                text: content_text,
+                pos: self.lines.pos(text, content.start),
+            },
+            range: open.range.clone(),
+        };
+        let line_start = self.lines.line_start(heading.pos.line);
+        match open.level {
+            1 => {
+                self.end_section(line_start);
+                // `# 1.2.0 (date)` or `# Unreleased` is a release written at the wrong level, not
+                // a title.
+                let release_like = HeadingParts::parse(content_text).kind().is_some();
+                if release_like && self.opening == Some(Opening::Title) && self.opening_at == start {
+                    self.opening = Some(Opening::Other("a level-1 release heading", heading.pos));
+                }
+                let first = !self.seen_h1;
+                self.seen_h1 = true;
+                if first && self.sections.is_empty() && !release_like {
+                    self.title = Some(heading);
+                } else {
+                    self.strays.push(heading);
+                }
+            }
+            2 => {
+                let parts = HeadingParts::parse(content_text);
+                match parts.kind() {
+                    Some(kind) => {
+                        self.end_section(line_start);
+                        let section = self.section(kind, heading, &parts, content.start);
+                        self.sections.push(section);
+                        self.body_ends.push(text.len());
+                        self.current = Some(self.sections.len() - 1);
+                    }
+                    None => {
+                        // A stray level-2 heading does not end the release: its text stays in
+                        // the release's notes, and the rule reports the heading itself.
+                        self.current_type = None;
+                        self.strays.push(heading);
+                    }
+                }
+            }
+            _ => {
+                let Some(s) = self.current.and_then(|i| self.sections.get_mut(i)) else {
+                    return;
+                };
+                let trimmed = content_text.trim();
+                let lead = content_text.len() - content_text.trim_start().len();
+                let name = Token {
+                    text: trimmed,
+                    pos: self.lines.pos(text, content.start + lead),
+                };
+                s.change_types.push(ChangeType {
+                    heading,
+                    name,
+                    has_entries: false,
+                });
+                self.current_type = Some(s.change_types.len() - 1);
+            }
+        }
+    }
+
+    fn end_section(&mut self, at: usize) {
+        if let Some(i) = self.current.take() {
+            if let Some(end) = self.body_ends.get_mut(i) {
+                *end = at;
+            }
+        }
+        self.current_type = None;
+    }
+
+    fn token(&self, base: usize, r: &Range<usize>) -> Token<'a> {
+        let start = base + r.start;
+        Token {
+            text: self.text.get(start..base + r.end).unwrap_or(""),
+            pos: self.lines.pos(self.text, start),
+        }
+    }
+
+    fn section(
+        &self,
+        kind: SectionKind,
+        heading: Heading<'a>,
+        p: &HeadingParts,
+        base: usize,
+    ) -> Section<'a> {
+        let tok = |r: &Option<Range<usize>>| r.as_ref().map(|r| self.token(base, r));
+        let body_start = self.lines.next_line_start(
+            self.text.len(),
+            heading.range.end.saturating_sub(1).max(heading.range.start),
+        );
+        Section {
+            kind,
+            label: self.token(base, &p.label),
+            bracketed: p.bracketed,
+            inline_url: tok(&p.url),
+            ref_label: tok(&p.ref_label),
+            label_end: base + p.label_end,
+            link: None,
+            form: p.form.unwrap_or(Form::Unrecognised),
+            form_pos: self.lines.pos(self.text, base + p.form_at),
+            date: tok(&p.date),
+            yanked: tok(&p.yanked),
+            trailing: tok(&p.trailing),
+            change_types: Vec::new(),
+            has_content: false,
+            body: body_start..body_start,
+            end: self.text.len(),
+            heading,
+        }
+    }
+
+    fn finish(mut self, links: Vec<LinkDef>, bom: bool) -> Changelog<'a> {
+        for (s, end) in self.sections.iter_mut().zip(self.body_ends.iter()) {
+            s.end = *end;
+            s.body = trim_body(self.text, s.body.start, *end, &links);
+        }
+        Changelog {
+            text: self.text,
+            bom,
+            title: self.title,
+            opening: self.opening.unwrap_or(Opening::Nothing),
+            sections: self.sections,
+            strays: self.strays,
+            links,
+            lines: self.lines,
+        }
+    }
+}
+
+/// Copies the definitions out of the parser (sorted by position) and resolves section labels
+/// against them with CommonMark's matching (case-insensitive, whitespace collapsed).
+fn collect_links(
+    text: &str,
+    lines: &LineIndex,
+    defs: &pulldown_cmark::RefDefs<'_>,
+    sections: &mut [Section<'_>],
+    used: &HashSet<String>,
+) -> Vec<LinkDef> {
+    let mut links: Vec<LinkDef> = defs
+        .iter()
+        .map(|(label, def)| LinkDef {
+            label: label.to_string(),
+            url: def.dest.to_string(),
+            pos: lines.pos(text, def.span.start),
+            span: def.span.clone(),
+            names_section: false,
+            referenced: used.contains(&label.to_lowercase()),
+        })
+        .collect();
+    links.sort_by_key(|l| l.span.start);
+    for s in sections.iter_mut() {
+        let key = match &s.ref_label {
+            Some(r) if !r.text.trim().is_empty() => r.text,
+            _ => s.label.text,
+        };
+        let Some(def) = defs.get(key.trim()) else {
+            continue;
+        };
+        if let Ok(i) = links.binary_search_by_key(&def.span.start, |l| l.span.start) {
+            s.link = Some(i);
+            links[i].names_section = true;
+        }
+    }
+    links
+}
+
+/// The body between `start` and `end`, minus a trailing run of version link definitions (the
+/// file's link footer, which follows the oldest release) and blank lines at either end.
+fn trim_body(text: &str, start: usize, end: usize, links: &[LinkDef]) -> Range<usize> {
+    let start = start.min(text.len());
+    let mut end = end.clamp(start, text.len());
+    let first = links.partition_point(|l| l.span.start < start);
+    let last = links.partition_point(|l| l.span.start < end);
+    for l in links.get(first..last).unwrap_or_default().iter().rev() {
+        let gap = text.get(l.span.end.min(end)..end).unwrap_or("x");
+        if !gap.trim().is_empty() || !(is_version_like(&l.label) || is_unreleased(&l.label)) {
+            break;
+        }
+        end = l.span.start;
+    }
+    let body = text.get(start..end).unwrap_or("");
+    // Leading blank lines: drop whole lines that hold only whitespace.
+    let mut lead = 0;
+    for line in body.split_inclusive(['\n', '\r']) {
+        if !line.trim().is_empty() {
+            break;
+        }
+        lead += line.len();
+    }
+    let rest = &body[lead..];
+    let Some(last_char) = rest.rfind(|c: char| !c.is_whitespace()) else {
+        return start + lead..start + lead;
+    };
+    // Keep the last content line's own line ending, as written.
+    let mut keep = last_char + rest[last_char..].chars().next().map_or(1, char::len_utf8);
+    let tail = &rest.as_bytes()[keep..];
+    if let Some(nl) = tail.iter().position(|&b| b == b'\n' || b == b'\r') {
+        if tail[..nl].iter().all(|b| b.is_ascii_whitespace()) {
+            keep += nl + 1;
+            if tail[nl] == b'\r' && tail.get(nl + 1) == Some(&b'\n') {
+                keep += 1;
+            }
+        }
+    }
+    start + lead..start + lead + keep
+}
+
+/// True for a label that reads as a version: a digit, or `v` and a digit, then a dot somewhere
+/// (`1.2.0`, `v0.3`), so `[1]` footnote links and `[#12]` PR links are not versions.
+pub fn is_version_like(label: &str) -> bool {
+    let t = label.trim();
+    let digits = t.strip_prefix(['v', 'V']).unwrap_or(t);
+    digits.starts_with(|c: char| c.is_ascii_digit()) && digits.contains('.')
+}
+
+/// True for `Unreleased` in any case.
+pub fn is_unreleased(label: &str) -> bool {
+    label.trim().eq_ignore_ascii_case("unreleased")
+}
+
+/// A level-2 heading's content split into the grammar's parts (byte ranges into the content).
+#[derive(Debug, Default, PartialEq, Eq)]
+struct HeadingParts {
+    label: Range<usize>,
+    bracketed: bool,
+    url: Option<Range<usize>>,
+    ref_label: Option<Range<usize>>,
+    label_end: usize,
+    form: Option<Form>,
+    form_at: usize,
+    date: Option<Range<usize>>,
+    yanked: Option<Range<usize>>,
+    trailing: Option<Range<usize>>,
+    kind: Option<SectionKind>,
+}
+
+impl HeadingParts {
+    fn parse(s: &str) -> HeadingParts {
+        let mut p = HeadingParts::default();
+        let mut i;
+        if let Some(inner) = s.strip_prefix('[') {
+            let Some(close) = inner.find(']') else {
+                p.label = 0..s.len();
+                p.form = Some(Form::Unrecognised);
+                return p;
+            };
+            let (a, b) = trim_range(s, 1, 1 + close);
+            p.label = a..b;
+            p.bracketed = true;
+            i = close + 2;
+            let next = s[i..].chars().next();
+            if next == Some('(') {
+                if let Some(k) = s[i + 1..].find(')') {
+                    let (a, b) = trim_range(s, i + 1, i + 1 + k);
+                    let b = s[a..b].find(char::is_whitespace).map_or(b, |w| a + w);
+                    p.url = Some(a..b);
+                    i = i + 1 + k + 1;
+                }
+            } else if next == Some('[') {
+                if let Some(k) = s[i + 1..].find(']') {
+                    p.ref_label = Some(i + 1..i + 1 + k);
+                    i = i + 1 + k + 1;
+                }
+            }
+        } else {
+            let end = s.find(char::is_whitespace).unwrap_or(s.len());
+            p.label = 0..end;
+            i = end;
+        }
+        p.label_end = i;
+        let label = &s[p.label.clone()];
+        p.kind = if is_unreleased(label) {
+            Some(SectionKind::Unreleased)
+        } else if starts_like_version(label) {
+            Some(SectionKind::Release)
+        } else {
+            None
+        };
+        i = skip_ws(s, i);
+        p.form_at = i;
+        let rest = &s[i..];
+        let Some(first) = rest.chars().next() else {
+            p.form = Some(Form::Bare);
+            return p;
+        };
+        let after_date;
+        match first {
+            '-' | '\u{2013}' | '\u{2014}' => {
+                p.form = Some(if first == '-' { Form::Dash } else { Form::WrongDash });
+                let d = skip_ws(s, i + first.len_utf8());
+                let e = date_end(s, d, s.len());
+                if e > d {
+                    p.date = Some(d..e);
+                }
+                after_date = e;
+            }
+            '(' => {
+                let inner = i + 1;
+                let close = s[inner..].find(')').map_or(s.len(), |k| inner + k);
+                let d = skip_ws(s, inner);
+                if s[d..close].contains(|c: char| c.is_ascii_digit()) {
+                    p.form = Some(Form::Parenthesised);
+                    let e = date_end(s, d, close);
+                    p.date = Some(d..e);
+                    after_date = (close + 1).min(s.len());
+                } else {
+                    p.form = Some(Form::Unrecognised);
+                    after_date = i;
+                }
+            }
+            '[' => {
+                p.form = Some(Form::Bare);
+                after_date = i;
+            }
+            c if c.is_ascii_digit() => {
+                p.form = Some(Form::MissingDash);
+                let e = date_end(s, i, s.len());
+                p.date = Some(i..e);
+                after_date = e;
+            }
+            _ => {
+                p.form = Some(Form::Unrecognised);
+                after_date = i;
+            }
+        }
+        let mut j = skip_ws(s, after_date);
+        if s[j..].len() >= 8 && s.is_char_boundary(j + 8) && s[j..j + 8].eq_ignore_ascii_case("[yanked]") {
+            p.yanked = Some(j..j + 8);
+            j = skip_ws(s, j + 8);
+        }
+        let end = s.trim_end().len();
+        if j < end && p.form != Some(Form::Unrecognised) {
+            p.trailing = Some(j..end);
+        }
+        p
+    }
+
+    /// `None` when the heading is neither `[Unreleased]` nor a release.
+    fn kind(&self) -> Option<SectionKind> {
+        self.kind
+    }
+}
+
+/// Whether heading text reads as `[Unreleased]` or a release (`1.2.0 ...`, `[v1.2.0](url) ...`),
+/// whatever its level and shape.
+pub fn heading_kind(text: &str) -> Option<SectionKind> {
+    HeadingParts::parse(text.trim()).kind()
+}
+
+/// A label that starts like a version (a digit, or `v` and a digit): the heading is a release.
+fn starts_like_version(label: &str) -> bool {
+    let digits = label.strip_prefix(['v', 'V']).unwrap_or(label);
+    digits.starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// Where the date starting at `d` ends (before `limit`): an ISO-looking date (four digits
+/// first) is one word, so text after it is reported as such; any other spelling
+/// (`22 January 2022`, `July 20th, 2026`) runs to the `[YANKED]` marker or the limit, so the
+/// date rule can read it whole and suggest the ISO form.
+fn date_end(s: &str, d: usize, limit: usize) -> usize {
+    let limit = limit.clamp(d.min(s.len()), s.len());
+    let span = &s[d.min(limit)..limit];
+    let word = span.find(char::is_whitespace).map_or(span.len(), |k| k);
+    let iso_like = word > 4 && span.as_bytes()[..4].iter().all(u8::is_ascii_digit) && !span[..word].ends_with(',');
+    if iso_like {
+        return d + word;
+    }
+    let cut = span.to_ascii_lowercase().find("[yanked]").unwrap_or(span.len());
+    d + span[..cut].trim_end().len()
+}
+
+fn skip_ws(s: &str, i: usize) -> usize {
+    let i = i.min(s.len());
+    i + (s[i..].len() - s[i..].trim_start().len())
+}
+
+fn trim_range(s: &str, a: usize, b: usize) -> (usize, usize) {
+    let inner = &s[a..b];
+    let a2 = a + (inner.len() - inner.trim_start().len());
+    let b2 = a + inner.trim_end().len();
+    (a2, b2.max(a2))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(src: &str) -> Changelog<'_> {
+        Changelog::parse(src.as_bytes()).unwrap()
+    }
+
+    fn labels<'a>(m: &'a Changelog<'_>) -> Vec<&'a str> {
+        m.sections.iter().map(|s| s.label.text).collect()
+    }
+
+    #[test]
+    fn only_document_level_headings_are_sections() {
+        let src = "# Changelog\n\n```\n## [9.9.9] - 2024-01-01\n```\n\n- item\n\n  ## [8.8.8] - 2024-01-01\n\n\
+                   > ## [7.7.7] - 2024-01-01\n\n<!--\n## [6.6.6] - 2024-01-01\n-->\n\n## [1.0.0] - 2024-01-01\n\n- x\n";
+        let m = parse(src);
+        assert_eq!(labels(&m), ["1.0.0"]);
+        assert_eq!(m.sections[0].heading.pos.line, 17);
+        assert!(m.strays.is_empty());
+    }
+
+    #[test]
+    fn fence_in_list_item_ends_with_the_item() {
+        // nix-rust: a closing fence with trailing text does not close; the item's end does.
+        let src = "# C\n\n## [1.1.0] - 2024-02-01\n\n- entry\n  ```rust\n  ## [5.0.0] - x\n  ``` ([#1](u))\n\n## [1.0.0] - 2024-01-01\n\n- y\n";
+        let m = parse(src);
+        assert_eq!(labels(&m), ["1.1.0", "1.0.0"]);
+    }
+
+    #[test]
+    fn setext_and_atx_headings() {
+        let src = "Changelog\n=========\n\n1.0.0 - 2024-01-01\n------------------\n\nText.\n\n   ## 0.9.0 - 2023-01-01 ##\n\n- y\n";
+        let m = parse(src);
+        assert_eq!(m.title.as_ref().map(|t| t.text.text), Some("Changelog"));
+        assert_eq!(m.opening, Opening::Title);
+        assert_eq!(labels(&m), ["1.0.0", "0.9.0"]);
+        let s = &m.sections[1];
+        assert_eq!((s.heading.pos.line, s.heading.pos.col), (9, 4));
+        assert_eq!((s.label.pos.line, s.label.pos.col), (9, 7));
+        assert_eq!(s.date.map(|d| d.text), Some("2023-01-01"));
+        assert_eq!(s.form, Form::Dash);
+        assert!(s.trailing.is_none());
+    }
+
+    #[test]
+    fn heading_parts() {
+        let m = parse(
+            "## [Unreleased] - ReleaseDate\n## [1.2.0](https://x/compare/v1.1.0...v1.2.0) - 2024-01-31 [YANKED]\n\
+             ## 1.1.0 (2024-01-01)\n## [1.0.0] 2023-12-01\n## 0.9.0 - 22 January 2022\n## [0.8.0][old] - 2021-01-01 [yanked]\n",
+        );
+        let s = &m.sections;
+        assert_eq!(s[0].kind, SectionKind::Unreleased);
+        assert_eq!(s[0].form, Form::Dash);
+        assert_eq!(s[1].inline_url.map(|u| u.text), Some("https://x/compare/v1.1.0...v1.2.0"));
+        assert_eq!(s[1].yanked.map(|y| (y.text, y.pos.col)), Some(("[YANKED]", 60)));
+        assert!(s[1].is_link());
+        assert_eq!((s[2].form, s[2].date.map(|d| d.text)), (Form::Parenthesised, Some("2024-01-01")));
+        assert_eq!((s[3].form, s[3].form_pos.col), (Form::MissingDash, 12));
+        assert_eq!(s[4].date.map(|d| d.text), Some("22 January 2022"));
+        assert_eq!(s[5].ref_label.map(|r| r.text), Some("old"));
+        assert_eq!(s[5].yanked.map(|y| y.text), Some("[yanked]"));
+        assert!(!s[5].bracketed || s[5].link.is_none());
+    }
+
+    #[test]
+    fn link_definitions_match_case_insensitively() {
+        let src = "## [Unreleased]\n\n## [1.0.0] - 2024-01-01\n\n- x [1.0.0]\n\n[unreleased]: https://x/compare/v1.0.0...HEAD\n\
+                   [1.0.0]: https://x/releases/tag/v1.0.0\n[0.9.0]: https://x/0.9.0\n[YANKED]: https://nowhere\n";
+        let m = parse(src);
+        assert!(m.sections.iter().all(Section::is_link));
+        assert_eq!(m.sections[0].link_target(&m), Some("https://x/compare/v1.0.0...HEAD"));
+        let labels: Vec<_> = m.links.iter().map(|l| (l.label.as_str(), l.pos.line, l.names_section, l.referenced)).collect();
+        assert_eq!(
+            labels,
+            [
+                ("unreleased", 7, true, true),
+                ("1.0.0", 8, true, true),
+                ("0.9.0", 9, false, false),
+                ("YANKED", 10, false, false)
+            ]
+        );
+    }
+
+    #[test]
+    fn content_and_entries() {
+        let src = "## [1.2.0] - 2024-01-31\n\n<!-- nothing -->\n\n---\n\n## [1.1.0] - 2024-01-01\n\n### Added\n\n-\n- \n\n\
+                   ### Fixed\n\n- real\n\n## [1.0.0] - 2023-01-01\n\nA summary only.\n";
+        let m = parse(src);
+        assert!(!m.sections[0].has_content);
+        assert!(m.sections[1].has_content);
+        let types: Vec<_> = m.sections[1].change_types.iter().map(|t| (t.name.text, t.has_entries)).collect();
+        assert_eq!(types, [("Added", false), ("Fixed", true)]);
+        assert!(m.sections[2].has_content);
+    }
+
+    #[test]
+    fn stray_level_two_heading_stays_inside_the_release() {
+        let src = "## [2.0.0] - 2024-01-31\n\n## Highlights\n\nFaster.\n\n## [1.0.0] - 2023-01-01\n\n- x\n";
+        let m = parse(src);
+        assert_eq!(m.strays.len(), 1);
+        assert!(m.sections[0].has_content);
+        assert_eq!(m.body(&m.sections[0]), "## Highlights\n\nFaster.\n");
+    }
+
+    #[test]
+    fn body_is_verbatim_minus_heading_and_blank_edges() {
+        let src = "# C\r\n\r\n## [1.1.0] - 2024-02-01\r\n\r\n\r\n### Fixed\r\n\r\n- a\tb\r\n  - nested\r\n\r\n\r\n## [1.0.0] - 2024-01-01\n- last\n\n[1.1.0]: https://x/compare/v1.0.0...v1.1.0\n[1.0.0]: https://x/releases/tag/v1.0.0\n";
+        let m = parse(src);
+        assert_eq!(m.body(&m.sections[0]), "### Fixed\r\n\r\n- a\tb\r\n  - nested\r\n");
+        // The link footer after the oldest release is not part of its notes.
+        assert_eq!(m.body(&m.sections[1]), "- last\n");
+        let eof = parse("## [1.0.0] - 2024-01-01\n\n- no final newline");
+        assert_eq!(eof.body(&eof.sections[0]), "- no final newline");
+        let empty = parse("## [1.0.0] - 2024-01-01\n\n\n");
+        assert_eq!(empty.body(&empty.sections[0]), "");
+    }
+
+    #[test]
+    fn bom_is_stripped_without_shifting_columns() {
+        let plain = parse("## [1.0.0] - 2024-01-01\n");
+        let bytes = "\u{feff}## [1.0.0] - 2024-01-01\n".as_bytes();
+        let bom = Changelog::parse(bytes).unwrap();
+        assert!(bom.bom && !plain.bom);
+        assert_eq!(bom.sections[0].label.pos, plain.sections[0].label.pos);
+        assert_eq!(bom.sections[0].label.pos.col, 5);
+    }
+
+    #[test]
+    fn line_endings_give_the_same_positions() {
+        let lf = "# C\n\n## [1.0.0] - 2024-01-01\n\n- x\n\n## [0.9.0] - 2023-01-01\n\n- y\n";
+        let crlf = lf.replace('\n', "\r\n");
+        let cr = lf.replace('\n', "\r");
+        for other in [crlf.as_str(), cr.as_str()] {
+            let (a, b) = (parse(lf), parse(other));
+            let pos = |m: &Changelog<'_>| m.sections.iter().map(|s| (s.label.pos.line, s.label.pos.col)).collect::<Vec<_>>();
+            assert_eq!(pos(&a), pos(&b));
+        }
+    }
+
+    #[test]
+    fn non_utf8_names_the_byte_offset() {
+        let e = Changelog::parse(b"# C\n\n## [1.0.0] \xff\n").unwrap_err().to_string();
+        assert!(e.contains("byte offset 16") && e.contains("line 3") && e.contains("0xff"), "{e}");
+        let e = Changelog::parse(b"\xef\xbb\xbf\xc3").unwrap_err().to_string();
+        assert!(e.contains("byte offset 3"), "{e}");
+    }
+
+    #[test]
+    fn release_like_level_one_heading_is_not_a_title() {
+        let m = parse("# 1.2.0 (2024-01-01)\n\n- x\n\n# Changelog\n");
+        assert!(m.title.is_none());
+        assert!(matches!(m.opening, Opening::Other(_, _)));
+        assert_eq!(m.strays.len(), 2);
+    }
+
+    #[test]
+    fn version_like_labels() {
+        assert!(is_version_like("1.2.0") && is_version_like("v0.3") && is_version_like("2.0.0.dev5"));
+        assert!(!is_version_like("1") && !is_version_like("#12") && !is_version_like("YANKED"));
+        assert!(is_unreleased("unreleased") && is_unreleased(" UNRELEASED "));
+        assert_eq!(heading_kind("[v1.0.0](u) - x"), Some(SectionKind::Release));
+        assert_eq!(heading_kind("Highlights"), None);
+    }
+}

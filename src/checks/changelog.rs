@@ -1,0 +1,1501 @@
+//! The rules of `lint-changelog`, and the release-notes and release-entry queries built on the
+//! same model.
+//!
+//! Every rule is a plain function over a parsed [`Changelog`]: it reads positions and tokens the
+//! model recorded and returns [`Diagnostic`]s that point at the offending token, with a `help`
+//! that says how to fix it. This module is lenient where real changelogs deviate harmlessly
+//! (unbracketed versions, `*` bullets, summaries, lower-case `[unreleased]`) and strict where a
+//! deviation breaks automation (duplicates, impossible dates, order, stray headings). It never
+//! reads files, prints, or touches git: the binary loads the bytes and renders the findings.
+
+use std::cmp::Ordering;
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+use std::fmt::Write as _;
+use std::str::FromStr;
+
+use crate::changelog::{
+    ChangeType, Changelog, Form, Pos, Section, SectionKind, Token, heading_kind, is_unreleased, is_version_like,
+};
+use crate::config::{ChangelogScheme, nearest};
+use crate::diag::{Diagnostic, RuleDoc, Severity};
+use crate::error::{Error, Result};
+
+const TOOL: &str = "lint-changelog";
+
+pub const TITLE: &str = "changelog-title";
+pub const UNRELEASED_MISSING: &str = "changelog-unreleased-missing";
+pub const UNRELEASED_POSITION: &str = "changelog-unreleased-position";
+pub const HEADING: &str = "changelog-heading";
+pub const VERSION_INVALID: &str = "changelog-version-invalid";
+pub const DATE_MISSING: &str = "changelog-date-missing";
+pub const DATE_INVALID: &str = "changelog-date-invalid";
+pub const VERSION_ORDER: &str = "changelog-version-order";
+pub const DATE_ORDER: &str = "changelog-date-order";
+pub const DUPLICATE_VERSION: &str = "changelog-duplicate-version";
+pub const CHANGE_TYPE: &str = "changelog-change-type";
+pub const DUPLICATE_CHANGE_TYPE: &str = "changelog-duplicate-change-type";
+pub const EMPTY_SECTION: &str = "changelog-empty-section";
+pub const EMPTY_RELEASE: &str = "changelog-empty-release";
+pub const LINK_MISSING: &str = "changelog-link-missing";
+pub const LINK_UNUSED: &str = "changelog-link-unused";
+pub const LINK_COMPARE: &str = "changelog-link-compare";
+pub const MISSING_RELEASE: &str = "changelog-missing-release";
+
+/// The six Keep a Changelog change types.
+pub const CHANGE_TYPES: [&str; 6] = ["Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"];
+
+/// Every rule of `lint-changelog`, as `--explain` and docs/rules-changelog.md show them.
+pub const RULES: &[RuleDoc] = &[
+    RuleDoc {
+        id: TITLE,
+        tool: TOOL,
+        severity: Severity::Warn,
+        summary: "the file does not open with a level-1 heading",
+        why: "A changelog opens with its title (`# Changelog`) so readers and tools know what the \
+              file is. Text or a release heading before any title usually means a broken header \
+              or a file that is not a changelog. HTML comments (markdownlint switches, \
+              `<!-- next-header -->`) may come first; they are invisible.",
+        bad: "Notable changes to this project.\n\n# Changelog\n",
+        good: "# Changelog\n\nNotable changes to this project.\n",
+    },
+    RuleDoc {
+        id: UNRELEASED_MISSING,
+        tool: TOOL,
+        severity: Severity::Warn,
+        summary: "no `[Unreleased]` section",
+        why: "Keep a Changelog keeps an `[Unreleased]` section at the top so changes are written \
+              down as they land, not reconstructed at release time. It may be empty: an empty \
+              `[Unreleased]` right after a release is normal and never reported.",
+        bad: "# Changelog\n\n## [1.0.0] - 2024-01-31\n\n### Added\n\n- First release.\n",
+        good: "# Changelog\n\n## [Unreleased]\n\n## [1.0.0] - 2024-01-31\n\n### Added\n\n- First release.\n",
+    },
+    RuleDoc {
+        id: UNRELEASED_POSITION,
+        tool: TOOL,
+        severity: Severity::Error,
+        summary: "`[Unreleased]` is not the first release section (or appears twice)",
+        why: "Release tooling reads `[Unreleased]` as \"everything above the newest release\"; \
+              one below a release, or a second one, puts entries in the wrong release's notes.",
+        bad: "## [1.1.0] - 2024-03-01\n\n- Fix.\n\n## [Unreleased]\n\n- New thing.\n",
+        good: "## [Unreleased]\n\n- New thing.\n\n## [1.1.0] - 2024-03-01\n\n- Fix.\n",
+    },
+    RuleDoc {
+        id: HEADING,
+        tool: TOOL,
+        severity: Severity::Error,
+        summary: "a level-2 heading (or a second level-1 heading) that is neither `[Unreleased]` nor \
+                  a release `[X] - YYYY-MM-DD` (brackets optional, optional ` [YANKED]`)",
+        why: "Tools that extract release notes (parse-changelog, release-plz, cargo-dist) cut a \
+              release at the next heading of the same level, so `## Highlights` inside a release \
+              silently truncates its notes, and a heading in another shape (`## [1.2.0] \
+              2024-01-31`, `## 1.2.0 (2024-01-31)`) is not recognised as a release at all.",
+        bad: "## [1.2.0] 2024-01-31\n\n## Highlights\n\n- Faster.\n",
+        good: "## [1.2.0] - 2024-01-31\n\n**Highlights**\n\n- Faster.\n",
+    },
+    RuleDoc {
+        id: VERSION_INVALID,
+        tool: TOOL,
+        severity: Severity::Error,
+        summary: "the version is not valid SemVer (or PEP 440 with `changelog.scheme = \"pep440\"`)",
+        why: "Versions are compared to order releases, find duplicates and match tags; a version \
+              that does not parse (`v1.2.0`, `1.2`, `0.1.x`) cannot be compared and usually does \
+              not match the tag that will be pushed.",
+        bad: "## [v1.2] - 2024-01-31\n",
+        good: "## [1.2.0] - 2024-01-31\n",
+    },
+    RuleDoc {
+        id: DATE_MISSING,
+        tool: TOOL,
+        severity: Severity::Error,
+        summary: "a release without a date",
+        why: "Keep a Changelog shows each release's date; an undated section is usually a release \
+              that was never finished (or an unreleased section under another name).",
+        bad: "## [1.2.0]\n\n- Fix.\n",
+        good: "## [1.2.0] - 2024-01-31\n\n- Fix.\n",
+    },
+    RuleDoc {
+        id: DATE_INVALID,
+        tool: TOOL,
+        severity: Severity::Error,
+        summary: "the date is not `YYYY-MM-DD`, or there is no such day (`2023-02-30`)",
+        why: "ISO 8601 dates sort and parse everywhere; other spellings (`2024/01/31`, \
+              `31.01.2024`) and impossible days are typos that tools either reject or silently \
+              roll over into another month.",
+        bad: "## [1.2.0] - 2023-02-30\n",
+        good: "## [1.2.0] - 2023-02-28\n",
+    },
+    RuleDoc {
+        id: VERSION_ORDER,
+        tool: TOOL,
+        severity: Severity::Error,
+        summary: "a release is not lower (by precedence) than the one above it",
+        why: "Releases go newest first. Tools take the first release as the latest one, so a \
+              release out of order publishes the wrong notes. Order is SemVer precedence \
+              (`1.0.0-rc.10` > `1.0.0-rc.9`, build metadata ignored) or PEP 440 ordering.",
+        bad: "## [1.1.0] - 2024-03-01\n\n- Fix.\n\n## [1.2.0] - 2024-02-01\n\n- Feature.\n",
+        good: "## [1.2.0] - 2024-03-01\n\n- Feature.\n\n## [1.1.0] - 2024-02-01\n\n- Fix.\n",
+    },
+    RuleDoc {
+        id: DATE_ORDER,
+        tool: TOOL,
+        severity: Severity::Warn,
+        summary: "a release is dated later than the one above it",
+        why: "Dates that go up while versions go down are usually a typo in one of the two dates. \
+              It is only a warning: a maintenance release of an old line can be newer than the \
+              next major release.",
+        bad: "## [1.6.2] - 2024-02-28\n\n- Fix.\n\n## [1.6.1] - 2024-12-24\n\n- Fix.\n",
+        good: "## [1.6.2] - 2025-02-28\n\n- Fix.\n\n## [1.6.1] - 2024-12-24\n\n- Fix.\n",
+    },
+    RuleDoc {
+        id: DUPLICATE_VERSION,
+        tool: TOOL,
+        severity: Severity::Error,
+        summary: "a version appears twice (reported at the second, naming the first's line)",
+        why: "With two sections for one version, parse-changelog fails and release tools publish \
+              empty or wrong notes. Versions are compared by precedence, so `1.0.0+a` and \
+              `1.0.0+b` are the same release.",
+        bad: "## [0.15.0] - 2023-03-13\n\n- A.\n\n## [0.15.0] - 2023-03-13\n\n- B.\n",
+        good: "## [0.15.0] - 2023-03-13\n\n- A.\n- B.\n",
+    },
+    RuleDoc {
+        id: CHANGE_TYPE,
+        tool: TOOL,
+        severity: Severity::Error,
+        summary: "a level-3 heading in a release that is not Added, Changed, Deprecated, Removed, \
+                  Fixed or Security (extra types via `changelog.extra-types`)",
+        why: "Keep a Changelog groups changes under six types so readers find what matters to \
+              them; near misses (`### Fixes`, `### [Fixed]`, `### added`) break tools that \
+              group by type. Teams that want more types list them in `changelog.extra-types`.",
+        bad: "## [1.2.0] - 2024-01-31\n\n### Fixes\n\n- Crash on start.\n",
+        good: "## [1.2.0] - 2024-01-31\n\n### Fixed\n\n- Crash on start.\n",
+    },
+    RuleDoc {
+        id: DUPLICATE_CHANGE_TYPE,
+        tool: TOOL,
+        severity: Severity::Error,
+        summary: "a change type twice in one release",
+        why: "Two `### Fixed` headings in one release split its entries; tools that read a \
+              release as a map of types keep only one of them.",
+        bad: "## [1.2.0] - 2024-01-31\n\n### Fixed\n\n- A.\n\n### Fixed\n\n- B.\n",
+        good: "## [1.2.0] - 2024-01-31\n\n### Fixed\n\n- A.\n- B.\n",
+    },
+    RuleDoc {
+        id: EMPTY_SECTION,
+        tool: TOOL,
+        severity: Severity::Warn,
+        summary: "a change-type heading with no entries (`[Unreleased]` templates excepted)",
+        why: "An empty `### Added` promises changes that are not there; it is usually a template \
+              left behind. Empty type headings under `[Unreleased]` are a normal template and \
+              are not reported.",
+        bad: "## [1.2.0] - 2024-01-31\n\n### Added\n\n### Fixed\n\n- Crash on start.\n",
+        good: "## [1.2.0] - 2024-01-31\n\n### Fixed\n\n- Crash on start.\n",
+    },
+    RuleDoc {
+        id: EMPTY_RELEASE,
+        tool: TOOL,
+        severity: Severity::Warn,
+        summary: "a release with no content at all",
+        why: "An empty release section produces empty release notes on GitHub and in package \
+              registries. HTML comments and thematic breaks are not content.",
+        bad: "## [1.2.0] - 2024-01-31\n\n## [1.1.0] - 2024-01-01\n\n- Fix.\n",
+        good: "## [1.2.0] - 2024-01-31\n\n- Faster start-up.\n\n## [1.1.0] - 2024-01-01\n\n- Fix.\n",
+    },
+    RuleDoc {
+        id: LINK_MISSING,
+        tool: TOOL,
+        severity: Severity::Warn,
+        summary: "a bracketed version label with no link reference definition",
+        why: "`## [1.2.0]` is a link only when `[1.2.0]: URL` is defined somewhere in the file \
+              (labels match case-insensitively); without it the brackets render literally and \
+              the version is not linkable. `[YANKED]` is a marker, never a label.",
+        bad: "## [1.2.0] - 2024-01-31\n\n- Fix.\n",
+        good: "## [1.2.0] - 2024-01-31\n\n- Fix.\n\n[1.2.0]: https://github.com/o/r/compare/v1.1.0...v1.2.0\n",
+    },
+    RuleDoc {
+        id: LINK_UNUSED,
+        tool: TOOL,
+        severity: Severity::Warn,
+        summary: "a definition whose label looks like a version but names no section",
+        why: "A version link without its section is left over from a renamed or removed \
+              release, or its label has a typo so the real section is not linked. Only \
+              version-like labels (and `[unreleased]`) are checked: issue, PR and user links \
+              are the file's business.",
+        bad: "## [1.2.0] - 2024-01-31\n\n- Fix.\n\n[1.2.0]: https://example.com/1.2.0\n[1.1.9]: https://example.com/1.1.9\n",
+        good: "## [1.2.0] - 2024-01-31\n\n- Fix.\n\n[1.2.0]: https://example.com/1.2.0\n",
+    },
+    RuleDoc {
+        id: LINK_COMPARE,
+        tool: TOOL,
+        severity: Severity::Warn,
+        summary: "a compare link that does not go from the previous release's tag to this one's \
+                  (`.../compare/v1.0.0...v1.1.0`; Unreleased ends at `HEAD`)",
+        why: "Compare links are edited by hand at each release and go stale: `[Unreleased]` \
+              still comparing from the release before last, or a copied line that compares the \
+              wrong pair. Tags are `<tags.prefix><version>`; links that consistently use bare \
+              versions are accepted. The oldest release may link to a tag page instead.",
+        bad: "## [Unreleased]\n\n## [1.1.0] - 2024-02-01\n\n- Fix.\n\n## [1.0.0] - 2024-01-01\n\n- First.\n\n\
+              [unreleased]: https://github.com/o/r/compare/v1.0.0...HEAD\n\
+              [1.1.0]: https://github.com/o/r/compare/v1.0.0...v1.1.0\n\
+              [1.0.0]: https://github.com/o/r/releases/tag/v1.0.0\n",
+        good: "## [Unreleased]\n\n## [1.1.0] - 2024-02-01\n\n- Fix.\n\n## [1.0.0] - 2024-01-01\n\n- First.\n\n\
+               [unreleased]: https://github.com/o/r/compare/v1.1.0...HEAD\n\
+               [1.1.0]: https://github.com/o/r/compare/v1.0.0...v1.1.0\n\
+               [1.0.0]: https://github.com/o/r/releases/tag/v1.0.0\n",
+    },
+    RuleDoc {
+        id: MISSING_RELEASE,
+        tool: TOOL,
+        severity: Severity::Error,
+        summary: "with `--release X`: no dated, non-yanked section for X that is the newest \
+                  release and has notes",
+        why: "Run before tagging (or in the tag's CI job), this stops a release whose changelog \
+              entry was forgotten, left under `[Unreleased]`, left undated, or written below an \
+              older version, which would publish empty or wrong release notes.",
+        bad: "$ lint-changelog --release 1.3.0   # CHANGELOG.md:\n## [Unreleased]\n\n- New thing.\n\n## [1.2.0] - 2024-01-31\n\n- Fix.\n",
+        good: "$ lint-changelog --release 1.3.0   # CHANGELOG.md:\n## [Unreleased]\n\n## [1.3.0] - 2024-03-01\n\n- New thing.\n\n## [1.2.0] - 2024-01-31\n\n- Fix.\n",
+    },
+];
+
+/// How to fix a finding of each rule, for `--explain` and the rules reference.
+pub fn how_to_fix(rule: &str) -> Option<&'static str> {
+    Some(match rule {
+        TITLE => "Start the file with `# Changelog` (comments may precede it); move any \
+                  introduction below the title.",
+        UNRELEASED_MISSING => "Add `## [Unreleased]` above the newest release.",
+        UNRELEASED_POSITION => "Move the `[Unreleased]` section above every release, and merge a \
+                                second one into the first.",
+        HEADING => "Write releases as `## [X] - YYYY-MM-DD` (the help shows the heading \
+                    rewritten); turn other level-2 headings inside a release into bold text or \
+                    list items, and change types into level-3 headings.",
+        VERSION_INVALID => "Write the version as the scheme wants it (`1.2.0`, no `v`, three \
+                            parts), or set `changelog.scheme = \"pep440\"` for PEP 440 versions.",
+        DATE_MISSING => "Add the release date: `## [X] - YYYY-MM-DD`.",
+        DATE_INVALID => "Write a real day as `YYYY-MM-DD`; the help names the nearest valid date.",
+        VERSION_ORDER => "Move the section so releases go from newest to oldest, or correct the \
+                          version.",
+        DATE_ORDER => "Correct the mistyped date (the help names both); a maintenance release of \
+                       an older line may keep its date and the warning can be switched off.",
+        DUPLICATE_VERSION => "Merge the two sections, or correct the version of one of them.",
+        CHANGE_TYPE => "Rename the heading to the suggested type, or list the type in \
+                        `changelog.extra-types`.",
+        DUPLICATE_CHANGE_TYPE => "Merge the entries under the first heading and remove the second.",
+        EMPTY_SECTION => "Add entries under the heading or remove it.",
+        EMPTY_RELEASE => "Write what changed in the release, or remove the section.",
+        LINK_MISSING => "Add the definition shown in the help at the end of the file, or drop the \
+                         brackets.",
+        LINK_UNUSED => "Remove the definition, or correct its label to the section's version.",
+        LINK_COMPARE => "Replace the URL with the one shown in the help.",
+        MISSING_RELEASE => "Rename `[Unreleased]` to `[X] - YYYY-MM-DD` (adding a new empty \
+                            `[Unreleased]` above it), date it, and make sure it is the topmost \
+                            release with entries.",
+        _ => return None,
+    })
+}
+
+/// What `lint` needs besides the text.
+#[derive(Clone, Debug)]
+pub struct LintOptions {
+    pub scheme: ChangelogScheme,
+    /// Change types allowed besides the six of Keep a Changelog.
+    pub extra_types: Vec<String>,
+    /// `--release X`: adds `changelog-missing-release`.
+    pub release: Option<String>,
+    /// The tag prefix (`tags.prefix`), for compare links and for stripping from `--release`.
+    pub tag_prefix: String,
+}
+
+impl Default for LintOptions {
+    fn default() -> Self {
+        LintOptions {
+            scheme: ChangelogScheme::Semver,
+            extra_types: Vec::new(),
+            release: None,
+            tag_prefix: "v".into(),
+        }
+    }
+}
+
+/// Lints changelog bytes. `Err` only when the file cannot be read as text (not UTF-8).
+pub fn lint(shown_path: &str, bytes: &[u8], opts: &LintOptions) -> Result<Vec<Diagnostic>> {
+    let model = Changelog::parse(bytes).map_err(|e| Error::new(format!("{shown_path}: {}", e.message())))?;
+    Ok(lint_model(shown_path, &model, opts))
+}
+
+/// Lints a parsed changelog; findings are sorted by position.
+pub fn lint_model(shown_path: &str, model: &Changelog<'_>, opts: &LintOptions) -> Vec<Diagnostic> {
+    let versions: Vec<Option<Ver>> = model
+        .sections
+        .iter()
+        .map(|s| s.version().and_then(|v| Ver::parse(v.text, opts.scheme).ok()))
+        .collect();
+    let mut cx = Cx {
+        shown: shown_path,
+        model,
+        opts,
+        versions,
+        out: Vec::new(),
+    };
+    cx.title();
+    cx.unreleased();
+    cx.strays();
+    for (i, s) in model.sections.iter().enumerate() {
+        cx.heading(i, s);
+        cx.change_types(s);
+    }
+    cx.order();
+    cx.links();
+    if let Some(release) = &opts.release {
+        cx.missing_release(release);
+    }
+    let mut out = cx.out;
+    out.sort_by_key(|d| (d.line, d.column));
+    out
+}
+
+/// The body of one section as written, for `--notes`: `version` is `unreleased` (any case) or a
+/// version with or without a `v` prefix. `None` when there is no such section or its body is
+/// blank.
+pub fn notes(bytes: &[u8], version: &str) -> Result<Option<Vec<u8>>> {
+    let model = Changelog::parse(bytes)?;
+    let section = if is_unreleased(version) {
+        model.unreleased()
+    } else {
+        find_release(&model, version, None, "v")
+    };
+    Ok(section
+        .map(|s| model.body(s).as_bytes().to_vec())
+        .filter(|b| !b.is_empty()))
+}
+
+/// The text `lint-changelog --explain RULE` prints.
+pub fn explain(rule: &str) -> Option<String> {
+    let doc = RULES.iter().find(|r| r.id == rule)?;
+    let mut s = String::new();
+    let _ = writeln!(s, "{} ({}, {})\n", doc.id, doc.severity.as_str(), doc.tool);
+    let _ = writeln!(s, "{}\n", capitalise(doc.summary));
+    let _ = writeln!(s, "Why: {}\n", doc.why);
+    let _ = writeln!(s, "Fails:\n{}", indent(doc.bad));
+    let _ = writeln!(s, "Passes:\n{}", indent(doc.good));
+    if let Some(fix) = how_to_fix(doc.id) {
+        let _ = writeln!(s, "Fix: {fix}");
+    }
+    Some(s)
+}
+
+/// docs/rules-changelog.md, generated from [`RULES`] and [`how_to_fix`].
+pub fn rules_markdown() -> String {
+    let mut s = String::from(
+        "# lint-changelog rules\n\n\
+         <!-- Generated from src/checks/changelog.rs (RULES, how_to_fix); a unit test keeps it in sync:\n     \
+         RELGATE_BLESS=1 cargo test rules_doc rewrites it. -->\n\n\
+         `lint-changelog` reads the changelog as CommonMark: only document-level headings count (a heading in a\n\
+         code fence, a list item, a block quote or an HTML comment is text), and link reference definitions\n\
+         match as Markdown matches them (labels are case-insensitive). Every finding points at the offending\n\
+         token with a 1-based line and character column. Severities can be changed per rule in `[rules]`.\n\n\
+         | rule | severity | finding |\n| --- | --- | --- |\n",
+    );
+    for r in RULES {
+        let _ = writeln!(s, "| [`{}`](#{}) | {} | {} |", r.id, r.id, r.severity.as_str(), r.summary.replace('|', "\\|"));
+    }
+    for r in RULES {
+        let _ = write!(
+            s,
+            "\n## {}\n\nSeverity: `{}`.\n\n**What.** {}.\n\n**Why.** {}\n\n**Fails:**\n\n```markdown\n{}```\n\n**Passes:**\n\n```markdown\n{}```\n",
+            r.id,
+            r.severity.as_str(),
+            capitalise(r.summary),
+            r.why,
+            with_newline(r.bad),
+            with_newline(r.good),
+        );
+        if let Some(fix) = how_to_fix(r.id) {
+            let _ = writeln!(s, "\n**How to fix.** {fix}");
+        }
+    }
+    s
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+fn indent(s: &str) -> String {
+    let mut out = String::new();
+    for line in s.lines() {
+        let _ = writeln!(out, "    {line}");
+    }
+    out
+}
+
+fn with_newline(s: &str) -> String {
+    if s.ends_with('\n') { s.to_string() } else { format!("{s}\n") }
+}
+
+/// The newest release: the first release section in file order (`[Unreleased]` excluded).
+pub fn newest_release<'m, 'a>(model: &'m Changelog<'a>) -> Option<&'m Section<'a>> {
+    model.releases().next()
+}
+
+/// The first release section for `version` (given with or without `tag_prefix`); with a scheme,
+/// versions that are equal by precedence match too (`1.2.0-rc.1` and `1.2.0rc1` under PEP 440).
+pub fn find_release<'m, 'a>(
+    model: &'m Changelog<'a>,
+    version: &str,
+    scheme: Option<ChangelogScheme>,
+    tag_prefix: &str,
+) -> Option<&'m Section<'a>> {
+    let want = strip_tag(version.trim(), tag_prefix);
+    let by_text = model
+        .releases()
+        .find(|s| s.label.text == want || strip_tag(s.label.text, tag_prefix) == want);
+    if by_text.is_some() {
+        return by_text;
+    }
+    let schemes: &[ChangelogScheme] = match &scheme {
+        Some(ChangelogScheme::Semver) => &[ChangelogScheme::Semver],
+        Some(ChangelogScheme::Pep440) => &[ChangelogScheme::Pep440],
+        None => &[ChangelogScheme::Semver, ChangelogScheme::Pep440],
+    };
+    schemes.iter().find_map(|&sc| {
+        let want = Ver::parse(want, sc).ok()?;
+        model.releases().find(|s| {
+            Ver::parse(strip_tag(s.label.text, tag_prefix), sc)
+                .is_ok_and(|v| v.cmp(&want) == Ordering::Equal)
+        })
+    })
+}
+
+/// True when the changelog has a section for `version` with a valid date (for
+/// `check-release-ready`'s `changelog-entry`).
+pub fn has_dated_section(model: &Changelog<'_>, version: &str, scheme: ChangelogScheme, tag_prefix: &str) -> bool {
+    find_release(model, version, Some(scheme), tag_prefix)
+        .is_some_and(|s| s.date.is_some_and(|d| matches!(check_date(d.text), DateCheck::Valid(_))))
+}
+
+/// Why the changelog is not ready for releasing a version.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EntryProblem {
+    /// No section for the version.
+    Missing,
+    /// The section has no valid `YYYY-MM-DD` date.
+    Undated,
+    Yanked,
+    /// Another release is above it (its version string and line).
+    NotNewest { newest: String, line: usize },
+    /// The section has no content.
+    NoNotes,
+}
+
+impl std::fmt::Display for EntryProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EntryProblem::Missing => f.write_str("no section for it"),
+            EntryProblem::Undated => f.write_str("its section has no valid release date"),
+            EntryProblem::Yanked => f.write_str("its section is marked [YANKED]"),
+            EntryProblem::NotNewest { newest, line } => {
+                write!(f, "it is not the newest release: [{newest}] (line {line}) is above it")
+            }
+            EntryProblem::NoNotes => f.write_str("its section has no release notes"),
+        }
+    }
+}
+
+/// Checks that `version` has a dated, non-yanked section that is the newest release and has
+/// notes. Returns the section (if any) and every problem found; no problems means ready.
+pub fn entry_problems<'m, 'a>(
+    model: &'m Changelog<'a>,
+    version: &str,
+    scheme: ChangelogScheme,
+    tag_prefix: &str,
+) -> (Option<&'m Section<'a>>, Vec<EntryProblem>) {
+    let Some(s) = find_release(model, version, Some(scheme), tag_prefix) else {
+        return (None, vec![EntryProblem::Missing]);
+    };
+    let mut problems = Vec::new();
+    if !s.date.is_some_and(|d| matches!(check_date(d.text), DateCheck::Valid(_))) {
+        problems.push(EntryProblem::Undated);
+    }
+    if s.is_yanked() {
+        problems.push(EntryProblem::Yanked);
+    }
+    if let Some(newest) = newest_release(model) {
+        if !std::ptr::eq(newest, s) {
+            problems.push(EntryProblem::NotNewest {
+                newest: newest.label.text.to_string(),
+                line: newest.heading.pos.line,
+            });
+        }
+    }
+    if !s.has_content {
+        problems.push(EntryProblem::NoNotes);
+    }
+    (Some(s), problems)
+}
+
+/// `v1.2.0` → `1.2.0` when the prefix is followed by a digit.
+fn strip_tag<'s>(v: &'s str, prefix: &str) -> &'s str {
+    let prefixes = [prefix, "v", "V"];
+    for p in prefixes {
+        if p.is_empty() {
+            continue;
+        }
+        if let Some(rest) = v.strip_prefix(p) {
+            if rest.starts_with(|c: char| c.is_ascii_digit()) {
+                return rest;
+            }
+        }
+    }
+    v
+}
+
+/// A version under the configured scheme.
+#[derive(Clone, Debug)]
+enum Ver {
+    Semver(semver::Version),
+    Pep(pep440_rs::Version),
+}
+
+/// Equality key for duplicates: precedence-equal versions share a key.
+#[derive(Hash, PartialEq, Eq)]
+enum Key {
+    Semver(semver::Version),
+    Pep(pep440_rs::Version),
+    Raw(String),
+}
+
+impl Ver {
+    fn parse(s: &str, scheme: ChangelogScheme) -> std::result::Result<Ver, String> {
+        match scheme {
+            ChangelogScheme::Semver => semver::Version::parse(s).map(Ver::Semver).map_err(|e| e.to_string()),
+            ChangelogScheme::Pep440 => pep440_rs::Version::from_str(s).map(Ver::Pep).map_err(|e| e.to_string()),
+        }
+    }
+
+    fn cmp(&self, other: &Ver) -> Ordering {
+        match (self, other) {
+            (Ver::Semver(a), Ver::Semver(b)) => a.cmp_precedence(b),
+            (Ver::Pep(a), Ver::Pep(b)) => a.cmp(b),
+            // One scheme per run: mixed pairs never meet.
+            _ => Ordering::Equal,
+        }
+    }
+
+    fn is_pre(&self) -> bool {
+        match self {
+            Ver::Semver(v) => !v.pre.is_empty(),
+            Ver::Pep(v) => v.any_prerelease(),
+        }
+    }
+
+    fn key(&self) -> Key {
+        match self {
+            Ver::Semver(v) => {
+                let mut v = v.clone();
+                v.build = semver::BuildMetadata::EMPTY;
+                Key::Semver(v)
+            }
+            Ver::Pep(v) => Key::Pep(v.clone()),
+        }
+    }
+}
+
+/// Outcome of checking a date token.
+#[derive(Debug, PartialEq, Eq)]
+enum DateCheck {
+    Valid((u32, u32, u32)),
+    /// Byte offset in the token of the bad part, what is wrong, and a valid date to suggest.
+    Invalid { at: usize, why: String, suggest: Option<String> },
+}
+
+const MONTHS: [&str; 12] = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "December",
+];
+
+fn days_in_month(y: u32, m: u32) -> u32 {
+    match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 => 28,
+        _ => 0,
+    }
+}
+
+fn valid_ymd(y: u32, m: u32, d: u32) -> bool {
+    (1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m)
+}
+
+fn check_date(tok: &str) -> DateCheck {
+    let b = tok.as_bytes();
+    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
+        let s = b.get(r)?;
+        if s.iter().all(u8::is_ascii_digit) {
+            std::str::from_utf8(s).ok()?.parse().ok()
+        } else {
+            None
+        }
+    };
+    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
+        if let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) {
+            if !(1..=12).contains(&m) {
+                let suggest = valid_ymd(y, d, m).then(|| format!("{y:04}-{d:02}-{m:02}"));
+                return DateCheck::Invalid {
+                    at: 5,
+                    why: format!("there is no month {m:02}"),
+                    suggest,
+                };
+            }
+            let dim = days_in_month(y, m);
+            if d == 0 || d > dim {
+                let month = MONTHS.get(m as usize - 1).copied().unwrap_or("the month");
+                let fixed = d.clamp(1, dim);
+                return DateCheck::Invalid {
+                    at: 8,
+                    why: format!("{month} {y} has {dim} days"),
+                    suggest: Some(format!("{y:04}-{m:02}-{fixed:02}")),
+                };
+            }
+            return DateCheck::Valid((y, m, d));
+        }
+    }
+    let upper = tok.to_ascii_uppercase();
+    if upper.contains("YYYY") || upper.contains("DD") || upper.contains("MM") || !tok.contains(|c: char| c.is_ascii_digit()) {
+        return DateCheck::Invalid {
+            at: 0,
+            why: "a placeholder, not a date".into(),
+            suggest: None,
+        };
+    }
+    DateCheck::Invalid {
+        at: 0,
+        why: "not in YYYY-MM-DD form".into(),
+        suggest: salvage_date(tok),
+    }
+}
+
+/// A recognisable year, month and day in another spelling (`2026/03/04`, `2024-1-5`,
+/// `22 January 2022`, `July 20th, 2026`, `2026-Aug-21`), as YYYY-MM-DD.
+fn salvage_date(tok: &str) -> Option<String> {
+    let words: Vec<&str> = tok.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let numeric = |w: &str| w.bytes().all(|b| b.is_ascii_digit());
+    let (y, m, d) = match words.as_slice() {
+        [y, m, d, ..] if y.len() == 4 && numeric(y) && numeric(m) && numeric(d) && m.len() <= 2 && d.len() <= 2 => {
+            (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
+        }
+        _ => {
+            let year = words.iter().find(|w| w.len() == 4 && numeric(w))?.parse().ok()?;
+            let month = words.iter().find_map(|w| month_number(w))?;
+            let day = words.iter().find_map(|w| {
+                let digits = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+                let suffix = &w[digits.len()..];
+                let ordinal = matches!(suffix.to_ascii_lowercase().as_str(), "" | "st" | "nd" | "rd" | "th");
+                (ordinal && (1..=2).contains(&digits.len()) && numeric(digits)).then(|| digits.parse::<u32>().ok())?
+            })?;
+            (year, month, day)
+        }
+    };
+    valid_ymd(y, m, d).then(|| format!("{y:04}-{m:02}-{d:02}"))
+}
+
+/// `Jan`, `january`, `Sept` → 1, 1, 9.
+fn month_number(word: &str) -> Option<u32> {
+    let w = word.to_ascii_lowercase();
+    if w.len() < 3 || !w.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return None;
+    }
+    MONTHS.iter().position(|m| {
+        let m = m.to_ascii_lowercase();
+        m.starts_with(&w) || (w == "sept" && m == "september")
+    })
+    .and_then(|i| u32::try_from(i + 1).ok())
+}
+
+/// The lint run: the model, the options and the findings so far.
+struct Cx<'r, 'a> {
+    shown: &'r str,
+    model: &'r Changelog<'a>,
+    opts: &'r LintOptions,
+    /// Parsed version of each section (index as `model.sections`), `None` when invalid.
+    versions: Vec<Option<Ver>>,
+    out: Vec<Diagnostic>,
+}
+
+fn severity(rule: &str) -> Severity {
+    RULES.iter().find(|r| r.id == rule).map_or(Severity::Error, |r| r.severity)
+}
+
+impl<'a> Cx<'_, 'a> {
+    fn push(&mut self, rule: &'static str, pos: Pos, message: String, help: Option<String>) {
+        let mut d = Diagnostic::new(rule, severity(rule), message).at(self.shown, pos.line, pos.col);
+        if let Some(h) = help {
+            d = d.help(h);
+        }
+        self.out.push(d);
+    }
+
+    /// `## <label part as written> - <date>`: the heading rewritten in the canonical form.
+    fn canonical(&self, s: &Section<'a>, date: Option<&str>) -> String {
+        let head = self.model.text.get(s.heading.text.pos.offset..s.label_end).unwrap_or(s.label.text);
+        let date = date.map_or_else(|| "YYYY-MM-DD".to_string(), str::to_string);
+        let yanked = if s.is_yanked() { " [YANKED]" } else { "" };
+        format!("## {} - {date}{yanked}", head.trim_end())
+    }
+
+    fn title(&mut self) {
+        let m = self.model;
+        match (m.opening, &m.title) {
+            (crate::changelog::Opening::Title, _) => {}
+            (crate::changelog::Opening::Other(what, pos), Some(t)) => self.push(
+                TITLE,
+                pos,
+                format!("the file opens with {what}, not with its title `# {}` (line {})", t.text.text, t.pos.line),
+                Some("move the title to the top; introductory text goes below it".into()),
+            ),
+            (crate::changelog::Opening::Other(what, pos), None) => self.push(
+                TITLE,
+                pos,
+                format!("the file opens with {what}, not with a level-1 title"),
+                Some("start the file with `# Changelog`".into()),
+            ),
+            (crate::changelog::Opening::Nothing, _) => self.push(
+                TITLE,
+                Pos { offset: 0, line: 1, col: 1 },
+                "the file has no title (it is empty)".into(),
+                Some("start the file with `# Changelog`".into()),
+            ),
+        }
+    }
+
+    fn unreleased(&mut self) {
+        let m = self.model;
+        let mut first_unreleased: Option<&Section<'a>> = None;
+        let mut first_release: Option<&Section<'a>> = None;
+        for s in &m.sections {
+            match s.kind {
+                SectionKind::Release => {
+                    first_release.get_or_insert(s);
+                }
+                SectionKind::Unreleased => {
+                    if let Some(first) = first_unreleased {
+                        self.push(
+                            UNRELEASED_POSITION,
+                            s.label.pos,
+                            format!("a second [{}] section; the first is at line {}", s.label.text, first.heading.pos.line),
+                            Some("merge its entries into the first [Unreleased] section".into()),
+                        );
+                        continue;
+                    }
+                    first_unreleased = Some(s);
+                    if let Some(r) = first_release {
+                        self.push(
+                            UNRELEASED_POSITION,
+                            s.label.pos,
+                            format!(
+                                "[{}] comes after the release [{}] (line {}); it must be the first section",
+                                s.label.text, r.label.text, r.heading.pos.line
+                            ),
+                            Some(format!("move this section above `## {}`", r.heading.text.text)),
+                        );
+                    }
+                }
+            }
+        }
+        if first_unreleased.is_none() {
+            let pos = first_release
+                .map(|r| r.heading.pos)
+                .or(m.title.as_ref().map(|t| t.pos))
+                .unwrap_or(Pos { offset: 0, line: 1, col: 1 });
+            let help = match first_release {
+                Some(r) => format!("add `## [Unreleased]` above `## {}`; it may stay empty", r.heading.text.text),
+                None => "add `## [Unreleased]` below the title; it may stay empty".into(),
+            };
+            self.push(UNRELEASED_MISSING, pos, "no [Unreleased] section".into(), Some(help));
+        }
+    }
+
+    fn strays(&mut self) {
+        let m = self.model;
+        for h in &m.strays {
+            let text = h.text.text.trim();
+            let pos = if text.is_empty() { h.pos } else { h.text.pos };
+            let inside = m.sections.iter().find(|s| s.heading.pos.offset < h.pos.offset && h.pos.offset < s.end);
+            let as_release = release_suggestion(text);
+            let bare = text.trim_end_matches(':');
+            let as_type = CHANGE_TYPES
+                .iter()
+                .copied()
+                .chain(self.opts.extra_types.iter().map(String::as_str))
+                .find(|t| t.eq_ignore_ascii_case(bare));
+            let (message, help) = if h.level == 1 {
+                let kind = heading_kind(text);
+                let msg = if kind.is_some() {
+                    format!("level-1 heading `{text}` is a release section; release sections are level-2 headings")
+                } else if let Some(t) = &m.title {
+                    format!("second level-1 heading `{text}` (the title is at line {})", t.pos.line)
+                } else {
+                    format!("level-1 heading `{text}` after the first section")
+                };
+                let help = match &as_release {
+                    Some(r) => format!("write `{r}`"),
+                    None if kind == Some(SectionKind::Unreleased) => "write `## [Unreleased]`".into(),
+                    None => "a changelog has one title; make this a level-3 heading inside a release, or plain text".into(),
+                };
+                (msg, help)
+            } else {
+                let msg = format!("level-2 heading `{text}` is neither [Unreleased] nor a release `[X] - YYYY-MM-DD`");
+                let help = if let Some(t) = as_type {
+                    format!("a change type is a level-3 heading: `### {t}`")
+                } else if let Some(r) = as_release {
+                    format!("write the release heading as `{r}`")
+                } else if let Some(s) = inside {
+                    format!(
+                        "inside [{}] it ends that release's notes for tools that split on level-2 headings; \
+                         make it bold text (`**{text}**`) or part of a list",
+                        s.label.text
+                    )
+                } else {
+                    "make it plain or bold text, or a level-3 heading inside a release".into()
+                };
+                (msg, help)
+            };
+            self.push(HEADING, pos, message, Some(help));
+        }
+    }
+
+    /// Heading grammar, version and date of one section.
+    fn heading(&mut self, index: usize, s: &Section<'a>) {
+        if s.is_unreleased() {
+            let ok = matches!(s.form, Form::Bare | Form::Dash) && s.trailing.is_none() && s.yanked.is_none();
+            if !ok {
+                let at = s.trailing.map_or(s.form_pos, |t| t.pos);
+                self.push(
+                    HEADING,
+                    at,
+                    format!("heading `{}` is not `[Unreleased]` (unexpected text after the label)", s.heading.text.text),
+                    Some("write it as `## [Unreleased]`".into()),
+                );
+            }
+            return;
+        }
+        let date_tok = s.date;
+        let date = date_tok.map(|d| (d, check_date(d.text)));
+        let good_date = match &date {
+            Some((d, DateCheck::Valid(_))) => Some(d.text.to_string()),
+            Some((_, DateCheck::Invalid { suggest, .. })) => suggest.clone(),
+            None => None,
+        };
+        let canonical = self.canonical(s, good_date.as_deref());
+        let form_problem = match s.form {
+            Form::Dash | Form::Bare => None,
+            Form::MissingDash => Some("no ` - ` between the version and the date"),
+            Form::Parenthesised => Some("the date is in parentheses"),
+            Form::WrongDash => Some("the version and the date are separated by a long dash, not ` - `"),
+            Form::Unrecognised => Some("unexpected text after the version"),
+        };
+        if let Some(what) = form_problem {
+            self.push(
+                HEADING,
+                s.form_pos,
+                format!("release heading `{}` does not match `[X] - YYYY-MM-DD`: {what}", s.heading.text.text),
+                Some(format!("write `{canonical}`")),
+            );
+        } else if let Some(t) = s.trailing {
+            let help = if t.text.to_ascii_lowercase().contains("yanked") {
+                format!("mark a yanked release with ` [YANKED]` after the date: `{}`", self.canonical_yanked(s, good_date.as_deref()))
+            } else {
+                format!("write `{canonical}` and move the text into the release's notes")
+            };
+            self.push(HEADING, t.pos, format!("unexpected text `{}` after the release date", t.text), Some(help));
+        } else if let Some(y) = s.yanked.filter(|y| y.text != "[YANKED]") {
+            self.push(
+                HEADING,
+                y.pos,
+                format!("the yanked marker is written `{}`", y.text),
+                Some("write it `[YANKED]`, in upper case".into()),
+            );
+        }
+        if let Some(v) = s.version() {
+            if self.versions.get(index).is_some_and(Option::is_none) {
+                self.version_invalid(v);
+            }
+        }
+        match date {
+            None if form_problem.is_none() || s.form == Form::Dash => self.push(
+                DATE_MISSING,
+                s.label.pos,
+                format!("release [{}] has no date", s.label.text),
+                Some(format!("write `{canonical}` with the release date")),
+            ),
+            None => {}
+            Some((_, DateCheck::Valid(_))) => {}
+            Some((d, DateCheck::Invalid { at, why, suggest })) => {
+                let pos = offset_pos(d, at);
+                let help = match suggest {
+                    Some(sug) => format!("did you mean {sug}? write `{canonical}`"),
+                    None => "write the release date as YYYY-MM-DD".into(),
+                };
+                self.push(DATE_INVALID, pos, format!("invalid release date `{}`: {why}", d.text), Some(help));
+            }
+        }
+    }
+
+    fn canonical_yanked(&self, s: &Section<'a>, date: Option<&str>) -> String {
+        let c = self.canonical(s, date);
+        if c.ends_with("[YANKED]") { c } else { format!("{c} [YANKED]") }
+    }
+
+    fn version_invalid(&mut self, v: Token<'a>) {
+        let scheme = self.opts.scheme;
+        let why = Ver::parse(v.text, scheme).err().unwrap_or_default();
+        let stripped = strip_tag(v.text, &self.opts.tag_prefix);
+        let help = if stripped != v.text && Ver::parse(stripped, scheme).is_ok() {
+            format!("drop the prefix: the heading names the version, the tag adds the prefix: `{stripped}`")
+        } else if scheme == ChangelogScheme::Semver && pep440_rs::Version::from_str(v.text).is_ok() {
+            let parts = v.text.split('.').count();
+            if parts == 2 && v.text.split('.').all(|p| p.chars().all(|c| c.is_ascii_digit())) {
+                format!("SemVer needs three parts: `{}.0`", v.text)
+            } else {
+                "this is a PEP 440 version: set `changelog.scheme = \"pep440\"`, or write it as SemVer \
+                 (`1.2.0-rc.1`)"
+                    .into()
+            }
+        } else {
+            match scheme {
+                ChangelogScheme::Semver => "write MAJOR.MINOR.PATCH with an optional pre-release, e.g. `1.2.0` or `1.2.0-rc.1`".into(),
+                ChangelogScheme::Pep440 => "write a PEP 440 version, e.g. `1.2.0` or `1.2.0rc1`".into(),
+            }
+        };
+        let scheme_name = match scheme {
+            ChangelogScheme::Semver => "SemVer",
+            ChangelogScheme::Pep440 => "PEP 440",
+        };
+        self.push(
+            VERSION_INVALID,
+            v.pos,
+            format!("`{}` is not a valid {scheme_name} version: {why}", v.text),
+            Some(help),
+        );
+    }
+
+    fn change_types(&mut self, s: &Section<'a>) {
+        let extra = &self.opts.extra_types;
+        let allowed: Vec<&str> = CHANGE_TYPES.iter().copied().chain(extra.iter().map(String::as_str)).collect();
+        let mut seen: Vec<&ChangeType<'a>> = Vec::new();
+        for t in &s.change_types {
+            let name = t.name.text;
+            if allowed.contains(&name) {
+                if let Some(first) = seen.iter().find(|f| f.name.text == name) {
+                    self.push(
+                        DUPLICATE_CHANGE_TYPE,
+                        t.name.pos,
+                        format!("`### {name}` appears twice in [{}] (first at line {})", s.label.text, first.heading.pos.line),
+                        Some(format!("merge its entries under the first `### {name}` and remove this heading")),
+                    );
+                } else {
+                    seen.push(t);
+                }
+            } else {
+                let help = suggest_type(name, &allowed);
+                self.push(
+                    CHANGE_TYPE,
+                    if name.is_empty() { t.heading.pos } else { t.name.pos },
+                    format!("`### {name}` in [{}] is not a change type", s.label.text),
+                    Some(help),
+                );
+            }
+            if !t.has_entries && !s.is_unreleased() {
+                self.push(
+                    EMPTY_SECTION,
+                    if name.is_empty() { t.heading.pos } else { t.name.pos },
+                    format!("`### {name}` in [{}] has no entries", s.label.text),
+                    Some("add entries below it or remove the heading".into()),
+                );
+            }
+        }
+        if !s.is_unreleased() && !s.has_content && s.change_types.is_empty() {
+            self.push(
+                EMPTY_RELEASE,
+                s.label.pos,
+                format!("release [{}] has no content", s.label.text),
+                Some(format!("write what changed in {} (release notes would be empty), or remove the section", s.label.text)),
+            );
+        }
+    }
+
+    /// Version order, duplicates and date order, each release against the nearest one above.
+    fn order(&mut self) {
+        let m = self.model;
+        let mut seen: HashMap<Key, usize> = HashMap::new();
+        let mut above: Option<usize> = None;
+        let mut above_dated: Option<(usize, (u32, u32, u32))> = None;
+        for (i, s) in m.sections.iter().enumerate() {
+            let Some(v) = s.version() else { continue };
+            let parsed = self.versions.get(i).and_then(Option::as_ref);
+            let key = parsed.map_or_else(|| Key::Raw(v.text.to_string()), Ver::key);
+            match seen.entry(key) {
+                Entry::Occupied(e) => {
+                    let first = &m.sections[*e.get()];
+                    self.push(
+                        DUPLICATE_VERSION,
+                        v.pos,
+                        format!("version {} appears twice: first at line {} (`{}`)", v.text, first.heading.pos.line, first.heading.text.text),
+                        Some("merge the two sections, or correct this version; release tools fail or publish the wrong notes on duplicates".into()),
+                    );
+                    continue;
+                }
+                Entry::Vacant(e) => {
+                    e.insert(i);
+                }
+            }
+            if let Some(p) = parsed {
+                if let Some(j) = above {
+                    let prev = &m.sections[j];
+                    let higher = self.versions.get(j).and_then(Option::as_ref).is_some_and(|q| p.cmp(q) != Ordering::Less);
+                    if higher {
+                        self.push(
+                            VERSION_ORDER,
+                            v.pos,
+                            format!("[{}] is not lower than [{}] above it (line {})", v.text, prev.label.text, prev.heading.pos.line),
+                            Some(format!(
+                                "releases go newest first: move this section above `## {}`, or correct the version",
+                                prev.heading.text.text
+                            )),
+                        );
+                    }
+                }
+                above = Some(i);
+            }
+            if let Some(d) = s.date {
+                if let DateCheck::Valid(ymd) = check_date(d.text) {
+                    if let Some((j, prev)) = above_dated {
+                        if ymd > prev {
+                            let p = &m.sections[j];
+                            self.push(
+                                DATE_ORDER,
+                                d.pos,
+                                format!(
+                                    "[{}] is dated {}, later than [{}] above it ({}, line {})",
+                                    v.text,
+                                    d.text,
+                                    p.label.text,
+                                    p.date.map_or("", |t| t.text),
+                                    p.heading.pos.line
+                                ),
+                                Some("one of the two dates is probably a typo; releases go newest first".into()),
+                            );
+                        }
+                    }
+                    above_dated = Some((i, ymd));
+                }
+            }
+        }
+    }
+
+    fn links(&mut self) {
+        let m = self.model;
+        let base = repo_base(m);
+        let preds = self.predecessors();
+        for (i, s) in m.sections.iter().enumerate() {
+            // The release below, skipping a duplicate of this one (reported on its own).
+            let below = m.sections[i + 1..]
+                .iter()
+                .find(|r| r.kind == SectionKind::Release && r.label.text != s.label.text);
+            let pred = preds.get(i).copied().unwrap_or_default();
+            // What the link should start from: the predecessor by precedence when the versions
+            // parse (so date-ordered files with interleaved maintenance releases are judged
+            // fairly), else the release below.
+            let previous = pred.0.map(|j| &m.sections[j]).or(below);
+            if s.bracketed && !s.is_link() {
+                let url = suggested_url(base.as_deref(), s, previous, &self.opts.tag_prefix);
+                let label = s.ref_label.filter(|r| !r.text.trim().is_empty()).map_or(s.label.text, |r| r.text);
+                let at = self.model.pos(s.heading.text.pos.offset);
+                self.push(
+                    LINK_MISSING,
+                    at,
+                    format!("[{label}] has no link definition, so it renders as literal brackets"),
+                    Some(format!("add `[{label}]: {url}` at the end of the file, or drop the brackets")),
+                );
+            }
+            let mut accepted: Vec<&str> = Vec::new();
+            let tag_prefix = self.opts.tag_prefix.as_str();
+            for j in [pred.0, pred.1].into_iter().flatten() {
+                accepted.push(strip_tag(m.sections[j].label.text, tag_prefix));
+            }
+            if let Some(b) = below {
+                accepted.push(strip_tag(b.label.text, tag_prefix));
+            }
+            self.compare(s, previous, &accepted);
+        }
+        for l in &m.links {
+            if !l.names_section && !l.referenced && (is_version_like(&l.label) || is_unreleased(&l.label)) {
+                self.push(
+                    LINK_UNUSED,
+                    l.pos,
+                    format!("link definition [{}] names no section and no link uses it", l.label),
+                    Some(format!("remove it, or correct the label to the version of its section (no `## [{}]` heading exists)", l.label)),
+                );
+            }
+        }
+    }
+
+    /// For each section, the release that precedes it by precedence (the highest lower version)
+    /// and, for a final release, the highest lower final release; for `[Unreleased]`, the
+    /// highest release. Sorting once keeps this O(n log n) for files with thousands of releases.
+    fn predecessors(&self) -> Vec<(Option<usize>, Option<usize>)> {
+        let m = self.model;
+        // Versions read loosely (a `v` prefix dropped): a link still has a predecessor when the
+        // heading spelling is reported by another rule.
+        let loose: Vec<Option<Ver>> = m
+            .sections
+            .iter()
+            .map(|s| s.version().and_then(|v| Ver::parse(strip_tag(v.text, &self.opts.tag_prefix), self.opts.scheme).ok()))
+            .collect();
+        let ver = |i: usize| loose.get(i).and_then(Option::as_ref);
+        let cmp = |a: usize, b: usize| match (ver(a), ver(b)) {
+            (Some(x), Some(y)) => x.cmp(y),
+            _ => Ordering::Equal,
+        };
+        let mut sorted: Vec<usize> = (0..m.sections.len()).filter(|&i| ver(i).is_some()).collect();
+        sorted.sort_by(|&a, &b| cmp(a, b));
+        let mut rank = vec![None; m.sections.len()];
+        for (r, &i) in sorted.iter().enumerate() {
+            rank[i] = Some(r);
+        }
+        let mut out = vec![(None, None); m.sections.len()];
+        for (i, s) in m.sections.iter().enumerate() {
+            if s.is_unreleased() {
+                out[i] = (sorted.last().copied(), None);
+                continue;
+            }
+            let Some(r) = rank[i] else { continue };
+            let lower = sorted[..r].iter().rev().copied().filter(|&j| cmp(j, i) == Ordering::Less);
+            let pred = lower.clone().next();
+            let final_pred = if ver(i).is_some_and(|v| !v.is_pre()) {
+                lower.clone().find(|&j| ver(j).is_some_and(|v| !v.is_pre()))
+            } else {
+                None
+            };
+            out[i] = (pred, final_pred);
+        }
+        out
+    }
+
+    /// `changelog-link-compare` for one section's link target. `accepted` are the versions the
+    /// link may start from; `previous` is the one the help suggests.
+    fn compare(&mut self, s: &Section<'a>, previous: Option<&Section<'a>>, accepted: &[&str]) {
+        let m = self.model;
+        let (url, url_offset) = if let Some(u) = s.inline_url {
+            (u.text, Some(u.pos.offset))
+        } else if let Some(l) = s.link.and_then(|i| m.links.get(i)).filter(|_| s.bracketed) {
+            let raw = m.text.get(l.span.clone()).unwrap_or("");
+            let off = raw.find("]:").and_then(|k| raw[k..].find(l.url.as_str()).map(|u| l.span.start + k + u));
+            (l.url.as_str(), off)
+        } else {
+            return;
+        };
+        let Some(c) = parse_compare(url) else { return };
+        let prefix = self.opts.tag_prefix.as_str();
+        let (from, to) = (&url[c.from.clone()], &url[c.to.clone()]);
+        // The tag prefix the link uses: the configured one, none, or a package name before the
+        // configured one (`pkg-v1.2.0`, as release-plz writes for workspace members).
+        let link_prefix = |tag: &str, version: &str| -> Option<String> {
+            let p = tag.strip_suffix(version)?;
+            (p.is_empty() || p.ends_with(prefix)).then(|| p.to_string())
+        };
+        let (to_ok, used_prefix) = match s.version() {
+            Some(v) => {
+                let used = link_prefix(to, strip_tag(v.text, prefix));
+                (used.is_some(), used)
+            }
+            None => (to == "HEAD", None),
+        };
+        let from_ok = match (previous.and_then(Section::version), &used_prefix) {
+            // The oldest release: where it starts from is not in the file.
+            (None, _) => true,
+            (Some(_), Some(p)) => accepted.iter().any(|v| from == format!("{p}{v}")),
+            (Some(_), None) => accepted.iter().any(|v| link_prefix(from, v).is_some()),
+        };
+        if to_ok && from_ok {
+            return;
+        }
+        let tag = |v: &str| match &used_prefix {
+            Some(p) => format!("{p}{v}"),
+            None => tag_of(v, prefix),
+        };
+        let expected_to = s.version().map_or_else(|| "HEAD".to_string(), |v| tag(strip_tag(v.text, prefix)));
+        let expected_from = previous
+            .and_then(Section::version)
+            .map_or_else(|| from.to_string(), |p| tag(strip_tag(p.text, prefix)));
+        let expected = format!("{}{expected_from}{}{expected_to}{}", &url[..c.from.start], c.dots, &url[c.to.end..]);
+        let bad_range = if from_ok { c.to.clone() } else { c.from.clone() };
+        let pos = match url_offset {
+            Some(o) => m.pos(o + bad_range.start),
+            None => s.link.and_then(|i| m.links.get(i)).map_or(s.label.pos, |l| l.pos),
+        };
+        let what = match (s.version(), previous) {
+            (None, Some(b)) => format!("from the newest release [{}] to HEAD", b.label.text),
+            (None, None) => "to HEAD".to_string(),
+            (Some(_), Some(b)) => format!("from the previous release [{}]", b.label.text),
+            (Some(v), None) => format!("to its own tag {}", tag(v.text)),
+        };
+        self.push(
+            LINK_COMPARE,
+            pos,
+            format!("the link of [{}] compares {from}{}{to}; it should go {what}", s.label.text, c.dots),
+            Some(format!("use `{expected}`")),
+        );
+    }
+
+    fn missing_release(&mut self, release: &str) {
+        let m = self.model;
+        let (section, problems) = entry_problems(m, release, self.opts.scheme, &self.opts.tag_prefix);
+        let want = strip_tag(release.trim(), &self.opts.tag_prefix);
+        let Some(s) = section else {
+            let (pos, help) = match m.unreleased() {
+                Some(u) if u.has_content => (
+                    u.label.pos,
+                    format!(
+                        "rename `## {}` to `## [{want}] - YYYY-MM-DD` (the release date) and add a new empty `## [Unreleased]` above it",
+                        u.heading.text.text
+                    ),
+                ),
+                _ => (
+                    m.sections.first().map_or(Pos { offset: 0, line: 1, col: 1 }, |s| s.heading.pos),
+                    format!("add `## [{want}] - YYYY-MM-DD` with the release notes above the older releases"),
+                ),
+            };
+            self.push(MISSING_RELEASE, pos, format!("no changelog section for release {want}"), Some(help));
+            return;
+        };
+        for p in problems {
+            let (pos, help) = match &p {
+                EntryProblem::Undated => (
+                    s.date.map_or(s.label.pos, |d| d.pos),
+                    format!("date it: `{}`", self.canonical(s, None)),
+                ),
+                EntryProblem::Yanked => (s.yanked.map_or(s.label.pos, |y| y.pos), "a yanked release cannot be released again; release a new version".to_string()),
+                EntryProblem::NotNewest { .. } => (s.label.pos, "move this section to the top, below [Unreleased]".to_string()),
+                EntryProblem::NoNotes => (s.label.pos, "write the release notes in this section".to_string()),
+                EntryProblem::Missing => (s.label.pos, String::new()),
+            };
+            self.push(MISSING_RELEASE, pos, format!("release {want} is not ready: {p}"), Some(help));
+        }
+    }
+}
+
+/// The position `at` bytes into a token on its line.
+fn offset_pos(t: Token<'_>, at: usize) -> Pos {
+    let at = at.min(t.text.len());
+    let chars = t.text.get(..at).map_or(0, |s| s.chars().count());
+    Pos {
+        offset: t.pos.offset + at,
+        line: t.pos.line,
+        col: t.pos.col + chars,
+    }
+}
+
+/// `<prefix><version>`, unless the version already carries the prefix.
+fn tag_of(version: &str, prefix: &str) -> String {
+    if !prefix.is_empty() && version.starts_with(prefix) {
+        version.to_string()
+    } else {
+        format!("{prefix}{version}")
+    }
+}
+
+/// The `A...B` (or `A..B`) part of a GitHub/GitLab compare URL, as ranges into the URL.
+struct Compare {
+    from: std::ops::Range<usize>,
+    to: std::ops::Range<usize>,
+    dots: &'static str,
+}
+
+fn parse_compare(url: &str) -> Option<Compare> {
+    let k = url.rfind("/compare/")? + "/compare/".len();
+    let end = url[k..].find(['?', '#']).map_or(url.len(), |e| k + e);
+    let end = k + url[k..end].trim_end_matches('/').len();
+    let spec = &url[k..end];
+    let (i, dots) = match spec.find("...") {
+        Some(i) => (i, "..."),
+        None => (spec.find("..")?, ".."),
+    };
+    let from = k..k + i;
+    let to = k + i + dots.len()..end;
+    (!from.is_empty() && !to.is_empty()).then_some(Compare { from, to, dots })
+}
+
+/// The repository URL a compare or tag link in the file starts with, to build suggestions.
+fn repo_base(m: &Changelog<'_>) -> Option<String> {
+    m.links.iter().map(|l| l.url.as_str()).chain(m.sections.iter().filter_map(|s| s.inline_url.map(|u| u.text))).find_map(|u| {
+        let cut = ["/-/compare/", "/compare/", "/releases/tag/", "/-/tags/", "/tree/"]
+            .iter()
+            .find_map(|p| u.find(p))?;
+        Some(u[..cut].to_string())
+    })
+}
+
+fn suggested_url(base: Option<&str>, s: &Section<'_>, below: Option<&Section<'_>>, prefix: &str) -> String {
+    let base = base.unwrap_or("https://github.com/OWNER/REPO");
+    let to = s.version().map_or_else(|| "HEAD".to_string(), |v| tag_of(v.text, prefix));
+    match below.and_then(|b| b.version()) {
+        Some(prev) => format!("{base}/compare/{}...{to}", tag_of(prev.text, prefix)),
+        None if s.version().is_some() => format!("{base}/releases/tag/{to}"),
+        None => format!("{base}/commits/HEAD"),
+    }
+}
+
+/// The help for an unknown change type: the nearest allowed type, by meaning then spelling.
+fn suggest_type(name: &str, allowed: &[&str]) -> String {
+    if starts_like_release(name) {
+        return "this looks like a release: releases are level-2 headings, `## [X] - YYYY-MM-DD`".into();
+    }
+    let norm: String = name
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase();
+    let exact = allowed.iter().find(|a| a.to_lowercase() == norm);
+    let by_meaning = || {
+        const SYNONYMS: &[(&str, &str)] = &[
+            ("fix", "Fixed"),
+            ("bug", "Fixed"),
+            ("feature", "Added"),
+            ("new", "Added"),
+            ("add", "Added"),
+            ("deprecat", "Deprecated"),
+            ("remov", "Removed"),
+            ("delet", "Removed"),
+            ("secur", "Security"),
+            ("vulnerab", "Security"),
+            ("break", "Changed"),
+            ("chang", "Changed"),
+            ("improv", "Changed"),
+            ("enhanc", "Changed"),
+            ("perform", "Changed"),
+            ("updat", "Changed"),
+        ];
+        SYNONYMS.iter().find(|(k, _)| norm.contains(k)).map(|(_, t)| *t)
+    };
+    let by_spelling = || {
+        let lower: Vec<String> = allowed.iter().map(|a| a.to_lowercase()).collect();
+        let best = nearest(&norm, lower.iter().map(String::as_str))?;
+        allowed.iter().find(|a| a.to_lowercase() == best).copied()
+    };
+    match exact.copied().or_else(by_meaning).or_else(by_spelling) {
+        Some(t) => format!("did you mean `### {t}`? (or list `{name}` in `changelog.extra-types`)"),
+        None => format!(
+            "use one of {}, or list `{name}` in `changelog.extra-types`",
+            allowed.join(", ")
+        ),
+    }
+}
+
+/// `Version 1.2.0 (June 24, 2024)` → `## [1.2.0] - 2024-06-24`: the heading a stray release-like
+/// heading should be, when a version can be found in it.
+fn release_suggestion(text: &str) -> Option<String> {
+    let words: Vec<&str> = text
+        .split(|c: char| c.is_whitespace() || matches!(c, '[' | ']' | '(' | ')' | ','))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let (vi, version) = words.iter().enumerate().find_map(|(i, w)| {
+        let v = w.strip_prefix(['v', 'V']).unwrap_or(w);
+        // A dotted number before any pre-release part; a date (`2024-01-31`) is not a version.
+        let version = v.starts_with(|c: char| c.is_ascii_digit())
+            && !v.contains('/')
+            && v.split('-').next().is_some_and(|head| head.contains('.'));
+        version.then_some((i, v))
+    })?;
+    let rest = words.get(vi + 1..).unwrap_or_default().join(" ");
+    let date = match check_date(rest.split_whitespace().next().unwrap_or("")) {
+        DateCheck::Valid(_) => rest.split_whitespace().next().map(str::to_string),
+        DateCheck::Invalid { .. } => salvage_date(&rest),
+    };
+    Some(format!("## [{version}] - {}", date.as_deref().unwrap_or("YYYY-MM-DD")))
+}
+
+fn starts_like_release(text: &str) -> bool {
+    let t = text.trim_start_matches(['[', ' ']);
+    let t = t.strip_prefix(['v', 'V']).unwrap_or(t);
+    t.starts_with(|c: char| c.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod corpus_tests {
+    //! The real-world corpus: every file lints without error or panic, and its findings match the
+    //! reviewed snapshot. `RELGATE_BLESS=1` rewrites the snapshots (review the diff!).
+
+    use super::*;
+    use std::path::{Path, PathBuf};
+
+    const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
+
+    fn bless() -> bool {
+        std::env::var_os("RELGATE_BLESS").is_some_and(|v| v == "1")
+    }
+
+    pub(super) fn render(findings: &[Diagnostic]) -> String {
+        let mut s = String::new();
+        for d in findings {
+            let _ = writeln!(
+                s,
+                "{}:{} {}[{}] {}",
+                d.line.unwrap_or(0),
+                d.column.unwrap_or(0),
+                d.severity.as_str(),
+                d.rule,
+                crate::diag::escape(&d.message)
+            );
+        }
+        s
+    }
+
+    fn corpus_files() -> Vec<PathBuf> {
+        let dir = Path::new(CORPUS).join("changelogs");
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "md"))
+            .collect();
+        files.sort();
+        files
+    }
+
+    #[test]
+    fn corpus_matches_snapshots() {
+        let files = corpus_files();
+        assert_eq!(files.len(), 59, "the corpus has 59 changelogs");
+        let snapshots = Path::new(CORPUS).join("snapshots");
+        let mut mismatched = Vec::new();
+        for path in &files {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+            let bytes = std::fs::read(path).unwrap();
+            let findings = lint(&name, &bytes, &LintOptions::default())
+                .unwrap_or_else(|e| panic!("{name}: {e}"));
+            let got = render(&findings);
+            let snap = snapshots.join(format!("{name}.txt"));
+            if bless() {
+                std::fs::write(&snap, &got).unwrap();
+                continue;
+            }
+            let want = std::fs::read_to_string(&snap).unwrap_or_default();
+            if want != got {
+                let first = want
+                    .lines()
+                    .zip(got.lines())
+                    .find(|(a, b)| a != b)
+                    .map(|(a, b)| format!("\n  want: {a}\n  got:  {b}"))
+                    .unwrap_or_else(|| format!(" ({} vs {} lines)", want.lines().count(), got.lines().count()));
+                mismatched.push(format!("{name}{first}"));
+            }
+        }
+        assert!(
+            mismatched.is_empty(),
+            "findings differ from tests/corpus/snapshots (RELGATE_BLESS=1 rewrites them):\n{}",
+            mismatched.join("\n")
+        );
+    }
+}

@@ -1,0 +1,739 @@
+//! validate-tag: release tags that are valid, annotated, on a release branch, increasing, unique,
+//! and agree with the version sources at the tagged commit.
+//!
+//! The name rules ([`check_name`]) need nothing but the configuration, so a name can be judged
+//! before the tag exists (and `reference-transaction` can refuse `git tag v1.2` without opening
+//! the repository). The repository rules ([`check_in_repo`]) take a [`TagView`] of every release
+//! tag, loaded once. Nothing here creates, moves or deletes a tag.
+
+use std::collections::{HashMap, HashSet};
+
+use crate::checks::versions::{Tree, collect_sources};
+use crate::cli::{self, Common, Ctx, Flag, Tool};
+use crate::config::{Config, Grammar, TagsConfig};
+use crate::diag::{self, Diagnostic, Report, RuleDoc, Severity};
+use crate::error::{Error, Result};
+use crate::git::{ObjectKind, Oid, Repo};
+use crate::hook::{self, Hook};
+use crate::version::{self, Agreement, Ecosystem, TagVersion};
+
+pub const TOOL: Tool = Tool {
+    name: "validate-tag",
+    usage: "\
+validate-tag: release tags that are valid, annotated, on a release branch, increasing, unique,
+and agree with the version in the files at the tagged commit
+
+Usage: validate-tag [OPTIONS] [TAG]...
+       validate-tag --all
+       validate-tag --pre-push [<remote> [<url>]]          (git's pre-push lines on stdin)
+       validate-tag --reference-transaction <state>        (git's ref updates on stdin)
+
+With no TAG: the tag named by GITHUB_REF (refs/tags/...) or CI_COMMIT_TAG, else the release tags
+at HEAD. A TAG that does not exist gets the name rules only, so a name can be checked before it
+is created.
+
+Options:
+      --all                  Check every tag in the repository (an audit for CI)
+      --pre-push             Judge the tags in git's pre-push lines: new release tags get every
+                             rule; deleting or moving a released tag fails
+      --reference-transaction <state>
+                             In state `prepared`, refuse creating a refs/tags/* ref whose name is
+                             an invalid release tag (makes `git tag v1.2` fail at once)
+",
+};
+
+pub const RULES: &[RuleDoc] = &[
+    RuleDoc {
+        id: "tag-not-release",
+        tool: "validate-tag",
+        severity: Severity::Note,
+        summary: "the tag is not a release-tag candidate, or is ignored: skipped",
+        why: "Only tags that look like versions (`v1.2.0`, `1.2.3`, `V1.2`) are release tags; `latest` or `claude/compaction/7` are left alone, and `tags.ignore` globs exclude more.",
+        bad: "(none: this is a note)",
+        good: "git tag latest",
+    },
+    RuleDoc {
+        id: "tag-invalid",
+        tool: "validate-tag",
+        severity: Severity::Error,
+        summary: "the version part of a release tag fails the grammar",
+        why: "A tag such as `v1.2` or `V1.2.3` or `v1.2.0-RC1` is read differently by setuptools_scm, Cargo and npm, or sorts wrongly. The portable grammar (`MAJOR.MINOR.PATCH` with an optional `-alpha|-beta|-rc|-a|-b` pre-release number) is valid SemVer and maps one-to-one to PEP 440.",
+        bad: "git tag -a v1.2 -m 'release 1.2'",
+        good: "git tag -a v1.2.0 -m 'release 1.2.0'",
+    },
+    RuleDoc {
+        id: "tag-ambiguous-order",
+        tool: "validate-tag",
+        severity: Severity::Warn,
+        summary: "a pre-release number of 10 or more is written without a dot",
+        why: "SemVer compares `rc10` as text, so npm and Cargo sort `1.0.0-rc10` before `1.0.0-rc2`, while PEP 440 sorts it after. `rc.10` orders the same everywhere.",
+        bad: "git tag -a v1.0.0-rc10 -m rc10",
+        good: "git tag -a v1.0.0-rc.10 -m rc.10",
+    },
+    RuleDoc {
+        id: "tag-lightweight",
+        tool: "validate-tag",
+        severity: Severity::Error,
+        summary: "a release tag that exists locally is not annotated",
+        why: "Annotated tags record who tagged, when and why; `git describe` and many release tools ignore lightweight tags. Not checked in CI (`CI` set), where checkouts may rewrite tags as lightweight.",
+        bad: "git tag v1.2.0",
+        good: "git tag -a v1.2.0 -m 'release 1.2.0'",
+    },
+    RuleDoc {
+        id: "tag-not-on-release-branch",
+        tool: "validate-tag",
+        severity: Severity::Error,
+        summary: "the tagged commit is not reachable from any existing release branch",
+        why: "A release tagged on a feature branch ships code that main never had.",
+        bad: "git switch feature && git tag -a v1.2.0 -m v1.2.0",
+        good: "git switch main && git tag -a v1.2.0 -m v1.2.0",
+    },
+    RuleDoc {
+        id: "tag-version-mismatch",
+        tool: "validate-tag",
+        severity: Severity::Error,
+        summary: "a version source at the tagged commit disagrees with the tag",
+        why: "Tagging the commit before the version bump publishes the old version under the new tag. The sources are read from the tagged commit's tree, not the work tree.",
+        bad: "pyproject.toml says 1.1.0 at the commit tagged v1.2.0",
+        good: "pyproject.toml says 1.2.0 at the commit tagged v1.2.0",
+    },
+    RuleDoc {
+        id: "tag-not-increasing",
+        tool: "validate-tag",
+        severity: Severity::Error,
+        summary: "an ancestor of the tagged commit carries a release tag with an equal or higher version",
+        why: "Versions only go up along history; a lower tag after a higher one confuses every tool that picks the latest release.",
+        bad: "v1.3.0 on an older commit, then v1.2.5 on a newer one",
+        good: "v1.3.0, then v1.3.1",
+    },
+    RuleDoc {
+        id: "tag-duplicate-version",
+        tool: "validate-tag",
+        severity: Severity::Error,
+        summary: "another tag names the same version",
+        why: "`v1.2.3` and `1.2.3`, or `v1.2.0-rc1` and `v1.2.0-rc.1`, are one version to PEP 440; which one a tool picks is luck.",
+        bad: "git tag -a v1.2.0-rc.1 (v1.2.0-rc1 exists)",
+        good: "git tag -a v1.2.0-rc2",
+    },
+    RuleDoc {
+        id: "tag-style-inconsistent",
+        tool: "validate-tag",
+        severity: Severity::Warn,
+        summary: "the pre-release spelling differs from earlier tags",
+        why: "npm and Cargo treat `-rc1` and `-rc.1` as different versions with different order; one spelling per project keeps history comparable.",
+        bad: "v1.1.0-rc.1 exists, new tag v1.2.0-rc1",
+        good: "v1.1.0-rc.1 exists, new tag v1.2.0-rc.1",
+    },
+    RuleDoc {
+        id: "tag-deleted",
+        tool: "validate-tag",
+        severity: Severity::Error,
+        summary: "a push deletes a release tag on the remote",
+        why: "Released versions are immutable: users, lock files and package indexes refer to them.",
+        bad: "git push origin :refs/tags/v1.0.0",
+        good: "git tag -a v1.0.1 -m 'fix' && git push origin v1.0.1",
+    },
+    RuleDoc {
+        id: "tag-moved",
+        tool: "validate-tag",
+        severity: Severity::Error,
+        summary: "a push replaces a release tag on the remote with another object",
+        why: "Moving a released tag changes what a version means after people have used it; release a new version instead.",
+        bad: "git tag -f -a v1.0.0 && git push -f origin v1.0.0",
+        good: "git tag -a v1.0.1 -m 'fix' && git push origin v1.0.1",
+    },
+    RuleDoc {
+        id: "tag-nothing-to-check",
+        tool: "validate-tag",
+        severity: Severity::Note,
+        summary: "no tag was named, none is in the CI environment and none points at HEAD",
+        why: "validate-tag with no argument checks the tags of this commit; a commit without one is fine.",
+        bad: "(none: this is a note)",
+        good: "validate-tag v1.2.0",
+    },
+];
+
+/// validate-tag's own flags.
+#[derive(Debug, Default)]
+pub struct Args {
+    pub tags: Vec<String>,
+    pub all: bool,
+}
+
+pub fn flag(
+    a: &mut Args,
+    common: &mut Common,
+    flag: Flag,
+    parser: &mut lexopt::Parser,
+) -> Result<()> {
+    match flag {
+        Flag::Long(l) if l == "all" => a.all = true,
+        Flag::Long(l) if l == "pre-push" => common.hook = Some(Hook::PrePush),
+        Flag::Long(l) if l == "reference-transaction" => {
+            let state = cli::value(parser, "--reference-transaction")?;
+            common.hook = Some(Hook::ReferenceTransaction);
+            common.hook_args = vec![state.into()];
+        }
+        Flag::Value(v) => {
+            a.tags.push(v.into_string().map_err(|v| {
+                Error::new(format!("tag name `{}` is not UTF-8", v.to_string_lossy()))
+            })?)
+        }
+        other => return Err(other.unexpected()),
+    }
+    Ok(())
+}
+
+fn bypass() -> String {
+    "to bypass this once: RELGATE_SKIP=validate-tag git ...".to_string()
+}
+
+/// The ecosystem whose order release tags follow.
+fn tag_ecosystem(tags: &TagsConfig) -> Ecosystem {
+    match tags.grammar {
+        Grammar::Semver => Ecosystem::Semver,
+        Grammar::Portable | Grammar::Pep440 => Ecosystem::Python,
+    }
+}
+
+/// The name rules: `None` when the tag is skipped or invalid (the report says which).
+pub fn check_name(name: &str, tags: &TagsConfig, report: &mut Report) -> Option<TagVersion> {
+    let subject = format!("refs/tags/{name}");
+    if !version::is_candidate(name, tags) {
+        report.push(
+            Diagnostic::note(
+                "tag-not-release",
+                format!("{name} is not a release tag: skipped"),
+            )
+            .subject(subject),
+        );
+        return None;
+    }
+    match version::check_tag(name, tags) {
+        Ok(tv) => {
+            for w in tv.warnings() {
+                report.push(Diagnostic::warn("tag-ambiguous-order", w).subject(subject.clone()));
+            }
+            Some(tv)
+        }
+        Err(e) => {
+            let mut d = Diagnostic::error("tag-invalid", e.message).subject(subject);
+            if let Some(h) = e.help {
+                d = d.help(h);
+            }
+            report.push(d);
+            None
+        }
+    }
+}
+
+/// A release tag as the repository has it.
+#[derive(Debug, Clone)]
+pub struct TagFacts {
+    pub name: String,
+    pub annotated: bool,
+    pub commit: Option<Oid>,
+    pub peeled_kind: Option<ObjectKind>,
+}
+
+/// Every valid release tag of the repository, loaded once, with the history lookups cached.
+pub struct TagView<'r> {
+    repo: &'r Repo,
+    pub tags: Vec<(TagFacts, TagVersion)>,
+    ancestors: HashMap<Oid, HashSet<Oid>>,
+    release_tips: Option<Vec<(String, Oid)>>,
+    shallow: bool,
+}
+
+impl<'r> TagView<'r> {
+    pub fn load(repo: &'r Repo, tags: &TagsConfig) -> Result<TagView<'r>> {
+        let mut out = Vec::new();
+        for t in repo.tags()? {
+            if !version::is_candidate(&t.name, tags) {
+                continue;
+            }
+            if let Ok(tv) = version::check_tag(&t.name, tags) {
+                out.push((
+                    TagFacts {
+                        name: t.name,
+                        annotated: t.annotated,
+                        commit: t.commit,
+                        peeled_kind: t.peeled_kind,
+                    },
+                    tv,
+                ));
+            }
+        }
+        Ok(TagView {
+            repo,
+            tags: out,
+            ancestors: HashMap::new(),
+            release_tips: None,
+            shallow: repo.is_shallow(),
+        })
+    }
+
+    fn ancestors(&mut self, commit: Oid) -> Result<&HashSet<Oid>> {
+        if !self.ancestors.contains_key(&commit) {
+            let set = self.repo.ancestors(commit)?;
+            self.ancestors.insert(commit, set);
+        }
+        Ok(&self.ancestors[&commit])
+    }
+}
+
+fn in_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
+}
+
+/// The repository rules for one release tag whose name passed.
+pub fn check_in_repo(
+    view: &mut TagView<'_>,
+    config: &Config,
+    facts: &TagFacts,
+    tv: &TagVersion,
+    report: &mut Report,
+) -> Result<()> {
+    let tags = &config.tags;
+    let subject = format!("refs/tags/{}", facts.name);
+    if !facts.annotated && tags.require_annotated && !in_ci() {
+        report.push(
+            Diagnostic::error("tag-lightweight", format!("{} is a lightweight tag; release tags are annotated", facts.name))
+                .subject(subject.clone())
+                .help(format!(
+                    "recreate it annotated: `git tag -d {0} && git tag -a {0} -m '{0}' <commit>` (or set tags.require-annotated = false)",
+                    facts.name
+                )),
+        );
+    }
+    let Some(commit) = facts.commit else {
+        let kind = facts
+            .peeled_kind
+            .map_or("nothing readable", ObjectKind::as_str);
+        report.push(
+            Diagnostic::error(
+                "tag-invalid",
+                format!(
+                    "{} points at a {kind}; a release tag points at a commit",
+                    facts.name
+                ),
+            )
+            .subject(subject),
+        );
+        return Ok(());
+    };
+
+    // Same version under another name.
+    for (other, otv) in &view.tags {
+        if other.name != facts.name && version::same_version(tv, otv) {
+            report.push(
+                Diagnostic::error(
+                    "tag-duplicate-version",
+                    format!("{} names the same version as {}", facts.name, other.name),
+                )
+                .subject(subject.clone())
+                .help("keep one tag per version; delete the new one locally with `git tag -d`"),
+            );
+        }
+    }
+
+    // Spelling of the pre-release, against every earlier pre-release tag.
+    if let Some(style) = tv.pre_style()
+        && let Some((other, ostyle)) = view
+            .tags
+            .iter()
+            .filter(|(o, _)| o.name != facts.name)
+            .find_map(|(o, otv)| {
+                otv.pre_style()
+                    .filter(|s| !s.consistent_with(&style))
+                    .map(|s| (o, s))
+            })
+    {
+        report.push(
+            Diagnostic::warn(
+                "tag-style-inconsistent",
+                format!(
+                    "{} spells its pre-release as `{style}`, but {} uses `{ostyle}`",
+                    facts.name, other.name
+                ),
+            )
+            .subject(subject.clone())
+            .help("use one pre-release spelling in every tag (npm and Cargo order `-rc1` and `-rc.1` differently)"),
+        );
+    }
+
+    // History rules need history.
+    if view.shallow {
+        report.push(
+            Diagnostic::error(
+                "shallow-clone",
+                format!("the repository is a shallow clone: cannot check {} against release branches and earlier tags", facts.name),
+            )
+            .subject(subject.clone())
+            .help("fetch the whole history and the tags (`git fetch --unshallow --tags`, or `fetch-depth: 0` in actions/checkout)"),
+        );
+    } else {
+        if view.release_tips.is_none() {
+            view.release_tips = Some(view.repo.branch_tips_matching(&tags.release_branches)?);
+        }
+        let tips = view.release_tips.clone().unwrap_or_default();
+        if !tips.is_empty() {
+            let mut reachable = false;
+            for (_, tip) in &tips {
+                if view.repo.is_ancestor(commit, *tip)? {
+                    reachable = true;
+                    break;
+                }
+            }
+            if !reachable {
+                let names: Vec<&str> = tips.iter().map(|(n, _)| n.as_str()).collect();
+                report.push(
+                    Diagnostic::error(
+                        "tag-not-on-release-branch",
+                        format!(
+                            "{} tags commit {}, which is not on any release branch ({})",
+                            facts.name,
+                            commit.short(),
+                            names.join(", ")
+                        ),
+                    )
+                    .subject(subject.clone())
+                    .help(
+                        "merge the work into the release branch first, then tag the merged commit",
+                    ),
+                );
+            }
+        }
+
+        let eco = tag_ecosystem(tags);
+        let others: Vec<(String, Oid, TagVersion)> = view
+            .tags
+            .iter()
+            .filter(|(o, otv)| o.name != facts.name && !version::same_version(tv, otv))
+            .filter_map(|(o, otv)| o.commit.map(|c| (o.name.clone(), c, otv.clone())))
+            .collect();
+        let ancestors = view.ancestors(commit)?;
+        for (name, c, otv) in &others {
+            if ancestors.contains(c)
+                && matches!(
+                    version::compare_tags(otv, tv, eco),
+                    Some(std::cmp::Ordering::Greater | std::cmp::Ordering::Equal)
+                )
+            {
+                report.push(
+                    Diagnostic::error(
+                        "tag-not-increasing",
+                        format!(
+                            "{} is not higher than {name}, which is on an ancestor commit ({})",
+                            facts.name,
+                            c.short()
+                        ),
+                    )
+                    .subject(subject.clone())
+                    .help(format!("tag a version higher than {name}")),
+                );
+            }
+        }
+    }
+
+    // The files at the tagged commit.
+    let sources = collect_sources(&Tree::Commit(commit), view.repo, config)?;
+    for found in &sources.found {
+        if version::tag_matches(tv, &found.version) == Agreement::Different {
+            report.push(
+                Diagnostic::error(
+                    "tag-version-mismatch",
+                    format!(
+                        "{} says {} at {}, but the tag says {}",
+                        found.kind,
+                        found.version.raw(),
+                        commit.short(),
+                        tv.version_part()
+                    ),
+                )
+                .at(found.path.clone(), found.line, found.column)
+                .help(format!(
+                    "tag the commit that bumps the version, or bump {} to {} before tagging",
+                    found.path,
+                    tv.version_part()
+                )),
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Checks one tag by name: name rules always, repository rules when it exists.
+fn check_one(
+    ctx: &Ctx,
+    view: Option<&mut TagView<'_>>,
+    name: &str,
+    report: &mut Report,
+) -> Result<Option<TagVersion>> {
+    let config = &ctx.config()?.config;
+    let before = report.diagnostics.len();
+    let Some(tv) = check_name(name, &config.tags, report) else {
+        return Ok(None);
+    };
+    if let Some(view) = view {
+        if let Some(t) = view.repo.find_tag(name)? {
+            let facts = TagFacts {
+                name: t.name,
+                annotated: t.annotated,
+                commit: t.commit,
+                peeled_kind: t.peeled_kind,
+            };
+            check_in_repo(view, config, &facts, &tv, report)?;
+        } else {
+            report.pass(format!("{name}: not in the repository; name rules only"));
+        }
+    }
+    if report.diagnostics[before..]
+        .iter()
+        .all(|d| d.severity != Severity::Error)
+    {
+        report.pass(format!("{name}: ok"));
+    }
+    Ok(Some(tv))
+}
+
+/// Runs the mode the flags and the hook name ask for.
+pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
+    match ctx.common.hook {
+        Some(Hook::ReferenceTransaction) => return run_reference_transaction(ctx),
+        Some(Hook::PrePush) => return run_pre_push(ctx),
+        Some(h) => {
+            return Err(Error::new(format!(
+                "validate-tag does not run as {}; install it as pre-push or reference-transaction",
+                h.name()
+            )));
+        }
+        None => {}
+    }
+    if args.all {
+        return run_all(ctx);
+    }
+    let mut report = ctx.report()?;
+    let names = if args.tags.is_empty() {
+        implicit_tags(ctx)?
+    } else {
+        args.tags
+    };
+    if names.is_empty() {
+        report.push(Diagnostic::note(
+            "tag-nothing-to-check",
+            "no tag named, none in GITHUB_REF or CI_COMMIT_TAG, and no release tag points at HEAD",
+        ));
+        return Ok(report);
+    }
+    let config = &ctx.config()?.config;
+    let mut view = match ctx.repo() {
+        Ok(repo) => Some(TagView::load(repo, &config.tags)?),
+        Err(_) => None,
+    };
+    for name in &names {
+        check_one(ctx, view.as_mut(), name, &mut report)?;
+    }
+    Ok(report)
+}
+
+/// The tag from the CI environment, else the release tags at HEAD.
+fn implicit_tags(ctx: &Ctx) -> Result<Vec<String>> {
+    if let Ok(r) = std::env::var("GITHUB_REF")
+        && let Some(t) = r.strip_prefix("refs/tags/")
+    {
+        return Ok(vec![t.to_string()]);
+    }
+    if let Ok(t) = std::env::var("CI_COMMIT_TAG")
+        && !t.is_empty()
+    {
+        return Ok(vec![t]);
+    }
+    let repo = ctx.repo()?;
+    let Some(head) = repo.head()?.oid() else {
+        return Ok(Vec::new());
+    };
+    let tags = &ctx.config()?.config.tags;
+    Ok(repo
+        .tags()?
+        .into_iter()
+        .filter(|t| t.commit == Some(head) && version::is_candidate(&t.name, tags))
+        .map(|t| t.name)
+        .collect())
+}
+
+fn run_all(ctx: &Ctx) -> Result<Report> {
+    let mut report = ctx.report()?;
+    let config = &ctx.config()?.config;
+    let repo = ctx.repo()?;
+    let all = repo.tags()?;
+    let mut view = TagView::load(repo, &config.tags)?;
+    let mut entries = Vec::new();
+    for t in &all {
+        let before = report.diagnostics.len();
+        let tv = check_name(&t.name, &config.tags, &mut report);
+        let candidate = version::is_candidate(&t.name, &config.tags);
+        if let Some(tv) = &tv {
+            let facts = TagFacts {
+                name: t.name.clone(),
+                annotated: t.annotated,
+                commit: t.commit,
+                peeled_kind: t.peeled_kind,
+            };
+            check_in_repo(&mut view, config, &facts, tv, &mut report)?;
+        }
+        let failed = report.diagnostics[before..]
+            .iter()
+            .any(|d| d.severity == Severity::Error);
+        let status = if !candidate {
+            "skipped"
+        } else if failed {
+            "error"
+        } else {
+            "ok"
+        };
+        entries.push(serde_json::json!({
+            "name": t.name,
+            "version": tv.as_ref().map(|v| v.version_part().to_string()),
+            "status": status,
+            "commit": t.commit.map(|c| c.to_string()),
+        }));
+    }
+    let ok = entries.iter().filter(|e| e["status"] == "ok").count();
+    let skipped = entries.iter().filter(|e| e["status"] == "skipped").count();
+    report.pass(format!(
+        "{} tags: {ok} ok, {} with errors, {skipped} skipped",
+        entries.len(),
+        entries.len() - ok - skipped
+    ));
+    // Notes for skipped tags would drown an audit of thousands of tags; the JSON list has them.
+    report.diagnostics.retain(|d| d.rule != "tag-not-release");
+    report
+        .extra
+        .insert("tags", serde_json::Value::Array(entries));
+    Ok(report)
+}
+
+fn run_pre_push(ctx: &Ctx) -> Result<Report> {
+    let input = hook::read_stdin()?;
+    let lines = hook::parse_pre_push(&input)?;
+    let mut report = ctx.report()?;
+    let config = &ctx.config()?.config;
+    let tag_lines: Vec<_> = lines
+        .iter()
+        .filter(|l| l.remote_ref.starts_with(b"refs/tags/"))
+        .collect();
+    if tag_lines.is_empty() {
+        report.pass("no tag is pushed");
+        return Ok(report);
+    }
+    let repo = ctx.repo()?;
+    let mut view = TagView::load(repo, &config.tags)?;
+    for line in tag_lines {
+        let remote = line.remote_ref_lossy();
+        let name = remote["refs/tags/".len()..].to_string();
+        if !version::is_candidate(&name, &config.tags) {
+            continue;
+        }
+        if line.is_delete() {
+            report.push(
+                Diagnostic::error(
+                    "tag-deleted",
+                    format!("push deletes release tag {name} on the remote"),
+                )
+                .subject(remote.clone())
+                .help(format!(
+                    "released versions are immutable: release a new version instead; {}",
+                    bypass()
+                )),
+            );
+            continue;
+        }
+        if !line.remote_oid.is_zero() {
+            if line.remote_oid != line.local_oid {
+                report.push(
+                    Diagnostic::error(
+                        "tag-moved",
+                        format!("push moves release tag {name} on the remote to another object"),
+                    )
+                    .subject(remote.clone())
+                    .help(format!(
+                        "released versions are immutable: release a new version instead; {}",
+                        bypass()
+                    )),
+                );
+            }
+            continue;
+        }
+        let Some(tv) = check_name(&name, &config.tags, &mut report) else {
+            continue;
+        };
+        let oid = Oid::from_hex(&line.local_oid.0).ok_or_else(|| {
+            Error::new(format!(
+                "pre-push names object {} for {name}, which is no object id",
+                line.local_oid.0
+            ))
+        })?;
+        let kind = repo.object_kind(oid)?.ok_or_else(|| {
+            Error::new(format!(
+                "pre-push names object {oid} for {name}, which is not in the repository"
+            ))
+        })?;
+        let peeled = repo.peel(oid)?;
+        let facts = TagFacts {
+            name: name.clone(),
+            annotated: kind == ObjectKind::Tag,
+            commit: peeled.and_then(|(id, k)| (k == ObjectKind::Commit).then_some(id)),
+            peeled_kind: peeled.map(|(_, k)| k),
+        };
+        check_in_repo(&mut view, config, &facts, &tv, &mut report)?;
+    }
+    Ok(report)
+}
+
+/// The `reference-transaction` hook. It runs on every ref update git makes, so everything but
+/// the creation of a tag in state `prepared` returns before the repository or the
+/// configuration is loaded.
+fn run_reference_transaction(ctx: &Ctx) -> Result<Report> {
+    let state = ctx
+        .common
+        .hook_args
+        .first()
+        .and_then(|s| s.to_str())
+        .unwrap_or("");
+    let mut quiet = Report::new(TOOL.name);
+    if state != "prepared" {
+        return Ok(quiet);
+    }
+    let input = hook::read_stdin()?;
+    let updates = hook::parse_reference_transaction(&input)?;
+    let created: Vec<String> = updates
+        .iter()
+        .filter(|u| u.is_create() && u.name.starts_with(b"refs/tags/"))
+        .map(|u| String::from_utf8_lossy(&u.name["refs/tags/".len()..]).into_owned())
+        .collect();
+    if created.is_empty() {
+        quiet.pass("no tag is created");
+        return Ok(quiet);
+    }
+    let mut report = ctx.report()?;
+    let tags = &ctx.config()?.config.tags;
+    for name in created {
+        let before = report.diagnostics.len();
+        check_name(&name, tags, &mut report);
+        for d in &mut report.diagnostics[before..] {
+            if d.rule == "tag-invalid" {
+                d.help = Some(format!(
+                    "{}; refusing to create refs/tags/{}. If this tag comes from `git fetch`, bypass once with \
+                     RELGATE_SKIP=validate-tag git fetch ... (this reference-transaction hook is opt-in; \
+                     `hooks/install --uninstall` removes it)",
+                    d.help
+                        .clone()
+                        .unwrap_or_else(|| "use a valid release tag name".into()),
+                    diag::escape(&name)
+                ));
+            }
+        }
+    }
+    Ok(report)
+}

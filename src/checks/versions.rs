@@ -1,0 +1,494 @@
+//! check-version-sync: every version source agrees, with the release tag too.
+//!
+//! Sources are read (by [`crate::sources`]) from the work tree, the index (`--staged`) or a
+//! commit (`--at`); [`check_sources`] compares them with each other, [`check_against_tag`] with a
+//! release tag. Nothing here writes.
+
+use crate::cli::{self, Common, Ctx, Flag, Tool};
+use crate::config::Config;
+use crate::diag::{Diagnostic, Report, RuleDoc, Severity};
+use crate::error::{Error, Result};
+use crate::git::{Oid, Repo};
+use crate::hook::Hook;
+use crate::sources::{self, Sources};
+use crate::tree::{AtCommit, Staged, WorkTree};
+use crate::version::{self, Agreement, Ecosystem, TagVersion};
+
+pub const TOOL: Tool = Tool {
+    name: "check-version-sync",
+    usage: "\
+check-version-sync: every version source in the repository agrees
+
+Usage: check-version-sync [OPTIONS]
+
+Reads pyproject.toml, setup.cfg, __init__.py / _version.py / __about__.py, Cargo.toml,
+package.json (+ package-lock.json), VERSION, CITATION.cff, conda meta.yaml, Helm Chart.yaml and
+configured sources, each by key with a real parser, and compares them the way each ecosystem
+compares (PEP 440 for Python, exact SemVer for Cargo, npm and Helm).
+
+Options:
+      --expect <VERSION|TAG> The version the sources must hold (e.g. the tag being released)
+      --at <REV>             Read the sources from commit REV instead of the work tree
+      --staged               Read the sources from the index: what is about to be committed
+      --list                 Print every source: path:line:col  kind  raw  normalised
+",
+};
+
+pub const RULES: &[RuleDoc] = &[
+    RuleDoc {
+        id: "version-mismatch",
+        tool: "check-version-sync",
+        severity: Severity::Error,
+        summary: "two version sources disagree",
+        why: "pyproject.toml saying 3.3.0 while __init__.py says 3.2.0 ships a package that reports the wrong version. Every disagreeing source is reported at its own line, against the first source found.",
+        bad: "pyproject.toml: version = \"3.3.0\"\nsrc/pkg/__init__.py: __version__ = \"3.2.0\"",
+        good: "pyproject.toml: version = \"3.3.0\"\nsrc/pkg/__init__.py: __version__ = \"3.3.0\"",
+    },
+    RuleDoc {
+        id: "version-invalid",
+        tool: "check-version-sync",
+        severity: Severity::Error,
+        summary: "a source holds a string that is no version in its ecosystem",
+        why: "Cargo rejects `1.2`, PyPI rejects `1.2.0-SNAPSHOT`; the build fails later, or worse, publishes something unexpected.",
+        bad: "Cargo.toml: version = \"1.2\"",
+        good: "Cargo.toml: version = \"1.2.0\"",
+    },
+    RuleDoc {
+        id: "version-multiple",
+        tool: "check-version-sync",
+        severity: Severity::Error,
+        summary: "one source holds two different values",
+        why: "A stale second `__version__` line beside the right one is what substring-based bump tools leave behind; which one Python sees depends on the order.",
+        bad: "__version__ = \"1.2.0\"\n__version__ = \"1.1.0\"",
+        good: "__version__ = \"1.2.0\"",
+    },
+    RuleDoc {
+        id: "version-not-found",
+        tool: "check-version-sync",
+        severity: Severity::Error,
+        summary: "no version source at all, or a configured source yields nothing",
+        why: "A configured source that matches nothing is a silent no-op in bump tools; relgate says so.",
+        bad: "[[versions.source]]\npath = \"src/pkg/__init__.py\"   # has no __version__ line",
+        good: "[[versions.source]]\npath = \"src/pkg/__init__.py\"   # __version__ = \"1.2.0\"",
+    },
+    RuleDoc {
+        id: "version-tag-mismatch",
+        tool: "check-version-sync",
+        severity: Severity::Error,
+        summary: "HEAD carries a release tag (or --expect was given) and the sources differ from it",
+        why: "On a release tag the files must say the tag's version, or the published package and the tag disagree.",
+        bad: "HEAD tagged v1.2.0, pyproject.toml says 1.1.0",
+        good: "HEAD tagged v1.2.0, pyproject.toml says 1.2.0",
+    },
+    RuleDoc {
+        id: "version-behind-tag",
+        tool: "check-version-sync",
+        severity: Severity::Error,
+        summary: "the sources are lower than the newest release tag reachable from HEAD",
+        why: "Being ahead of the last tag is normal (the next release is being prepared); being behind it means a bump was lost, often in a merge.",
+        bad: "v3.2.0 is an ancestor of HEAD, pyproject.toml says 3.1.0",
+        good: "v3.2.0 is an ancestor of HEAD, pyproject.toml says 3.3.0",
+    },
+    RuleDoc {
+        id: "version-non-canonical",
+        tool: "check-version-sync",
+        severity: Severity::Warn,
+        summary: "a Python version is equal under PEP 440 but not written canonically",
+        why: "`1.2` equals `1.2.0` and `1.2.0-rc1` equals `1.2.0rc1`, but build tools rewrite them with a warning and tags spelled from them differ.",
+        bad: "pyproject.toml: version = \"1.2.0-rc1\"",
+        good: "pyproject.toml: version = \"1.2.0rc1\"",
+    },
+    RuleDoc {
+        id: "version-dynamic",
+        tool: "check-version-sync",
+        severity: Severity::Note,
+        summary: "the version comes from the git tag at build time (setuptools_scm, hatch-vcs): shown, not compared",
+        why: "With a dynamic version the tag is the source of truth; validate-tag checks it.",
+        bad: "(none: this is a note)",
+        good: "[tool.setuptools_scm]",
+    },
+    RuleDoc {
+        id: "version-no-tags",
+        tool: "check-version-sync",
+        severity: Severity::Note,
+        summary: "the repository has no release tags, so `version-behind-tag` was not checked",
+        why: "A clone made without tags looks like a project that never released; relgate says which check it could not make instead of passing silently.",
+        bad: "(none: this is a note)",
+        good: "git fetch --tags",
+    },
+];
+
+/// check-version-sync's own flags.
+#[derive(Debug, Default)]
+pub struct Args {
+    pub expect: Option<String>,
+    pub at: Option<String>,
+    pub staged: bool,
+    pub list: bool,
+}
+
+pub fn flag(a: &mut Args, _: &mut Common, flag: Flag, parser: &mut lexopt::Parser) -> Result<()> {
+    match flag {
+        Flag::Long(l) if l == "expect" => a.expect = Some(cli::value(parser, "--expect")?),
+        Flag::Long(l) if l == "at" => a.at = Some(cli::value(parser, "--at")?),
+        Flag::Long(l) if l == "staged" => a.staged = true,
+        Flag::Long(l) if l == "list" => a.list = true,
+        other => return Err(other.unexpected()),
+    }
+    Ok(())
+}
+
+/// Where the sources are read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tree {
+    WorkTree,
+    Staged,
+    Commit(Oid),
+}
+
+/// Reads every version source from `tree`.
+pub fn collect_sources(tree: &Tree, repo: &Repo, config: &Config) -> Result<Sources> {
+    match tree {
+        Tree::WorkTree => {
+            let root = repo.require_workdir("reading the work tree's version sources")?;
+            sources::collect(&WorkTree::new(&root), &config.versions)
+        }
+        Tree::Staged => sources::collect(&Staged::new(repo)?, &config.versions),
+        Tree::Commit(c) => sources::collect(&AtCommit::new(repo, *c), &config.versions),
+    }
+}
+
+/// The ecosystem of the project: Python as soon as any Python source exists.
+pub fn project_ecosystem(s: &Sources) -> Ecosystem {
+    if s.found
+        .iter()
+        .any(|f| f.version.ecosystem() == Ecosystem::Python)
+        || !s.dynamic.is_empty()
+    {
+        Ecosystem::Python
+    } else {
+        Ecosystem::Semver
+    }
+}
+
+/// The sources compared with each other.
+pub fn check_sources(s: &Sources, report: &mut Report) {
+    report.extend(s.diagnostics.iter().cloned());
+    for d in &s.dynamic {
+        report.push(
+            Diagnostic::note(
+                "version-dynamic",
+                format!(
+                    "the version comes from the git tag at build time ({})",
+                    d.how
+                ),
+            )
+            .at(d.path.clone(), d.line, d.column),
+        );
+    }
+    if s.found.is_empty() {
+        if s.dynamic.is_empty() && !s.diagnostics.iter().any(|d| d.rule == "version-invalid") {
+            report.push(
+                Diagnostic::error("version-not-found", "no version source found")
+                    .help(
+                        "relgate reads pyproject.toml, setup.cfg, __init__.py, _version.py, __about__.py, Cargo.toml, \
+                         package.json, VERSION, CITATION.cff, meta.yaml and Chart.yaml at the work-tree root; \
+                         configure others under [[versions.source]]",
+                    ),
+            );
+        }
+        return;
+    }
+    for f in &s.found {
+        if f.version.ecosystem() == Ecosystem::Python && !version::is_canonical(&f.version) {
+            let canonical = f.version.normalized();
+            report.push(
+                Diagnostic::warn(
+                    "version-non-canonical",
+                    format!(
+                        "{} is written `{}`; PEP 440 spells it `{canonical}`",
+                        f.kind,
+                        f.version.raw()
+                    ),
+                )
+                .at(f.path.clone(), f.line, f.column)
+                .help(format!("write `{canonical}`")),
+            );
+        }
+    }
+    let first = &s.found[0];
+    let mut all_agree = true;
+    for f in &s.found[1..] {
+        if version::agree(&first.version, &f.version) == Agreement::Different {
+            all_agree = false;
+            report.push(
+                Diagnostic::error(
+                    "version-mismatch",
+                    format!(
+                        "{} says {}, but {} ({}:{}) says {}",
+                        f.kind,
+                        f.version.raw(),
+                        first.kind,
+                        first.path,
+                        first.line,
+                        first.version.raw()
+                    ),
+                )
+                .at(f.path.clone(), f.line, f.column)
+                .help(format!(
+                    "make every source say the same version (compared by {})",
+                    scheme(first, f)
+                )),
+            );
+        }
+    }
+    if all_agree {
+        report.pass(format!(
+            "{} version source{} agree on {}",
+            s.found.len(),
+            if s.found.len() == 1 { "" } else { "s" },
+            first.version.raw()
+        ));
+    }
+}
+
+fn scheme(a: &sources::Found, b: &sources::Found) -> &'static str {
+    if a.version.ecosystem() == Ecosystem::Semver && b.version.ecosystem() == Ecosystem::Semver {
+        "exact SemVer"
+    } else {
+        "PEP 440 equality"
+    }
+}
+
+/// The sources compared with a tag they must equal.
+pub fn check_against_tag(s: &Sources, tag: &TagVersion, why: &str, report: &mut Report) {
+    for f in &s.found {
+        if version::tag_matches(tag, &f.version) == Agreement::Different {
+            report.push(
+                Diagnostic::error(
+                    "version-tag-mismatch",
+                    format!(
+                        "{} says {}, but {why} {}",
+                        f.kind,
+                        f.version.raw(),
+                        tag.tag()
+                    ),
+                )
+                .at(f.path.clone(), f.line, f.column)
+                .help(format!("set it to {}", tag.version_part())),
+            );
+        }
+    }
+}
+
+/// The sources compared with the newest release tag below them in history.
+pub fn check_behind(s: &Sources, newest: &TagVersion, report: &mut Report) {
+    for f in &s.found {
+        if version::compare_with_tag(&f.version, newest) == Some(std::cmp::Ordering::Less) {
+            report.push(
+                Diagnostic::error(
+                    "version-behind-tag",
+                    format!(
+                        "{} says {}, lower than release tag {}, which is in this commit's history",
+                        f.kind,
+                        f.version.raw(),
+                        newest.tag()
+                    ),
+                )
+                .at(f.path.clone(), f.line, f.column)
+                .help(format!(
+                    "the version bump was lost: set it above {}",
+                    newest.version_part()
+                )),
+            );
+        }
+    }
+}
+
+/// Parses `--expect`: a tag (`v1.2.0`) or a bare version (`1.2.0`).
+pub fn expected_tag(value: &str, config: &Config) -> Result<TagVersion> {
+    let tags = &config.tags;
+    let as_tag = version::check_tag(value, tags);
+    if let Ok(tv) = as_tag {
+        return Ok(tv);
+    }
+    let prefixed = format!("{}{value}", tags.prefix);
+    version::check_tag(&prefixed, tags).map_err(|e| {
+        Error::new(format!(
+            "--expect `{value}` is not a valid release version: {}",
+            e.message
+        ))
+    })
+}
+
+/// The valid release tags whose commit is `commit`, and the newest one in its history.
+pub struct TagContext {
+    pub on_commit: Vec<TagVersion>,
+    pub newest_reachable: Option<TagVersion>,
+    pub any_tags: bool,
+}
+
+pub fn tag_context(
+    repo: &Repo,
+    config: &Config,
+    commit: Oid,
+    eco: Ecosystem,
+) -> Result<TagContext> {
+    let tags = &config.tags;
+    let ancestors = repo.ancestors(commit)?;
+    let mut on_commit = Vec::new();
+    let mut newest: Option<TagVersion> = None;
+    let mut any = false;
+    for t in repo.tags()? {
+        if !version::is_candidate(&t.name, tags) {
+            continue;
+        }
+        any = true;
+        let (Some(c), Ok(tv)) = (t.commit, version::check_tag(&t.name, tags)) else {
+            continue;
+        };
+        if c == commit {
+            on_commit.push(tv.clone());
+        }
+        if ancestors.contains(&c) {
+            let higher = match &newest {
+                None => true,
+                Some(n) => version::compare_tags(&tv, n, eco) == Some(std::cmp::Ordering::Greater),
+            };
+            if higher {
+                newest = Some(tv);
+            }
+        }
+    }
+    Ok(TagContext {
+        on_commit,
+        newest_reachable: newest,
+        any_tags: any,
+    })
+}
+
+fn list(s: &Sources) -> Vec<u8> {
+    let mut out = String::new();
+    for f in &s.found {
+        out.push_str(&format!(
+            "{}:{}:{}  {}  {}  {}\n",
+            crate::diag::escape(&f.path),
+            f.line,
+            f.column,
+            crate::diag::escape(&f.kind),
+            crate::diag::escape(f.version.raw()),
+            crate::diag::escape(&f.version.normalized())
+        ));
+    }
+    for d in &s.dynamic {
+        out.push_str(&format!(
+            "{}:{}:{}  dynamic  {}  (from the git tag)\n",
+            crate::diag::escape(&d.path),
+            d.line,
+            d.column,
+            crate::diag::escape(&d.how)
+        ));
+    }
+    out.into_bytes()
+}
+
+fn sources_json(s: &Sources) -> serde_json::Value {
+    serde_json::Value::Array(
+        s.found
+            .iter()
+            .map(|f| {
+                serde_json::json!({
+                    "path": f.path, "line": f.line, "column": f.column, "kind": f.kind,
+                    "raw": f.version.raw(), "normalized": f.version.normalized(),
+                    "ecosystem": f.version.ecosystem().scheme(),
+                })
+            })
+            .chain(s.dynamic.iter().map(|d| {
+                serde_json::json!({
+                    "path": d.path, "line": d.line, "column": d.column, "kind": "dynamic",
+                    "raw": null, "normalized": null, "ecosystem": d.how,
+                })
+            }))
+            .collect(),
+    )
+}
+
+pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
+    if let Some(h) = ctx.common.hook
+        && h != Hook::PreCommit
+        && h != Hook::PrePush
+    {
+        return Err(Error::new(format!(
+            "check-version-sync does not run as {}; install it as pre-commit or pre-push",
+            h.name()
+        )));
+    }
+    if args.staged && args.at.is_some() {
+        return Err(Error::new(
+            "--staged and --at exclude each other: read the index, or a commit",
+        ));
+    }
+    let config = &ctx.config()?.config;
+    let mut report = ctx.report()?;
+    let repo = ctx.repo();
+    let (tree, commit) = match (&args.at, args.staged) {
+        (Some(rev), _) => {
+            let c = repo.clone()?.rev_parse_commit(rev)?;
+            (Tree::Commit(c), Some(c))
+        }
+        (None, true) => (
+            Tree::Staged,
+            repo.as_ref().ok().and_then(|r| r.head().ok()?.oid()),
+        ),
+        (None, false) => (
+            Tree::WorkTree,
+            repo.as_ref().ok().and_then(|r| r.head().ok()?.oid()),
+        ),
+    };
+    let sources = match repo {
+        Ok(r) => collect_sources(&tree, r, config)?,
+        // Outside a repository the work tree is just the directory.
+        Err(_) => sources::collect(&WorkTree::new(&ctx.root()), &config.versions)?,
+    };
+    report.extra.insert("sources", sources_json(&sources));
+    if args.list {
+        report.raw_output = Some(list(&sources));
+    }
+    check_sources(&sources, &mut report);
+    if let Some(expect) = &args.expect {
+        let tv = expected_tag(expect, config)?;
+        check_against_tag(&sources, &tv, "--expect says", &mut report);
+    }
+    let (Ok(repo), Some(commit)) = (repo, commit) else {
+        return Ok(report);
+    };
+    if repo.is_shallow() {
+        report.push(
+            Diagnostic::warn(
+                "shallow-clone",
+                "the repository is a shallow clone: the sources were not compared with earlier release tags",
+            )
+            .help("fetch the whole history and the tags (`git fetch --unshallow --tags`, or `fetch-depth: 0` in actions/checkout)"),
+        );
+        return Ok(report);
+    }
+    let eco = project_ecosystem(&sources);
+    let tc = tag_context(repo, config, commit, eco)?;
+    if !tc.any_tags {
+        report.push(Diagnostic::note(
+            "version-no-tags",
+            "no release tags in the repository: not compared with the last release (if this clone lacks them: git fetch --tags)",
+        ));
+        return Ok(report);
+    }
+    // The commit in progress will not carry HEAD's tags, so --staged skips this comparison.
+    if args.expect.is_none() && tree != Tree::Staged {
+        for tv in &tc.on_commit {
+            check_against_tag(&sources, tv, "the commit is tagged", &mut report);
+        }
+    }
+    if let Some(newest) = &tc.newest_reachable {
+        check_behind(&sources, newest, &mut report);
+    }
+    Ok(report)
+}
