@@ -130,7 +130,9 @@ impl<'a> Section<'a> {
         if !self.bracketed {
             return None;
         }
-        self.link.and_then(|i| model.links.get(i)).map(|l| l.url.as_str())
+        self.link
+            .and_then(|i| model.links.get(i))
+            .map(|l| l.url.as_str())
     }
 
     /// Whether the heading label renders as a link.
@@ -204,7 +206,9 @@ impl<'a> Changelog<'a> {
 
     /// Release sections (not `[Unreleased]`), in file order.
     pub fn releases(&self) -> impl Iterator<Item = &Section<'a>> {
-        self.sections.iter().filter(|s| s.kind == SectionKind::Release)
+        self.sections
+            .iter()
+            .filter(|s| s.kind == SectionKind::Release)
     }
 
     /// The first `[Unreleased]` section.
@@ -225,7 +229,11 @@ impl<'a> Changelog<'a> {
 
 /// Checks UTF-8 and strips a BOM.
 fn decode(bytes: &[u8]) -> Result<&str> {
-    let skip = if bytes.starts_with(BOM.as_bytes()) { BOM.len() } else { 0 };
+    let skip = if bytes.starts_with(BOM.as_bytes()) {
+        BOM.len()
+    } else {
+        0
+    };
     let rest = bytes.get(skip..).unwrap_or_default();
     std::str::from_utf8(rest).map_err(|e| {
         let at = e.valid_up_to();
@@ -267,7 +275,10 @@ impl LineIndex {
     }
 
     fn line_start(&self, line: usize) -> usize {
-        self.starts.get(line.saturating_sub(1)).copied().unwrap_or(0)
+        self.starts
+            .get(line.saturating_sub(1))
+            .copied()
+            .unwrap_or(0)
     }
 
     fn pos(&self, text: &str, offset: usize) -> Pos {
@@ -336,8 +347,10 @@ fn build(text: &str, bom: bool) -> Changelog<'_> {
         if let Event::Start(Tag::Link { link_type, id, .. }) = &event {
             // Only version-like labels matter (for `changelog-link-unused`); skipping the rest
             // keeps PR and issue links (thousands in some files) allocation-free.
-            if matches!(link_type, LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut)
-                && (is_version_like(id) || is_unreleased(id))
+            if matches!(
+                link_type,
+                LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut
+            ) && (is_version_like(id) || is_unreleased(id))
             {
                 used.insert(id.to_lowercase());
             }
@@ -403,7 +416,13 @@ fn build(text: &str, bom: bool) -> Changelog<'_> {
             Event::Html(_) | Event::Rule | Event::SoftBreak | Event::HardBreak => {}
         }
     }
-    let links = collect_links(text, &b.lines, events.reference_definitions(), &mut b.sections, &used);
+    let links = collect_links(
+        text,
+        &b.lines,
+        events.reference_definitions(),
+        &mut b.sections,
+        &used,
+    );
     b.finish(links, bom)
 }
 
@@ -460,12 +479,12 @@ impl<'a> Builder<'a> {
     }
 
     fn content(&mut self) {
-        if let Some(i) = self.current {
-            if let Some(s) = self.sections.get_mut(i) {
-                s.has_content = true;
-                if let Some(t) = self.current_type.and_then(|t| s.change_types.get_mut(t)) {
-                    t.has_entries = true;
-                }
+        if let Some(i) = self.current
+            && let Some(s) = self.sections.get_mut(i)
+        {
+            s.has_content = true;
+            if let Some(t) = self.current_type.and_then(|t| s.change_types.get_mut(t)) {
+                t.has_entries = true;
             }
         }
     }
@@ -491,7 +510,8 @@ impl<'a> Builder<'a> {
                 // `# 1.2.0 (date)` or `# Unreleased` is a release written at the wrong level, not
                 // a title.
                 let release_like = HeadingParts::parse(content_text).kind().is_some();
-                if release_like && self.opening == Some(Opening::Title) && self.opening_at == start {
+                if release_like && self.opening == Some(Opening::Title) && self.opening_at == start
+                {
                     self.opening = Some(Opening::Other("a level-1 release heading", heading.pos));
                 }
                 let first = !self.seen_h1;
@@ -541,10 +561,10 @@ impl<'a> Builder<'a> {
     }
 
     fn end_section(&mut self, at: usize) {
-        if let Some(i) = self.current.take() {
-            if let Some(end) = self.body_ends.get_mut(i) {
-                *end = at;
-            }
+        if let Some(i) = self.current.take()
+            && let Some(end) = self.body_ends.get_mut(i)
+        {
+            *end = at;
         }
         self.current_type = None;
     }
@@ -675,12 +695,12 @@ fn trim_body(text: &str, start: usize, end: usize, links: &[LinkDef]) -> Range<u
     // Keep the last content line's own line ending, as written.
     let mut keep = last_char + rest[last_char..].chars().next().map_or(1, char::len_utf8);
     let tail = &rest.as_bytes()[keep..];
-    if let Some(nl) = tail.iter().position(|&b| b == b'\n' || b == b'\r') {
-        if tail[..nl].iter().all(|b| b.is_ascii_whitespace()) {
-            keep += nl + 1;
-            if tail[nl] == b'\r' && tail.get(nl + 1) == Some(&b'\n') {
-                keep += 1;
-            }
+    if let Some(nl) = tail.iter().position(|&b| b == b'\n' || b == b'\r')
+        && tail[..nl].iter().all(|b| b.is_ascii_whitespace())
+    {
+        keep += nl + 1;
+        if tail[nl] == b'\r' && tail.get(nl + 1) == Some(&b'\n') {
+            keep += 1;
         }
     }
     start + lead..start + lead + keep
@@ -737,11 +757,11 @@ impl HeadingParts {
                     p.url = Some(a..b);
                     i = i + 1 + k + 1;
                 }
-            } else if next == Some('[') {
-                if let Some(k) = s[i + 1..].find(']') {
-                    p.ref_label = Some(i + 1..i + 1 + k);
-                    i = i + 1 + k + 1;
-                }
+            } else if next == Some('[')
+                && let Some(k) = s[i + 1..].find(']')
+            {
+                p.ref_label = Some(i + 1..i + 1 + k);
+                i = i + 1 + k + 1;
             }
         } else {
             let end = s.find(char::is_whitespace).unwrap_or(s.len());
@@ -767,7 +787,11 @@ impl HeadingParts {
         let after_date;
         match first {
             '-' | '\u{2013}' | '\u{2014}' => {
-                p.form = Some(if first == '-' { Form::Dash } else { Form::WrongDash });
+                p.form = Some(if first == '-' {
+                    Form::Dash
+                } else {
+                    Form::WrongDash
+                });
                 let d = skip_ws(s, i + first.len_utf8());
                 let e = date_end(s, d, s.len());
                 if e > d {
@@ -805,7 +829,10 @@ impl HeadingParts {
             }
         }
         let mut j = skip_ws(s, after_date);
-        if s[j..].len() >= 8 && s.is_char_boundary(j + 8) && s[j..j + 8].eq_ignore_ascii_case("[yanked]") {
+        if s[j..].len() >= 8
+            && s.is_char_boundary(j + 8)
+            && s[j..j + 8].eq_ignore_ascii_case("[yanked]")
+        {
             p.yanked = Some(j..j + 8);
             j = skip_ws(s, j + 8);
         }
@@ -842,11 +869,16 @@ fn date_end(s: &str, d: usize, limit: usize) -> usize {
     let limit = limit.clamp(d.min(s.len()), s.len());
     let span = &s[d.min(limit)..limit];
     let word = span.find(char::is_whitespace).map_or(span.len(), |k| k);
-    let iso_like = word > 4 && span.as_bytes()[..4].iter().all(u8::is_ascii_digit) && !span[..word].ends_with(',');
+    let iso_like = word > 4
+        && span.as_bytes()[..4].iter().all(u8::is_ascii_digit)
+        && !span[..word].ends_with(',');
     if iso_like {
         return d + word;
     }
-    let cut = span.to_ascii_lowercase().find("[yanked]").unwrap_or(span.len());
+    let cut = span
+        .to_ascii_lowercase()
+        .find("[yanked]")
+        .unwrap_or(span.len());
     d + span[..cut].trim_end().len()
 }
 
@@ -916,10 +948,19 @@ mod tests {
         let s = &m.sections;
         assert_eq!(s[0].kind, SectionKind::Unreleased);
         assert_eq!(s[0].form, Form::Dash);
-        assert_eq!(s[1].inline_url.map(|u| u.text), Some("https://x/compare/v1.1.0...v1.2.0"));
-        assert_eq!(s[1].yanked.map(|y| (y.text, y.pos.col)), Some(("[YANKED]", 60)));
+        assert_eq!(
+            s[1].inline_url.map(|u| u.text),
+            Some("https://x/compare/v1.1.0...v1.2.0")
+        );
+        assert_eq!(
+            s[1].yanked.map(|y| (y.text, y.pos.col)),
+            Some(("[YANKED]", 60))
+        );
         assert!(s[1].is_link());
-        assert_eq!((s[2].form, s[2].date.map(|d| d.text)), (Form::Parenthesised, Some("2024-01-01")));
+        assert_eq!(
+            (s[2].form, s[2].date.map(|d| d.text)),
+            (Form::Parenthesised, Some("2024-01-01"))
+        );
         assert_eq!((s[3].form, s[3].form_pos.col), (Form::MissingDash, 12));
         assert_eq!(s[4].date.map(|d| d.text), Some("22 January 2022"));
         assert_eq!(s[5].ref_label.map(|r| r.text), Some("old"));
@@ -933,8 +974,15 @@ mod tests {
                    [1.0.0]: https://x/releases/tag/v1.0.0\n[0.9.0]: https://x/0.9.0\n[YANKED]: https://nowhere\n";
         let m = parse(src);
         assert!(m.sections.iter().all(Section::is_link));
-        assert_eq!(m.sections[0].link_target(&m), Some("https://x/compare/v1.0.0...HEAD"));
-        let labels: Vec<_> = m.links.iter().map(|l| (l.label.as_str(), l.pos.line, l.names_section, l.referenced)).collect();
+        assert_eq!(
+            m.sections[0].link_target(&m),
+            Some("https://x/compare/v1.0.0...HEAD")
+        );
+        let labels: Vec<_> = m
+            .links
+            .iter()
+            .map(|l| (l.label.as_str(), l.pos.line, l.names_section, l.referenced))
+            .collect();
         assert_eq!(
             labels,
             [
@@ -953,7 +1001,11 @@ mod tests {
         let m = parse(src);
         assert!(!m.sections[0].has_content);
         assert!(m.sections[1].has_content);
-        let types: Vec<_> = m.sections[1].change_types.iter().map(|t| (t.name.text, t.has_entries)).collect();
+        let types: Vec<_> = m.sections[1]
+            .change_types
+            .iter()
+            .map(|t| (t.name.text, t.has_entries))
+            .collect();
         assert_eq!(types, [("Added", false), ("Fixed", true)]);
         assert!(m.sections[2].has_content);
     }
@@ -971,7 +1023,10 @@ mod tests {
     fn body_is_verbatim_minus_heading_and_blank_edges() {
         let src = "# C\r\n\r\n## [1.1.0] - 2024-02-01\r\n\r\n\r\n### Fixed\r\n\r\n- a\tb\r\n  - nested\r\n\r\n\r\n## [1.0.0] - 2024-01-01\n- last\n\n[1.1.0]: https://x/compare/v1.0.0...v1.1.0\n[1.0.0]: https://x/releases/tag/v1.0.0\n";
         let m = parse(src);
-        assert_eq!(m.body(&m.sections[0]), "### Fixed\r\n\r\n- a\tb\r\n  - nested\r\n");
+        assert_eq!(
+            m.body(&m.sections[0]),
+            "### Fixed\r\n\r\n- a\tb\r\n  - nested\r\n"
+        );
         // The link footer after the oldest release is not part of its notes.
         assert_eq!(m.body(&m.sections[1]), "- last\n");
         let eof = parse("## [1.0.0] - 2024-01-01\n\n- no final newline");
@@ -997,16 +1052,28 @@ mod tests {
         let cr = lf.replace('\n', "\r");
         for other in [crlf.as_str(), cr.as_str()] {
             let (a, b) = (parse(lf), parse(other));
-            let pos = |m: &Changelog<'_>| m.sections.iter().map(|s| (s.label.pos.line, s.label.pos.col)).collect::<Vec<_>>();
+            let pos = |m: &Changelog<'_>| {
+                m.sections
+                    .iter()
+                    .map(|s| (s.label.pos.line, s.label.pos.col))
+                    .collect::<Vec<_>>()
+            };
             assert_eq!(pos(&a), pos(&b));
         }
     }
 
     #[test]
     fn non_utf8_names_the_byte_offset() {
-        let e = Changelog::parse(b"# C\n\n## [1.0.0] \xff\n").unwrap_err().to_string();
-        assert!(e.contains("byte offset 16") && e.contains("line 3") && e.contains("0xff"), "{e}");
-        let e = Changelog::parse(b"\xef\xbb\xbf\xc3").unwrap_err().to_string();
+        let e = Changelog::parse(b"# C\n\n## [1.0.0] \xff\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("byte offset 16") && e.contains("line 3") && e.contains("0xff"),
+            "{e}"
+        );
+        let e = Changelog::parse(b"\xef\xbb\xbf\xc3")
+            .unwrap_err()
+            .to_string();
         assert!(e.contains("byte offset 3"), "{e}");
     }
 
@@ -1020,7 +1087,9 @@ mod tests {
 
     #[test]
     fn version_like_labels() {
-        assert!(is_version_like("1.2.0") && is_version_like("v0.3") && is_version_like("2.0.0.dev5"));
+        assert!(
+            is_version_like("1.2.0") && is_version_like("v0.3") && is_version_like("2.0.0.dev5")
+        );
         assert!(!is_version_like("1") && !is_version_like("#12") && !is_version_like("YANKED"));
         assert!(is_unreleased("unreleased") && is_unreleased(" UNRELEASED "));
         assert_eq!(heading_kind("[v1.0.0](u) - x"), Some(SectionKind::Release));

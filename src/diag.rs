@@ -150,6 +150,9 @@ pub struct CheckLine {
     pub id: &'static str,
     pub status: CheckStatus,
     pub detail: String,
+    /// For a failure or a warning: the command or edit that fixes it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<String>,
 }
 
 /// Everything one run found, plus what the renderers need to say around it.
@@ -165,6 +168,8 @@ pub struct Report {
     pub extra: BTreeMap<&'static str, serde_json::Value>,
     /// Text that replaces the normal rendering entirely (`--notes`, `--list`, `--explain`).
     pub raw_output: Option<Vec<u8>>,
+    /// The closing line of a checklist ("ready to tag v1.2.0"), instead of the counts.
+    pub verdict: Option<String>,
     /// Overrides from `[rules]`.
     overrides: BTreeMap<String, Level>,
 }
@@ -178,6 +183,7 @@ impl Report {
             checks: Vec::new(),
             extra: BTreeMap::new(),
             raw_output: None,
+            verdict: None,
             overrides: BTreeMap::new(),
         }
     }
@@ -332,6 +338,14 @@ fn render_human(report: &Report, style: &Style, out: &mut dyn Write) -> io::Resu
             format!("{word:<4}")
         };
         writeln!(out, "{marker} {:<18} {}", check.id, escape(&check.detail))?;
+        if let Some(help) = check
+            .help
+            .as_deref()
+            .filter(|_| check.status != CheckStatus::Pass)
+        {
+            let label = paint("fix", c, |s| s.cyan().to_string());
+            writeln!(out, "  {:<20} {label}: {}", "", escape(help))?;
+        }
     }
     for d in &report.diagnostics {
         let sev = d.severity.as_str();
@@ -357,6 +371,17 @@ fn render_human(report: &Report, style: &Style, out: &mut dyn Write) -> io::Resu
     }
     for p in &report.passes {
         writeln!(out, "{}", escape(p))?;
+    }
+    if let Some(verdict) = &report.verdict {
+        let failed = report.failed(style.deny_warnings);
+        let v = paint(verdict, c, |s| {
+            if failed {
+                s.red().bold().to_string()
+            } else {
+                s.green().bold().to_string()
+            }
+        });
+        return writeln!(out, "{}: {v}", report.tool);
     }
     let errors = report.count(Severity::Error);
     let warnings = report.count(Severity::Warn);

@@ -15,10 +15,11 @@
 //!
 //! Modules, from the outside in: [`cli`] (flags and the main loop), [`checks`] (one module of
 //! rules per binary), [`diag`] (findings and their rendering), [`config`], [`git`] (the only door
-//! to gix), [`hook`] (git hook protocols), [`version`] (SemVer, PEP 440, tag grammars),
+//! to gix), [`hook`] (git hook protocols), [`changelog`] (the changelog model), [`version`] (SemVer, PEP 440, tag grammars),
 //! [`sources`] (where versions live), [`tree`] (work tree, index or commit), [`glob`],
 //! [`rules`] (the rule registry) and [`error`].
 
+pub mod changelog;
 pub mod checks;
 pub mod cli;
 pub mod config;

@@ -41,6 +41,9 @@ pub fn all() -> impl Iterator<Item = &'static RuleDoc> {
         .chain(crate::checks::tag::RULES)
         .chain(crate::checks::versions::RULES)
         .chain(crate::checks::guard::RULES)
+        .chain(crate::checks::changelog::RULES)
+        .chain(crate::checks::lint::RULES)
+        .chain(crate::checks::release::RULES)
 }
 
 /// docs/rules.md: the reference of every rule, generated from this registry so it cannot drift.

@@ -13,7 +13,7 @@
 //! (`__version__ = "..."`, conda's `{% set version = "..." %}`) and configured patterns. This
 //! module never writes, never prints, and never touches git.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 use std::sync::OnceLock;
 
@@ -123,6 +123,8 @@ struct Origin {
 struct Collector<'r> {
     reader: &'r dyn FileReader,
     candidates: Vec<Candidate>,
+    /// (path, line, column) of every candidate, so a spot read twice counts once.
+    positions: HashSet<(String, usize, usize)>,
     dynamic: Vec<Dynamic>,
     diagnostics: Vec<Diagnostic>,
     next_group: usize,
@@ -141,6 +143,7 @@ impl<'r> Collector<'r> {
         Collector {
             reader,
             candidates: Vec::new(),
+            positions: HashSet::new(),
             dynamic: Vec::new(),
             diagnostics: Vec::new(),
             next_group: 0,
@@ -186,11 +189,7 @@ impl<'r> Collector<'r> {
     ) {
         let (line, column) = line_col(text, offset);
         // The same spot read twice (a configured source over an auto-detected one) is one value.
-        if self
-            .candidates
-            .iter()
-            .any(|c| c.path == path && c.line == line && c.column == column)
-        {
+        if !self.positions.insert((path.to_string(), line, column)) {
             return;
         }
         self.candidates.push(Candidate {
@@ -333,33 +332,33 @@ impl<'r> Collector<'r> {
             .and_then(|d| d.get_ref().as_array())
             .is_some_and(|a| a.iter().any(|e| e.get_ref().as_str() == Some("version")));
 
-        if let Some(v) = tool_at(&["setuptools", "dynamic", "version"]) {
-            if let Some(t) = v.get_ref().as_table() {
-                if let Some(a) = get(t, "attr") {
-                    let origin = origin(P, &text, a, "[tool.setuptools.dynamic] version attr");
-                    match as_str(a) {
-                        Some(attr) => self.follow_attr(&origin, attr)?,
-                        None => self.invalid_type(
-                            P,
-                            &text,
-                            a.span().start,
-                            &origin.what,
-                            a.get_ref().type_str(),
-                        ),
-                    }
+        if let Some(v) = tool_at(&["setuptools", "dynamic", "version"])
+            && let Some(t) = v.get_ref().as_table()
+        {
+            if let Some(a) = get(t, "attr") {
+                let origin = origin(P, &text, a, "[tool.setuptools.dynamic] version attr");
+                match as_str(a) {
+                    Some(attr) => self.follow_attr(&origin, attr)?,
+                    None => self.invalid_type(
+                        P,
+                        &text,
+                        a.span().start,
+                        &origin.what,
+                        a.get_ref().type_str(),
+                    ),
                 }
-                if let Some(f) = get(t, "file") {
-                    // setuptools concatenates a list of files; the first one holds the version.
-                    let first = match f.get_ref() {
-                        DeValue::Array(a) => a.iter().find(|e| e.get_ref().is_str()).unwrap_or(f),
-                        _ => f,
-                    };
-                    let origin = origin(P, &text, first, "[tool.setuptools.dynamic] version file");
-                    match as_str(first) {
-                        Some(file) => self.follow_file(&origin, file)?,
-                        None => {
-                            self.not_found(&origin, "expected a file name or a list of them".into())
-                        }
+            }
+            if let Some(f) = get(t, "file") {
+                // setuptools concatenates a list of files; the first one holds the version.
+                let first = match f.get_ref() {
+                    DeValue::Array(a) => a.iter().find(|e| e.get_ref().is_str()).unwrap_or(f),
+                    _ => f,
+                };
+                let origin = origin(P, &text, first, "[tool.setuptools.dynamic] version file");
+                match as_str(first) {
+                    Some(file) => self.follow_file(&origin, file)?,
+                    None => {
+                        self.not_found(&origin, "expected a file name or a list of them".into())
                     }
                 }
             }
@@ -428,15 +427,15 @@ impl<'r> Collector<'r> {
             let requires =
                 path_get(&root, &["build-system", "requires"]).and_then(|r| r.get_ref().as_array());
             for req in requires.into_iter().flat_map(|a| a.iter()) {
-                if let Some(s) = req.get_ref().as_str() {
-                    if requirement_name(s) == "setuptools-scm" {
-                        self.dynamic(
-                            P,
-                            &text,
-                            toml_string_start(&text, req.span().start),
-                            "setuptools_scm",
-                        );
-                    }
+                if let Some(s) = req.get_ref().as_str()
+                    && requirement_name(s) == "setuptools-scm"
+                {
+                    self.dynamic(
+                        P,
+                        &text,
+                        toml_string_start(&text, req.span().start),
+                        "setuptools_scm",
+                    );
                 }
             }
         }
@@ -530,14 +529,13 @@ impl<'r> Collector<'r> {
         if self.py_assignments(g, path, text, name)? > 0 {
             return Ok(());
         }
-        if depth < 3 {
-            if let Some((candidates, imported)) = import_source(text, name, path, &self.py_roots())?
-            {
-                for cand in candidates {
-                    if let Some(t) = self.text(&cand)? {
-                        self.visited.insert(cand.clone());
-                        return self.module_attr(origin, &cand, &t, &imported, depth + 1);
-                    }
+        if depth < 3
+            && let Some((candidates, imported)) = import_source(text, name, path, &self.py_roots())?
+        {
+            for cand in candidates {
+                if let Some(t) = self.text(&cand)? {
+                    self.visited.insert(cand.clone());
+                    return self.module_attr(origin, &cand, &t, &imported, depth + 1);
                 }
             }
         }
@@ -726,12 +724,11 @@ impl<'r> Collector<'r> {
         {
             for item in std::iter::once(e.value.as_str()).chain(e.cont.iter().map(String::as_str)) {
                 for part in item.split(',') {
-                    if let Some((pkg, dir)) = part.split_once('=') {
-                        if pkg.trim().is_empty() {
-                            if let Some(d) = normalize(dir.trim()) {
-                                self.roots.push(d);
-                            }
-                        }
+                    if let Some((pkg, dir)) = part.split_once('=')
+                        && pkg.trim().is_empty()
+                        && let Some(d) = normalize(dir.trim())
+                    {
+                        self.roots.push(d);
                     }
                 }
             }
@@ -847,13 +844,14 @@ impl<'r> Collector<'r> {
                 continue;
             };
             let mroot = parse_toml(&path, &mtext)?;
-            if let Some(v) = path_get(&mroot, &["package", "version"]) {
-                if inherits_workspace(v) && ws_version.is_none() {
-                    self.not_found(
-                        &origin(&path, &mtext, v, "[package].version.workspace"),
-                        "the root Cargo.toml has no [workspace.package].version to inherit".into(),
-                    );
-                }
+            if let Some(v) = path_get(&mroot, &["package", "version"])
+                && inherits_workspace(v)
+                && ws_version.is_none()
+            {
+                self.not_found(
+                    &origin(&path, &mtext, v, "[package].version.workspace"),
+                    "the root Cargo.toml has no [workspace.package].version to inherit".into(),
+                );
             }
         }
         Ok(())
@@ -885,7 +883,9 @@ impl<'r> Collector<'r> {
     ) -> usize {
         let spans = json_find(text, keys);
         for &(start, end) in &spans {
-            let slice = &text[start..end];
+            let Some(slice) = text.get(start..end) else {
+                continue;
+            };
             match serde_json::from_str::<String>(slice) {
                 Ok(s) => self.push(group, path, text, start + 1, kind, &s, eco),
                 Err(_) => self.invalid_type(path, text, start, kind, json_type(slice)),
@@ -1116,11 +1116,18 @@ impl<'r> Collector<'r> {
             let distinct: BTreeSet<&str> = members.iter().map(|c| c.raw.as_str()).collect();
             if distinct.len() > 1 {
                 for c in members {
-                    let others: Vec<String> = members
-                        .iter()
-                        .filter(|o| o.raw != c.raw)
+                    // At most a few others per message: a pattern matching every line of a large file
+                    // must not make the report quadratic.
+                    let mut differing = members.iter().filter(|o| o.raw != c.raw);
+                    let mut others: Vec<String> = differing
+                        .by_ref()
+                        .take(3)
                         .map(|o| format!("`{}` at line {}", clip(&o.raw, 80), o.line))
                         .collect();
+                    let more = differing.count();
+                    if more > 0 {
+                        others.push(format!("{more} more"));
+                    }
                     diagnostics.push(
                         Diagnostic::error(
                             "version-multiple",
@@ -1695,16 +1702,16 @@ fn yaml_find(path: &str, text: &str, keys: &[&str]) -> Result<Vec<YamlHit>> {
         })?;
         // A scalar or collection in value position: check it, then the map wants a key again.
         let mut value = |stack: &mut Vec<Frame>, hit: Option<YamlHit>| {
-            if let Some(Frame::Map { want_key, .. }) = stack.last() {
-                if !*want_key {
-                    if on_path(stack) {
-                        if let Some(h) = hit {
-                            hits.push(h);
-                        }
-                    }
-                    if let Some(Frame::Map { want_key, .. }) = stack.last_mut() {
-                        *want_key = true;
-                    }
+            if let Some(Frame::Map { want_key, .. }) = stack.last()
+                && !*want_key
+            {
+                if on_path(stack)
+                    && let Some(h) = hit
+                {
+                    hits.push(h);
+                }
+                if let Some(Frame::Map { want_key, .. }) = stack.last_mut() {
+                    *want_key = true;
                 }
             }
         };
@@ -1712,12 +1719,12 @@ fn yaml_find(path: &str, text: &str, keys: &[&str]) -> Result<Vec<YamlHit>> {
         match event {
             Event::StreamEnd | Event::DocumentEnd => break,
             Event::Scalar(s, style, _, _) => {
-                if let Some(Frame::Map { key, want_key, .. }) = stack.last_mut() {
-                    if *want_key {
-                        *key = Some(s);
-                        *want_key = false;
-                        continue;
-                    }
+                if let Some(Frame::Map { key, want_key, .. }) = stack.last_mut()
+                    && *want_key
+                {
+                    *key = Some(s);
+                    *want_key = false;
+                    continue;
                 }
                 let quoted = matches!(
                     style,
@@ -1763,15 +1770,14 @@ fn yaml_find(path: &str, text: &str, keys: &[&str]) -> Result<Vec<YamlHit>> {
                     if let Some(Frame::Map {
                         want_key: false, ..
                     }) = stack.last()
+                        && on_path(&stack)
                     {
-                        if on_path(&stack) {
-                            hits.push(YamlHit {
-                                value: None,
-                                line,
-                                column,
-                                what,
-                            });
-                        }
+                        hits.push(YamlHit {
+                            value: None,
+                            line,
+                            column,
+                            what,
+                        });
                     }
                 }
                 stack.push(if is_map {
@@ -1802,12 +1808,12 @@ fn yaml_find(path: &str, text: &str, keys: &[&str]) -> Result<Vec<YamlHit>> {
             }
             Event::Alias(_) => {
                 let (line, column) = at(false);
-                if let Some(Frame::Map { key, want_key, .. }) = stack.last_mut() {
-                    if *want_key {
-                        *key = None;
-                        *want_key = false;
-                        continue;
-                    }
+                if let Some(Frame::Map { key, want_key, .. }) = stack.last_mut()
+                    && *want_key
+                {
+                    *key = None;
+                    *want_key = false;
+                    continue;
                 }
                 value(
                     &mut stack,
@@ -2747,6 +2753,29 @@ mod tests {
             ("p/__init__.py", &long_line),
         ]);
         assert!(s.found.is_empty());
+    }
+
+    #[test]
+    fn a_pattern_matching_every_line_stays_linear() {
+        let text: String = (0..200_000).map(|i| format!("v {i}.0.0\n")).collect();
+        let s = with_sources(
+            &[("big.txt", &text)],
+            vec![src("big.txt", None, Some("^v (?P<version>.+)$"))],
+            false,
+        )
+        .unwrap();
+        let multiple: Vec<_> = s
+            .diagnostics
+            .iter()
+            .filter(|d| d.rule == "version-multiple")
+            .collect();
+        assert_eq!(multiple.len(), 200_000);
+        assert!(
+            multiple[0].message.ends_with("199997 more"),
+            "{}",
+            multiple[0].message
+        );
+        assert_eq!(s.found.len(), 1);
     }
 
     #[test]

@@ -203,10 +203,10 @@ pub fn compare_with_tag(v: &Version, tag: &TagVersion) -> Option<Ordering> {
 /// Orders two release tags: SemVer precedence for a SemVer-only project (`eco = Semver`) when
 /// both are SemVer, PEP 440 otherwise (DESIGN: PEP 440 order as soon as a Python source exists).
 pub fn compare_tags(a: &TagVersion, b: &TagVersion, eco: Ecosystem) -> Option<Ordering> {
-    if eco == Ecosystem::Semver {
-        if let (Some(x), Some(y)) = (&a.semver, &b.semver) {
-            return Some(x.cmp_precedence(y));
-        }
+    if eco == Ecosystem::Semver
+        && let (Some(x), Some(y)) = (&a.semver, &b.semver)
+    {
+        return Some(x.cmp_precedence(y));
     }
     Some(a.pep440.as_ref()?.cmp(b.pep440.as_ref()?))
 }
@@ -570,7 +570,7 @@ fn part_range(tag: &str, tags: &TagsConfig) -> Option<(usize, usize)> {
         }),
         None => tag
             .starts_with(tags.prefix.as_str())
-            .then(|| (tags.prefix.len(), tag.len())),
+            .then_some((tags.prefix.len(), tag.len())),
     }
 }
 
@@ -663,12 +663,10 @@ fn check_tag_inner(tag: &str, tags: &TagsConfig, want_help: bool) -> Result<TagV
     };
     if let Err(f) = validate_part(part, tags.grammar, &shape, &tag[..start]) {
         let mut help = None;
-        if want_help {
-            if let Some(fixed) = &f.fixed {
-                let candidate = format!("{}{}{}", &tag[..start], fixed, &tag[end..]);
-                if check_tag_inner(&candidate, tags, false).is_ok() {
-                    help = Some(format!("did you mean `{candidate}`?"));
-                }
+        if want_help && let Some(fixed) = &f.fixed {
+            let candidate = format!("{}{}{}", &tag[..start], fixed, &tag[end..]);
+            if check_tag_inner(&candidate, tags, false).is_ok() {
+                help = Some(format!("did you mean `{candidate}`?"));
             }
         }
         return Err(err(f.message, help.or(f.hint)));
@@ -917,10 +915,10 @@ fn validate_part(part: &str, grammar: Grammar, shape: &str, lead: &str) -> Resul
     match grammar {
         Grammar::Portable => portable_rest(core, rest, shape, lead),
         Grammar::Semver => {
-            if !rest.starts_with('-') {
-                if let Some(f) = unhyphenated_pre(core, rest, shape) {
-                    return Err(f);
-                }
+            if !rest.starts_with('-')
+                && let Some(f) = unhyphenated_pre(core, rest, shape)
+            {
+                return Err(f);
             }
             semver::Version::parse(part).map(|_| ()).map_err(|e| {
                 Fail::new(format!(

@@ -15,7 +15,8 @@ use std::fmt::Write as _;
 use std::str::FromStr;
 
 use crate::changelog::{
-    ChangeType, Changelog, Form, Pos, Section, SectionKind, Token, heading_kind, is_unreleased, is_version_like,
+    ChangeType, Changelog, Form, Pos, Section, SectionKind, Token, heading_kind, is_unreleased,
+    is_version_like,
 };
 use crate::config::{ChangelogScheme, nearest};
 use crate::diag::{Diagnostic, RuleDoc, Severity};
@@ -43,7 +44,14 @@ pub const LINK_COMPARE: &str = "changelog-link-compare";
 pub const MISSING_RELEASE: &str = "changelog-missing-release";
 
 /// The six Keep a Changelog change types.
-pub const CHANGE_TYPES: [&str; 6] = ["Added", "Changed", "Deprecated", "Removed", "Fixed", "Security"];
+pub const CHANGE_TYPES: [&str; 6] = [
+    "Added",
+    "Changed",
+    "Deprecated",
+    "Removed",
+    "Fixed",
+    "Security",
+];
 
 /// Every rule of `lint-changelog`, as `--explain` and docs/rules-changelog.md show them.
 pub const RULES: &[RuleDoc] = &[
@@ -260,35 +268,53 @@ pub const RULES: &[RuleDoc] = &[
 /// How to fix a finding of each rule, for `--explain` and the rules reference.
 pub fn how_to_fix(rule: &str) -> Option<&'static str> {
     Some(match rule {
-        TITLE => "Start the file with `# Changelog` (comments may precede it); move any \
-                  introduction below the title.",
+        TITLE => {
+            "Start the file with `# Changelog` (comments may precede it); move any \
+                  introduction below the title."
+        }
         UNRELEASED_MISSING => "Add `## [Unreleased]` above the newest release.",
-        UNRELEASED_POSITION => "Move the `[Unreleased]` section above every release, and merge a \
-                                second one into the first.",
-        HEADING => "Write releases as `## [X] - YYYY-MM-DD` (the help shows the heading \
+        UNRELEASED_POSITION => {
+            "Move the `[Unreleased]` section above every release, and merge a \
+                                second one into the first."
+        }
+        HEADING => {
+            "Write releases as `## [X] - YYYY-MM-DD` (the help shows the heading \
                     rewritten); turn other level-2 headings inside a release into bold text or \
-                    list items, and change types into level-3 headings.",
-        VERSION_INVALID => "Write the version as the scheme wants it (`1.2.0`, no `v`, three \
-                            parts), or set `changelog.scheme = \"pep440\"` for PEP 440 versions.",
+                    list items, and change types into level-3 headings."
+        }
+        VERSION_INVALID => {
+            "Write the version as the scheme wants it (`1.2.0`, no `v`, three \
+                            parts), or set `changelog.scheme = \"pep440\"` for PEP 440 versions."
+        }
         DATE_MISSING => "Add the release date: `## [X] - YYYY-MM-DD`.",
         DATE_INVALID => "Write a real day as `YYYY-MM-DD`; the help names the nearest valid date.",
-        VERSION_ORDER => "Move the section so releases go from newest to oldest, or correct the \
-                          version.",
-        DATE_ORDER => "Correct the mistyped date (the help names both); a maintenance release of \
-                       an older line may keep its date and the warning can be switched off.",
+        VERSION_ORDER => {
+            "Move the section so releases go from newest to oldest, or correct the \
+                          version."
+        }
+        DATE_ORDER => {
+            "Correct the mistyped date (the help names both); a maintenance release of \
+                       an older line may keep its date and the warning can be switched off."
+        }
         DUPLICATE_VERSION => "Merge the two sections, or correct the version of one of them.",
-        CHANGE_TYPE => "Rename the heading to the suggested type, or list the type in \
-                        `changelog.extra-types`.",
+        CHANGE_TYPE => {
+            "Rename the heading to the suggested type, or list the type in \
+                        `changelog.extra-types`."
+        }
         DUPLICATE_CHANGE_TYPE => "Merge the entries under the first heading and remove the second.",
         EMPTY_SECTION => "Add entries under the heading or remove it.",
         EMPTY_RELEASE => "Write what changed in the release, or remove the section.",
-        LINK_MISSING => "Add the definition shown in the help at the end of the file, or drop the \
-                         brackets.",
+        LINK_MISSING => {
+            "Add the definition shown in the help at the end of the file, or drop the \
+                         brackets."
+        }
         LINK_UNUSED => "Remove the definition, or correct its label to the section's version.",
         LINK_COMPARE => "Replace the URL with the one shown in the help.",
-        MISSING_RELEASE => "Rename `[Unreleased]` to `[X] - YYYY-MM-DD` (adding a new empty \
+        MISSING_RELEASE => {
+            "Rename `[Unreleased]` to `[X] - YYYY-MM-DD` (adding a new empty \
                             `[Unreleased]` above it), date it, and make sure it is the topmost \
-                            release with entries.",
+                            release with entries."
+        }
         _ => return None,
     })
 }
@@ -318,7 +344,8 @@ impl Default for LintOptions {
 
 /// Lints changelog bytes. `Err` only when the file cannot be read as text (not UTF-8).
 pub fn lint(shown_path: &str, bytes: &[u8], opts: &LintOptions) -> Result<Vec<Diagnostic>> {
-    let model = Changelog::parse(bytes).map_err(|e| Error::new(format!("{shown_path}: {}", e.message())))?;
+    let model = Changelog::parse(bytes)
+        .map_err(|e| Error::new(format!("{shown_path}: {}", e.message())))?;
     Ok(lint_model(shown_path, &model, opts))
 }
 
@@ -327,7 +354,10 @@ pub fn lint_model(shown_path: &str, model: &Changelog<'_>, opts: &LintOptions) -
     let versions: Vec<Option<Ver>> = model
         .sections
         .iter()
-        .map(|s| s.version().and_then(|v| Ver::parse(v.text, opts.scheme).ok()))
+        .map(|s| {
+            s.version()
+                .and_then(|v| Ver::parse(v.text, opts.scheme).ok())
+        })
         .collect();
     let mut cx = Cx {
         shown: shown_path,
@@ -396,7 +426,14 @@ pub fn rules_markdown() -> String {
          | rule | severity | finding |\n| --- | --- | --- |\n",
     );
     for r in RULES {
-        let _ = writeln!(s, "| [`{}`](#{}) | {} | {} |", r.id, r.id, r.severity.as_str(), r.summary.replace('|', "\\|"));
+        let _ = writeln!(
+            s,
+            "| [`{}`](#{}) | {} | {} |",
+            r.id,
+            r.id,
+            r.severity.as_str(),
+            r.summary.replace('|', "\\|")
+        );
     }
     for r in RULES {
         let _ = write!(
@@ -433,7 +470,11 @@ fn indent(s: &str) -> String {
 }
 
 fn with_newline(s: &str) -> String {
-    if s.ends_with('\n') { s.to_string() } else { format!("{s}\n") }
+    if s.ends_with('\n') {
+        s.to_string()
+    } else {
+        format!("{s}\n")
+    }
 }
 
 /// The newest release: the first release section in file order (`[Unreleased]` excluded).
@@ -472,9 +513,16 @@ pub fn find_release<'m, 'a>(
 
 /// True when the changelog has a section for `version` with a valid date (for
 /// `check-release-ready`'s `changelog-entry`).
-pub fn has_dated_section(model: &Changelog<'_>, version: &str, scheme: ChangelogScheme, tag_prefix: &str) -> bool {
-    find_release(model, version, Some(scheme), tag_prefix)
-        .is_some_and(|s| s.date.is_some_and(|d| matches!(check_date(d.text), DateCheck::Valid(_))))
+pub fn has_dated_section(
+    model: &Changelog<'_>,
+    version: &str,
+    scheme: ChangelogScheme,
+    tag_prefix: &str,
+) -> bool {
+    find_release(model, version, Some(scheme), tag_prefix).is_some_and(|s| {
+        s.date
+            .is_some_and(|d| matches!(check_date(d.text), DateCheck::Valid(_)))
+    })
 }
 
 /// Why the changelog is not ready for releasing a version.
@@ -486,7 +534,10 @@ pub enum EntryProblem {
     Undated,
     Yanked,
     /// Another release is above it (its version string and line).
-    NotNewest { newest: String, line: usize },
+    NotNewest {
+        newest: String,
+        line: usize,
+    },
     /// The section has no content.
     NoNotes,
 }
@@ -498,7 +549,10 @@ impl std::fmt::Display for EntryProblem {
             EntryProblem::Undated => f.write_str("its section has no valid release date"),
             EntryProblem::Yanked => f.write_str("its section is marked [YANKED]"),
             EntryProblem::NotNewest { newest, line } => {
-                write!(f, "it is not the newest release: [{newest}] (line {line}) is above it")
+                write!(
+                    f,
+                    "it is not the newest release: [{newest}] (line {line}) is above it"
+                )
             }
             EntryProblem::NoNotes => f.write_str("its section has no release notes"),
         }
@@ -517,19 +571,22 @@ pub fn entry_problems<'m, 'a>(
         return (None, vec![EntryProblem::Missing]);
     };
     let mut problems = Vec::new();
-    if !s.date.is_some_and(|d| matches!(check_date(d.text), DateCheck::Valid(_))) {
+    if !s
+        .date
+        .is_some_and(|d| matches!(check_date(d.text), DateCheck::Valid(_)))
+    {
         problems.push(EntryProblem::Undated);
     }
     if s.is_yanked() {
         problems.push(EntryProblem::Yanked);
     }
-    if let Some(newest) = newest_release(model) {
-        if !std::ptr::eq(newest, s) {
-            problems.push(EntryProblem::NotNewest {
-                newest: newest.label.text.to_string(),
-                line: newest.heading.pos.line,
-            });
-        }
+    if let Some(newest) = newest_release(model)
+        && !std::ptr::eq(newest, s)
+    {
+        problems.push(EntryProblem::NotNewest {
+            newest: newest.label.text.to_string(),
+            line: newest.heading.pos.line,
+        });
     }
     if !s.has_content {
         problems.push(EntryProblem::NoNotes);
@@ -544,10 +601,10 @@ fn strip_tag<'s>(v: &'s str, prefix: &str) -> &'s str {
         if p.is_empty() {
             continue;
         }
-        if let Some(rest) = v.strip_prefix(p) {
-            if rest.starts_with(|c: char| c.is_ascii_digit()) {
-                return rest;
-            }
+        if let Some(rest) = v.strip_prefix(p)
+            && rest.starts_with(|c: char| c.is_ascii_digit())
+        {
+            return rest;
         }
     }
     v
@@ -571,8 +628,12 @@ enum Key {
 impl Ver {
     fn parse(s: &str, scheme: ChangelogScheme) -> std::result::Result<Ver, String> {
         match scheme {
-            ChangelogScheme::Semver => semver::Version::parse(s).map(Ver::Semver).map_err(|e| e.to_string()),
-            ChangelogScheme::Pep440 => pep440_rs::Version::from_str(s).map(Ver::Pep).map_err(|e| e.to_string()),
+            ChangelogScheme::Semver => semver::Version::parse(s)
+                .map(Ver::Semver)
+                .map_err(|e| e.to_string()),
+            ChangelogScheme::Pep440 => pep440_rs::Version::from_str(s)
+                .map(Ver::Pep)
+                .map_err(|e| e.to_string()),
         }
     }
 
@@ -609,11 +670,25 @@ impl Ver {
 enum DateCheck {
     Valid((u32, u32, u32)),
     /// Byte offset in the token of the bad part, what is wrong, and a valid date to suggest.
-    Invalid { at: usize, why: String, suggest: Option<String> },
+    Invalid {
+        at: usize,
+        why: String,
+        suggest: Option<String>,
+    },
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
     "December",
 ];
 
@@ -621,7 +696,7 @@ fn days_in_month(y: u32, m: u32) -> u32 {
     match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        2 if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
+        2 if (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400) => 29,
         2 => 28,
         _ => 0,
     }
@@ -641,31 +716,37 @@ fn check_date(tok: &str) -> DateCheck {
             None
         }
     };
-    if b.len() == 10 && b[4] == b'-' && b[7] == b'-' {
-        if let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10)) {
-            if !(1..=12).contains(&m) {
-                let suggest = valid_ymd(y, d, m).then(|| format!("{y:04}-{d:02}-{m:02}"));
-                return DateCheck::Invalid {
-                    at: 5,
-                    why: format!("there is no month {m:02}"),
-                    suggest,
-                };
-            }
-            let dim = days_in_month(y, m);
-            if d == 0 || d > dim {
-                let month = MONTHS.get(m as usize - 1).copied().unwrap_or("the month");
-                let fixed = d.clamp(1, dim);
-                return DateCheck::Invalid {
-                    at: 8,
-                    why: format!("{month} {y} has {dim} days"),
-                    suggest: Some(format!("{y:04}-{m:02}-{fixed:02}")),
-                };
-            }
-            return DateCheck::Valid((y, m, d));
+    if b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10))
+    {
+        if !(1..=12).contains(&m) {
+            let suggest = valid_ymd(y, d, m).then(|| format!("{y:04}-{d:02}-{m:02}"));
+            return DateCheck::Invalid {
+                at: 5,
+                why: format!("there is no month {m:02}"),
+                suggest,
+            };
         }
+        let dim = days_in_month(y, m);
+        if d == 0 || d > dim {
+            let month = MONTHS.get(m as usize - 1).copied().unwrap_or("the month");
+            let fixed = d.clamp(1, dim);
+            return DateCheck::Invalid {
+                at: 8,
+                why: format!("{month} {y} has {dim} days"),
+                suggest: Some(format!("{y:04}-{m:02}-{fixed:02}")),
+            };
+        }
+        return DateCheck::Valid((y, m, d));
     }
     let upper = tok.to_ascii_uppercase();
-    if upper.contains("YYYY") || upper.contains("DD") || upper.contains("MM") || !tok.contains(|c: char| c.is_ascii_digit()) {
+    if upper.contains("YYYY")
+        || upper.contains("DD")
+        || upper.contains("MM")
+        || !tok.contains(|c: char| c.is_ascii_digit())
+    {
         return DateCheck::Invalid {
             at: 0,
             why: "a placeholder, not a date".into(),
@@ -682,20 +763,38 @@ fn check_date(tok: &str) -> DateCheck {
 /// A recognisable year, month and day in another spelling (`2026/03/04`, `2024-1-5`,
 /// `22 January 2022`, `July 20th, 2026`, `2026-Aug-21`), as YYYY-MM-DD.
 fn salvage_date(tok: &str) -> Option<String> {
-    let words: Vec<&str> = tok.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = tok
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
     let numeric = |w: &str| w.bytes().all(|b| b.is_ascii_digit());
     let (y, m, d) = match words.as_slice() {
-        [y, m, d, ..] if y.len() == 4 && numeric(y) && numeric(m) && numeric(d) && m.len() <= 2 && d.len() <= 2 => {
+        [y, m, d, ..]
+            if y.len() == 4
+                && numeric(y)
+                && numeric(m)
+                && numeric(d)
+                && m.len() <= 2
+                && d.len() <= 2 =>
+        {
             (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
         }
         _ => {
-            let year = words.iter().find(|w| w.len() == 4 && numeric(w))?.parse().ok()?;
+            let year = words
+                .iter()
+                .find(|w| w.len() == 4 && numeric(w))?
+                .parse()
+                .ok()?;
             let month = words.iter().find_map(|w| month_number(w))?;
             let day = words.iter().find_map(|w| {
                 let digits = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
                 let suffix = &w[digits.len()..];
-                let ordinal = matches!(suffix.to_ascii_lowercase().as_str(), "" | "st" | "nd" | "rd" | "th");
-                (ordinal && (1..=2).contains(&digits.len()) && numeric(digits)).then(|| digits.parse::<u32>().ok())?
+                let ordinal = matches!(
+                    suffix.to_ascii_lowercase().as_str(),
+                    "" | "st" | "nd" | "rd" | "th"
+                );
+                (ordinal && (1..=2).contains(&digits.len()) && numeric(digits))
+                    .then(|| digits.parse::<u32>().ok())?
             })?;
             (year, month, day)
         }
@@ -709,11 +808,13 @@ fn month_number(word: &str) -> Option<u32> {
     if w.len() < 3 || !w.bytes().all(|b| b.is_ascii_alphabetic()) {
         return None;
     }
-    MONTHS.iter().position(|m| {
-        let m = m.to_ascii_lowercase();
-        m.starts_with(&w) || (w == "sept" && m == "september")
-    })
-    .and_then(|i| u32::try_from(i + 1).ok())
+    MONTHS
+        .iter()
+        .position(|m| {
+            let m = m.to_ascii_lowercase();
+            m.starts_with(&w) || (w == "sept" && m == "september")
+        })
+        .and_then(|i| u32::try_from(i + 1).ok())
 }
 
 /// The lint run: the model, the options and the findings so far.
@@ -727,12 +828,16 @@ struct Cx<'r, 'a> {
 }
 
 fn severity(rule: &str) -> Severity {
-    RULES.iter().find(|r| r.id == rule).map_or(Severity::Error, |r| r.severity)
+    RULES
+        .iter()
+        .find(|r| r.id == rule)
+        .map_or(Severity::Error, |r| r.severity)
 }
 
 impl<'a> Cx<'_, 'a> {
     fn push(&mut self, rule: &'static str, pos: Pos, message: String, help: Option<String>) {
-        let mut d = Diagnostic::new(rule, severity(rule), message).at(self.shown, pos.line, pos.col);
+        let mut d =
+            Diagnostic::new(rule, severity(rule), message).at(self.shown, pos.line, pos.col);
         if let Some(h) = help {
             d = d.help(h);
         }
@@ -741,7 +846,11 @@ impl<'a> Cx<'_, 'a> {
 
     /// `## <label part as written> - <date>`: the heading rewritten in the canonical form.
     fn canonical(&self, s: &Section<'a>, date: Option<&str>) -> String {
-        let head = self.model.text.get(s.heading.text.pos.offset..s.label_end).unwrap_or(s.label.text);
+        let head = self
+            .model
+            .text
+            .get(s.heading.text.pos.offset..s.label_end)
+            .unwrap_or(s.label.text);
         let date = date.map_or_else(|| "YYYY-MM-DD".to_string(), str::to_string);
         let yanked = if s.is_yanked() { " [YANKED]" } else { "" };
         format!("## {} - {date}{yanked}", head.trim_end())
@@ -754,7 +863,10 @@ impl<'a> Cx<'_, 'a> {
             (crate::changelog::Opening::Other(what, pos), Some(t)) => self.push(
                 TITLE,
                 pos,
-                format!("the file opens with {what}, not with its title `# {}` (line {})", t.text.text, t.pos.line),
+                format!(
+                    "the file opens with {what}, not with its title `# {}` (line {})",
+                    t.text.text, t.pos.line
+                ),
                 Some("move the title to the top; introductory text goes below it".into()),
             ),
             (crate::changelog::Opening::Other(what, pos), None) => self.push(
@@ -765,7 +877,11 @@ impl<'a> Cx<'_, 'a> {
             ),
             (crate::changelog::Opening::Nothing, _) => self.push(
                 TITLE,
-                Pos { offset: 0, line: 1, col: 1 },
+                Pos {
+                    offset: 0,
+                    line: 1,
+                    col: 1,
+                },
                 "the file has no title (it is empty)".into(),
                 Some("start the file with `# Changelog`".into()),
             ),
@@ -786,7 +902,10 @@ impl<'a> Cx<'_, 'a> {
                         self.push(
                             UNRELEASED_POSITION,
                             s.label.pos,
-                            format!("a second [{}] section; the first is at line {}", s.label.text, first.heading.pos.line),
+                            format!(
+                                "a second [{}] section; the first is at line {}",
+                                s.label.text, first.heading.pos.line
+                            ),
                             Some("merge its entries into the first [Unreleased] section".into()),
                         );
                         continue;
@@ -810,12 +929,24 @@ impl<'a> Cx<'_, 'a> {
             let pos = first_release
                 .map(|r| r.heading.pos)
                 .or(m.title.as_ref().map(|t| t.pos))
-                .unwrap_or(Pos { offset: 0, line: 1, col: 1 });
+                .unwrap_or(Pos {
+                    offset: 0,
+                    line: 1,
+                    col: 1,
+                });
             let help = match first_release {
-                Some(r) => format!("add `## [Unreleased]` above `## {}`; it may stay empty", r.heading.text.text),
+                Some(r) => format!(
+                    "add `## [Unreleased]` above `## {}`; it may stay empty",
+                    r.heading.text.text
+                ),
                 None => "add `## [Unreleased]` below the title; it may stay empty".into(),
             };
-            self.push(UNRELEASED_MISSING, pos, "no [Unreleased] section".into(), Some(help));
+            self.push(
+                UNRELEASED_MISSING,
+                pos,
+                "no [Unreleased] section".into(),
+                Some(help),
+            );
         }
     }
 
@@ -824,7 +955,10 @@ impl<'a> Cx<'_, 'a> {
         for h in &m.strays {
             let text = h.text.text.trim();
             let pos = if text.is_empty() { h.pos } else { h.text.pos };
-            let inside = m.sections.iter().find(|s| s.heading.pos.offset < h.pos.offset && h.pos.offset < s.end);
+            let inside = m
+                .sections
+                .iter()
+                .find(|s| s.heading.pos.offset < h.pos.offset && h.pos.offset < s.end);
             let as_release = release_suggestion(text);
             let bare = text.trim_end_matches(':');
             let as_type = CHANGE_TYPES
@@ -835,9 +969,14 @@ impl<'a> Cx<'_, 'a> {
             let (message, help) = if h.level == 1 {
                 let kind = heading_kind(text);
                 let msg = if kind.is_some() {
-                    format!("level-1 heading `{text}` is a release section; release sections are level-2 headings")
+                    format!(
+                        "level-1 heading `{text}` is a release section; release sections are level-2 headings"
+                    )
                 } else if let Some(t) = &m.title {
-                    format!("second level-1 heading `{text}` (the title is at line {})", t.pos.line)
+                    format!(
+                        "second level-1 heading `{text}` (the title is at line {})",
+                        t.pos.line
+                    )
                 } else {
                     format!("level-1 heading `{text}` after the first section")
                 };
@@ -848,7 +987,9 @@ impl<'a> Cx<'_, 'a> {
                 };
                 (msg, help)
             } else {
-                let msg = format!("level-2 heading `{text}` is neither [Unreleased] nor a release `[X] - YYYY-MM-DD`");
+                let msg = format!(
+                    "level-2 heading `{text}` is neither [Unreleased] nor a release `[X] - YYYY-MM-DD`"
+                );
                 let help = if let Some(t) = as_type {
                     format!("a change type is a level-3 heading: `### {t}`")
                 } else if let Some(r) = as_release {
@@ -871,13 +1012,18 @@ impl<'a> Cx<'_, 'a> {
     /// Heading grammar, version and date of one section.
     fn heading(&mut self, index: usize, s: &Section<'a>) {
         if s.is_unreleased() {
-            let ok = matches!(s.form, Form::Bare | Form::Dash) && s.trailing.is_none() && s.yanked.is_none();
+            let ok = matches!(s.form, Form::Bare | Form::Dash)
+                && s.trailing.is_none()
+                && s.yanked.is_none();
             if !ok {
                 let at = s.trailing.map_or(s.form_pos, |t| t.pos);
                 self.push(
                     HEADING,
                     at,
-                    format!("heading `{}` is not `[Unreleased]` (unexpected text after the label)", s.heading.text.text),
+                    format!(
+                        "heading `{}` is not `[Unreleased]` (unexpected text after the label)",
+                        s.heading.text.text
+                    ),
                     Some("write it as `## [Unreleased]`".into()),
                 );
             }
@@ -895,23 +1041,36 @@ impl<'a> Cx<'_, 'a> {
             Form::Dash | Form::Bare => None,
             Form::MissingDash => Some("no ` - ` between the version and the date"),
             Form::Parenthesised => Some("the date is in parentheses"),
-            Form::WrongDash => Some("the version and the date are separated by a long dash, not ` - `"),
+            Form::WrongDash => {
+                Some("the version and the date are separated by a long dash, not ` - `")
+            }
             Form::Unrecognised => Some("unexpected text after the version"),
         };
         if let Some(what) = form_problem {
             self.push(
                 HEADING,
                 s.form_pos,
-                format!("release heading `{}` does not match `[X] - YYYY-MM-DD`: {what}", s.heading.text.text),
+                format!(
+                    "release heading `{}` does not match `[X] - YYYY-MM-DD`: {what}",
+                    s.heading.text.text
+                ),
                 Some(format!("write `{canonical}`")),
             );
         } else if let Some(t) = s.trailing {
             let help = if t.text.to_ascii_lowercase().contains("yanked") {
-                format!("mark a yanked release with ` [YANKED]` after the date: `{}`", self.canonical_yanked(s, good_date.as_deref()))
+                format!(
+                    "mark a yanked release with ` [YANKED]` after the date: `{}`",
+                    self.canonical_yanked(s, good_date.as_deref())
+                )
             } else {
                 format!("write `{canonical}` and move the text into the release's notes")
             };
-            self.push(HEADING, t.pos, format!("unexpected text `{}` after the release date", t.text), Some(help));
+            self.push(
+                HEADING,
+                t.pos,
+                format!("unexpected text `{}` after the release date", t.text),
+                Some(help),
+            );
         } else if let Some(y) = s.yanked.filter(|y| y.text != "[YANKED]") {
             self.push(
                 HEADING,
@@ -920,10 +1079,10 @@ impl<'a> Cx<'_, 'a> {
                 Some("write it `[YANKED]`, in upper case".into()),
             );
         }
-        if let Some(v) = s.version() {
-            if self.versions.get(index).is_some_and(Option::is_none) {
-                self.version_invalid(v);
-            }
+        if let Some(v) = s.version()
+            && self.versions.get(index).is_some_and(Option::is_none)
+        {
+            self.version_invalid(v);
         }
         match date {
             None if form_problem.is_none() || s.form == Form::Dash => self.push(
@@ -940,14 +1099,23 @@ impl<'a> Cx<'_, 'a> {
                     Some(sug) => format!("did you mean {sug}? write `{canonical}`"),
                     None => "write the release date as YYYY-MM-DD".into(),
                 };
-                self.push(DATE_INVALID, pos, format!("invalid release date `{}`: {why}", d.text), Some(help));
+                self.push(
+                    DATE_INVALID,
+                    pos,
+                    format!("invalid release date `{}`: {why}", d.text),
+                    Some(help),
+                );
             }
         }
     }
 
     fn canonical_yanked(&self, s: &Section<'a>, date: Option<&str>) -> String {
         let c = self.canonical(s, date);
-        if c.ends_with("[YANKED]") { c } else { format!("{c} [YANKED]") }
+        if c.ends_with("[YANKED]") {
+            c
+        } else {
+            format!("{c} [YANKED]")
+        }
     }
 
     fn version_invalid(&mut self, v: Token<'a>) {
@@ -955,10 +1123,17 @@ impl<'a> Cx<'_, 'a> {
         let why = Ver::parse(v.text, scheme).err().unwrap_or_default();
         let stripped = strip_tag(v.text, &self.opts.tag_prefix);
         let help = if stripped != v.text && Ver::parse(stripped, scheme).is_ok() {
-            format!("drop the prefix: the heading names the version, the tag adds the prefix: `{stripped}`")
-        } else if scheme == ChangelogScheme::Semver && pep440_rs::Version::from_str(v.text).is_ok() {
+            format!(
+                "drop the prefix: the heading names the version, the tag adds the prefix: `{stripped}`"
+            )
+        } else if scheme == ChangelogScheme::Semver && pep440_rs::Version::from_str(v.text).is_ok()
+        {
             let parts = v.text.split('.').count();
-            if parts == 2 && v.text.split('.').all(|p| p.chars().all(|c| c.is_ascii_digit())) {
+            if parts == 2
+                && v.text
+                    .split('.')
+                    .all(|p| p.chars().all(|c| c.is_ascii_digit()))
+            {
                 format!("SemVer needs three parts: `{}.0`", v.text)
             } else {
                 "this is a PEP 440 version: set `changelog.scheme = \"pep440\"`, or write it as SemVer \
@@ -985,7 +1160,11 @@ impl<'a> Cx<'_, 'a> {
 
     fn change_types(&mut self, s: &Section<'a>) {
         let extra = &self.opts.extra_types;
-        let allowed: Vec<&str> = CHANGE_TYPES.iter().copied().chain(extra.iter().map(String::as_str)).collect();
+        let allowed: Vec<&str> = CHANGE_TYPES
+            .iter()
+            .copied()
+            .chain(extra.iter().map(String::as_str))
+            .collect();
         let mut seen: Vec<&ChangeType<'a>> = Vec::new();
         for t in &s.change_types {
             let name = t.name.text;
@@ -994,8 +1173,13 @@ impl<'a> Cx<'_, 'a> {
                     self.push(
                         DUPLICATE_CHANGE_TYPE,
                         t.name.pos,
-                        format!("`### {name}` appears twice in [{}] (first at line {})", s.label.text, first.heading.pos.line),
-                        Some(format!("merge its entries under the first `### {name}` and remove this heading")),
+                        format!(
+                            "`### {name}` appears twice in [{}] (first at line {})",
+                            s.label.text, first.heading.pos.line
+                        ),
+                        Some(format!(
+                            "merge its entries under the first `### {name}` and remove this heading"
+                        )),
                     );
                 } else {
                     seen.push(t);
@@ -1004,7 +1188,11 @@ impl<'a> Cx<'_, 'a> {
                 let help = suggest_type(name, &allowed);
                 self.push(
                     CHANGE_TYPE,
-                    if name.is_empty() { t.heading.pos } else { t.name.pos },
+                    if name.is_empty() {
+                        t.heading.pos
+                    } else {
+                        t.name.pos
+                    },
                     format!("`### {name}` in [{}] is not a change type", s.label.text),
                     Some(help),
                 );
@@ -1012,7 +1200,11 @@ impl<'a> Cx<'_, 'a> {
             if !t.has_entries && !s.is_unreleased() {
                 self.push(
                     EMPTY_SECTION,
-                    if name.is_empty() { t.heading.pos } else { t.name.pos },
+                    if name.is_empty() {
+                        t.heading.pos
+                    } else {
+                        t.name.pos
+                    },
                     format!("`### {name}` in [{}] has no entries", s.label.text),
                     Some("add entries below it or remove the heading".into()),
                 );
@@ -1056,7 +1248,11 @@ impl<'a> Cx<'_, 'a> {
             if let Some(p) = parsed {
                 if let Some(j) = above {
                     let prev = &m.sections[j];
-                    let higher = self.versions.get(j).and_then(Option::as_ref).is_some_and(|q| p.cmp(q) != Ordering::Less);
+                    let higher = self
+                        .versions
+                        .get(j)
+                        .and_then(Option::as_ref)
+                        .is_some_and(|q| p.cmp(q) != Ordering::Less);
                     if higher {
                         self.push(
                             VERSION_ORDER,
@@ -1071,28 +1267,31 @@ impl<'a> Cx<'_, 'a> {
                 }
                 above = Some(i);
             }
-            if let Some(d) = s.date {
-                if let DateCheck::Valid(ymd) = check_date(d.text) {
-                    if let Some((j, prev)) = above_dated {
-                        if ymd > prev {
-                            let p = &m.sections[j];
-                            self.push(
-                                DATE_ORDER,
-                                d.pos,
-                                format!(
-                                    "[{}] is dated {}, later than [{}] above it ({}, line {})",
-                                    v.text,
-                                    d.text,
-                                    p.label.text,
-                                    p.date.map_or("", |t| t.text),
-                                    p.heading.pos.line
-                                ),
-                                Some("one of the two dates is probably a typo; releases go newest first".into()),
-                            );
-                        }
-                    }
-                    above_dated = Some((i, ymd));
+            if let Some(d) = s.date
+                && let DateCheck::Valid(ymd) = check_date(d.text)
+            {
+                if let Some((j, prev)) = above_dated
+                    && ymd > prev
+                {
+                    let p = &m.sections[j];
+                    self.push(
+                        DATE_ORDER,
+                        d.pos,
+                        format!(
+                            "[{}] is dated {}, later than [{}] above it ({}, line {})",
+                            v.text,
+                            d.text,
+                            p.label.text,
+                            p.date.map_or("", |t| t.text),
+                            p.heading.pos.line
+                        ),
+                        Some(
+                            "one of the two dates is probably a typo; releases go newest first"
+                                .into(),
+                        ),
+                    );
                 }
+                above_dated = Some((i, ymd));
             }
         }
     }
@@ -1101,6 +1300,8 @@ impl<'a> Cx<'_, 'a> {
         let m = self.model;
         let base = repo_base(m);
         let preds = self.predecessors();
+        // A definition shared by two sections (a duplicate version) is judged once.
+        let mut judged = vec![false; m.links.len()];
         for (i, s) in m.sections.iter().enumerate() {
             // The release below, skipping a duplicate of this one (reported on its own).
             let below = m.sections[i + 1..]
@@ -1113,13 +1314,18 @@ impl<'a> Cx<'_, 'a> {
             let previous = pred.0.map(|j| &m.sections[j]).or(below);
             if s.bracketed && !s.is_link() {
                 let url = suggested_url(base.as_deref(), s, previous, &self.opts.tag_prefix);
-                let label = s.ref_label.filter(|r| !r.text.trim().is_empty()).map_or(s.label.text, |r| r.text);
+                let label = s
+                    .ref_label
+                    .filter(|r| !r.text.trim().is_empty())
+                    .map_or(s.label.text, |r| r.text);
                 let at = self.model.pos(s.heading.text.pos.offset);
                 self.push(
                     LINK_MISSING,
                     at,
                     format!("[{label}] has no link definition, so it renders as literal brackets"),
-                    Some(format!("add `[{label}]: {url}` at the end of the file, or drop the brackets")),
+                    Some(format!(
+                        "add `[{label}]: {url}` at the end of the file, or drop the brackets"
+                    )),
                 );
             }
             let mut accepted: Vec<&str> = Vec::new();
@@ -1130,10 +1336,23 @@ impl<'a> Cx<'_, 'a> {
             if let Some(b) = below {
                 accepted.push(strip_tag(b.label.text, tag_prefix));
             }
+            if let Some(seen) = s
+                .link
+                .filter(|_| s.inline_url.is_none())
+                .and_then(|l| judged.get_mut(l))
+            {
+                if *seen {
+                    continue;
+                }
+                *seen = true;
+            }
             self.compare(s, previous, &accepted);
         }
         for l in &m.links {
-            if !l.names_section && !l.referenced && (is_version_like(&l.label) || is_unreleased(&l.label)) {
+            if !l.names_section
+                && !l.referenced
+                && (is_version_like(&l.label) || is_unreleased(&l.label))
+            {
                 self.push(
                     LINK_UNUSED,
                     l.pos,
@@ -1154,14 +1373,20 @@ impl<'a> Cx<'_, 'a> {
         let loose: Vec<Option<Ver>> = m
             .sections
             .iter()
-            .map(|s| s.version().and_then(|v| Ver::parse(strip_tag(v.text, &self.opts.tag_prefix), self.opts.scheme).ok()))
+            .map(|s| {
+                s.version().and_then(|v| {
+                    Ver::parse(strip_tag(v.text, &self.opts.tag_prefix), self.opts.scheme).ok()
+                })
+            })
             .collect();
         let ver = |i: usize| loose.get(i).and_then(Option::as_ref);
         let cmp = |a: usize, b: usize| match (ver(a), ver(b)) {
             (Some(x), Some(y)) => x.cmp(y),
             _ => Ordering::Equal,
         };
-        let mut sorted: Vec<usize> = (0..m.sections.len()).filter(|&i| ver(i).is_some()).collect();
+        let mut sorted: Vec<usize> = (0..m.sections.len())
+            .filter(|&i| ver(i).is_some())
+            .collect();
         sorted.sort_by(|&a, &b| cmp(a, b));
         let mut rank = vec![None; m.sections.len()];
         for (r, &i) in sorted.iter().enumerate() {
@@ -1174,7 +1399,11 @@ impl<'a> Cx<'_, 'a> {
                 continue;
             }
             let Some(r) = rank[i] else { continue };
-            let lower = sorted[..r].iter().rev().copied().filter(|&j| cmp(j, i) == Ordering::Less);
+            let lower = sorted[..r]
+                .iter()
+                .rev()
+                .copied()
+                .filter(|&j| cmp(j, i) == Ordering::Less);
             let pred = lower.clone().next();
             let final_pred = if ver(i).is_some_and(|v| !v.is_pre()) {
                 lower.clone().find(|&j| ver(j).is_some_and(|v| !v.is_pre()))
@@ -1194,7 +1423,9 @@ impl<'a> Cx<'_, 'a> {
             (u.text, Some(u.pos.offset))
         } else if let Some(l) = s.link.and_then(|i| m.links.get(i)).filter(|_| s.bracketed) {
             let raw = m.text.get(l.span.clone()).unwrap_or("");
-            let off = raw.find("]:").and_then(|k| raw[k..].find(l.url.as_str()).map(|u| l.span.start + k + u));
+            let off = raw
+                .find("]:")
+                .and_then(|k| raw[k..].find(l.url.as_str()).map(|u| l.span.start + k + u));
             (l.url.as_str(), off)
         } else {
             return;
@@ -1228,15 +1459,29 @@ impl<'a> Cx<'_, 'a> {
             Some(p) => format!("{p}{v}"),
             None => tag_of(v, prefix),
         };
-        let expected_to = s.version().map_or_else(|| "HEAD".to_string(), |v| tag(strip_tag(v.text, prefix)));
+        let expected_to = s
+            .version()
+            .map_or_else(|| "HEAD".to_string(), |v| tag(strip_tag(v.text, prefix)));
         let expected_from = previous
             .and_then(Section::version)
             .map_or_else(|| from.to_string(), |p| tag(strip_tag(p.text, prefix)));
-        let expected = format!("{}{expected_from}{}{expected_to}{}", &url[..c.from.start], c.dots, &url[c.to.end..]);
-        let bad_range = if from_ok { c.to.clone() } else { c.from.clone() };
+        let expected = format!(
+            "{}{expected_from}{}{expected_to}{}",
+            &url[..c.from.start],
+            c.dots,
+            &url[c.to.end..]
+        );
+        let bad_range = if from_ok {
+            c.to.clone()
+        } else {
+            c.from.clone()
+        };
         let pos = match url_offset {
             Some(o) => m.pos(o + bad_range.start),
-            None => s.link.and_then(|i| m.links.get(i)).map_or(s.label.pos, |l| l.pos),
+            None => s
+                .link
+                .and_then(|i| m.links.get(i))
+                .map_or(s.label.pos, |l| l.pos),
         };
         let what = match (s.version(), previous) {
             (None, Some(b)) => format!("from the newest release [{}] to HEAD", b.label.text),
@@ -1247,14 +1492,18 @@ impl<'a> Cx<'_, 'a> {
         self.push(
             LINK_COMPARE,
             pos,
-            format!("the link of [{}] compares {from}{}{to}; it should go {what}", s.label.text, c.dots),
+            format!(
+                "the link of [{}] compares {from}{}{to}; it should go {what}",
+                s.label.text, c.dots
+            ),
             Some(format!("use `{expected}`")),
         );
     }
 
     fn missing_release(&mut self, release: &str) {
         let m = self.model;
-        let (section, problems) = entry_problems(m, release, self.opts.scheme, &self.opts.tag_prefix);
+        let (section, problems) =
+            entry_problems(m, release, self.opts.scheme, &self.opts.tag_prefix);
         let want = strip_tag(release.trim(), &self.opts.tag_prefix);
         let Some(s) = section else {
             let (pos, help) = match m.unreleased() {
@@ -1266,11 +1515,25 @@ impl<'a> Cx<'_, 'a> {
                     ),
                 ),
                 _ => (
-                    m.sections.first().map_or(Pos { offset: 0, line: 1, col: 1 }, |s| s.heading.pos),
-                    format!("add `## [{want}] - YYYY-MM-DD` with the release notes above the older releases"),
+                    m.sections.first().map_or(
+                        Pos {
+                            offset: 0,
+                            line: 1,
+                            col: 1,
+                        },
+                        |s| s.heading.pos,
+                    ),
+                    format!(
+                        "add `## [{want}] - YYYY-MM-DD` with the release notes above the older releases"
+                    ),
                 ),
             };
-            self.push(MISSING_RELEASE, pos, format!("no changelog section for release {want}"), Some(help));
+            self.push(
+                MISSING_RELEASE,
+                pos,
+                format!("no changelog section for release {want}"),
+                Some(help),
+            );
             return;
         };
         for p in problems {
@@ -1279,12 +1542,26 @@ impl<'a> Cx<'_, 'a> {
                     s.date.map_or(s.label.pos, |d| d.pos),
                     format!("date it: `{}`", self.canonical(s, None)),
                 ),
-                EntryProblem::Yanked => (s.yanked.map_or(s.label.pos, |y| y.pos), "a yanked release cannot be released again; release a new version".to_string()),
-                EntryProblem::NotNewest { .. } => (s.label.pos, "move this section to the top, below [Unreleased]".to_string()),
-                EntryProblem::NoNotes => (s.label.pos, "write the release notes in this section".to_string()),
+                EntryProblem::Yanked => (
+                    s.yanked.map_or(s.label.pos, |y| y.pos),
+                    "a yanked release cannot be released again; release a new version".to_string(),
+                ),
+                EntryProblem::NotNewest { .. } => (
+                    s.label.pos,
+                    "move this section to the top, below [Unreleased]".to_string(),
+                ),
+                EntryProblem::NoNotes => (
+                    s.label.pos,
+                    "write the release notes in this section".to_string(),
+                ),
                 EntryProblem::Missing => (s.label.pos, String::new()),
             };
-            self.push(MISSING_RELEASE, pos, format!("release {want} is not ready: {p}"), Some(help));
+            self.push(
+                MISSING_RELEASE,
+                pos,
+                format!("release {want} is not ready: {p}"),
+                Some(help),
+            );
         }
     }
 }
@@ -1332,17 +1609,38 @@ fn parse_compare(url: &str) -> Option<Compare> {
 
 /// The repository URL a compare or tag link in the file starts with, to build suggestions.
 fn repo_base(m: &Changelog<'_>) -> Option<String> {
-    m.links.iter().map(|l| l.url.as_str()).chain(m.sections.iter().filter_map(|s| s.inline_url.map(|u| u.text))).find_map(|u| {
-        let cut = ["/-/compare/", "/compare/", "/releases/tag/", "/-/tags/", "/tree/"]
+    m.links
+        .iter()
+        .map(|l| l.url.as_str())
+        .chain(
+            m.sections
+                .iter()
+                .filter_map(|s| s.inline_url.map(|u| u.text)),
+        )
+        .find_map(|u| {
+            let cut = [
+                "/-/compare/",
+                "/compare/",
+                "/releases/tag/",
+                "/-/tags/",
+                "/tree/",
+            ]
             .iter()
             .find_map(|p| u.find(p))?;
-        Some(u[..cut].to_string())
-    })
+            Some(u[..cut].to_string())
+        })
 }
 
-fn suggested_url(base: Option<&str>, s: &Section<'_>, below: Option<&Section<'_>>, prefix: &str) -> String {
+fn suggested_url(
+    base: Option<&str>,
+    s: &Section<'_>,
+    below: Option<&Section<'_>>,
+    prefix: &str,
+) -> String {
     let base = base.unwrap_or("https://github.com/OWNER/REPO");
-    let to = s.version().map_or_else(|| "HEAD".to_string(), |v| tag_of(v.text, prefix));
+    let to = s
+        .version()
+        .map_or_else(|| "HEAD".to_string(), |v| tag_of(v.text, prefix));
     match below.and_then(|b| b.version()) {
         Some(prev) => format!("{base}/compare/{}...{to}", tag_of(prev.text, prefix)),
         None if s.version().is_some() => format!("{base}/releases/tag/{to}"),
@@ -1353,7 +1651,8 @@ fn suggested_url(base: Option<&str>, s: &Section<'_>, below: Option<&Section<'_>
 /// The help for an unknown change type: the nearest allowed type, by meaning then spelling.
 fn suggest_type(name: &str, allowed: &[&str]) -> String {
     if starts_like_release(name) {
-        return "this looks like a release: releases are level-2 headings, `## [X] - YYYY-MM-DD`".into();
+        return "this looks like a release: releases are level-2 headings, `## [X] - YYYY-MM-DD`"
+            .into();
     }
     let norm: String = name
         .trim_matches(|c: char| !c.is_alphanumeric())
@@ -1378,14 +1677,20 @@ fn suggest_type(name: &str, allowed: &[&str]) -> String {
             ("perform", "Changed"),
             ("updat", "Changed"),
         ];
-        SYNONYMS.iter().find(|(k, _)| norm.contains(k)).map(|(_, t)| *t)
+        SYNONYMS
+            .iter()
+            .find(|(k, _)| norm.contains(k))
+            .map(|(_, t)| *t)
     };
     let by_spelling = || {
         let lower: Vec<String> = allowed.iter().map(|a| a.to_lowercase()).collect();
         let best = nearest(&norm, lower.iter().map(String::as_str))?;
         allowed.iter().find(|a| a.to_lowercase() == best).copied()
     };
-    match exact.copied().or_else(by_meaning).or_else(by_spelling) {
+    if let Some(t) = exact {
+        return format!("write `### {t}`");
+    }
+    match by_meaning().or_else(by_spelling) {
         Some(t) => format!("did you mean `### {t}`? (or list `{name}` in `changelog.extra-types`)"),
         None => format!(
             "use one of {}, or list `{name}` in `changelog.extra-types`",
@@ -1414,7 +1719,10 @@ fn release_suggestion(text: &str) -> Option<String> {
         DateCheck::Valid(_) => rest.split_whitespace().next().map(str::to_string),
         DateCheck::Invalid { .. } => salvage_date(&rest),
     };
-    Some(format!("## [{version}] - {}", date.as_deref().unwrap_or("YYYY-MM-DD")))
+    Some(format!(
+        "## [{version}] - {}",
+        date.as_deref().unwrap_or("YYYY-MM-DD")
+    ))
 }
 
 fn starts_like_release(text: &str) -> bool {
@@ -1471,7 +1779,11 @@ mod corpus_tests {
         let snapshots = Path::new(CORPUS).join("snapshots");
         let mut mismatched = Vec::new();
         for path in &files {
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_string();
+            let name = path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .unwrap_or_default()
+                .to_string();
             let bytes = std::fs::read(path).unwrap();
             let findings = lint(&name, &bytes, &LintOptions::default())
                 .unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -1488,7 +1800,13 @@ mod corpus_tests {
                     .zip(got.lines())
                     .find(|(a, b)| a != b)
                     .map(|(a, b)| format!("\n  want: {a}\n  got:  {b}"))
-                    .unwrap_or_else(|| format!(" ({} vs {} lines)", want.lines().count(), got.lines().count()));
+                    .unwrap_or_else(|| {
+                        format!(
+                            " ({} vs {} lines)",
+                            want.lines().count(),
+                            got.lines().count()
+                        )
+                    });
                 mismatched.push(format!("{name}{first}"));
             }
         }
@@ -1497,5 +1815,879 @@ mod corpus_tests {
             "findings differ from tests/corpus/snapshots (RELGATE_BLESS=1 rewrites them):\n{}",
             mismatched.join("\n")
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Findings as `line:col rule`.
+    fn run_with(src: &str, opts: &LintOptions) -> Vec<String> {
+        lint("C.md", src.as_bytes(), opts)
+            .unwrap()
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}:{} {}",
+                    d.line.unwrap_or(0),
+                    d.column.unwrap_or(0),
+                    d.rule
+                )
+            })
+            .collect()
+    }
+
+    fn run(src: &str) -> Vec<String> {
+        run_with(src, &LintOptions::default())
+    }
+
+    /// Positions of one rule's findings.
+    fn at(src: &str, rule: &str) -> Vec<String> {
+        at_with(src, rule, &LintOptions::default())
+    }
+
+    fn at_with(src: &str, rule: &str, opts: &LintOptions) -> Vec<String> {
+        run_with(src, opts)
+            .into_iter()
+            .filter_map(|f| f.strip_suffix(&format!(" {rule}")).map(str::to_string))
+            .collect()
+    }
+
+    fn diag(src: &str, rule: &str) -> Diagnostic {
+        diag_with(src, rule, &LintOptions::default())
+    }
+
+    fn diag_with(src: &str, rule: &str, opts: &LintOptions) -> Diagnostic {
+        lint("C.md", src.as_bytes(), opts)
+            .unwrap()
+            .into_iter()
+            .find(|d| d.rule == rule)
+            .unwrap_or_else(|| panic!("no {rule} in {:?}", run_with(src, opts)))
+    }
+
+    const HEAD: &str = "# Changelog\n\n## [Unreleased]\n\n";
+
+    /// A clean file: the passing baseline every rule test starts from.
+    const CLEAN: &str = "# Changelog\n\nAll notable changes.\n\n## [Unreleased]\n\n## [1.1.0] - 2024-02-01\n\n\
+                         A summary first, as Keep a Changelog 2.0.0 allows.\n\n### Added\n\n* New flag.\n  * nested detail\n\n\
+                         ### Fixed\n\n- Crash.\n\n## 1.0.0 - 2024-01-01 [YANKED]\n\n- First.\n\n\
+                         [unreleased]: https://github.com/o/r/compare/v1.1.0...HEAD\n\
+                         [1.1.0]: https://github.com/o/r/compare/v1.0.0...v1.1.0\n";
+
+    #[test]
+    fn clean_file_has_no_findings() {
+        assert_eq!(run(CLEAN), Vec::<String>::new());
+        let kac = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/corpus/changelogs/olivierlacan__keep-a-changelog__CHANGELOG.md"
+        ))
+        .unwrap();
+        assert_eq!(lint("k", &kac, &LintOptions::default()).unwrap(), vec![]);
+    }
+
+    #[test]
+    fn rules_table_matches_the_design() {
+        let table = [
+            (TITLE, Severity::Warn),
+            (UNRELEASED_MISSING, Severity::Warn),
+            (UNRELEASED_POSITION, Severity::Error),
+            (HEADING, Severity::Error),
+            (VERSION_INVALID, Severity::Error),
+            (DATE_MISSING, Severity::Error),
+            (DATE_INVALID, Severity::Error),
+            (VERSION_ORDER, Severity::Error),
+            (DATE_ORDER, Severity::Warn),
+            (DUPLICATE_VERSION, Severity::Error),
+            (CHANGE_TYPE, Severity::Error),
+            (DUPLICATE_CHANGE_TYPE, Severity::Error),
+            (EMPTY_SECTION, Severity::Warn),
+            (EMPTY_RELEASE, Severity::Warn),
+            (LINK_MISSING, Severity::Warn),
+            (LINK_UNUSED, Severity::Warn),
+            (LINK_COMPARE, Severity::Warn),
+            (MISSING_RELEASE, Severity::Error),
+        ];
+        let got: Vec<_> = RULES.iter().map(|r| (r.id, r.severity)).collect();
+        assert_eq!(got, table);
+        for r in RULES {
+            assert_eq!(r.tool, "lint-changelog");
+            assert!(how_to_fix(r.id).is_some(), "{}", r.id);
+            assert!(!r.bad.is_empty() && !r.good.is_empty() && !r.why.is_empty());
+        }
+    }
+
+    /// Every rule's documented failing example fails with that rule and its passing example
+    /// does not (`changelog-missing-release` needs `--release`, given by the example's command).
+    #[test]
+    fn rule_examples_fail_and_pass() {
+        for r in RULES {
+            let mut opts = LintOptions::default();
+            let (mut bad, mut good) = (r.bad.to_string(), r.good.to_string());
+            if r.id == MISSING_RELEASE {
+                opts.release = Some("1.3.0".into());
+                bad = bad
+                    .split_once('\n')
+                    .map_or(bad.clone(), |(_, b)| b.to_string());
+                good = good
+                    .split_once('\n')
+                    .map_or(good.clone(), |(_, g)| g.to_string());
+            }
+            assert!(
+                !at_with(&bad, r.id, &opts).is_empty(),
+                "{}: bad example passes: {:?}",
+                r.id,
+                run_with(&bad, &opts)
+            );
+            assert!(
+                at_with(&good, r.id, &opts).is_empty(),
+                "{}: good example fails: {:?}",
+                r.id,
+                run_with(&good, &opts)
+            );
+        }
+    }
+
+    #[test]
+    fn title() {
+        assert_eq!(at("Notes first.\n\n# Changelog\n", TITLE), ["1:1"]);
+        assert!(
+            diag("Notes first.\n\n# Changelog\n", TITLE)
+                .message
+                .contains("line 3")
+        );
+        assert_eq!(at("\n\n## [Unreleased]\n", TITLE), ["3:1"]);
+        assert_eq!(at("", TITLE), ["1:1"]);
+        assert_eq!(at("# 1.2.0 (2024-01-01)\n", TITLE), ["1:1"]);
+        assert!(at("<!-- markdownlint-disable -->\n# Change Log\n", TITLE).is_empty());
+        assert!(at("Changelog\n===\n", TITLE).is_empty());
+    }
+
+    #[test]
+    fn unreleased_missing() {
+        let src = "# Changelog\n\n## [1.0.0] - 2024-01-31\n\n- x\n";
+        assert_eq!(at(src, UNRELEASED_MISSING), ["3:1"]);
+        assert!(
+            diag(src, UNRELEASED_MISSING)
+                .help
+                .unwrap()
+                .contains("## [Unreleased]")
+        );
+        assert!(
+            at(
+                "# C\n\n## [unreleased]\n\n## 1.0.0 - 2024-01-31\n\n- x\n",
+                UNRELEASED_MISSING
+            )
+            .is_empty()
+        );
+        assert!(at("# C\n\n## Unreleased - YYYY-MM-DD\n", UNRELEASED_MISSING).is_empty());
+    }
+
+    #[test]
+    fn empty_unreleased_is_never_a_finding() {
+        let template = "# C\n\n## Unreleased - ReleaseDate\n\n### Added\n\n-\n\n### Fixed\n\n## 1.0.0 - 2024-01-01\n\n- x\n";
+        assert_eq!(run(template), Vec::<String>::new());
+        assert_eq!(
+            run("# C\n\n## [Unreleased]\n\n[unreleased]: https://x/commits\n"),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn unreleased_position() {
+        let src = "# C\n\n## [1.1.0] - 2024-03-01\n\n- a\n\n## [Unreleased]\n\n- b\n";
+        assert_eq!(at(src, UNRELEASED_POSITION), ["7:5"]);
+        assert!(diag(src, UNRELEASED_POSITION).message.contains("line 3"));
+        assert_eq!(
+            at(
+                "# C\n\n## [Unreleased]\n\n## Unreleased\n",
+                UNRELEASED_POSITION
+            ),
+            ["5:4"]
+        );
+        assert!(at(CLEAN, UNRELEASED_POSITION).is_empty());
+    }
+
+    #[test]
+    fn heading() {
+        let stray = format!("{HEAD}## [1.2.0] - 2024-01-31\n\n## Highlights\n\n- Faster.\n");
+        assert_eq!(at(&stray, HEADING), ["7:4"]);
+        assert!(
+            diag(&stray, HEADING)
+                .help
+                .unwrap()
+                .contains("**Highlights**")
+        );
+        let no_dash = format!("{HEAD}## [1.2.0] 2024-01-31\n\n- x\n");
+        assert_eq!(at(&no_dash, HEADING), ["5:12"]);
+        assert_eq!(
+            diag(&no_dash, HEADING).help.unwrap(),
+            "write `## [1.2.0] - 2024-01-31`"
+        );
+        let parens = format!("{HEAD}## 1.2.0 (2024-01-31)\n\n- x\n");
+        assert_eq!(at(&parens, HEADING), ["5:10"]);
+        assert_eq!(
+            diag(&parens, HEADING).help.unwrap(),
+            "write `## 1.2.0 - 2024-01-31`"
+        );
+        let trailing = format!("{HEAD}## [1.2.0] - 2024-01-31 (yanked)\n\n- x\n");
+        assert_eq!(at(&trailing, HEADING), ["5:25"]);
+        assert!(diag(&trailing, HEADING).help.unwrap().contains("[YANKED]"));
+        assert_eq!(
+            at(
+                &format!("{HEAD}## [1.2.0] - 2024-01-31 [Yanked]\n\n- x\n"),
+                HEADING
+            ),
+            ["5:25"]
+        );
+        assert_eq!(at("# C\n\n## Unreleased / Beta\n", HEADING), ["3:15"]);
+        let wrong_level = format!("{HEAD}## [1.2.0] - 2024-01-31\n\n## Fixed\n\n- x\n");
+        assert_eq!(
+            diag(&wrong_level, HEADING).help.unwrap(),
+            "a change type is a level-3 heading: `### Fixed`"
+        );
+        let prefixed = format!("{HEAD}## Version 1.2.0 (June 24, 2024)\n\n- x\n");
+        assert_eq!(
+            diag(&prefixed, HEADING).help.unwrap(),
+            "write the release heading as `## [1.2.0] - 2024-06-24`"
+        );
+        assert_eq!(at("# C\n\n# 1.0.0\n", HEADING), ["3:3"]);
+        for good in [
+            "## [1.2.0] - 2024-01-31 [YANKED]",
+            "## 1.2.0 - 2024-01-31 [YANKED]",
+            "## [1.2.0](https://x/compare/v1.1.0...v1.2.0) - 2024-01-31",
+            "## [Unreleased] - ReleaseDate",
+            "1.2.0 - 2024-01-31\n---",
+        ] {
+            assert!(
+                at(&format!("# C\n\n{good}\n\n- x\n"), HEADING).is_empty(),
+                "{good}"
+            );
+        }
+    }
+
+    #[test]
+    fn version_invalid() {
+        let src = format!("{HEAD}## [v1.2] - 2024-01-31\n\n- x\n");
+        assert_eq!(at(&src, VERSION_INVALID), ["5:5"]);
+        let pep = format!("{HEAD}## 1.2.0rc1 - 2024-01-31\n\n- x\n");
+        assert_eq!(at(&pep, VERSION_INVALID), ["5:4"]);
+        assert!(diag(&pep, VERSION_INVALID).help.unwrap().contains("pep440"));
+        assert_eq!(
+            diag(
+                &format!("{HEAD}## 1.2 - 2024-01-31\n\n- x\n"),
+                VERSION_INVALID
+            )
+            .help
+            .unwrap(),
+            "SemVer needs three parts: `1.2.0`"
+        );
+        let pep440 = LintOptions {
+            scheme: ChangelogScheme::Pep440,
+            ..LintOptions::default()
+        };
+        assert!(at_with(&pep, VERSION_INVALID, &pep440).is_empty());
+        assert_eq!(
+            at_with(
+                &format!("{HEAD}## 0.1.x - 2024-01-31\n\n- x\n"),
+                VERSION_INVALID,
+                &pep440
+            ),
+            ["5:4"]
+        );
+        assert!(
+            at(
+                &format!("{HEAD}## [1.2.0-rc.1+build.5] - 2024-01-31\n\n- x\n"),
+                VERSION_INVALID
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn date_missing() {
+        assert_eq!(
+            at(&format!("{HEAD}## [1.2.0]\n\n- x\n"), DATE_MISSING),
+            ["5:5"]
+        );
+        assert_eq!(
+            at(&format!("{HEAD}## 1.2.0 -\n\n- x\n"), DATE_MISSING),
+            ["5:4"]
+        );
+        assert_eq!(
+            at(&format!("{HEAD}## [1.2.0] [YANKED]\n\n- x\n"), DATE_MISSING),
+            ["5:5"]
+        );
+        assert!(at(CLEAN, DATE_MISSING).is_empty());
+    }
+
+    #[test]
+    fn date_invalid() {
+        let feb = format!("{HEAD}## [1.2.0] - 2023-02-30\n\n- x\n");
+        assert_eq!(at(&feb, DATE_INVALID), ["5:22"]);
+        let d = diag(&feb, DATE_INVALID);
+        assert!(
+            d.message.contains("February 2023 has 28 days"),
+            "{}",
+            d.message
+        );
+        assert!(d.help.unwrap().contains("2023-02-28"));
+        assert_eq!(
+            at(
+                &format!("{HEAD}## [1.2.0] - 2024-13-01\n\n- x\n"),
+                DATE_INVALID
+            ),
+            ["5:19"]
+        );
+        assert!(
+            diag(
+                &format!("{HEAD}## [1.2.0] - 2024-13-01\n\n- x\n"),
+                DATE_INVALID
+            )
+            .help
+            .unwrap()
+            .contains("2024-01-13")
+        );
+        let slashes = format!("{HEAD}## [1.2.0] - 2026/03/04\n\n- x\n");
+        assert_eq!(at(&slashes, DATE_INVALID), ["5:14"]);
+        assert!(
+            diag(&slashes, DATE_INVALID)
+                .help
+                .unwrap()
+                .contains("2026-03-04")
+        );
+        let words = format!("{HEAD}## [1.2.0] - July 20th, 2026\n\n- x\n");
+        assert!(
+            diag(&words, DATE_INVALID)
+                .help
+                .unwrap()
+                .contains("2026-07-20")
+        );
+        assert_eq!(
+            at(
+                &format!("{HEAD}## [1.2.0] - 2019-06-DD\n\n- x\n"),
+                DATE_INVALID
+            ),
+            ["5:14"]
+        );
+        assert_eq!(
+            at(
+                &format!("{HEAD}## [1.2.0] - 2100-02-29\n\n- x\n"),
+                DATE_INVALID
+            ),
+            ["5:22"]
+        );
+        assert!(
+            at(
+                &format!("{HEAD}## [1.2.0] - 2024-02-29\n\n- x\n"),
+                DATE_INVALID
+            )
+            .is_empty()
+        );
+        assert!(
+            at(
+                &format!("{HEAD}## [1.2.0] - 2000-02-29\n\n- x\n"),
+                DATE_INVALID
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn version_order() {
+        let src = format!(
+            "{HEAD}## [1.1.0] - 2024-03-01\n\n- a\n\n## [1.2.0] - 2024-02-01\n\n- b\n\n## [1.0.0] - 2024-01-01\n\n- c\n"
+        );
+        assert_eq!(at(&src, VERSION_ORDER), ["9:5"]);
+        assert!(diag(&src, VERSION_ORDER).message.contains("line 5"));
+        // SemVer precedence, not string order: rc.10 > rc.9 > rc.1, pre-release < release.
+        let pre = format!(
+            "{HEAD}## [1.0.0] - 2024-04-01\n\n- a\n\n## [1.0.0-rc.10] - 2024-03-01\n\n- b\n\n## [1.0.0-rc.9] - 2024-02-01\n\n- c\n\n## [0.9.0] - 2024-01-01\n\n- d\n"
+        );
+        assert!(at(&pre, VERSION_ORDER).is_empty());
+        let pep440 = LintOptions {
+            scheme: ChangelogScheme::Pep440,
+            ..LintOptions::default()
+        };
+        let pep = format!(
+            "{HEAD}## 2.0.0 - 2024-03-01\n\n- a\n\n## 2.0.0rc2 - 2024-02-01\n\n- b\n\n## 2.0.0.dev5 - 2024-01-01\n\n- c\n"
+        );
+        assert!(at_with(&pep, VERSION_ORDER, &pep440).is_empty());
+        let pep_bad =
+            format!("{HEAD}## 2.0.0.dev5 - 2024-03-01\n\n- a\n\n## 2.0.0rc2 - 2024-02-01\n\n- b\n");
+        assert_eq!(at_with(&pep_bad, VERSION_ORDER, &pep440), ["9:4"]);
+    }
+
+    #[test]
+    fn date_order() {
+        let src =
+            format!("{HEAD}## [1.6.2] - 2024-02-28\n\n- a\n\n## [1.6.1] - 2024-12-24\n\n- b\n");
+        assert_eq!(at(&src, DATE_ORDER), ["9:14"]);
+        assert_eq!(diag(&src, DATE_ORDER).severity, Severity::Warn);
+        assert!(at(CLEAN, DATE_ORDER).is_empty());
+        // Same-day releases are fine.
+        assert!(
+            at(
+                &format!(
+                    "{HEAD}## [1.0.1] - 2024-01-01\n\n- a\n\n## [1.0.0] - 2024-01-01\n\n- b\n"
+                ),
+                DATE_ORDER
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn duplicate_version() {
+        let src =
+            format!("{HEAD}## [0.15.0] - 2023-03-13\n\n- a\n\n## [0.15.0] - 2023-03-13\n\n- b\n");
+        assert_eq!(at(&src, DUPLICATE_VERSION), ["9:5"]);
+        assert!(
+            diag(&src, DUPLICATE_VERSION)
+                .message
+                .contains("first at line 5")
+        );
+        // Duplicates are reported once, not also as out of order.
+        assert!(at(&src, VERSION_ORDER).is_empty());
+        let build =
+            format!("{HEAD}## [1.0.0+b] - 2023-03-13\n\n- a\n\n## 1.0.0+a - 2023-03-12\n\n- b\n");
+        assert_eq!(at(&build, DUPLICATE_VERSION), ["9:4"]);
+        let invalid =
+            format!("{HEAD}## v2.4.3 - 2016-01-01\n\n- a\n\n## v2.4.3 - 2016-01-01\n\n- b\n");
+        assert_eq!(at(&invalid, DUPLICATE_VERSION), ["9:4"]);
+        assert!(at(CLEAN, DUPLICATE_VERSION).is_empty());
+    }
+
+    #[test]
+    fn change_type() {
+        let src = format!(
+            "{HEAD}## [1.2.0] - 2024-01-31\n\n### Fixes\n\n- a\n\n### [Changed]\n\n- b\n\n### Docs\n\n- c\n"
+        );
+        assert_eq!(at(&src, CHANGE_TYPE), ["7:5", "11:5", "15:5"]);
+        let helps: Vec<String> = lint("C.md", src.as_bytes(), &LintOptions::default())
+            .unwrap()
+            .into_iter()
+            .filter(|d| d.rule == CHANGE_TYPE)
+            .filter_map(|d| d.help)
+            .collect();
+        assert_eq!(
+            helps[0],
+            "did you mean `### Fixed`? (or list `Fixes` in `changelog.extra-types`)"
+        );
+        assert_eq!(helps[1], "write `### Changed`");
+        assert!(
+            helps[2].starts_with("use one of Added, Changed"),
+            "{helps:?}"
+        );
+        let extra = LintOptions {
+            extra_types: vec!["Docs".into()],
+            ..LintOptions::default()
+        };
+        assert_eq!(at_with(&src, CHANGE_TYPE, &extra), ["7:5", "11:5"]);
+        assert!(at(CLEAN, CHANGE_TYPE).is_empty());
+        // Level-3 headings before any release are preamble, not change types.
+        assert!(at("# C\n\n### About\n\ntext\n", CHANGE_TYPE).is_empty());
+    }
+
+    #[test]
+    fn duplicate_change_type() {
+        let src = format!(
+            "{HEAD}## [1.2.0] - 2024-01-31\n\n### Fixed\n\n- a\n\n### Added\n\n- b\n\n### Fixed\n\n- c\n"
+        );
+        assert_eq!(at(&src, DUPLICATE_CHANGE_TYPE), ["15:5"]);
+        assert!(
+            diag(&src, DUPLICATE_CHANGE_TYPE)
+                .message
+                .contains("first at line 7")
+        );
+        // The same type in two releases is normal.
+        assert!(at(CLEAN, DUPLICATE_CHANGE_TYPE).is_empty());
+    }
+
+    #[test]
+    fn empty_section() {
+        let src = format!(
+            "{HEAD}## [1.2.0] - 2024-01-31\n\n### Added\n\n### Fixed\n\n- a\n\n### Removed\n<!-- nothing yet -->\n"
+        );
+        assert_eq!(at(&src, EMPTY_SECTION), ["7:5", "13:5"]);
+        assert!(at(CLEAN, EMPTY_SECTION).is_empty());
+        // Nested content counts as entries.
+        assert!(
+            at(
+                &format!("{HEAD}## [1.2.0] - 2024-01-31\n\n### Added\n\n#### Parser\n\n> quoted\n"),
+                EMPTY_SECTION
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn empty_release() {
+        let src = format!(
+            "{HEAD}## [1.2.0] - 2024-01-31\n\n<!-- todo -->\n\n## [1.1.0] - 2024-01-01\n\n- x\n"
+        );
+        assert_eq!(at(&src, EMPTY_RELEASE), ["5:5"]);
+        assert!(
+            at(
+                &format!("{HEAD}## [1.2.0] - 2024-01-31\n\nJust a summary.\n"),
+                EMPTY_RELEASE
+            )
+            .is_empty()
+        );
+        assert!(
+            at(
+                &format!("{HEAD}## [1.2.0] - 2024-01-31\n\n```\ncode\n```\n"),
+                EMPTY_RELEASE
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn link_missing() {
+        let src = format!(
+            "{HEAD}## [1.2.0] - 2024-01-31\n\n- x\n\n## [1.1.0] - 2024-01-01\n\n- y\n\n[1.1.0]: https://github.com/o/r/releases/tag/v1.1.0\n"
+        );
+        assert_eq!(at(&src, LINK_MISSING), ["3:4", "5:4"]);
+        let help = lint("C.md", src.as_bytes(), &LintOptions::default()).unwrap()[1]
+            .help
+            .clone()
+            .unwrap();
+        assert_eq!(
+            help,
+            "add `[1.2.0]: https://github.com/o/r/compare/v1.1.0...v1.2.0` at the end of the file, or drop the brackets"
+        );
+        // Labels match case-insensitively; `[YANKED]` is a marker, never a label; unbracketed
+        // headings need no definition.
+        let good = "# C\n\n## [UNRELEASED]\n\n## [1.2.0] - 2024-01-31 [YANKED]\n\n- x\n\n## 1.1.0 - 2024-01-01\n\n- y\n\n\
+                    [unreleased]: https://x/compare/v1.2.0...HEAD\n[1.2.0]: https://x/compare/v1.1.0...v1.2.0\n";
+        assert!(at(good, LINK_MISSING).is_empty(), "{:?}", run(good));
+    }
+
+    #[test]
+    fn link_unused() {
+        let src = format!(
+            "{HEAD}## [1.2.0] - 2024-01-31\n\n- x, see [#12] and [1]\n\n[1.2.0]: https://x/1.2.0\n[1.1.9]: https://x/1.1.9\n[#12]: https://x/pull/12\n[1]: https://x/note\n"
+        );
+        assert_eq!(at(&src, LINK_UNUSED), ["10:1"]);
+        // A version link used in prose is used.
+        let prose = format!(
+            "{HEAD}## [1.2.0] - 2024-01-31\n\n- needs [v3.0.0][] of the server\n\n[1.2.0]: https://x/1.2.0\n[v3.0.0]: https://y/v3.0.0\n"
+        );
+        assert!(at(&prose, LINK_UNUSED).is_empty());
+        assert_eq!(
+            at(
+                "# C\n\n## [1.0.0] - 2024-01-01\n\n- x\n\n[1.0.0]: u\n[Unreleased]: https://x/compare/v1.0.0...HEAD\n",
+                LINK_UNUSED
+            ),
+            ["8:1"]
+        );
+    }
+
+    #[test]
+    fn link_compare() {
+        let stale = "# C\n\n## [Unreleased]\n\n## [1.1.0] - 2024-02-01\n\n- a\n\n## [1.0.0] - 2024-01-01\n\n- b\n\n\
+                     [unreleased]: https://github.com/o/r/compare/v1.0.0...HEAD\n\
+                     [1.1.0]: https://github.com/o/r/compare/v1.0.0...v1.1.0\n\
+                     [1.0.0]: https://github.com/o/r/releases/tag/v1.0.0\n";
+        assert_eq!(at(stale, LINK_COMPARE), ["13:46"]);
+        assert_eq!(
+            diag(stale, LINK_COMPARE).help.unwrap(),
+            "use `https://github.com/o/r/compare/v1.1.0...HEAD`"
+        );
+        let wrong_to = stale
+            .replace("v1.0.0...v1.1.0", "v1.0.0...v1.2.0")
+            .replace("v1.0.0...HEAD", "v1.1.0...HEAD");
+        assert_eq!(at(&wrong_to, LINK_COMPARE), ["14:50"]);
+        let good = stale.replace("v1.0.0...HEAD", "v1.1.0...HEAD");
+        assert!(at(&good, LINK_COMPARE).is_empty());
+        // Two dots, GitLab's `/-/compare/`, bare versions and package-prefixed tags are fine.
+        for (from, to) in [
+            ("v1.0.0..v1.1.0", "v1.1.0..HEAD"),
+            ("1.0.0...1.1.0", "1.1.0...HEAD"),
+            ("pkg-v1.0.0...pkg-v1.1.0", "pkg-v1.1.0...HEAD"),
+        ] {
+            let src = good
+                .replace("v1.0.0...v1.1.0", from)
+                .replace("v1.1.0...HEAD", to)
+                .replace("/compare/", "/-/compare/");
+            assert!(at(&src, LINK_COMPARE).is_empty(), "{from}: {:?}", run(&src));
+        }
+        // Inline heading links are checked too, at the token inside the heading.
+        let inline = "# C\n\n## [1.1.0](https://x/compare/v0.9.0...v1.1.0) - 2024-02-01\n\n- a\n\n## 1.0.0 - 2024-01-01\n\n- b\n";
+        assert_eq!(at(inline, LINK_COMPARE), ["3:30"]);
+        // Tags follow `tag_prefix`.
+        let no_prefix = LintOptions {
+            tag_prefix: String::new(),
+            ..LintOptions::default()
+        };
+        assert!(at_with(&good, LINK_COMPARE, &no_prefix).is_empty());
+    }
+
+    #[test]
+    fn missing_release() {
+        let with = |v: &str| LintOptions {
+            release: Some(v.into()),
+            ..LintOptions::default()
+        };
+        let pending = "# C\n\n## [Unreleased]\n\n- New.\n\n## [1.2.0] - 2024-01-31\n\n- Fix.\n";
+        assert_eq!(at_with(pending, MISSING_RELEASE, &with("1.3.0")), ["3:5"]);
+        assert!(
+            diag_with(pending, MISSING_RELEASE, &with("1.3.0"))
+                .help
+                .unwrap()
+                .contains("## [1.3.0] - YYYY-MM-DD")
+        );
+        assert!(at_with(pending, MISSING_RELEASE, &with("1.2.0")).is_empty());
+        assert!(at_with(pending, MISSING_RELEASE, &with("v1.2.0")).is_empty());
+        assert!(at(pending, MISSING_RELEASE).is_empty());
+        let undated = "# C\n\n## [1.3.0]\n\n- a\n\n## [1.2.0] - 2024-01-31\n\n- b\n";
+        assert_eq!(at_with(undated, MISSING_RELEASE, &with("1.3.0")), ["3:5"]);
+        let old = at_with(undated, MISSING_RELEASE, &with("1.2.0"));
+        assert_eq!(old, ["7:5"]);
+        assert!(
+            diag_with(undated, MISSING_RELEASE, &with("1.2.0"))
+                .message
+                .contains("[1.3.0] (line 3) is above it")
+        );
+        let yanked = "# C\n\n## [1.3.0] - 2024-02-01 [YANKED]\n\n- a\n";
+        assert_eq!(at_with(yanked, MISSING_RELEASE, &with("1.3.0")), ["3:25"]);
+        let empty = "# C\n\n## [1.3.0] - 2024-02-01\n\n## [1.2.0] - 2024-01-31\n\n- b\n";
+        assert_eq!(at_with(empty, MISSING_RELEASE, &with("1.3.0")), ["3:5"]);
+    }
+
+    #[test]
+    fn release_queries() {
+        let src =
+            "# C\n\n## [Unreleased]\n\n## [1.3.0-rc.1] - 2024-02-01\n\n- a\n\n## 1.2.0\n\n- b\n";
+        let m = Changelog::parse(src.as_bytes()).unwrap();
+        assert_eq!(newest_release(&m).map(|s| s.label.text), Some("1.3.0-rc.1"));
+        assert!(has_dated_section(
+            &m,
+            "v1.3.0-rc.1",
+            ChangelogScheme::Semver,
+            "v"
+        ));
+        assert!(!has_dated_section(
+            &m,
+            "1.2.0",
+            ChangelogScheme::Semver,
+            "v"
+        ));
+        assert!(has_dated_section(
+            &m,
+            "1.3.0rc1",
+            ChangelogScheme::Pep440,
+            "v"
+        ));
+        let (s, problems) = entry_problems(&m, "1.2.0", ChangelogScheme::Semver, "v");
+        assert_eq!(s.map(|s| s.heading.pos.line), Some(9));
+        assert_eq!(
+            problems,
+            [
+                EntryProblem::Undated,
+                EntryProblem::NotNewest {
+                    newest: "1.3.0-rc.1".into(),
+                    line: 5
+                }
+            ]
+        );
+        assert_eq!(
+            entry_problems(&m, "9.9.9", ChangelogScheme::Semver, "v").1,
+            [EntryProblem::Missing]
+        );
+        assert!(
+            entry_problems(&m, "1.3.0-rc.1", ChangelogScheme::Semver, "v")
+                .1
+                .is_empty()
+        );
+    }
+
+    #[test]
+    fn notes_are_the_body_as_written() {
+        let src = "# C\r\n\r\n## [Unreleased]\r\n\r\n- Soon.\r\n\r\n## [1.1.0] - 2024-02-01\r\n\r\n### Fixed\r\n\r\n- A *b*\r\n\r\n## [1.0.0] - 2024-01-01\r\n\r\n[1.1.0]: https://x\r\n";
+        let b = src.as_bytes();
+        assert_eq!(
+            notes(b, "1.1.0").unwrap().unwrap(),
+            b"### Fixed\r\n\r\n- A *b*\r\n"
+        );
+        assert_eq!(
+            notes(b, "v1.1.0").unwrap().unwrap(),
+            b"### Fixed\r\n\r\n- A *b*\r\n"
+        );
+        assert_eq!(notes(b, "UNRELEASED").unwrap().unwrap(), b"- Soon.\r\n");
+        assert_eq!(notes(b, "1.0.0").unwrap(), None);
+        assert_eq!(notes(b, "2.0.0").unwrap(), None);
+        let bom = [b"\xef\xbb\xbf".as_slice(), b].concat();
+        assert_eq!(
+            notes(&bom, "1.1.0").unwrap().unwrap(),
+            b"### Fixed\r\n\r\n- A *b*\r\n"
+        );
+        assert!(notes(b"\xff", "1.0.0").is_err());
+    }
+
+    #[test]
+    fn explain_prints_everything() {
+        let text = explain(DATE_INVALID).unwrap();
+        for part in [
+            "changelog-date-invalid (error, lint-changelog)",
+            "no such day",
+            "Why:",
+            "Fails:\n    ## [1.2.0] - 2023-02-30",
+            "Passes:",
+            "Fix:",
+        ] {
+            assert!(text.contains(part), "{part} missing in:\n{text}");
+        }
+        assert!(explain("changelog-nope").is_none());
+    }
+
+    /// Line endings, a BOM and tabs do not change what is found, or where.
+    #[test]
+    fn line_endings_bom_and_tabs_give_identical_findings() {
+        let src = "# Changelog\n\n## [1.2.0] - 2023-02-30\n\n### Fixes\n\n- Crash.\n\n## [Unreleased]\n\n## [1.2.0] - 2023-01-01\n\n- Dup.\n\n\
+                   ## [1.3.0] - 2022-01-01\n\n* a\n  * b\n\n[1.2.0]: https://github.com/o/r/compare/v1.0.0...v1.2.0\n[0.1.0]: https://x\n";
+        let full = |bytes: &[u8]| {
+            corpus_tests::render(&lint("C.md", bytes, &LintOptions::default()).unwrap())
+        };
+        let lf = full(src.as_bytes());
+        assert_eq!(lf.lines().count(), 9, "{lf}");
+        assert!(lf.contains("3:22 error[changelog-date-invalid]"), "{lf}");
+        let crlf = src.replace('\n', "\r\n");
+        let mut mixed = String::new();
+        for (i, line) in src.split_inclusive('\n').enumerate() {
+            mixed.push_str(if i % 2 == 0 {
+                line
+            } else {
+                line.trim_end_matches('\n')
+            });
+            if i % 2 == 1 {
+                mixed.push_str("\r\n");
+            }
+        }
+        let bom = format!("\u{feff}{src}");
+        for (name, variant) in [("crlf", crlf), ("mixed", mixed), ("bom", bom)] {
+            assert_eq!(full(variant.as_bytes()), lf, "{name}");
+        }
+        // A tab is one character, like the space it replaces.
+        let tabs = src
+            .replace("## ", "##\t")
+            .replace("- ", "-\t")
+            .replace("] - ", "]\t-\t");
+        assert_eq!(run(&tabs), run(src));
+    }
+
+    #[test]
+    fn docs_list_every_rule() {
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/docs/rules-changelog.md");
+        let want = rules_markdown();
+        if std::env::var_os("RELGATE_BLESS").is_some_and(|v| v == "1") {
+            std::fs::write(path, &want).unwrap();
+        }
+        let doc = std::fs::read_to_string(path).unwrap();
+        for r in RULES {
+            assert!(
+                doc.contains(&format!("## {}\n", r.id)),
+                "{} missing from {path}",
+                r.id
+            );
+        }
+        assert!(
+            doc == want,
+            "{path} is out of date with RULES: run RELGATE_BLESS=1 cargo test rules"
+        );
+    }
+
+    /// Arbitrary bytes never panic: truncated corpus files (cut anywhere, even inside a UTF-8
+    /// sequence) and generated Markdown-ish noise.
+    #[test]
+    fn fuzz_never_panics() {
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut inputs: Vec<Vec<u8>> = Vec::new();
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/changelogs");
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            for _ in 0..3 {
+                let cut = (next() as usize) % (bytes.len() + 1);
+                let start = cut.saturating_sub(4096);
+                inputs.push(bytes[start..cut].to_vec());
+            }
+        }
+        const PIECES: &[&str] = &[
+            "#",
+            "## ",
+            "### ",
+            "[",
+            "]",
+            "(",
+            ")",
+            "-",
+            " - ",
+            "\n",
+            "\r\n",
+            "\r",
+            "\t",
+            "```",
+            "~~~",
+            "<!--",
+            "-->",
+            "> ",
+            "* ",
+            "1.2.0",
+            "v1.0.0-rc.1",
+            "2024-02-30",
+            "[Unreleased]",
+            "[YANKED]",
+            "]: ",
+            "https://x/compare/v1...v2",
+            "===",
+            "---",
+            "\u{feff}",
+            "é",
+            "\u{2014}",
+            "0",
+            "9",
+            " ",
+            "Fixed",
+            "(2024-01-01)",
+            "[^1]",
+            "\\",
+        ];
+        for _ in 0..400 {
+            let len = (next() % 60) as usize;
+            let mut v = Vec::new();
+            for _ in 0..len {
+                if next() % 8 == 0 {
+                    v.push((next() & 0xff) as u8);
+                } else {
+                    v.extend_from_slice(PIECES[(next() as usize) % PIECES.len()].as_bytes());
+                }
+            }
+            inputs.push(v);
+        }
+        let opts = LintOptions {
+            release: Some("1.2.0".into()),
+            ..LintOptions::default()
+        };
+        for input in &inputs {
+            let linted = lint("f", input, &opts);
+            let _ = notes(input, "1.2.0");
+            let _ = notes(input, "unreleased");
+            if let Ok(m) = Changelog::parse(input) {
+                assert!(linted.is_ok());
+                for s in &m.sections {
+                    assert!(s.body.start <= s.body.end && s.body.end <= m.text.len());
+                    let _ = m.body(s);
+                }
+            } else {
+                assert!(linted.is_err());
+            }
+        }
     }
 }
