@@ -4,15 +4,18 @@
 //! document-level headings count: a heading inside a fenced block, a list item, a block quote or
 //! an HTML comment is text. Every position is a byte offset into the text (after a stripped UTF-8
 //! BOM) plus its 1-based line and character column; CRLF, lone CR and LF all end a line, so a file
-//! gives the same positions whatever its line endings. This module only describes what is written
-//! (tokens, where they are, what they contain); it never judges it: the rules live in
-//! `checks::changelog`, and nothing here prints, reads files or allocates per line beyond the
-//! line index.
+//! gives the same positions whatever its line endings. Texts of 2 MiB and more are parsed in two
+//! halves on two threads, cut at a section heading where the halves provably parse as the whole
+//! does (else sequentially). This module only describes what is written (tokens, where they are,
+//! what they contain); it never judges it: the rules live in `checks::changelog`, and nothing here
+//! prints, reads files or allocates per line beyond the line index.
 
+use std::cell::Cell;
 use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::mpsc::{Sender, channel};
 
-use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::error::{Error, Result};
 
@@ -194,6 +197,7 @@ pub struct Changelog<'a> {
     /// Link reference definitions (the first of each label, as CommonMark uses), in file order.
     pub links: Vec<LinkDef>,
     lines: LineIndex,
+    hint: Cell<usize>,
 }
 
 impl<'a> Changelog<'a> {
@@ -218,7 +222,7 @@ impl<'a> Changelog<'a> {
 
     /// Line and column of a byte offset in [`Changelog::text`].
     pub fn pos(&self, offset: usize) -> Pos {
-        self.lines.pos(self.text, offset)
+        self.lines.pos(self.text, offset, &self.hint)
     }
 
     /// The body of a section as it is written (see [`Section::body`]).
@@ -247,9 +251,16 @@ fn decode(bytes: &[u8]) -> Result<&str> {
 }
 
 /// Byte offsets of line starts. CommonMark ends a line at LF, CRLF or a lone CR.
-#[derive(Debug)]
 struct LineIndex {
     starts: Vec<usize>,
+}
+
+impl std::fmt::Debug for LineIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LineIndex")
+            .field("lines", &self.starts.len())
+            .finish()
+    }
 }
 
 impl LineIndex {
@@ -257,18 +268,36 @@ impl LineIndex {
         let mut starts = Vec::with_capacity(text.len() / 48 + 1);
         starts.push(0);
         let bytes = text.as_bytes();
-        if !text.contains('\r') {
-            // `str::find(char)` is memchr-backed: the common LF-only case stays cheap on big files.
-            let mut from = 0;
-            while let Some(i) = text[from..].find('\n') {
-                from += i + 1;
-                starts.push(from);
-            }
-        } else {
-            for (i, &b) in bytes.iter().enumerate() {
-                if b == b'\n' || (b == b'\r' && bytes.get(i + 1) != Some(&b'\n')) {
-                    starts.push(i + 1);
+        // `str::find(char)` is memchr-backed, so two searches (LF, and CR for the rare lone CR)
+        // stay cheap on big files where a byte-by-byte loop would not.
+        let find =
+            |from: usize, c: char| text.get(from..).and_then(|t| t.find(c)).map(|i| from + i);
+        let lone_cr = |mut from: usize| {
+            while let Some(c) = find(from, '\r') {
+                if bytes.get(c + 1) != Some(&b'\n') {
+                    return Some(c);
                 }
+                from = c + 1;
+            }
+            None
+        };
+        let mut lf = find(0, '\n');
+        let mut cr = lone_cr(0);
+        loop {
+            match (lf, cr) {
+                (Some(n), Some(c)) if c < n => {
+                    starts.push(c + 1);
+                    cr = lone_cr(c + 1);
+                }
+                (Some(n), _) => {
+                    starts.push(n + 1);
+                    lf = find(n + 1, '\n');
+                }
+                (None, Some(c)) => {
+                    starts.push(c + 1);
+                    cr = lone_cr(c + 1);
+                }
+                (None, None) => break,
             }
         }
         LineIndex { starts }
@@ -281,12 +310,28 @@ impl LineIndex {
             .unwrap_or(0)
     }
 
-    fn pos(&self, text: &str, offset: usize) -> Pos {
+    /// The position of `offset`; `hint` (the caller's last line index) makes the common
+    /// forward-moving lookups cheap.
+    fn pos(&self, text: &str, offset: usize, hint: &Cell<usize>) -> Pos {
         let mut offset = offset.min(text.len());
         while !text.is_char_boundary(offset) {
             offset -= 1;
         }
-        let line = self.starts.partition_point(|&s| s <= offset).max(1);
+        // Lookups mostly move forward a few lines (heading, then its tokens, then the next
+        // heading): try just after the previous answer before a binary search.
+        let hint_line = hint.get();
+        let ahead = self
+            .starts
+            .get(hint_line..(hint_line + 8).min(self.starts.len()))
+            .unwrap_or_default();
+        let line = if ahead.first().is_some_and(|&s| s <= offset)
+            && ahead.last().is_some_and(|&s| s > offset)
+        {
+            hint_line + ahead.partition_point(|&s| s <= offset)
+        } else {
+            self.starts.partition_point(|&s| s <= offset).max(1)
+        };
+        hint.set(line - 1);
         let start = self.line_start(line).min(offset);
         let col = text[start..offset].chars().count() + 1;
         Pos { offset, line, col }
@@ -307,9 +352,10 @@ struct OpenHeading {
 }
 
 /// What the event loop knows about where it is.
-struct Builder<'a> {
+struct Builder<'a, 'l> {
     text: &'a str,
-    lines: LineIndex,
+    lines: &'l LineIndex,
+    hint: Cell<usize>,
     title: Option<Heading<'a>>,
     opening: Option<Opening>,
     /// Offset of the block that set `opening` (to undo a title that turns out to be a release).
@@ -322,108 +368,147 @@ struct Builder<'a> {
     strays: Vec<Heading<'a>>,
     current: Option<usize>,
     current_type: Option<usize>,
+    depth: usize,
+    heading: Option<OpenHeading>,
+    /// The last document-level block: whether it is a code or HTML block, and where it ends.
+    last_block: Option<(bool, usize)>,
+    /// Version-like labels used by reference links, lower-cased.
+    used: HashSet<String>,
 }
 
+/// Texts at least this long are parsed in two halves on two threads (see [`build_split`]).
+const SPLIT_MIN: usize = 2 << 20;
+
 fn build(text: &str, bom: bool) -> Changelog<'_> {
-    let mut b = Builder {
+    let lines = LineIndex::new(text);
+    // Asked only for big texts: on Linux the answer costs a look at the cgroup files.
+    let parallel = || std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    let split = (text.len() >= SPLIT_MIN && parallel())
+        .then(|| split_point(text))
+        .flatten()
+        .and_then(|at| build_split(text, &lines, at));
+    let (parts, links) = split.unwrap_or_else(|| build_sequential(text, &lines));
+    Changelog {
         text,
-        lines: LineIndex::new(text),
-        title: None,
-        opening: None,
-        opening_at: 0,
-        seen_h1: false,
-        sections: Vec::new(),
-        body_ends: Vec::new(),
-        strays: Vec::new(),
-        current: None,
-        current_type: None,
-    };
-    let mut events = Parser::new_ext(text, Options::empty()).into_offset_iter();
-    let mut depth = 0usize;
-    let mut heading: Option<OpenHeading> = None;
-    // Labels used by reference links, lower-cased (definitions are few; links to them fewer).
-    let mut used: HashSet<String> = HashSet::new();
-    for (event, range) in events.by_ref() {
-        if let Event::Start(Tag::Link { link_type, id, .. }) = &event {
-            // Only version-like labels matter (for `changelog-link-unused`); skipping the rest
-            // keeps PR and issue links (thousands in some files) allocation-free.
-            if matches!(
-                link_type,
-                LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut
-            ) && (is_version_like(id) || is_unreleased(id))
-            {
-                used.insert(id.to_lowercase());
-            }
-        }
-        if let Some(h) = heading.as_mut() {
-            match event {
-                Event::End(TagEnd::Heading(_)) if depth == 1 => {
-                    depth = 0;
-                    if let Some(h) = heading.take() {
-                        b.heading(h);
-                    }
-                }
-                Event::Start(_) => {
-                    depth += 1;
-                    extend(&mut h.content, range);
-                }
-                Event::End(_) => {
-                    depth = depth.saturating_sub(1);
-                    extend(&mut h.content, range);
-                }
-                _ => extend(&mut h.content, range),
-            }
-            continue;
-        }
-        match event {
-            Event::Start(tag) => {
-                if depth == 0 {
-                    b.block_opens(&tag, &range);
-                    if let Tag::Heading { level, .. } = tag {
-                        let level = level as u8;
-                        if level <= 3 {
-                            heading = Some(OpenHeading {
-                                level,
-                                range,
-                                content: None,
-                            });
-                            depth += 1;
-                            continue;
-                        }
-                    }
-                }
-                depth += 1;
-                match tag {
-                    Tag::CodeBlock(_) | Tag::Image { .. } | Tag::Heading { .. } => b.content(),
-                    Tag::HtmlBlock if !comment_only(text.get(range).unwrap_or("")) => b.content(),
-                    _ => {}
-                }
-            }
-            Event::End(_) => depth = depth.saturating_sub(1),
-            Event::Text(_)
-            | Event::Code(_)
-            | Event::InlineMath(_)
-            | Event::DisplayMath(_)
-            | Event::InlineHtml(_)
-            | Event::FootnoteReference(_)
-            | Event::TaskListMarker(_) => b.content(),
-            Event::Rule if depth == 0 => {
-                if b.opening.is_none() {
-                    let pos = b.lines.pos(text, range.start);
-                    b.opening = Some(Opening::Other("a thematic break", pos));
-                }
-            }
-            Event::Html(_) | Event::Rule | Event::SoftBreak | Event::HardBreak => {}
-        }
+        bom,
+        title: parts.title,
+        opening: parts.opening,
+        sections: parts.sections,
+        strays: parts.strays,
+        links,
+        lines,
+        hint: Cell::new(0),
     }
+}
+
+/// Broken reference links (`[1.2.0]` with no definition in the parsed text) are recorded: in a
+/// split parse their definition may be in the other half, and either way they tell whether a
+/// version definition is used.
+fn recorder<'i>(
+    tx: Sender<String>,
+) -> impl FnMut(BrokenLink<'i>) -> Option<(CowStr<'i>, CowStr<'i>)> + Send {
+    move |link: BrokenLink<'i>| {
+        if is_version_like(&link.reference) || is_unreleased(&link.reference) {
+            let _ = tx.send(link.reference.to_lowercase());
+        }
+        None
+    }
+}
+
+fn build_sequential<'a>(text: &'a str, lines: &LineIndex) -> (Parts<'a>, Vec<LinkDef>) {
+    let (tx, rx) = channel();
+    let mut b = Builder::new(text, lines);
+    let mut events =
+        Parser::new_with_broken_link_callback(text, Options::empty(), Some(recorder(tx)))
+            .into_offset_iter();
+    for (event, range) in events.by_ref() {
+        b.feed(event, range);
+    }
+    b.used.extend(rx.try_iter());
     let links = collect_links(
         text,
-        &b.lines,
-        events.reference_definitions(),
+        lines,
+        &[(events.reference_definitions(), 0)],
         &mut b.sections,
-        &used,
+        &b.used,
     );
-    b.finish(links, bom)
+    (b.finish(&links), links)
+}
+
+/// A section heading (`## [1.2.0] ...` at the start of a line, after a blank line) near the
+/// middle: the halves around it parse as the whole does, unless the first half ends inside a
+/// fenced code block or an HTML block, which [`build_split`] checks after parsing.
+fn split_point(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut from = text.len() / 2;
+    for _ in 0..10_000 {
+        let i = from + text.get(from..)?.find("\n## ")?;
+        let line = i + 1;
+        let before = &bytes[..i];
+        let blank_before = before.ends_with(b"\n") || before.ends_with(b"\n\r");
+        let eol = text[line..]
+            .find(['\n', '\r'])
+            .map_or(text.len(), |k| line + k);
+        if blank_before && heading_kind(&text[line + 3..eol]).is_some() {
+            return Some(line);
+        }
+        from = line;
+    }
+    None
+}
+
+/// Parses `text[..at]` here and `text[at..]` on a second thread, each into its own builder, and
+/// joins them. `None` when the split turns out unsafe (the caller then parses sequentially).
+fn build_split<'a>(
+    text: &'a str,
+    lines: &LineIndex,
+    at: usize,
+) -> Option<(Parts<'a>, Vec<LinkDef>)> {
+    let (first, second) = (text.get(..at)?, text.get(at..)?);
+    std::thread::scope(|scope| {
+        let (tx, rx) = channel();
+        let tx2 = tx.clone();
+        // A thread the system will not give is no error: the caller parses sequentially.
+        let worker = std::thread::Builder::new().spawn_scoped(scope, move || {
+            let mut b = Builder::new(text, lines);
+            let mut it = Parser::new_with_broken_link_callback(
+                second,
+                Options::empty(),
+                Some(recorder(tx2)),
+            )
+            .into_offset_iter();
+            for (event, range) in it.by_ref() {
+                b.feed(event, range.start + at..range.end + at);
+            }
+            (b, it)
+        });
+        let worker = worker.ok()?;
+        let mut a = Builder::new(text, lines);
+        let mut head =
+            Parser::new_with_broken_link_callback(first, Options::empty(), Some(recorder(tx)))
+                .into_offset_iter();
+        for (event, range) in head.by_ref() {
+            a.feed(event, range);
+        }
+        let (b, tail) = worker.join().ok()?;
+        // The second half must open with the section heading it was cut at, and the first must
+        // not end inside a block that would have swallowed it.
+        let starts_clean = b
+            .sections
+            .first()
+            .is_some_and(|s| s.heading.range.start == at);
+        if a.ends_open(at) || !starts_clean {
+            return None;
+        }
+        a.absorb(b, at);
+        a.used.extend(rx.try_iter());
+        let defs = [
+            (head.reference_definitions(), 0),
+            (tail.reference_definitions(), at),
+        ];
+        let links = collect_links(text, lines, &defs, &mut a.sections, &a.used);
+        Some((a.finish(&links), links))
+    })
 }
 
 fn extend(span: &mut Option<Range<usize>>, r: Range<usize>) {
@@ -449,7 +534,150 @@ fn comment_only(html: &str) -> bool {
     true
 }
 
-impl<'a> Builder<'a> {
+/// What a builder found, before the links are attached.
+#[derive(Debug)]
+struct Parts<'a> {
+    title: Option<Heading<'a>>,
+    opening: Opening,
+    sections: Vec<Section<'a>>,
+    strays: Vec<Heading<'a>>,
+}
+
+impl<'a, 'l> Builder<'a, 'l> {
+    fn new(text: &'a str, lines: &'l LineIndex) -> Self {
+        Builder {
+            text,
+            lines,
+            hint: Cell::new(0),
+            title: None,
+            opening: None,
+            opening_at: 0,
+            seen_h1: false,
+            sections: Vec::new(),
+            body_ends: Vec::new(),
+            strays: Vec::new(),
+            current: None,
+            current_type: None,
+            depth: 0,
+            heading: None,
+            last_block: None,
+            used: HashSet::new(),
+        }
+    }
+
+    /// True when the text so far ends inside a code or HTML block, which the next line could
+    /// belong to: a split parse there would not be what a whole parse is.
+    fn ends_open(&self, at: usize) -> bool {
+        self.depth != 0
+            || self
+                .last_block
+                .is_some_and(|(open_ended, end)| open_ended && end >= at)
+    }
+
+    fn at(&self, offset: usize) -> Pos {
+        self.lines.pos(self.text, offset, &self.hint)
+    }
+
+    /// Appends what the builder of the second half found; `at` is where that half starts (a
+    /// section heading, which ends the first half's last section).
+    fn absorb(&mut self, b: Builder<'a, '_>, at: usize) {
+        self.end_section(at);
+        let n = self.sections.len();
+        self.sections.extend(b.sections);
+        self.body_ends.extend(b.body_ends);
+        self.strays.extend(b.strays);
+        self.used.extend(b.used);
+        if self.opening.is_none() {
+            self.opening = b.opening;
+            self.opening_at = b.opening_at;
+        }
+        self.seen_h1 |= b.seen_h1;
+        self.current = b.current.map(|i| i + n);
+        self.current_type = b.current_type;
+        self.depth = b.depth;
+    }
+
+    /// One parser event. Only document-level structure is kept: headings of level 1 to 3 and
+    /// whether anything else (content) follows them.
+    fn feed(&mut self, event: Event<'_>, range: Range<usize>) {
+        if let Event::Start(Tag::Link { link_type, id, .. }) = &event {
+            // Only version-like labels matter (for `changelog-link-unused`); skipping the rest
+            // keeps PR and issue links (thousands in some files) allocation-free.
+            if matches!(
+                link_type,
+                LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut
+            ) && (is_version_like(id) || is_unreleased(id))
+            {
+                self.used.insert(id.to_lowercase());
+            }
+        }
+        if let Some(h) = self.heading.as_mut() {
+            match event {
+                Event::End(TagEnd::Heading(_)) if self.depth == 1 => {
+                    self.depth = 0;
+                    if let Some(h) = self.heading.take() {
+                        self.heading(h);
+                    }
+                }
+                Event::Start(_) => {
+                    self.depth += 1;
+                    extend(&mut h.content, range);
+                }
+                Event::End(_) => {
+                    self.depth = self.depth.saturating_sub(1);
+                    extend(&mut h.content, range);
+                }
+                _ => extend(&mut h.content, range),
+            }
+            return;
+        }
+        match event {
+            Event::Start(tag) => {
+                if self.depth == 0 {
+                    self.block_opens(&tag, &range);
+                    self.last_block =
+                        Some((matches!(tag, Tag::CodeBlock(_) | Tag::HtmlBlock), range.end));
+                    if let Tag::Heading { level, .. } = tag {
+                        let level = level as u8;
+                        if level <= 3 {
+                            self.heading = Some(OpenHeading {
+                                level,
+                                range,
+                                content: None,
+                            });
+                            self.depth += 1;
+                            return;
+                        }
+                    }
+                }
+                self.depth += 1;
+                match tag {
+                    Tag::CodeBlock(_) | Tag::Image { .. } | Tag::Heading { .. } => self.content(),
+                    Tag::HtmlBlock if !comment_only(self.text.get(range).unwrap_or("")) => {
+                        self.content()
+                    }
+                    _ => {}
+                }
+            }
+            Event::End(_) => self.depth = self.depth.saturating_sub(1),
+            Event::Text(_)
+            | Event::Code(_)
+            | Event::InlineMath(_)
+            | Event::DisplayMath(_)
+            | Event::InlineHtml(_)
+            | Event::FootnoteReference(_)
+            | Event::TaskListMarker(_) => self.content(),
+            Event::Rule if self.depth == 0 => {
+                self.last_block = Some((false, range.end));
+                if self.opening.is_none() {
+                    let pos = self.at(range.start);
+                    self.opening = Some(Opening::Other("a thematic break", pos));
+                }
+            }
+            Event::Html(_) | Event::Rule | Event::SoftBreak | Event::HardBreak => {}
+        }
+    }
+
     /// A document-level block starts: remember what the file opens with.
     fn block_opens(&mut self, tag: &Tag<'_>, range: &Range<usize>) {
         if self.opening.is_some() {
@@ -474,7 +702,7 @@ impl<'a> Builder<'a> {
             Tag::BlockQuote(_) => "a block quote",
             _ => "a block",
         };
-        let pos = self.lines.pos(self.text, range.start);
+        let pos = self.at(range.start);
         self.opening = Some(Opening::Other(what, pos));
     }
 
@@ -496,10 +724,10 @@ impl<'a> Builder<'a> {
         let content_text = text.get(content.clone()).unwrap_or("");
         let heading = Heading {
             level: open.level,
-            pos: self.lines.pos(text, start),
+            pos: self.at(start),
             text: Token {
                 text: content_text,
-                pos: self.lines.pos(text, content.start),
+                pos: self.at(content.start),
             },
             range: open.range.clone(),
         };
@@ -533,22 +761,30 @@ impl<'a> Builder<'a> {
                         self.current = Some(self.sections.len() - 1);
                     }
                     None => {
-                        // A stray level-2 heading does not end the release: its text stays in
-                        // the release's notes, and the rule reports the heading itself.
+                        // A stray level-2 heading (`## Highlights`) does not end the release: its
+                        // text stays in the release's notes, and the rule reports the heading
+                        // itself. One that names a version (`## Version 1.2.0`) is a release in
+                        // another spelling: what follows is not the current release's.
+                        if version_word(content_text).is_some() {
+                            self.end_section(line_start);
+                        }
                         self.current_type = None;
                         self.strays.push(heading);
                     }
                 }
             }
             _ => {
-                let Some(s) = self.current.and_then(|i| self.sections.get_mut(i)) else {
+                if self.current.is_none() {
                     return;
-                };
+                }
                 let trimmed = content_text.trim();
                 let lead = content_text.len() - content_text.trim_start().len();
                 let name = Token {
                     text: trimmed,
-                    pos: self.lines.pos(text, content.start + lead),
+                    pos: self.at(content.start + lead),
+                };
+                let Some(s) = self.current.and_then(|i| self.sections.get_mut(i)) else {
+                    return;
                 };
                 s.change_types.push(ChangeType {
                     heading,
@@ -573,7 +809,7 @@ impl<'a> Builder<'a> {
         let start = base + r.start;
         Token {
             text: self.text.get(start..base + r.end).unwrap_or(""),
-            pos: self.lines.pos(self.text, start),
+            pos: self.at(start),
         }
     }
 
@@ -598,7 +834,7 @@ impl<'a> Builder<'a> {
             label_end: base + p.label_end,
             link: None,
             form: p.form.unwrap_or(Form::Unrecognised),
-            form_pos: self.lines.pos(self.text, base + p.form_at),
+            form_pos: self.at(base + p.form_at),
             date: tok(&p.date),
             yanked: tok(&p.yanked),
             trailing: tok(&p.trailing),
@@ -610,20 +846,16 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn finish(mut self, links: Vec<LinkDef>, bom: bool) -> Changelog<'a> {
+    fn finish(mut self, links: &[LinkDef]) -> Parts<'a> {
         for (s, end) in self.sections.iter_mut().zip(self.body_ends.iter()) {
             s.end = *end;
-            s.body = trim_body(self.text, s.body.start, *end, &links);
+            s.body = trim_body(self.text, s.body.start, *end, links);
         }
-        Changelog {
-            text: self.text,
-            bom,
+        Parts {
             title: self.title,
             opening: self.opening.unwrap_or(Opening::Nothing),
             sections: self.sections,
             strays: self.strays,
-            links,
-            lines: self.lines,
         }
     }
 }
@@ -633,31 +865,46 @@ impl<'a> Builder<'a> {
 fn collect_links(
     text: &str,
     lines: &LineIndex,
-    defs: &pulldown_cmark::RefDefs<'_>,
+    defs: &[(&pulldown_cmark::RefDefs<'_>, usize)],
     sections: &mut [Section<'_>],
     used: &HashSet<String>,
 ) -> Vec<LinkDef> {
-    let mut links: Vec<LinkDef> = defs
-        .iter()
-        .map(|(label, def)| LinkDef {
-            label: label.to_string(),
-            url: def.dest.to_string(),
-            pos: lines.pos(text, def.span.start),
-            span: def.span.clone(),
-            names_section: false,
-            referenced: used.contains(&label.to_lowercase()),
-        })
-        .collect();
+    let mut links: Vec<LinkDef> = Vec::new();
+    let hint = Cell::new(0);
+    for (n, (map, base)) in defs.iter().enumerate() {
+        for (label, def) in map.iter() {
+            // In a split parse the first half's definition of a label wins, as in a whole parse.
+            if defs[..n]
+                .iter()
+                .any(|(earlier, _)| earlier.get(label).is_some())
+            {
+                continue;
+            }
+            let span = def.span.start + base..def.span.end + base;
+            links.push(LinkDef {
+                label: label.to_string(),
+                url: def.dest.to_string(),
+                pos: lines.pos(text, span.start, &hint),
+                span,
+                names_section: false,
+                referenced: used.contains(&label.to_lowercase()),
+            });
+        }
+    }
     links.sort_by_key(|l| l.span.start);
     for s in sections.iter_mut() {
         let key = match &s.ref_label {
             Some(r) if !r.text.trim().is_empty() => r.text,
             _ => s.label.text,
         };
-        let Some(def) = defs.get(key.trim()) else {
+        let key = key.trim();
+        let Some(start) = defs
+            .iter()
+            .find_map(|(m, base)| m.get(key).map(|d| d.span.start + base))
+        else {
             continue;
         };
-        if let Ok(i) = links.binary_search_by_key(&def.span.start, |l| l.span.start) {
+        if let Ok(i) = links.binary_search_by_key(&start, |l| l.span.start) {
             s.link = Some(i);
             links[i].names_section = true;
         }
@@ -712,6 +959,19 @@ pub fn is_version_like(label: &str) -> bool {
     let t = label.trim();
     let digits = t.strip_prefix(['v', 'V']).unwrap_or(t);
     digits.starts_with(|c: char| c.is_ascii_digit()) && digits.contains('.')
+}
+
+/// The first word of heading text that reads as a version (`1.2.0`, `v0.14.x`, `1.0-beta1`,
+/// inside brackets or not), as written; a date (`2024-01-31`, `2016/3/20`) is no version.
+pub fn version_word(text: &str) -> Option<&str> {
+    text.split(|c: char| c.is_whitespace() || matches!(c, '[' | ']' | '(' | ')' | ','))
+        .find(|w| {
+            let v = w.strip_prefix(['v', 'V']).unwrap_or(w);
+            // A dotted number before any pre-release part.
+            v.starts_with(|c: char| c.is_ascii_digit())
+                && !v.contains('/')
+                && v.split('-').next().is_some_and(|head| head.contains('.'))
+        })
 }
 
 /// True for `Unreleased` in any case.
@@ -1017,6 +1277,14 @@ mod tests {
         assert_eq!(m.strays.len(), 1);
         assert!(m.sections[0].has_content);
         assert_eq!(m.body(&m.sections[0]), "## Highlights\n\nFaster.\n");
+        let respelled = parse("## [Unreleased]\n\n- a\n\n## Version 1.0.0\n\n### Fixed\n\n- b\n");
+        assert_eq!(respelled.body(&respelled.sections[0]), "- a\n");
+        assert!(respelled.sections[0].change_types.is_empty());
+        assert_eq!(
+            version_word("Version 1.0-beta1 (2024/01/02)"),
+            Some("1.0-beta1")
+        );
+        assert_eq!(version_word("Released 2024-01-31"), None);
     }
 
     #[test]
@@ -1094,5 +1362,80 @@ mod tests {
         assert!(is_unreleased("unreleased") && is_unreleased(" UNRELEASED "));
         assert_eq!(heading_kind("[v1.0.0](u) - x"), Some(SectionKind::Release));
         assert_eq!(heading_kind("Highlights"), None);
+    }
+}
+
+#[cfg(test)]
+mod split_tests {
+    //! The two-thread parse of big files must give exactly the sequential result.
+
+    use super::*;
+
+    fn sequential(text: &str) -> String {
+        format!("{:?}", build_sequential(text, &LineIndex::new(text)))
+    }
+
+    fn split(text: &str, at: usize) -> Option<String> {
+        build_split(text, &LineIndex::new(text), at).map(|r| format!("{r:?}"))
+    }
+
+    #[test]
+    fn split_parse_equals_sequential_parse_on_the_corpus() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/changelogs");
+        let mut done = 0;
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let bytes = std::fs::read(entry.path()).unwrap();
+            let text = decode(&bytes).unwrap();
+            let Some(at) = split_point(text) else {
+                continue;
+            };
+            if let Some(m) = split(text, at) {
+                done += 1;
+                assert_eq!(m, sequential(text), "{}", entry.path().display());
+            }
+        }
+        assert!(done > 20, "only {done} corpus files were split");
+    }
+
+    #[test]
+    fn split_inside_an_open_block_falls_back() {
+        let text = "# C\n\n## [1.0.0] - 2024-01-01\n\n```\ncode\n\n## [0.9.0] - 2023-01-01\n\n```\n\n- x\n";
+        assert!(split(text, text.find("## [0.9.0]").unwrap()).is_none());
+        let html = "# C\n\n<!--\n\n## [0.9.0] - 2023-01-01\n\n-->\n";
+        assert!(split(html, html.find("## [0.9.0]").unwrap()).is_none());
+        // Not cut at a section heading: the second half would lose its section.
+        let stray = "# C\n\n## [1.0.0] - 2024-01-01\n\n## Highlights\n\n- x\n";
+        assert!(split(stray, stray.find("## Highlights").unwrap()).is_none());
+        // Cross-half references still resolve and count as used.
+        let refs = "# C\n\n## [1.0.0] - 2024-01-01\n\n- see [0.9.0]\n\n## [0.9.0] - 2023-01-01\n\n- y\n\n[1.0.0]: https://x/1\n[0.9.0]: https://x/0\n";
+        let m = split(refs, refs.find("## [0.9.0]").unwrap()).unwrap();
+        assert_eq!(m, sequential(refs));
+        assert!(m.contains("referenced: true"));
+    }
+
+    #[test]
+    fn big_files_parse_alike_either_way() {
+        // Over SPLIT_MIN, `build` takes the split path (on a machine with two cores).
+        let release = "## [1.0.0] - 2024-01-01\n\n### Added\n\n- a [0.9.0] line of text that is long enough\n\n";
+        let mut text = String::from("# Changelog\n\n");
+        while text.len() < SPLIT_MIN + 1000 {
+            text.push_str(release);
+        }
+        text.push_str("[0.9.0]: https://x\n");
+        let parsed = format!("{:?}", build(&text, false));
+        let lines = LineIndex::new(&text);
+        let (parts, links) = build_sequential(&text, &lines);
+        let expected = Changelog {
+            text: &text,
+            bom: false,
+            title: parts.title,
+            opening: parts.opening,
+            sections: parts.sections,
+            strays: parts.strays,
+            links,
+            lines,
+            hint: Cell::new(0),
+        };
+        assert!(parsed == format!("{expected:?}"));
     }
 }

@@ -43,6 +43,9 @@ pub struct Tool {
     pub name: &'static str,
     /// Usage and the binary's own options; [`COMMON_OPTIONS`] is appended.
     pub usage: &'static str,
+    /// `--version <VALUE>` is the binary's own option (check-release-ready); `--version` alone
+    /// and `-V` still print the program version.
+    pub version_takes_value: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -180,7 +183,24 @@ enum Parsed<A> {
     Version,
 }
 
-fn parse_args<A: Default>(args: Vec<OsString>, handler: Handler<A>) -> Result<Parsed<A>> {
+/// Whether `--version` is followed by a value (`--version 1.2.0` or `--version=1.2.0`).
+fn version_has_value(args: &[OsString]) -> bool {
+    args.iter().enumerate().skip(1).any(|(i, a)| {
+        let a = a.to_string_lossy();
+        a.starts_with("--version=")
+            || (a == "--version"
+                && args
+                    .get(i + 1)
+                    .is_some_and(|n| !n.to_string_lossy().starts_with('-')))
+    })
+}
+
+fn parse_args<A: Default>(
+    args: Vec<OsString>,
+    handler: Handler<A>,
+    version_value: bool,
+) -> Result<Parsed<A>> {
+    let version_value = version_value && version_has_value(&args);
     let mut common = Common::default();
     if let Some(argv0) = args.first() {
         common.hook = Hook::from_program(argv0);
@@ -192,6 +212,7 @@ fn parse_args<A: Default>(args: Vec<OsString>, handler: Handler<A>) -> Result<Pa
         let Some(arg) = next else { break };
         let flag = match arg {
             lexopt::Arg::Short('h') | lexopt::Arg::Long("help") => return Ok(Parsed::Help),
+            lexopt::Arg::Long("version") if version_value => Flag::Long("version".into()),
             lexopt::Arg::Short('V') | lexopt::Arg::Long("version") => return Ok(Parsed::Version),
             lexopt::Arg::Short(c) => Flag::Short(c),
             lexopt::Arg::Long(l) => Flag::Long(l.to_string()),
@@ -322,7 +343,7 @@ fn main_with<A: Default>(
     handler: Handler<A>,
     run: fn(&Ctx, A) -> Result<Report>,
 ) -> ExitCode {
-    let parsed = parse_args(args, handler);
+    let parsed = parse_args(args, handler, tool.version_takes_value);
     if hook::skipped(tool.name) {
         let format = match &parsed {
             Ok(Parsed::Run(c, _)) => c.format,
@@ -346,7 +367,7 @@ fn main_with<A: Default>(
     }
     let (common, own) = match parsed {
         Ok(Parsed::Help) => {
-            let text = format!("{}\n{COMMON_OPTIONS}", tool.usage.trim_end());
+            let text = format!("{}\n\n{COMMON_OPTIONS}", tool.usage.trim_end());
             let _ = write_stdout(text.as_bytes());
             return ExitCode::SUCCESS;
         }
@@ -431,7 +452,7 @@ mod tests {
     }
 
     fn parse(args: &[&str]) -> Result<Parsed<Own>> {
-        parse_args(args.iter().map(OsString::from).collect(), own)
+        parse_args(args.iter().map(OsString::from).collect(), own, false)
     }
 
     #[test]
@@ -480,6 +501,19 @@ mod tests {
             c.hook_args,
             [OsString::from("origin"), OsString::from("/srv/x.git")]
         );
+    }
+
+    #[test]
+    fn version_with_a_value_is_the_binarys_own() {
+        let args = |a: &[&str]| a.iter().map(OsString::from).collect::<Vec<_>>();
+        assert!(version_has_value(&args(&["x", "--version", "1.2.0"])));
+        assert!(version_has_value(&args(&["x", "--version=1.2.0"])));
+        assert!(!version_has_value(&args(&["x", "--version"])));
+        assert!(!version_has_value(&args(&["x", "--version", "-q"])));
+        assert!(matches!(
+            parse_args::<Own>(args(&["x", "--version"]), own, true),
+            Ok(Parsed::Version)
+        ));
     }
 
     #[test]

@@ -94,6 +94,9 @@ pub fn markdown() -> String {
                 r.bad.trim_end(),
                 r.good.trim_end()
             );
+            if let Some(fix) = crate::checks::changelog::how_to_fix(r.id) {
+                let _ = writeln!(out, "\nHow to fix: {fix}");
+            }
         }
     }
     out

@@ -1113,20 +1113,27 @@ impl<'r> Collector<'r> {
             let Some(first) = members.first() else {
                 continue;
             };
-            let distinct: BTreeSet<&str> = members.iter().map(|c| c.raw.as_str()).collect();
+            // Each distinct value with the line it first appears on, in order of appearance.
+            let mut distinct: Vec<(&str, usize)> = Vec::new();
+            let mut seen: HashSet<&str> = HashSet::new();
+            for c in members {
+                if seen.insert(c.raw.as_str()) {
+                    distinct.push((c.raw.as_str(), c.line));
+                }
+            }
             if distinct.len() > 1 {
                 for c in members {
-                    // At most a few others per message: a pattern matching every line of a large file
-                    // must not make the report quadratic.
-                    let mut differing = members.iter().filter(|o| o.raw != c.raw);
-                    let mut others: Vec<String> = differing
-                        .by_ref()
+                    // A few other values per message, so a pattern matching every line of a
+                    // large file cannot make the report quadratic.
+                    let mut others: Vec<String> = distinct
+                        .iter()
+                        .filter(|(raw, _)| *raw != c.raw)
                         .take(3)
-                        .map(|o| format!("`{}` at line {}", clip(&o.raw, 80), o.line))
+                        .map(|(raw, line)| format!("`{}` at line {line}", clip(raw, 80)))
                         .collect();
-                    let more = differing.count();
+                    let more = distinct.len() - 1 - others.len();
                     if more > 0 {
-                        others.push(format!("{more} more"));
+                        others.push(format!("{more} more values"));
                     }
                     diagnostics.push(
                         Diagnostic::error(
@@ -2284,7 +2291,7 @@ mod tests {
         assert!(
             s.diagnostics[1]
                 .message
-                .contains("`1.2.0` here and to `1.3.0` at line 1, `1.3.0` at line 5"),
+                .contains("`1.2.0` here and to `1.3.0` at line 1"),
             "{}",
             s.diagnostics[1].message
         );

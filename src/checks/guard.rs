@@ -38,6 +38,7 @@ Options:
                              CI: every commit on HEAD's first-parent chain since BASE must be a
                              merge commit
 ",
+    version_takes_value: false,
 };
 
 pub const RULES: &[RuleDoc] = &[

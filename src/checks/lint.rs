@@ -31,6 +31,7 @@ Options:
                              exit 1 if there is none
       --explain <RULE>       Print what a rule finds, why, and a failing and a passing example
 ",
+    version_takes_value: false,
 };
 
 pub const RULES: &[RuleDoc] = &[RuleDoc {
@@ -42,6 +43,18 @@ pub const RULES: &[RuleDoc] = &[RuleDoc {
     bad: "(none: this is a note)",
     good: "lint-changelog CHANGELOG.md",
 }];
+
+/// Every rule this binary reports: the changelog rules and its own.
+fn all_rules() -> impl Iterator<Item = &'static RuleDoc> {
+    changelog::RULES.iter().chain(RULES)
+}
+
+/// What `--explain RULE` prints, for any rule in [`all_rules`].
+fn explain(rule: &str) -> Option<String> {
+    all_rules()
+        .find(|r| r.id == rule)
+        .map(changelog::explain_doc)
+}
 
 /// The names looked for at the work-tree root, in order.
 pub const DEFAULT_NAMES: [&str; 4] = ["CHANGELOG.md", "CHANGELOG", "CHANGES.md", "HISTORY.md"];
@@ -112,13 +125,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
     }
     let mut report = ctx.report()?;
     if let Some(rule) = &args.explain {
-        return match changelog::explain(rule) {
+        return match explain(rule) {
             Some(text) => {
                 report.raw_output = Some(text.into_bytes());
                 Ok(report)
             }
             None => {
-                let ids: Vec<&str> = changelog::RULES.iter().map(|r| r.id).collect();
+                let ids: Vec<&str> = all_rules().map(|r| r.id).collect();
                 let mut m = format!("unknown rule `{}` for --explain", crate::diag::escape(rule));
                 if let Some(best) = config::nearest(rule, ids.iter().copied()) {
                     m.push_str(&format!(" (did you mean `{best}`?)"));
@@ -171,11 +184,26 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
         release: args.release.clone(),
         tag_prefix: config.tags.prefix.clone(),
     };
-    let diags = changelog::lint(&shown, &bytes, &opts)?;
-    let clean = diags.is_empty();
-    report.extend(diags);
-    if clean {
+    report.extend(changelog::lint(&shown, &bytes, &opts)?);
+    // After `[rules]`: a file whose only findings are turned off is clean.
+    if report.diagnostics.is_empty() {
         report.pass(format!("{shown}: ok"));
     }
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explain_covers_this_binarys_own_rules() {
+        let text = explain("changelog-not-found").unwrap();
+        assert!(
+            text.starts_with("changelog-not-found (note, lint-changelog)"),
+            "{text}"
+        );
+        assert!(explain(changelog::DATE_INVALID).is_some());
+        assert!(explain("changelog-nope").is_none());
+    }
 }

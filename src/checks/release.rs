@@ -37,6 +37,7 @@ Options:
       --version <VERSION>    The version to release [default: the version the sources agree on]
       --first-release        The project has no release tags yet: their absence is expected
 ",
+    version_takes_value: true,
 };
 
 /// check-release-ready reports checks, not rules; the registry lists its check ids so `[rules]`

@@ -40,6 +40,7 @@ Options:
                              In state `prepared`, refuse creating a refs/tags/* ref whose name is
                              an invalid release tag (makes `git tag v1.2` fail at once)
 ",
+    version_takes_value: false,
 };
 
 pub const RULES: &[RuleDoc] = &[

@@ -32,6 +32,7 @@ Options:
       --staged               Read the sources from the index: what is about to be committed
       --list                 Print every source: path:line:col  kind  raw  normalised
 ",
+    version_takes_value: false,
 };
 
 pub const RULES: &[RuleDoc] = &[

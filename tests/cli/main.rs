@@ -4,6 +4,10 @@
 //! `util`. Hook behaviour is tested through git itself: a binary is installed into `.git/hooks`
 //! and git runs it.
 
+mod changelog;
 mod common;
 mod guard;
+mod install;
+mod release;
+mod tag_hooks;
 mod util;

@@ -15,6 +15,10 @@ static COUNTER: AtomicUsize = AtomicUsize::new(0);
 pub fn bin(name: &str) -> PathBuf {
     let exe = match name {
         "guard-master-commit" => env!("CARGO_BIN_EXE_guard-master-commit"),
+        "validate-tag" => env!("CARGO_BIN_EXE_validate-tag"),
+        "check-version-sync" => env!("CARGO_BIN_EXE_check-version-sync"),
+        "lint-changelog" => env!("CARGO_BIN_EXE_lint-changelog"),
+        "check-release-ready" => env!("CARGO_BIN_EXE_check-release-ready"),
         other => panic!("unknown binary {other}"),
     };
     PathBuf::from(exe)
@@ -294,6 +298,25 @@ impl Repo {
         self.git(&["remote", "add", "origin", remote.path().to_str().unwrap()])
             .code(0);
         remote
+    }
+
+    /// An annotated tag on HEAD (or on `target`).
+    pub fn tag(&self, name: &str, target: Option<&str>) {
+        let mut args = vec!["tag", "-a", name, "-m", name];
+        if let Some(t) = target {
+            args.push(t);
+        }
+        self.git(&args).code(0);
+    }
+
+    /// A directory with the built binaries on it, for hook scripts that look them up on PATH.
+    pub fn path_with_binaries(&self) -> String {
+        let dir = bin("guard-master-commit").parent().unwrap().to_path_buf();
+        format!(
+            "{}:{}",
+            dir.display(),
+            std::env::var("PATH").unwrap_or_default()
+        )
     }
 
     pub fn head(&self) -> String {

@@ -1,0 +1,1029 @@
+//! lint-changelog over real repositories: exit status, file discovery, exact positions, line
+//! endings and encodings, `--release`, `--notes`, `--explain`, the output formats, hook mode, and
+//! the project's own changelog.
+
+use std::path::Path;
+
+use crate::util::{Repo, Run, bin};
+
+const LC: &str = "lint-changelog";
+
+/// A clean Keep a Changelog file with compare links.
+const CLEAN: &str = "\
+# Changelog
+
+## [Unreleased]
+
+## [1.1.0] - 2024-02-01
+
+### Added
+
+- Thing.
+
+## [1.0.0] - 2024-01-01
+
+### Fixed
+
+- First.
+
+[Unreleased]: https://github.com/o/r/compare/v1.1.0...HEAD
+[1.1.0]: https://github.com/o/r/compare/v1.0.0...v1.1.0
+[1.0.0]: https://github.com/o/r/releases/tag/v1.0.0
+";
+
+/// Four errors and a warning, each at a known token (line 8 holds a tab-indented list item).
+const BROKEN: &str = "\
+# Changelog
+
+## [Unreleased]
+
+### Added
+
+- New thing.
+\t- nested with a tab
+
+## [1.1.0] - 2023-02-30
+
+### Fixed
+
+- Bug.
+
+## [1.0.0] - 2023-01-01
+
+### Fixd
+
+- x
+
+## [1.0.0] - 2022-01-01
+
+### Added
+
+### Added
+
+- y
+
+[Unreleased]: https://github.com/o/r/compare/v1.1.0...HEAD
+[1.1.0]: https://github.com/o/r/compare/v1.0.0...v1.1.0
+[1.0.0]: https://github.com/o/r/releases/tag/v1.0.0
+";
+
+/// What `lint-changelog` prints for [`BROKEN`] as `CHANGELOG.md`.
+const BROKEN_OUT: &str = "\
+CHANGELOG.md:10:22: error[changelog-date-invalid] invalid release date `2023-02-30`: February 2023 has 28 days
+  help: did you mean 2023-02-28? write `## [1.1.0] - 2023-02-28`
+CHANGELOG.md:18:5: error[changelog-change-type] `### Fixd` in [1.0.0] is not a change type
+  help: did you mean `### Fixed`? (or list `Fixd` in `changelog.extra-types`)
+CHANGELOG.md:22:5: error[changelog-duplicate-version] version 1.0.0 appears twice: first at line 16 (`[1.0.0] - 2023-01-01`)
+  help: merge the two sections, or correct this version; release tools fail or publish the wrong notes on duplicates
+CHANGELOG.md:24:5: warn[changelog-empty-section] `### Added` in [1.0.0] has no entries
+  help: add entries below it or remove the heading
+CHANGELOG.md:26:5: error[changelog-duplicate-change-type] `### Added` appears twice in [1.0.0] (first at line 24)
+  help: merge its entries under the first `### Added` and remove this heading
+lint-changelog: failed (4 errors, 1 warning)
+";
+
+/// Only a warning: no `[Unreleased]` section.
+const WARN_ONLY: &str = "\
+# Changelog
+
+## [1.0.0] - 2023-01-01
+
+### Fixed
+
+- x
+
+[1.0.0]: https://github.com/o/r/releases/tag/v1.0.0
+";
+
+const WARN_OUT: &str = "\
+CHANGELOG.md:3:1: warn[changelog-unreleased-missing] no [Unreleased] section
+  help: add `## [Unreleased]` above `## [1.0.0] - 2023-01-01`; it may stay empty
+";
+
+const PASSED: &str = "lint-changelog: passed (0 errors, 0 warnings)\n";
+
+/// A repository holding `CHANGELOG.md`.
+fn repo_with(text: &str) -> Repo {
+    let r = Repo::new();
+    r.write("CHANGELOG.md", text);
+    r
+}
+
+/// lint-changelog run from a directory inside the repository.
+fn run_in(r: &Repo, dir: &str, args: &[&str]) -> Run {
+    let mut cmd = r.command(bin(LC));
+    cmd.current_dir(r.path().join(dir)).args(args);
+    r.run(cmd, format!("(in {dir}) {LC} {}", args.join(" ")))
+}
+
+#[track_caller]
+fn stdout_is(run: &Run, expected: &str) {
+    assert_eq!(
+        run.stdout, expected,
+        "`{}` stdout differs\n--- stderr\n{}",
+        run.what, run.stderr
+    );
+}
+
+#[track_caller]
+fn stderr_is(run: &Run, expected: &str) {
+    assert_eq!(
+        run.stderr, expected,
+        "`{}` stderr differs\n--- stdout\n{}",
+        run.what, run.stdout
+    );
+}
+
+/// Runs with `--format json`: exactly one JSON object on one line, `ok` false exactly on exit 1.
+#[track_caller]
+fn json(r: &Repo, args: &[&str]) -> (i32, serde_json::Value) {
+    let mut all = vec!["--format", "json"];
+    all.extend_from_slice(args);
+    let run = r.relgate(LC, &all);
+    assert!(
+        run.code == 0 || run.code == 1,
+        "`{}` exited {}: {}",
+        run.what,
+        run.code,
+        run.stderr
+    );
+    assert_eq!(run.stdout.lines().count(), 1, "{}", run.stdout);
+    assert!(run.stdout.ends_with('\n'));
+    let v = run.json();
+    assert!(v.is_object(), "{v}");
+    assert_eq!(v["tool"], LC);
+    assert_eq!(v["ok"], run.code == 0, "{}", run.stdout);
+    (run.code, v)
+}
+
+/// `(rule, severity, line, column)` of each JSON diagnostic.
+fn findings(v: &serde_json::Value) -> Vec<(String, String, u64, u64)> {
+    v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["rule"].as_str().unwrap().to_string(),
+                d["severity"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap_or(0),
+                d["column"].as_u64().unwrap_or(0),
+            )
+        })
+        .collect()
+}
+
+/// The `changelog-missing-release` findings of a `--release` run: `(line, column, message)`.
+fn missing_release(r: &Repo, version: &str) -> (i32, Vec<(u64, u64, String)>) {
+    let (code, v) = json(r, &["--release", version]);
+    let found = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "changelog-missing-release")
+        .map(|d| {
+            assert_eq!(d["severity"], "error");
+            assert_eq!(d["file"], "CHANGELOG.md");
+            (
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+                d["message"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    (code, found)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Exit status and [rules]
+
+#[test]
+fn a_clean_changelog_passes() {
+    let r = repo_with(CLEAN);
+    let run = r.relgate(LC, &[]);
+    run.code(0);
+    stdout_is(&run, &format!("CHANGELOG.md: ok\n{PASSED}"));
+    stderr_is(&run, "");
+    // --deny-warnings changes nothing without warnings; -q drops the passing lines.
+    r.relgate(LC, &["--deny-warnings"]).code(0);
+    let quiet = r.relgate(LC, &["-q"]);
+    quiet.code(0);
+    stdout_is(&quiet, "");
+}
+
+#[test]
+fn harmless_deviations_pass() {
+    // `# Change Log`, a preamble, lower-case `[unreleased]`, unbracketed versions, a summary
+    // paragraph, `*` bullets, nested lists, and headings inside a comment and a code fence.
+    let r = repo_with(
+        "# Change Log\n\nAll notable changes.\n\n## [unreleased]\n\n## 1.1.0 - 2024-02-01\n\n\
+         A summary before the typed sections.\n\n### Added\n\n* Star.\n  * Nested.\n\n\
+         <!--\n## Not a heading\n-->\n\n```\n## [9.9.9] - not a heading either\n```\n\n\
+         ## 1.0.0 - 2024-01-01\n\n### Fixed\n\n- First.\n\n\
+         [unreleased]: https://github.com/o/r/compare/v1.1.0...HEAD\n",
+    );
+    let run = r.relgate(LC, &["--deny-warnings"]);
+    run.code(0);
+    stdout_is(&run, &format!("CHANGELOG.md: ok\n{PASSED}"));
+}
+
+#[test]
+fn an_error_fails_with_every_finding_at_its_token() {
+    let r = repo_with(BROKEN);
+    let run = r.relgate(LC, &[]);
+    run.code(1);
+    stdout_is(&run, BROKEN_OUT);
+    stderr_is(&run, "");
+}
+
+#[test]
+fn warnings_pass_unless_denied() {
+    let r = repo_with(WARN_ONLY);
+    let run = r.relgate(LC, &[]);
+    run.code(0);
+    stdout_is(
+        &run,
+        &format!("{WARN_OUT}lint-changelog: passed (0 errors, 1 warning)\n"),
+    );
+    let run = r.relgate(LC, &["--deny-warnings"]);
+    run.code(1);
+    stdout_is(
+        &run,
+        &format!("{WARN_OUT}lint-changelog: failed (0 errors, 1 warning)\n"),
+    );
+    let (code, v) = json(&r, &["--deny-warnings"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        findings(&v),
+        [("changelog-unreleased-missing".into(), "warn".into(), 3, 1)]
+    );
+}
+
+#[test]
+fn rules_config_turns_rules_off_down_and_up() {
+    let r = repo_with(WARN_ONLY);
+    // Off: the warning is gone, even under --deny-warnings, and the file is reported ok.
+    r.write(
+        "relgate.toml",
+        "[rules]\n\"changelog-unreleased-missing\" = \"off\"\n",
+    );
+    let run = r.relgate(LC, &["--deny-warnings"]);
+    run.code(0);
+    stdout_is(&run, &format!("CHANGELOG.md: ok\n{PASSED}"));
+    // Raised to error: the same file fails without --deny-warnings.
+    r.write(
+        "relgate.toml",
+        "[rules]\n\"changelog-unreleased-missing\" = \"error\"\n",
+    );
+    let run = r.relgate(LC, &[]);
+    run.code(1);
+    stdout_is(
+        &run,
+        "CHANGELOG.md:3:1: error[changelog-unreleased-missing] no [Unreleased] section\n  \
+         help: add `## [Unreleased]` above `## [1.0.0] - 2023-01-01`; it may stay empty\n\
+         lint-changelog: failed (1 error, 0 warnings)\n",
+    );
+
+    // An error lowered to a warning passes, and fails again with --deny-warnings.
+    let r = repo_with(&CLEAN.replace("2024-01-01", "2024-01-32"));
+    r.relgate(LC, &[])
+        .code(1)
+        .stdout_has("CHANGELOG.md:11:22: error[changelog-date-invalid]");
+    r.write(
+        "relgate.toml",
+        "[rules]\n\"changelog-date-invalid\" = \"warn\"\n",
+    );
+    r.relgate(LC, &[])
+        .code(0)
+        .stdout_has("CHANGELOG.md:11:22: warn[changelog-date-invalid]")
+        .stdout_has("lint-changelog: passed (0 errors, 1 warning)");
+    r.relgate(LC, &["--deny-warnings"]).code(1);
+    r.write(
+        "relgate.toml",
+        "[rules]\n\"changelog-date-invalid\" = \"off\"\n",
+    );
+    let run = r.relgate(LC, &["--deny-warnings"]);
+    run.code(0);
+    stdout_is(&run, &format!("CHANGELOG.md: ok\n{PASSED}"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// File discovery
+
+#[test]
+fn discovery_takes_the_first_usual_name_at_the_root() {
+    let r = Repo::new();
+    for name in ["CHANGELOG.md", "CHANGELOG", "CHANGES.md", "HISTORY.md"] {
+        r.write(name, CLEAN);
+    }
+    // A broken changelog in the subdirectory is not looked at: discovery is at the root.
+    r.write("sub/deep/CHANGELOG.md", BROKEN);
+    for name in ["CHANGELOG.md", "CHANGELOG", "CHANGES.md", "HISTORY.md"] {
+        let expected = format!("{name}: ok\n{PASSED}");
+        let run = r.relgate(LC, &[]);
+        run.code(0);
+        stdout_is(&run, &expected);
+        let run = run_in(&r, "sub/deep", &[]);
+        run.code(0);
+        stdout_is(&run, &expected);
+        std::fs::remove_file(r.path().join(name)).unwrap();
+    }
+    // None left at the root.
+    run_in(&r, "sub/deep", &[])
+        .code(0)
+        .stdout_has("note[changelog-not-found]");
+}
+
+#[test]
+fn discovery_reports_findings_with_the_found_name() {
+    let r = Repo::new();
+    r.write("HISTORY.md", BROKEN);
+    let run = run_in(&r, "", &[]);
+    run.code(1);
+    stdout_is(&run, &BROKEN_OUT.replace("CHANGELOG.md:", "HISTORY.md:"));
+}
+
+#[test]
+fn configured_path_wins_and_is_shown_as_configured() {
+    let r = repo_with(CLEAN);
+    r.write(
+        "docs/changes.md",
+        &CLEAN.replace("2024-01-01", "2023-13-01"),
+    );
+    r.write("relgate.toml", "[changelog]\npath = \"docs/changes.md\"\n");
+    std::fs::create_dir_all(r.path().join("sub")).unwrap();
+    for dir in ["", "sub"] {
+        let run = run_in(&r, dir, &["-q"]);
+        run.code(1);
+        stdout_is(
+            &run,
+            "docs/changes.md:11:19: error[changelog-date-invalid] invalid release date `2023-13-01`: there is no month 13\n  \
+             help: did you mean 2023-01-13? write `## [1.0.0] - 2023-01-13`\n",
+        );
+    }
+}
+
+#[test]
+fn a_configured_path_that_is_missing_or_outside_is_exit_2() {
+    let r = repo_with(CLEAN);
+    r.write("relgate.toml", "[changelog]\npath = \"docs/nope.md\"\n");
+    let run = r.relgate(LC, &[]);
+    run.code(2);
+    stdout_is(&run, "");
+    stderr_is(
+        &run,
+        "lint-changelog: error: changelog.path `docs/nope.md` does not exist; expected a file relative to the work-tree root\n",
+    );
+    r.write("outside.md", CLEAN);
+    r.write("sub/relgate.toml", "");
+    r.write("relgate.toml", "[changelog]\npath = \"../outside.md\"\n");
+    let run = r.relgate(LC, &[]);
+    run.code(2);
+    stdout_is(&run, "");
+    stderr_is(
+        &run,
+        "lint-changelog: error: configured path `../outside.md` leaves the repository; expected a path relative to the work-tree root\n",
+    );
+    r.write("relgate.toml", "[changelog]\npath = \"/etc/passwd\"\n");
+    r.relgate(LC, &[])
+        .code(2)
+        .stderr_has("`/etc/passwd` leaves the repository");
+}
+
+#[test]
+fn an_explicit_file_beats_config_and_discovery() {
+    let r = repo_with(BROKEN);
+    r.write("relgate.toml", "[changelog]\npath = \"CHANGELOG.md\"\n");
+    r.write("docs/other.md", CLEAN);
+    let run = r.relgate(LC, &["docs/other.md"]);
+    run.code(0);
+    stdout_is(&run, &format!("docs/other.md: ok\n{PASSED}"));
+    // Relative to the current directory, like any command-line path.
+    let run = run_in(&r, "docs", &["other.md"]);
+    run.code(0);
+    stdout_is(&run, &format!("other.md: ok\n{PASSED}"));
+    let run = run_in(&r, "docs", &["../CHANGELOG.md"]);
+    run.code(1);
+    stdout_is(
+        &run,
+        &BROKEN_OUT.replace("CHANGELOG.md:", "../CHANGELOG.md:"),
+    );
+    // And with -C.
+    r.relgate(LC, &["-C", "docs", "other.md"])
+        .code(0)
+        .stdout_has("other.md: ok");
+    let run = r.relgate(LC, &["nothere.md"]);
+    run.code(2);
+    stdout_is(&run, "");
+    run.stderr_has("lint-changelog: error: cannot read nothere.md\n");
+    // A second FILE is a usage error.
+    r.relgate(LC, &["docs/other.md", "CHANGELOG.md"]).code(2);
+}
+
+#[test]
+fn no_changelog_is_a_note_but_release_and_notes_need_one() {
+    let r = Repo::new();
+    let run = r.relgate(LC, &[]);
+    run.code(0);
+    stdout_is(
+        &run,
+        &format!(
+            "changelog-not-found: note[changelog-not-found] no changelog to lint (looked for CHANGELOG.md, CHANGELOG, CHANGES.md, HISTORY.md)\n{PASSED}"
+        ),
+    );
+    r.relgate(LC, &["--deny-warnings"]).code(0);
+    let (code, v) = json(&r, &[]);
+    assert_eq!(code, 0);
+    assert_eq!(v["diagnostics"][0]["rule"], "changelog-not-found");
+    assert_eq!(v["diagnostics"][0]["severity"], "note");
+    let expected = "lint-changelog: error: no changelog found at the work-tree root (looked for CHANGELOG.md, CHANGELOG, CHANGES.md, HISTORY.md); pass FILE or set changelog.path\n";
+    for args in [["--release", "1.0.0"], ["--notes", "1.0.0"]] {
+        let run = r.relgate(LC, &args);
+        run.code(2);
+        stdout_is(&run, "");
+        stderr_is(&run, expected);
+    }
+    // A lower-case name is none of the usual names.
+    r.write("changelog.md", CLEAN);
+    r.relgate(LC, &[])
+        .code(0)
+        .stdout_has("note[changelog-not-found]");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Positions, line endings, encodings
+
+#[test]
+fn positions_point_at_the_offending_token() {
+    // Columns count characters: the en dash on line 5 is one column (three bytes). The day of
+    // an impossible date, the month of month 13, and the second of two duplicates.
+    let r = repo_with(
+        "# Changelog\n\n## Unreleased\n\n## 1.2.0 \u{2013} 2023-02-30\n\n- a\n\n\
+         ## 1.1.0 - 2023-13-01\n\n- b\n\n## 1.0.0 - 2022-01-01\n\n- c\n\n\
+         ## 1.0.0 - 2021-01-01\n\n- d\n",
+    );
+    let run = r.relgate(LC, &["-q"]);
+    run.code(1);
+    stdout_is(
+        &run,
+        "CHANGELOG.md:5:10: error[changelog-heading] release heading `1.2.0 \u{2013} 2023-02-30` does not match `[X] - YYYY-MM-DD`: the version and the date are separated by a long dash, not ` - `
+  help: write `## 1.2.0 - 2023-02-28`
+CHANGELOG.md:5:20: error[changelog-date-invalid] invalid release date `2023-02-30`: February 2023 has 28 days
+  help: did you mean 2023-02-28? write `## 1.2.0 - 2023-02-28`
+CHANGELOG.md:9:17: error[changelog-date-invalid] invalid release date `2023-13-01`: there is no month 13
+  help: did you mean 2023-01-13? write `## 1.1.0 - 2023-01-13`
+CHANGELOG.md:17:4: error[changelog-duplicate-version] version 1.0.0 appears twice: first at line 13 (`1.0.0 - 2022-01-01`)
+  help: merge the two sections, or correct this version; release tools fail or publish the wrong notes on duplicates
+",
+    );
+}
+
+/// Runs lint-changelog over each variant written as CHANGELOG.md; returns human and JSON output.
+fn outputs(r: &Repo, bytes: &[u8]) -> (i32, String, String) {
+    std::fs::write(r.path().join("CHANGELOG.md"), bytes).unwrap();
+    let human = r.relgate(LC, &[]);
+    let js = r.relgate(LC, &["--format", "json"]);
+    assert_eq!(human.code, js.code);
+    (human.code, human.stdout, js.stdout)
+}
+
+#[test]
+fn crlf_bom_tabs_and_mixed_endings_change_nothing() {
+    let r = Repo::new();
+    let lf = outputs(&r, BROKEN.as_bytes());
+    assert_eq!(lf.0, 1);
+    assert_eq!(lf.1, BROKEN_OUT);
+    let crlf = BROKEN.replace('\n', "\r\n");
+    let mut bom = b"\xef\xbb\xbf".to_vec();
+    bom.extend_from_slice(BROKEN.as_bytes());
+    let mut bom_crlf = b"\xef\xbb\xbf".to_vec();
+    bom_crlf.extend_from_slice(crlf.as_bytes());
+    let mixed: String = BROKEN
+        .split_inclusive('\n')
+        .enumerate()
+        .map(|(i, l)| {
+            if i % 2 == 0 {
+                l.replace('\n', "\r\n")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect();
+    let lone_cr = BROKEN.replace('\n', "\r");
+    // One tab for one space: character columns stay the same.
+    let tabs = BROKEN
+        .replace("## [1.1.0] - 2023", "##\t[1.1.0]\t-\t2023")
+        .replace("### Fixd", "###\tFixd");
+    assert_ne!(tabs, BROKEN);
+    for (name, bytes) in [
+        ("CRLF", crlf.as_bytes()),
+        ("BOM", &bom[..]),
+        ("BOM+CRLF", &bom_crlf[..]),
+        ("mixed", mixed.as_bytes()),
+        ("lone CR", lone_cr.as_bytes()),
+        ("tabs", tabs.as_bytes()),
+    ] {
+        assert_eq!(outputs(&r, bytes), lf, "{name} differs from LF");
+    }
+}
+
+#[test]
+fn a_non_utf8_file_is_exit_2_naming_the_file_and_offset() {
+    let r = repo_with("# Changelog\n\n## [Unreleased]\n\n- caf\u{e9}\n");
+    let mut bytes = b"# Changelog\n\n## [Unreleased]\n\n- caf\xe9\n".to_vec();
+    std::fs::write(r.path().join("CHANGELOG.md"), &bytes).unwrap();
+    let expected = "lint-changelog: error: CHANGELOG.md: not UTF-8: invalid byte 0xe9 at byte offset 35 (line 5); expected a UTF-8 text file\n";
+    for args in [&[][..], &["--release", "1.0.0"], &["--notes", "unreleased"]] {
+        let run = r.relgate(LC, args);
+        run.code(2);
+        stdout_is(&run, "");
+        stderr_is(&run, expected);
+    }
+    // The offset counts the BOM; an explicit FILE is named as given.
+    bytes.splice(0..0, *b"\xef\xbb\xbf");
+    r.write("docs/x.md", "");
+    std::fs::write(r.path().join("docs/x.md"), &bytes).unwrap();
+    let run = r.relgate(LC, &["docs/x.md"]);
+    run.code(2);
+    stderr_is(
+        &run,
+        "lint-changelog: error: docs/x.md: not UTF-8: invalid byte 0xe9 at byte offset 38 (line 5); expected a UTF-8 text file\n",
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// --release
+
+/// Unbracketed headings (no link definitions needed) below an empty Unreleased.
+fn releases(sections: &str) -> String {
+    format!("# Changelog\n\n## Unreleased\n\n{sections}")
+}
+
+const OLD: &str = "## 1.0.0 - 2024-01-01\n\n### Added\n\n- First.\n";
+
+#[test]
+fn release_passes_for_the_newest_dated_release_with_notes() {
+    let r = repo_with(CLEAN);
+    for v in ["1.1.0", "v1.1.0"] {
+        let run = r.relgate(LC, &["--release", v]);
+        run.code(0);
+        stdout_is(&run, &format!("CHANGELOG.md: ok\n{PASSED}"));
+    }
+    assert_eq!(missing_release(&r, "1.1.0"), (0, vec![]));
+}
+
+#[test]
+fn release_fails_when_the_version_is_missing() {
+    let r = repo_with(CLEAN);
+    let run = r.relgate(LC, &["--release", "1.2.0"]);
+    run.code(1);
+    stdout_is(
+        &run,
+        "CHANGELOG.md:3:1: error[changelog-missing-release] no changelog section for release 1.2.0\n  \
+         help: add `## [1.2.0] - YYYY-MM-DD` with the release notes above the older releases\n\
+         lint-changelog: failed (1 error, 0 warnings)\n",
+    );
+    // With pending notes in [Unreleased], the help says to rename it.
+    let r = repo_with(&releases(&format!("- Pending.\n\n{OLD}")));
+    r.relgate(LC, &[]).code(0);
+    let run = r.relgate(LC, &["--release", "v1.1.0", "-q"]);
+    run.code(1);
+    stdout_is(
+        &run,
+        "CHANGELOG.md:3:4: error[changelog-missing-release] no changelog section for release 1.1.0\n  \
+         help: rename `## Unreleased` to `## [1.1.0] - YYYY-MM-DD` (the release date) and add a new empty `## [Unreleased]` above it\n",
+    );
+}
+
+#[test]
+fn release_fails_when_undated() {
+    let r = repo_with(&releases(&format!("## 1.1.0\n\n- New.\n\n{OLD}")));
+    let (code, found) = missing_release(&r, "1.1.0");
+    assert_eq!(code, 1);
+    assert_eq!(
+        found,
+        [(
+            5,
+            4,
+            "release 1.1.0 is not ready: its section has no valid release date".into()
+        )]
+    );
+    // Same for a date that is no day.
+    let r = repo_with(&releases(&format!(
+        "## 1.1.0 - 2024-02-30\n\n- New.\n\n{OLD}"
+    )));
+    let (code, found) = missing_release(&r, "1.1.0");
+    assert_eq!(code, 1);
+    assert_eq!(
+        found,
+        [(
+            5,
+            12,
+            "release 1.1.0 is not ready: its section has no valid release date".into()
+        )]
+    );
+}
+
+#[test]
+fn release_fails_when_yanked() {
+    let r = repo_with(&releases(&format!(
+        "## 1.1.0 - 2024-02-01 [YANKED]\n\n- New.\n\n{OLD}"
+    )));
+    r.relgate(LC, &[]).code(0);
+    let (code, found) = missing_release(&r, "1.1.0");
+    assert_eq!(code, 1);
+    assert_eq!(
+        found,
+        [(
+            5,
+            23,
+            "release 1.1.0 is not ready: its section is marked [YANKED]".into()
+        )]
+    );
+}
+
+#[test]
+fn release_fails_when_not_the_newest() {
+    let r = repo_with(CLEAN);
+    r.relgate(LC, &[]).code(0);
+    let run = r.relgate(LC, &["--release", "1.0.0", "-q"]);
+    run.code(1);
+    stdout_is(
+        &run,
+        "CHANGELOG.md:11:5: error[changelog-missing-release] release 1.0.0 is not ready: it is not the newest release: [1.1.0] (line 5) is above it\n  \
+         help: move this section to the top, below [Unreleased]\n",
+    );
+}
+
+#[test]
+fn release_fails_without_notes() {
+    let r = repo_with(&releases(&format!("## 1.1.0 - 2024-02-01\n\n{OLD}")));
+    // Without --release an empty release is only a warning.
+    r.relgate(LC, &[])
+        .code(0)
+        .stdout_has("CHANGELOG.md:5:4: warn[changelog-empty-release]");
+    let (code, found) = missing_release(&r, "1.1.0");
+    assert_eq!(code, 1);
+    assert_eq!(
+        found,
+        [(
+            5,
+            4,
+            "release 1.1.0 is not ready: its section has no release notes".into()
+        )]
+    );
+}
+
+#[test]
+fn release_strips_the_configured_tag_prefix() {
+    let r = repo_with(&releases(&format!(
+        "## 1.1.0 - 2024-02-01\n\n- New.\n\n{OLD}"
+    )));
+    r.relgate(LC, &["--release", "release-1.1.0"])
+        .code(1)
+        .stdout_has("no changelog section for release release-1.1.0");
+    r.write("relgate.toml", "[tags]\nprefix = \"release-\"\n");
+    for v in ["release-1.1.0", "1.1.0", "v1.1.0"] {
+        let run = r.relgate(LC, &["--release", v]);
+        run.code(0);
+        stdout_is(&run, &format!("CHANGELOG.md: ok\n{PASSED}"));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// --notes
+
+/// A release body with a summary, nested lists, a code fence holding a heading-like line, `*`
+/// bullets and trailing spaces.
+const NOTES_BODY: &str = "\
+Summary paragraph.
+
+### Added
+
+- Thing.
+  - Nested **bold**.
+    1. deeper
+
+```rust
+## not a heading
+fn main() {}
+```
+
+### Fixed
+
+* Star bullet.   
+";
+
+fn notes_changelog() -> String {
+    format!(
+        "# Changelog\n\n## [Unreleased]\n\n- Pending *work*.\n\n## [1.1.0] - 2024-02-01\n\n\
+         {NOTES_BODY}\n## [1.0.0] - 2024-01-01\n\n- First.\n\n\
+         [Unreleased]: https://github.com/o/r/compare/v1.1.0...HEAD\n\
+         [1.1.0]: https://github.com/o/r/compare/v1.0.0...v1.1.0\n\
+         [1.0.0]: https://github.com/o/r/releases/tag/v1.0.0\n"
+    )
+}
+
+#[test]
+fn notes_prints_the_body_byte_for_byte() {
+    let r = repo_with(&notes_changelog());
+    r.relgate(LC, &["--deny-warnings"]).code(0);
+    for v in ["1.1.0", "v1.1.0"] {
+        let run = r.relgate(LC, &["--notes", v]);
+        run.code(0);
+        stdout_is(&run, NOTES_BODY);
+        stderr_is(&run, "");
+    }
+    // The oldest release stops before the link definitions.
+    let run = r.relgate(LC, &["--notes", "1.0.0"]);
+    run.code(0);
+    stdout_is(&run, "- First.\n");
+    for v in ["unreleased", "Unreleased"] {
+        let run = r.relgate(LC, &["--notes", v]);
+        run.code(0);
+        stdout_is(&run, "- Pending *work*.\n");
+    }
+}
+
+#[test]
+fn notes_keeps_crlf_bytes() {
+    let r = Repo::new();
+    let crlf = notes_changelog().replace('\n', "\r\n");
+    let mut bytes = b"\xef\xbb\xbf".to_vec();
+    bytes.extend_from_slice(crlf.as_bytes());
+    for file in [crlf.as_bytes(), &bytes[..]] {
+        std::fs::write(r.path().join("CHANGELOG.md"), file).unwrap();
+        let run = r.relgate(LC, &["--notes", "1.1.0"]);
+        run.code(0);
+        stdout_is(&run, &NOTES_BODY.replace('\n', "\r\n"));
+        let run = r.relgate(LC, &["--notes", "1.0.0"]);
+        run.code(0);
+        stdout_is(&run, "- First.\r\n");
+    }
+}
+
+#[test]
+fn notes_without_such_a_section_is_exit_1() {
+    let r = repo_with(&notes_changelog());
+    let run = r.relgate(LC, &["--notes", "2.0.0"]);
+    run.code(1);
+    stdout_is(
+        &run,
+        "CHANGELOG.md: error[changelog-missing-release] CHANGELOG.md has no section for 2.0.0\n\
+         lint-changelog: failed (1 error, 0 warnings)\n",
+    );
+    // An empty [Unreleased] has no notes.
+    let r = repo_with(CLEAN);
+    r.relgate(LC, &["--notes", "unreleased"])
+        .code(1)
+        .stdout_has("CHANGELOG.md has no section for unreleased");
+}
+
+#[test]
+fn notes_in_json_is_one_object() {
+    let r = repo_with(&notes_changelog());
+    let (code, v) = json(&r, &["--notes", "1.1.0"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["output"], NOTES_BODY);
+    assert_eq!(v["diagnostics"], serde_json::json!([]));
+    let (code, v) = json(&r, &["--notes", "2.0.0"]);
+    assert_eq!(code, 1);
+    assert!(v.get("output").is_none(), "{v}");
+    assert_eq!(v["diagnostics"][0]["rule"], "changelog-missing-release");
+    assert_eq!(v["diagnostics"][0]["file"], "CHANGELOG.md");
+}
+
+// ---------------------------------------------------------------------------------------------
+// --explain, --help
+
+#[test]
+fn explain_prints_the_rule() {
+    let r = Repo::new();
+    let run = r.relgate(LC, &["--explain", "changelog-date-invalid"]);
+    run.code(0);
+    assert!(
+        run.stdout.starts_with(
+            "changelog-date-invalid (error, lint-changelog)\n\n\
+             The date is not `YYYY-MM-DD`, or there is no such day (`2023-02-30`).\n\nWhy: "
+        ),
+        "{}",
+        run.stdout
+    );
+    run.stdout_has("Fails:\n    ## [1.2.0] - 2023-02-30\n")
+        .stdout_has("Passes:\n    ## [1.2.0] - 2023-02-28\n")
+        .stdout_has("\nFix: ");
+    stderr_is(&run, "");
+    // Every rule the binary reports can be explained, its own note included.
+    for rule in ["changelog-missing-release", "changelog-not-found"] {
+        let run = r.relgate(LC, &["--explain", rule]);
+        run.code(0);
+        assert!(
+            run.stdout.starts_with(&format!("{rule} (")),
+            "{}",
+            run.stdout
+        );
+    }
+    // It needs no changelog and reads none.
+    std::fs::write(r.path().join("CHANGELOG.md"), b"\xff").unwrap();
+    r.relgate(LC, &["--explain", "changelog-title"]).code(0);
+}
+
+#[test]
+fn explain_an_unknown_rule_is_exit_2_with_the_nearest() {
+    let r = Repo::new();
+    let run = r.relgate(LC, &["--explain", "changelog-date-invalide"]);
+    run.code(2);
+    stdout_is(&run, "");
+    run.stderr_has(
+        "lint-changelog: error: unknown rule `changelog-date-invalide` for --explain (did you mean `changelog-date-invalid`?); lint-changelog's rules: changelog-title, ",
+    );
+    r.relgate(LC, &["--explain", "changelog-titel"])
+        .code(2)
+        .stderr_has("(did you mean `changelog-title`?)");
+    r.relgate(LC, &["--explain"]).code(2);
+}
+
+#[test]
+fn help_lists_the_options() {
+    let r = Repo::new();
+    let run = r.relgate(LC, &["--help"]);
+    run.code(0);
+    assert!(
+        run.stdout
+            .starts_with("lint-changelog: a Keep a Changelog linter"),
+        "{}",
+        run.stdout
+    );
+    for option in [
+        "Usage: lint-changelog [OPTIONS] [FILE]",
+        "--release <VERSION>",
+        "--notes <VERSION|unreleased>",
+        "--explain <RULE>",
+        "-C <DIR>",
+        "--config <FILE>",
+        "--format <FORMAT>",
+        "--deny-warnings",
+        "--hook <NAME>",
+        "-q, --quiet",
+    ] {
+        run.stdout_has(option);
+    }
+    r.relgate(LC, &["-h"]).code(0).stdout_has("--notes");
+    let run = r.relgate(LC, &["--bogus"]);
+    run.code(2);
+    stdout_is(&run, "");
+    run.stderr_has("see `lint-changelog --help`");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Output formats
+
+#[test]
+fn json_is_one_object_with_positions() {
+    let r = repo_with(BROKEN);
+    let (code, v) = json(&r, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(v["ok"], false);
+    assert_eq!(
+        findings(&v),
+        [
+            ("changelog-date-invalid".into(), "error".into(), 10, 22),
+            ("changelog-change-type".into(), "error".into(), 18, 5),
+            ("changelog-duplicate-version".into(), "error".into(), 22, 5),
+            ("changelog-empty-section".into(), "warn".into(), 24, 5),
+            (
+                "changelog-duplicate-change-type".into(),
+                "error".into(),
+                26,
+                5
+            ),
+        ]
+    );
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["file"], "CHANGELOG.md");
+    assert_eq!(
+        d["message"],
+        "invalid release date `2023-02-30`: February 2023 has 28 days"
+    );
+    assert_eq!(
+        d["help"],
+        "did you mean 2023-02-28? write `## [1.1.0] - 2023-02-28`"
+    );
+    // ok is true when the run passes, warnings or not.
+    let r = repo_with(WARN_ONLY);
+    let (code, v) = json(&r, &[]);
+    assert_eq!((code, &v["ok"]), (0, &serde_json::json!(true)));
+    assert_eq!(v["diagnostics"][0]["severity"], "warn");
+    let (code, v) = json(&r, &["--deny-warnings"]);
+    assert_eq!((code, &v["ok"]), (1, &serde_json::json!(false)));
+    let r = repo_with(CLEAN);
+    let (code, v) = json(&r, &[]);
+    assert_eq!(code, 0);
+    assert_eq!(v["diagnostics"], serde_json::json!([]));
+}
+
+#[test]
+fn github_prints_annotations() {
+    let r = repo_with(BROKEN);
+    let run = r.relgate(LC, &["--format", "github"]);
+    run.code(1);
+    // The human lines, then one workflow command per finding.
+    assert!(run.stdout.starts_with(BROKEN_OUT), "{}", run.stdout);
+    let annotations: Vec<&str> = run.stdout[BROKEN_OUT.len()..].lines().collect();
+    assert_eq!(annotations.len(), 5, "{}", run.stdout);
+    assert_eq!(
+        annotations[0],
+        "::error file=CHANGELOG.md,line=10,col=22,title=changelog-date-invalid::invalid release date `2023-02-30`: February 2023 has 28 days%0Ahelp: did you mean 2023-02-28? write `## [1.1.0] - 2023-02-28`"
+    );
+    assert!(
+        annotations[3].starts_with(
+            "::warning file=CHANGELOG.md,line=24,col=5,title=changelog-empty-section::"
+        ),
+        "{}",
+        annotations[3]
+    );
+    // The default under GitHub Actions.
+    let run = r.relgate_env(LC, &[], &[("GITHUB_ACTIONS", "true")]);
+    run.code(1);
+    run.stdout_has(annotations[0]);
+    // A passing run annotates nothing.
+    let r = repo_with(CLEAN);
+    let run = r.relgate(LC, &["--format", "github"]);
+    run.code(0);
+    stdout_is(&run, &format!("CHANGELOG.md: ok\n{PASSED}"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Hooks
+
+#[test]
+fn as_a_pre_commit_hook_it_is_quiet_on_success() {
+    let r = repo_with(CLEAN);
+    let run = r.relgate_stdin(LC, &["--hook", "pre-commit"], b"", &[]);
+    run.code(0);
+    stdout_is(&run, "");
+    stderr_is(&run, "");
+    // Failing, it prints the findings only.
+    r.write("CHANGELOG.md", BROKEN);
+    let run = r.relgate(LC, &["--hook", "pre-commit"]);
+    run.code(1);
+    stdout_is(
+        &run,
+        BROKEN_OUT
+            .strip_suffix("lint-changelog: failed (4 errors, 1 warning)\n")
+            .unwrap(),
+    );
+}
+
+#[test]
+fn installed_as_pre_commit_git_runs_it() {
+    let r = repo_with(CLEAN);
+    r.install_hook(LC, "pre-commit");
+    r.git(&["add", "CHANGELOG.md"]).code(0);
+    let run = r.git(&["commit", "-q", "-m", "clean"]);
+    run.code(0);
+    assert_eq!((run.stdout.as_str(), run.stderr.as_str()), ("", ""));
+    r.write("CHANGELOG.md", BROKEN);
+    r.git(&["add", "CHANGELOG.md"]).code(0);
+    let before = r.head();
+    r.git(&["commit", "-q", "-m", "broken"])
+        .code(1)
+        .output_has("CHANGELOG.md:10:22: error[changelog-date-invalid]");
+    assert_eq!(r.head(), before);
+}
+
+#[test]
+fn reference_transaction_is_not_a_lint_changelog_hook() {
+    let r = repo_with(CLEAN);
+    let run = r.relgate_stdin(
+        LC,
+        &["--hook", "reference-transaction", "prepared"],
+        b"",
+        &[],
+    );
+    run.code(2);
+    stdout_is(&run, "");
+    stderr_is(
+        &run,
+        "lint-changelog: error: lint-changelog does not run as reference-transaction; install it as pre-commit or pre-push\n",
+    );
+    r.relgate(LC, &["--hook", "post-commit"])
+        .code(2)
+        .stderr_has("unknown hook `post-commit`");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Dogfood
+
+#[test]
+fn the_projects_own_changelog_passes() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    assert!(Path::new(root).join("CHANGELOG.md").is_file());
+    let r = Repo::new();
+    let run = r.relgate(LC, &["-C", root]);
+    run.code(0);
+    stdout_is(&run, &format!("CHANGELOG.md: ok\n{PASSED}"));
+    let run = r.relgate(LC, &["-C", root, "--deny-warnings", "-q"]);
+    run.code(0);
+    stdout_is(&run, "");
+}

@@ -1,0 +1,344 @@
+//! check-release-ready over real repositories with a local bare remote: a repository that is
+//! ready, then each check failing alone while the others pass.
+
+use crate::util::{Repo, TempDir};
+
+const CRR: &str = "check-release-ready";
+
+/// A Keep a Changelog file with compare links, newest version first.
+fn changelog(versions: &[(&str, &str)]) -> String {
+    let mut s = String::from("# Changelog\n\n## [Unreleased]\n");
+    for (v, date) in versions {
+        s.push_str(&format!(
+            "\n## [{v}] - {date}\n\n### Added\n\n- Things for {v}.\n"
+        ));
+    }
+    let base = "https://github.com/o/demo";
+    s.push('\n');
+    if let Some((newest, _)) = versions.first() {
+        s.push_str(&format!("[Unreleased]: {base}/compare/v{newest}...HEAD\n"));
+    }
+    for (i, (v, _)) in versions.iter().enumerate() {
+        match versions.get(i + 1) {
+            Some((prev, _)) => s.push_str(&format!("[{v}]: {base}/compare/v{prev}...v{v}\n")),
+            None => s.push_str(&format!("[{v}]: {base}/releases/tag/v{v}\n")),
+        }
+    }
+    s
+}
+
+fn pyproject(version: &str) -> String {
+    format!("[project]\nname = \"demo\"\nversion = \"{version}\"\n")
+}
+
+/// v1.0.0 released and pushed; 1.1.0 prepared, committed and pushed: ready to tag v1.1.0.
+fn ready() -> (Repo, TempDir) {
+    let r = Repo::new();
+    r.write("CHANGELOG.md", &changelog(&[("1.0.0", "2026-01-01")]));
+    r.write("pyproject.toml", &pyproject("1.0.0"));
+    r.git(&["add", "."]).code(0);
+    r.commit("release 1.0.0");
+    r.tag("v1.0.0", None);
+    r.write(
+        "CHANGELOG.md",
+        &changelog(&[("1.1.0", "2026-02-01"), ("1.0.0", "2026-01-01")]),
+    );
+    r.write("pyproject.toml", &pyproject("1.1.0"));
+    r.git(&["add", "."]).code(0);
+    r.commit("prepare 1.1.0");
+    let remote = r.bare_remote();
+    r.git(&["push", "-q", "-u", "origin", "main", "v1.0.0"])
+        .code(0);
+    (r, remote)
+}
+
+/// The status of each check, from the JSON output.
+fn statuses(r: &Repo, args: &[&str]) -> (i32, Vec<(String, String)>) {
+    let mut all = vec!["--format", "json"];
+    all.extend_from_slice(args);
+    let run = r.relgate(CRR, &all);
+    let v = run.json();
+    assert_eq!(v["ok"], run.code == 0, "{}", run.stdout);
+    let checks = v["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap().to_string(),
+                c["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    (run.code, checks)
+}
+
+/// Asserts that exactly the listed checks have the listed status and every other one passes.
+#[track_caller]
+fn only(r: &Repo, args: &[&str], expected: &[(&str, &str)]) {
+    let (code, checks) = statuses(r, args);
+    assert_eq!(checks.len(), 11, "{checks:?}");
+    for (id, status) in &checks {
+        let want = expected
+            .iter()
+            .find(|(i, _)| i == id)
+            .map_or("pass", |(_, s)| *s);
+        assert_eq!(status, want, "check {id}: {checks:?}");
+    }
+    let fails = expected.iter().any(|(_, s)| *s == "fail");
+    assert_eq!(code, i32::from(fails), "{checks:?}");
+}
+
+#[test]
+fn a_ready_repository_passes_every_check() {
+    let (r, _remote) = ready();
+    only(&r, &[], &[]);
+    let run = r.relgate(CRR, &[]);
+    run.code(0)
+        .stdout_has("PASS clean-tree")
+        .stdout_has("PASS history")
+        .stdout_has("check-release-ready: ready to tag v1.1.0");
+    r.relgate(CRR, &["--color", "always"])
+        .code(0)
+        .stdout_has("✓");
+}
+
+#[test]
+fn clean_tree_fails_alone_naming_the_files() {
+    let (r, _remote) = ready();
+    r.write("stray.txt", "x\n");
+    only(&r, &[], &[("clean-tree", "fail")]);
+    r.relgate(CRR, &[])
+        .code(1)
+        .stdout_has("stray.txt (untracked)")
+        .stdout_has("git stash --include-untracked");
+    // Ignored files do not count.
+    r.write(".git/info/exclude", "stray.txt\n");
+    only(&r, &[], &[]);
+    // Staged and modified files do.
+    r.write("README", "readme\n");
+    r.git(&["add", "README"]).code(0);
+    only(&r, &[], &[("clean-tree", "fail")]);
+}
+
+#[test]
+fn clean_tree_fails_during_a_merge() {
+    let (r, _remote) = ready();
+    r.git(&["switch", "-q", "-c", "side"]).code(0);
+    r.commit_file("pyproject.toml", &pyproject("9.9.9"), "side");
+    r.git(&["switch", "-q", "main"]).code(0);
+    r.git(&["merge", "--no-commit", "--no-ff", "-q", "side"])
+        .code(0);
+    // Index and work tree back to HEAD: only MERGE_HEAD says a merge is in progress.
+    r.git(&["checkout", "-q", "HEAD", "--", "pyproject.toml"])
+        .code(0);
+    let run = r.relgate(CRR, &[]);
+    run.code(1)
+        .stdout_has("a merge is in progress")
+        .stdout_has("git merge --abort");
+}
+
+#[test]
+fn release_branch_fails_alone() {
+    let (r, _remote) = ready();
+    r.git(&["switch", "-q", "-c", "feature"]).code(0);
+    r.git(&["push", "-q", "-u", "origin", "feature"]).code(0);
+    only(&r, &[], &[("release-branch", "fail")]);
+    r.relgate(CRR, &[]).code(1).stdout_has("git switch main");
+}
+
+#[test]
+fn upstream_ahead_passes_behind_and_missing_fail() {
+    let (r, remote) = ready();
+    r.commit("ahead by one");
+    only(&r, &[], &[]);
+    r.relgate(CRR, &[])
+        .stdout_has("1 commit ahead of origin/main");
+    // Behind: the remote moved on (pushed from another clone), then fetched.
+    let other = TempDir::new("other");
+    let dest = other.path().join("c");
+    r.git(&[
+        "clone",
+        "-q",
+        remote.path().to_str().unwrap(),
+        dest.to_str().unwrap(),
+    ])
+    .code(0);
+    let mut cmd = r.command("git");
+    cmd.current_dir(&dest)
+        .args(["commit", "-q", "--allow-empty", "-m", "remote work"]);
+    r.run(cmd, "commit in other clone".into()).code(0);
+    let mut cmd = r.command("git");
+    cmd.current_dir(&dest)
+        .args(["push", "-q", "origin", "main"]);
+    r.run(cmd, "push from other clone".into()).code(0);
+    r.git(&["fetch", "-q"]).code(0);
+    only(&r, &[], &[("upstream", "fail")]);
+    r.relgate(CRR, &[])
+        .stdout_has("diverged")
+        .stdout_has("git pull --rebase");
+    r.git(&["reset", "-q", "--hard", "HEAD~1"]).code(0);
+    r.relgate(CRR, &[])
+        .code(1)
+        .stdout_has("1 commit behind")
+        .stdout_has("git pull --ff-only");
+    // No upstream at all.
+    r.git(&["branch", "-q", "--unset-upstream"]).code(0);
+    r.relgate(CRR, &[])
+        .code(1)
+        .stdout_has("main has no upstream")
+        .stdout_has("git push -u origin main");
+}
+
+#[test]
+fn version_sync_fails_alone() {
+    let (r, _remote) = ready();
+    r.commit_file(
+        "src/demo/__init__.py",
+        "__version__ = \"1.0.9\"\n",
+        "stale init",
+    );
+    r.git(&["push", "-q"]).code(0);
+    only(&r, &[], &[("version-sync", "fail")]);
+}
+
+#[test]
+fn tag_name_fails_for_a_version_with_no_valid_tag() {
+    let (r, _remote) = ready();
+    // A post-release is a valid PEP 440 version but no portable release tag.
+    r.write(
+        "CHANGELOG.md",
+        &changelog(&[("1.1.0.post1", "2026-02-01"), ("1.0.0", "2026-01-01")]),
+    );
+    r.write("pyproject.toml", &pyproject("1.1.0.post1"));
+    r.git(&["commit", "-q", "-am", "post"]).code(0);
+    r.git(&["push", "-q"]).code(0);
+    let (_, checks) = statuses(&r, &[]);
+    assert!(
+        checks.contains(&("tag-name".into(), "fail".into())),
+        "{checks:?}"
+    );
+}
+
+#[test]
+fn tag_free_passes_on_head_fails_elsewhere() {
+    let (r, _remote) = ready();
+    r.tag("v1.1.0", None);
+    only(&r, &[], &[]);
+    r.relgate(CRR, &[])
+        .stdout_has("v1.1.0 exists and points at HEAD");
+    r.commit("after the tag");
+    r.git(&["push", "-q"]).code(0);
+    only(&r, &[], &[("tag-free", "fail")]);
+}
+
+#[test]
+fn version_increment_fails_when_not_higher_and_warns_on_a_skip() {
+    let (r, _remote) = ready();
+    r.tag("v2.0.0", Some("HEAD~1"));
+    only(&r, &[], &[("version-increment", "fail")]);
+    r.git(&["tag", "-d", "v2.0.0"]).code(0);
+    r.write(
+        "CHANGELOG.md",
+        &changelog(&[("1.3.0", "2026-02-01"), ("1.0.0", "2026-01-01")]),
+    );
+    r.write("pyproject.toml", &pyproject("1.3.0"));
+    r.git(&["commit", "-q", "-am", "skip 1.1 and 1.2"]).code(0);
+    r.git(&["push", "-q"]).code(0);
+    only(&r, &[], &[("version-increment", "warn")]);
+    r.relgate(CRR, &["--deny-warnings"]).code(1);
+}
+
+#[test]
+fn final_version_fails_for_a_dev_release() {
+    let (r, _remote) = ready();
+    r.write("pyproject.toml", &pyproject("1.1.0.dev1"));
+    r.write(
+        "CHANGELOG.md",
+        &changelog(&[("1.1.0-dev.1", "2026-02-01"), ("1.0.0", "2026-01-01")]),
+    );
+    r.git(&["commit", "-q", "-am", "dev"]).code(0);
+    r.git(&["push", "-q"]).code(0);
+    let (_, checks) = statuses(&r, &[]);
+    assert!(
+        checks.contains(&("final-version".into(), "fail".into())),
+        "{checks:?}"
+    );
+}
+
+#[test]
+fn changelog_entry_fails_alone_with_the_heading_to_add() {
+    let (r, _remote) = ready();
+    r.write("CHANGELOG.md", &changelog(&[("1.0.0", "2026-01-01")]));
+    r.git(&["commit", "-q", "-am", "lost the entry"]).code(0);
+    r.git(&["push", "-q"]).code(0);
+    only(&r, &[], &[("changelog-entry", "fail")]);
+    r.relgate(CRR, &[]).stdout_has("add `## [1.1.0] - ");
+}
+
+#[test]
+fn changelog_lint_fails_alone() {
+    let (r, _remote) = ready();
+    let mut text = changelog(&[("1.1.0", "2026-02-01"), ("1.0.0", "2026-01-01")]);
+    text.push_str("\n## [0.9.0] - 2025-02-30\n\n### Added\n\n- Old.\n");
+    r.write("CHANGELOG.md", &text);
+    r.git(&["commit", "-q", "-am", "bad date"]).code(0);
+    r.git(&["push", "-q"]).code(0);
+    only(&r, &[], &[("changelog-lint", "fail")]);
+}
+
+#[test]
+fn explicit_version_is_checked_against_the_sources() {
+    let (r, _remote) = ready();
+    let (code, checks) = statuses(&r, &["--version", "1.2.0"]);
+    assert_eq!(code, 1);
+    assert!(
+        checks.contains(&("version-sync".into(), "fail".into())),
+        "{checks:?}"
+    );
+    assert!(
+        checks.contains(&("changelog-entry".into(), "fail".into())),
+        "{checks:?}"
+    );
+    r.relgate(CRR, &["--version", "not a version"])
+        .code(2)
+        .stderr_has("--version `not a version`");
+}
+
+#[test]
+fn shallow_clone_fails_history_and_skips_what_needs_it() {
+    let (r, remote) = ready();
+    let clone = TempDir::new("shallow");
+    let dest = clone.path().join("c");
+    let url = format!("file://{}", remote.path().display());
+    r.git(&["clone", "-q", "--depth", "1", &url, dest.to_str().unwrap()])
+        .code(0);
+    let mut cmd = r.command(crate::util::bin(CRR));
+    cmd.current_dir(&dest).args(["--format", "json"]);
+    let run = r.run(cmd, "check-release-ready in a shallow clone".into());
+    run.code(1);
+    let v = run.json();
+    let status = |id: &str| {
+        v["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_eq!(status("history"), "fail");
+    assert_eq!(status("version-increment"), "skip");
+}
+
+#[test]
+fn a_clone_without_tags_fails_history_unless_first_release() {
+    let (r, _remote) = ready();
+    r.git(&["tag", "-d", "v1.0.0"]).code(0);
+    only(
+        &r,
+        &[],
+        &[("history", "fail"), ("version-increment", "skip")],
+    );
+    only(&r, &["--first-release"], &[]);
+}
