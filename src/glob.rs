@@ -4,52 +4,60 @@
 //! not `/`. A pattern matches the whole name: `release/*` matches `release/1.0`, not
 //! `xrelease/1` or `release/1/2`. A pattern without wildcards is an exact name.
 
-/// Does `pattern` match all of `name`?
-pub fn matches(pattern: &str, name: &str) -> bool {
-    let p: Vec<char> = pattern.chars().collect();
-    let n: Vec<char> = name.chars().collect();
-    // Iterative matcher with backtracking points for the last `*` and `**`; linear-ish and
-    // never recursive, so hostile patterns cannot blow the stack.
-    let (mut pi, mut ni) = (0, 0);
-    // Resume points: the latest `*` of either kind, and the latest `**` (which may cross `/`
-    // when a later single `*` cannot).
-    let mut star: Option<(usize, usize, bool)> = None;
-    let mut dstar: Option<(usize, usize)> = None;
-    while ni < n.len() {
-        if pi < p.len() && p[pi] == '*' {
-            let double = pi + 1 < p.len() && p[pi + 1] == '*';
-            let skip = if double { 2 } else { 1 };
-            star = Some((pi + skip, ni, double));
-            if double {
-                dstar = Some((pi + skip, ni));
+/// Does `pattern` match all of `text`?
+pub fn matches(pattern: &str, text: &str) -> bool {
+    enum Tok {
+        Lit(char),
+        One,
+        Star,
+        Any,
+    }
+    let mut toks = Vec::new();
+    let mut chars = pattern.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '*' => {
+                let mut double = false;
+                while chars.peek() == Some(&'*') {
+                    chars.next();
+                    double = true;
+                }
+                toks.push(if double { Tok::Any } else { Tok::Star });
             }
-            pi += skip;
-            continue;
-        }
-        if pi < p.len() && (p[pi] == n[ni] || (p[pi] == '?' && n[ni] != '/')) {
-            pi += 1;
-            ni += 1;
-            continue;
-        }
-        match (star, dstar) {
-            (Some((sp, sn, double)), _) if double || n[sn] != '/' => {
-                star = Some((sp, sn + 1, double));
-                pi = sp;
-                ni = sn + 1;
-            }
-            (_, Some((dp, dn))) => {
-                dstar = Some((dp, dn + 1));
-                star = Some((dp, dn + 1, true));
-                pi = dp;
-                ni = dn + 1;
-            }
-            _ => return false,
+            '?' => toks.push(Tok::One),
+            c => toks.push(Tok::Lit(c)),
         }
     }
-    while pi < p.len() && p[pi] == '*' {
-        pi += 1;
+    // Dynamic programming over (pattern token, text position): linear memory and
+    // O(pattern × text) time whatever the input, unlike naive backtracking.
+    let text: Vec<char> = text.chars().collect();
+    let n = text.len();
+    let mut dp = vec![false; n + 1];
+    dp[0] = true;
+    for tok in &toks {
+        let mut next = vec![false; n + 1];
+        match tok {
+            Tok::Lit(c) => {
+                for j in 0..n {
+                    next[j + 1] = dp[j] && text[j] == *c;
+                }
+            }
+            Tok::One => {
+                for j in 0..n {
+                    next[j + 1] = dp[j] && text[j] != '/';
+                }
+            }
+            Tok::Star | Tok::Any => {
+                let slash_ok = matches!(tok, Tok::Any);
+                next[0] = dp[0];
+                for j in 0..n {
+                    next[j + 1] = dp[j + 1] || (next[j] && (slash_ok || text[j] != '/'));
+                }
+            }
+        }
+        dp = next;
     }
-    pi == p.len()
+    dp[n]
 }
 
 /// Does any pattern match?

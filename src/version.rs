@@ -545,7 +545,7 @@ impl std::error::Error for TagError {}
 /// A release-tag candidate (DESIGN §3): the prefix (or `tags.pattern`'s version group) followed
 /// by a digit, or `^[vV]*[0-9]`, and matched by no `tags.ignore` glob.
 pub fn is_candidate(tag: &str, tags: &TagsConfig) -> bool {
-    if tags.ignore.iter().any(|g| glob_match(g, tag)) {
+    if crate::glob::any(&tags.ignore, tag) {
         return false;
     }
     let starts_digit = |s: &str| s.starts_with(|c: char| c.is_ascii_digit());
@@ -647,8 +647,8 @@ fn check_tag_inner(tag: &str, tags: &TagsConfig, want_help: bool) -> Result<TagV
     {
         return Err(err(
             format!(
-                "whitespace or control character {:?} at character {}: release tags are one word",
-                c,
+                "whitespace or control character U+{:04X} at character {}: release tags are one word",
+                c as u32,
                 i + 1
             ),
             None,
@@ -909,7 +909,8 @@ fn validate_part(part: &str, grammar: Grammar, shape: &str, lead: &str) -> Resul
             clip(rest, MAX_SHOWN)
         ))
         .hint(format!(
-            "tag the release itself ({lead}{core}) or a pre-release ({lead}{core}-rc1); dev builds get no release tag"
+            "tag the release itself ({lead}{core}) or a pre-release ({lead}{core}{}); dev builds get no release tag",
+            if grammar == Grammar::Pep440 { "rc1" } else { "-rc1" }
         )));
     }
     match grammar {
@@ -1145,64 +1146,6 @@ fn semver_pre_style(pre: &str) -> Option<PreStyle> {
     PreStyle::from_label(label, dotted, true)
 }
 
-/// Whole-string glob match: `*` is any run without `/`, `**` any run at all, `?` one character
-/// other than `/`; everything else is literal. Used for `tags.ignore` and branch globs
-/// (`release/*` matches `release/1.0`, not `xrelease/1` nor `release/1/2`).
-pub fn glob_match(pattern: &str, text: &str) -> bool {
-    enum Tok {
-        Lit(char),
-        One,
-        Star,
-        Any,
-    }
-    let mut toks = Vec::new();
-    let mut chars = pattern.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '*' => {
-                let mut double = false;
-                while chars.peek() == Some(&'*') {
-                    chars.next();
-                    double = true;
-                }
-                toks.push(if double { Tok::Any } else { Tok::Star });
-            }
-            '?' => toks.push(Tok::One),
-            c => toks.push(Tok::Lit(c)),
-        }
-    }
-    // Dynamic programming over (pattern token, text position): linear memory and
-    // O(pattern × text) time whatever the input, unlike naive backtracking.
-    let text: Vec<char> = text.chars().collect();
-    let n = text.len();
-    let mut dp = vec![false; n + 1];
-    dp[0] = true;
-    for tok in &toks {
-        let mut next = vec![false; n + 1];
-        match tok {
-            Tok::Lit(c) => {
-                for j in 0..n {
-                    next[j + 1] = dp[j] && text[j] == *c;
-                }
-            }
-            Tok::One => {
-                for j in 0..n {
-                    next[j + 1] = dp[j] && text[j] != '/';
-                }
-            }
-            Tok::Star | Tok::Any => {
-                let slash_ok = matches!(tok, Tok::Any);
-                next[0] = dp[0];
-                for j in 0..n {
-                    next[j + 1] = dp[j + 1] || (next[j] && (slash_ok || text[j] != '/'));
-                }
-            }
-        }
-        dp = next;
-    }
-    dp[n]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1238,25 +1181,6 @@ mod tests {
     }
 
     // --- globs and candidates -----------------------------------------------------------------
-
-    #[test]
-    fn glob_whole_string_semantics() {
-        assert!(glob_match("release/*", "release/1.0"));
-        assert!(!glob_match("release/*", "xrelease/1"));
-        assert!(!glob_match("release/*", "release/1/2"));
-        assert!(glob_match("claude/**", "claude/compaction/7"));
-        assert!(glob_match("**", "a/b/c"));
-        assert!(glob_match("v?.*", "v1.x"));
-        assert!(!glob_match("v?", "v/"));
-        assert!(glob_match("main", "main"));
-        assert!(!glob_match("main", "main2"));
-        assert!(glob_match("*-rc*", "v1-rc2"));
-        assert!(glob_match("", ""));
-        assert!(!glob_match("", "a"));
-        // Pathological patterns stay fast (no exponential backtracking).
-        let text = "a".repeat(2000);
-        assert!(!glob_match(&"*a".repeat(200).replace("a", "a*b"), &text));
-    }
 
     #[test]
     fn candidates_follow_design() {
@@ -1400,6 +1324,12 @@ mod tests {
                 None,
             ),
             ("v1.2.0 rc1", "whitespace", None),
+            // Named by code point: the message is escaped again when printed.
+            (
+                "v1.0.0\u{1b}x",
+                "whitespace or control character U+001B at character 7",
+                None,
+            ),
             ("", "empty tag name", None),
         ];
         for (t, want, help) in cases {
@@ -1419,11 +1349,9 @@ mod tests {
         }
         // Dev advice is help text, not a corrected spelling.
         let e = tag_err("v1.2.0-dev.3", &tags());
-        assert!(
-            e.help
-                .unwrap_or_default()
-                .contains("dev builds get no release tag")
-        );
+        let help = e.help.unwrap_or_default();
+        assert!(help.contains("dev builds get no release tag"), "{help}");
+        assert!(help.contains("a pre-release (v1.2.0-rc1)"), "{help}");
     }
 
     #[test]
@@ -1652,6 +1580,10 @@ mod tests {
         );
         assert!(tag_err("v1!1.2.0", &g).message.contains("epoch"));
         assert!(tag_err("v1.2.0.dev1", &g).message.contains("dev release"));
+        // The advice names a pre-release this grammar accepts.
+        let help = tag_err("v1.2.0.dev1", &g).help.unwrap_or_default();
+        assert!(help.contains("a pre-release (v1.2.0rc1)"), "{help}");
+        assert!(check_tag("v1.2.0rc1", &g).is_ok());
         assert!(tag_err("v1.2", &g).message.contains("missing PATCH"));
         assert!(tag_err("v1.2.0-RC1", &g).message.contains("upper case"));
         assert!(

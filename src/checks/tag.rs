@@ -381,7 +381,9 @@ pub fn check_in_repo(
         if !tips.is_empty() {
             let mut reachable = false;
             for (_, tip) in &tips {
-                if view.repo.is_ancestor(commit, *tip)? {
+                // Membership in the tip's history, cached per tip (`Repo::is_ancestor` answers
+                // true when the tip is an ancestor of the commit: a tag on a feature branch).
+                if view.ancestors(*tip)?.contains(&commit) {
                     reachable = true;
                     break;
                 }
@@ -415,7 +417,10 @@ pub fn check_in_repo(
             .collect();
         let ancestors = view.ancestors(commit)?;
         for (name, c, otv) in &others {
-            if ancestors.contains(c)
+            // A proper ancestor: two tags on one commit (`v1.2.0-rc.1` promoted to `v1.2.0`)
+            // have no order in history.
+            if *c != commit
+                && ancestors.contains(c)
                 && matches!(
                     version::compare_tags(otv, tv, eco),
                     Some(std::cmp::Ordering::Greater | std::cmp::Ordering::Equal)

@@ -188,7 +188,12 @@ pub fn check_sources(s: &Sources, report: &mut Report) {
         );
     }
     if s.found.is_empty() {
-        if s.dynamic.is_empty() && !s.diagnostics.iter().any(|d| d.rule == "version-invalid") {
+        // A source that was found but is invalid, or declared but empty, already says why.
+        let explained = s
+            .diagnostics
+            .iter()
+            .any(|d| matches!(d.rule, "version-invalid" | "version-not-found"));
+        if s.dynamic.is_empty() && !explained {
             report.push(
                 Diagnostic::error("version-not-found", "no version source found")
                     .help(
@@ -220,7 +225,30 @@ pub fn check_sources(s: &Sources, report: &mut Report) {
     let first = &s.found[0];
     let mut all_agree = true;
     for f in &s.found[1..] {
-        if version::agree(&first.version, &f.version) == Agreement::Different {
+        let agreement = version::agree(&first.version, &f.version);
+        // Each spelled canonically, yet written differently (`1.2` and `1.2.0`): one warning
+        // here, since neither source is non-canonical on its own.
+        if agreement == Agreement::EqualNonCanonical
+            && version::is_canonical(&first.version)
+            && version::is_canonical(&f.version)
+        {
+            report.push(
+                Diagnostic::warn(
+                    "version-non-canonical",
+                    format!(
+                        "{} says {}, which equals {} ({}:{}) under PEP 440 but is written differently",
+                        f.kind,
+                        f.version.raw(),
+                        first.version.raw(),
+                        first.path,
+                        first.line
+                    ),
+                )
+                .at(f.path.clone(), f.line, f.column)
+                .help("write the version the same way in every source"),
+            );
+        }
+        if agreement == Agreement::Different {
             all_agree = false;
             report.push(
                 Diagnostic::error(
@@ -244,12 +272,15 @@ pub fn check_sources(s: &Sources, report: &mut Report) {
         }
     }
     if all_agree {
-        report.pass(format!(
-            "{} version source{} agree on {}",
-            s.found.len(),
-            if s.found.len() == 1 { "" } else { "s" },
-            first.version.raw()
-        ));
+        report.pass(if s.found.len() == 1 {
+            format!("1 version source: {}", first.version.raw())
+        } else {
+            format!(
+                "{} version sources agree on {}",
+                s.found.len(),
+                first.version.raw()
+            )
+        });
     }
 }
 
@@ -264,7 +295,27 @@ fn scheme(a: &sources::Found, b: &sources::Found) -> &'static str {
 /// The sources compared with a tag they must equal.
 pub fn check_against_tag(s: &Sources, tag: &TagVersion, why: &str, report: &mut Report) {
     for f in &s.found {
-        if version::tag_matches(tag, &f.version) == Agreement::Different {
+        let agreement = version::tag_matches(tag, &f.version);
+        // `1.2` at tag v1.2.0: equal, but not written as the tag says (DESIGN §3).
+        if agreement == Agreement::EqualNonCanonical
+            && version::is_canonical(&f.version)
+            && let Some(p) = tag.pep440()
+        {
+            report.push(
+                Diagnostic::warn(
+                    "version-non-canonical",
+                    format!(
+                        "{} says {}, which equals {} under PEP 440 but is written differently",
+                        f.kind,
+                        f.version.raw(),
+                        tag.tag()
+                    ),
+                )
+                .at(f.path.clone(), f.line, f.column)
+                .help(format!("write `{p}`")),
+            );
+        }
+        if agreement == Agreement::Different {
             report.push(
                 Diagnostic::error(
                     "version-tag-mismatch",
@@ -492,4 +543,64 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
         check_behind(&sources, newest, &mut report);
     }
     Ok(report)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sources::Found;
+
+    fn found(path: &str, raw: &str, eco: Ecosystem) -> Found {
+        Found {
+            path: path.into(),
+            line: 3,
+            column: 12,
+            kind: "version".into(),
+            version: version::Version::parse(raw, eco).unwrap(),
+        }
+    }
+
+    fn rules(r: &Report) -> Vec<(&'static str, String)> {
+        r.diagnostics
+            .iter()
+            .map(|d| (d.rule, d.location()))
+            .collect()
+    }
+
+    #[test]
+    fn equal_but_differently_written_sources_warn_once() {
+        let s = Sources {
+            found: vec![
+                found("pyproject.toml", "1.2.0", Ecosystem::Python),
+                found("setup.cfg", "1.2", Ecosystem::Python),
+                found("VERSION", "1.2.0", Ecosystem::Python),
+            ],
+            ..Sources::default()
+        };
+        let mut r = Report::new("check-version-sync");
+        check_sources(&s, &mut r);
+        assert_eq!(
+            rules(&r),
+            [("version-non-canonical", "setup.cfg:3:12".to_string())]
+        );
+        assert_eq!(r.passes, ["3 version sources agree on 1.2.0"]);
+    }
+
+    #[test]
+    fn a_short_version_at_a_full_tag_warns() {
+        let s = Sources {
+            found: vec![found("pyproject.toml", "1.2", Ecosystem::Python)],
+            ..Sources::default()
+        };
+        let tag = version::check_tag("v1.2.0", &Default::default()).unwrap();
+        let mut r = Report::new("check-version-sync");
+        check_against_tag(&s, &tag, "the commit is tagged", &mut r);
+        assert_eq!(
+            rules(&r),
+            [("version-non-canonical", "pyproject.toml:3:12".to_string())]
+        );
+        assert_eq!(r.diagnostics[0].help.as_deref(), Some("write `1.2.0`"));
+        check_sources(&s, &mut r);
+        assert_eq!(r.passes, ["1 version source: 1.2"]);
+    }
 }

@@ -6,8 +6,11 @@
 
 mod changelog;
 mod common;
+mod framework;
 mod guard;
 mod install;
 mod release;
 mod tag_hooks;
+mod tag_rules;
 mod util;
+mod versions;

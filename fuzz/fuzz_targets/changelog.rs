@@ -1,0 +1,51 @@
+//! lint-changelog's parser and rules on arbitrary bytes, plus `--notes` and the release checks
+//! check-release-ready uses. The first byte picks the options; the rest is the file.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use relgate::changelog::Changelog;
+use relgate::checks::changelog::{self, LintOptions};
+use relgate::config::ChangelogScheme;
+
+fuzz_target!(|data: &[u8]| {
+    let (flags, text) = match data.split_first() {
+        Some((f, rest)) => (*f, rest),
+        None => (0, data),
+    };
+    let scheme = if flags & 1 == 0 {
+        ChangelogScheme::Semver
+    } else {
+        ChangelogScheme::Pep440
+    };
+    // A version taken from the text itself reaches the "found" paths as well as "missing".
+    let from_text = std::str::from_utf8(text)
+        .ok()
+        .and_then(|t| t.split(|c: char| c.is_whitespace() || "[]()".contains(c)).find(|w| {
+            w.starts_with(|c: char| c.is_ascii_digit())
+        }))
+        .unwrap_or("1.0.0")
+        .to_string();
+    let opts = LintOptions {
+        scheme,
+        extra_types: if flags & 2 == 0 {
+            Vec::new()
+        } else {
+            vec!["Security".into(), "Performance".into()]
+        },
+        release: (flags & 4 != 0).then(|| from_text.clone()),
+        tag_prefix: if flags & 8 == 0 { "v".into() } else { String::new() },
+    };
+    let linted = changelog::lint("CHANGELOG.md", text, &opts);
+    let notes = changelog::notes(text, "unreleased");
+    assert_eq!(linted.is_err(), notes.is_err(), "lint and notes disagree on readability");
+    let _ = changelog::notes(text, &from_text);
+    if let Ok(model) = Changelog::parse(text) {
+        let _ = changelog::newest_release(&model);
+        let _ = changelog::has_dated_section(&model, &from_text, scheme, &opts.tag_prefix);
+        let _ = changelog::entry_problems(&model, &from_text, scheme, &opts.tag_prefix);
+        for s in &model.sections {
+            let _ = model.body(s);
+            let _ = s.link_target(&model);
+        }
+    }
+});
