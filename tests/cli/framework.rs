@@ -54,17 +54,27 @@ struct Framework {
 }
 
 impl Framework {
+    /// Says by name that a test was skipped. Written to the stderr handle itself, which libtest
+    /// does not capture, so the line shows in every `cargo test` run.
+    fn skipped(test: &str, why: &str) {
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), "SKIPPED {test}: {why}");
+    }
+
     fn find(tool: &'static str, test: &str) -> Option<Framework> {
         match (which(tool), relgate_head()) {
             (Some(exe), Some(_)) => Some(Framework { tool, exe }),
             (None, _) => {
-                eprintln!("SKIPPED {test}: `{tool}` is not on PATH (pip install {tool})");
+                Self::skipped(
+                    test,
+                    &format!("`{tool}` is not on PATH (pip install {tool})"),
+                );
                 None
             }
             (_, None) => {
-                eprintln!(
-                    "SKIPPED {test}: {} is not a git checkout",
-                    env!("CARGO_MANIFEST_DIR")
+                Self::skipped(
+                    test,
+                    &format!("{} is not a git checkout", env!("CARGO_MANIFEST_DIR")),
                 );
                 None
             }

@@ -134,7 +134,10 @@ fn invalid_names_say_which_part_and_why() {
 
 /// Runs validate-tag on `tags` under `grammar`; returns the run.
 fn with_grammar(r: &Repo, grammar: &str, tags: &[&str]) -> Run {
-    r.write("relgate.toml", &format!("[tags]\ngrammar = \"{grammar}\"\n"));
+    r.write(
+        "relgate.toml",
+        &format!("[tags]\ngrammar = \"{grammar}\"\n"),
+    );
     r.relgate(VT, tags)
 }
 
@@ -145,15 +148,33 @@ fn each_grammar_accepts_and_rejects_its_own_examples() {
     let accepts: &[(&str, &[&str])] = &[
         (
             "portable",
-            &["v1.2.0", "v1.2.0-rc1", "v1.2.0-rc.1", "v1.2.0-alpha.2", "v1.2.0-b3"],
+            &[
+                "v1.2.0",
+                "v1.2.0-rc1",
+                "v1.2.0-rc.1",
+                "v1.2.0-alpha.2",
+                "v1.2.0-b3",
+            ],
         ),
         (
             "semver",
-            &["v1.2.0", "v1.2.0-rc.1", "v1.2.0-beta", "v1.0.0-x.7.z.92", "v1.2.0-rc1"],
+            &[
+                "v1.2.0",
+                "v1.2.0-rc.1",
+                "v1.2.0-beta",
+                "v1.0.0-x.7.z.92",
+                "v1.2.0-rc1",
+            ],
         ),
         (
             "pep440",
-            &["v1.2.0", "v1.2.0rc1", "v1.2.0.post1", "v1.2.0a1", "v1.2.3.4"],
+            &[
+                "v1.2.0",
+                "v1.2.0rc1",
+                "v1.2.0.post1",
+                "v1.2.0a1",
+                "v1.2.3.4",
+            ],
         ),
     ];
     for (grammar, tags) in accepts {
@@ -170,28 +191,61 @@ fn each_grammar_accepts_and_rejects_its_own_examples() {
         (
             "portable",
             &[
-                ("v1.2.0rc1", "the pre-release `rc1` needs a `-` before it: expected vMAJOR.MINOR.PATCH-rcN"),
-                ("v1.0.0-x.7", "`x` is not a pre-release label: expected -alpha, -beta, -rc, -a or -b and a number"),
-                ("v1.2.0.post1", "`.post1` is a post-release, which is not portable: SemVer (npm, Cargo) orders it before 1.2.0"),
+                (
+                    "v1.2.0rc1",
+                    "the pre-release `rc1` needs a `-` before it: expected vMAJOR.MINOR.PATCH-rcN",
+                ),
+                (
+                    "v1.0.0-x.7",
+                    "`x` is not a pre-release label: expected -alpha, -beta, -rc, -a or -b and a number",
+                ),
+                (
+                    "v1.2.0.post1",
+                    "`.post1` is a post-release, which is not portable: SemVer (npm, Cargo) orders it before 1.2.0",
+                ),
             ],
         ),
         (
             "semver",
             &[
-                ("v1.2.0rc1", "the pre-release `rc1` needs a `-` before it: expected vMAJOR.MINOR.PATCH-rcN"),
-                ("v1.2.0.post1", "not a SemVer 2.0.0 version: unexpected character '.' after patch version number (expected vMAJOR.MINOR.PATCH[-PRERELEASE])"),
-                ("v1.2.0-01", "not a SemVer 2.0.0 version: invalid leading zero in pre-release identifier (expected vMAJOR.MINOR.PATCH[-PRERELEASE])"),
-                ("v1.2.0+build.5", "build metadata `+build.5` is not allowed in a release tag (SemVer ignores it when ordering, so two tags could name one version)"),
+                (
+                    "v1.2.0rc1",
+                    "the pre-release `rc1` needs a `-` before it: expected vMAJOR.MINOR.PATCH-rcN",
+                ),
+                (
+                    "v1.2.0.post1",
+                    "not a SemVer 2.0.0 version: unexpected character '.' after patch version number (expected vMAJOR.MINOR.PATCH[-PRERELEASE])",
+                ),
+                (
+                    "v1.2.0-01",
+                    "not a SemVer 2.0.0 version: invalid leading zero in pre-release identifier (expected vMAJOR.MINOR.PATCH[-PRERELEASE])",
+                ),
+                (
+                    "v1.2.0+build.5",
+                    "build metadata `+build.5` is not allowed in a release tag (SemVer ignores it when ordering, so two tags could name one version)",
+                ),
             ],
         ),
         (
             "pep440",
             &[
-                ("v1.2.0-rc.1", "not canonical PEP 440: `1.2.0-rc.1` is written `1.2.0rc1`"),
-                ("v1.2.0-rc1", "not canonical PEP 440: `1.2.0-rc1` is written `1.2.0rc1`"),
-                ("v1.2.0+local", "local version label `+local` is not allowed in a release tag (PyPI rejects local versions)"),
+                (
+                    "v1.2.0-rc.1",
+                    "not canonical PEP 440: `1.2.0-rc.1` is written `1.2.0rc1`",
+                ),
+                (
+                    "v1.2.0-rc1",
+                    "not canonical PEP 440: `1.2.0-rc1` is written `1.2.0rc1`",
+                ),
+                (
+                    "v1.2.0+local",
+                    "local version label `+local` is not allowed in a release tag (PyPI rejects local versions)",
+                ),
                 ("v1!1.2.0", "epoch `1!` is not supported in release tags"),
-                ("v1.2.0.dev3", "`dev3` marks a dev release, and dev releases are not releases (`.dev3`)"),
+                (
+                    "v1.2.0.dev3",
+                    "`dev3` marks a dev release, and dev releases are not releases (`.dev3`)",
+                ),
             ],
         ),
     ];
@@ -276,12 +330,17 @@ fn lightweight_tags_fail_except_in_ci_or_when_allowed() {
     // CI checkouts may rewrite tags as lightweight.
     let run = r.relgate_env(VT, &["v1.0.0"], &[("CI", "true")]);
     run.code(0);
-    assert_eq!(run.stdout, "v1.0.0: ok\nvalidate-tag: passed (0 errors, 0 warnings)\n");
+    assert_eq!(
+        run.stdout,
+        "v1.0.0: ok\nvalidate-tag: passed (0 errors, 0 warnings)\n"
+    );
     let run = r.relgate_env(VT, &["v1.0.0"], &[("CI", "false")]);
     run.code(1);
     assert_eq!(run.stdout, want);
     r.write("relgate.toml", "[tags]\nrequire-annotated = false\n");
-    r.relgate(VT, &["v1.0.0"]).code(0).stdout_has("v1.0.0: ok\n");
+    r.relgate(VT, &["v1.0.0"])
+        .code(0)
+        .stdout_has("v1.0.0: ok\n");
 }
 
 #[test]
@@ -318,7 +377,10 @@ fn a_tag_on_a_feature_branch_commit_is_not_on_a_release_branch() {
         .stdout_has("error[tag-not-on-release-branch]");
 
     // No configured release branch exists: the rule has nothing to check against.
-    r.write("relgate.toml", "[tags]\nrelease-branches = [\"release/*\"]\n");
+    r.write(
+        "relgate.toml",
+        "[tags]\nrelease-branches = [\"release/*\"]\n",
+    );
     r.relgate(VT, &["v1.1.0"]).code(0);
     r.git(&["branch", "release/1.0", "v1.0.0"]).code(0);
     r.relgate(VT, &["v1.1.0"]).code(1).stdout_has(&format!(
@@ -443,9 +505,9 @@ fn two_tags_naming_one_version_are_duplicates() {
     let r = scm_project();
     r.tag("v1.2.3", None);
     r.tag("1.2.3", None);
-    r.relgate(VT, &["1.2.3"])
-        .code(1)
-        .stdout_has("refs/tags/1.2.3: error[tag-invalid] missing prefix `v`: expected vMAJOR.MINOR.PATCH\n");
+    r.relgate(VT, &["1.2.3"]).code(1).stdout_has(
+        "refs/tags/1.2.3: error[tag-invalid] missing prefix `v`: expected vMAJOR.MINOR.PATCH\n",
+    );
     r.relgate(VT, &["v1.2.3"]).code(0);
     // ... and with an optional prefix both are valid, and one version.
     r.write(

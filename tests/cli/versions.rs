@@ -945,12 +945,18 @@ fn malformed_files_are_exit_2_naming_file_and_line() {
     // pyproject.toml and Cargo.toml also hold relgate's configuration, which is read first:
     // malformed or not UTF-8, they are refused naming file, line and column.
     let r = Repo::new();
-    r.write("Cargo.toml", "[package]\nname = \"demo\"\nversion = 1.0.0\n");
+    r.write(
+        "Cargo.toml",
+        "[package]\nname = \"demo\"\nversion = 1.0.0\n",
+    );
     r.relgate(CVS, &[])
         .code(2)
         .stderr_has("check-version-sync: error: invalid configuration at Cargo.toml:3:14\n");
     std::fs::remove_file(r.path().join("Cargo.toml")).unwrap();
-    r.write("pyproject.toml", "[project]\nname = \"demo\"\nversion = 1.0.0\n");
+    r.write(
+        "pyproject.toml",
+        "[project]\nname = \"demo\"\nversion = 1.0.0\n",
+    );
     r.relgate(CVS, &[])
         .code(2)
         .stderr_has("check-version-sync: error: invalid configuration at pyproject.toml:3:14\n");
