@@ -325,7 +325,25 @@ fn write_stdout(bytes: &[u8]) -> std::result::Result<(), ()> {
 
 fn print_error(tool: &str, e: &Error) {
     let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "{tool}: error: {e}");
+    let _ = writeln!(err, "{tool}: error: {}", escape_message(e.message()));
+    for cause in e.causes() {
+        let _ = writeln!(err, "  caused by: {}", escape_message(cause));
+    }
+}
+
+/// Error messages quote repository text (config values, configured paths, regexes, file names),
+/// so their control and bidi characters are escaped as [`diag::escape`] does. Backslashes are
+/// kept: messages also quote text their author already escaped.
+fn escape_message(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c != '\\' && diag::escape(c.encode_utf8(&mut [0; 4])) != c.to_string() {
+            out.push_str(&diag::escape(c.encode_utf8(&mut [0; 4])));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The whole life of a binary: parse, run, render, exit.
@@ -514,6 +532,18 @@ mod tests {
             parse_args::<Own>(args(&["x", "--version"]), own, true),
             Ok(Parsed::Version)
         ));
+    }
+
+    #[test]
+    fn error_messages_escape_control_characters() {
+        let e = Error::new("changelog.path `\u{1b}]0;x\u{7}` \\d\nforged")
+            .caused_by("  \u{9b}31m \u{202e}");
+        assert_eq!(
+            escape_message(e.message()),
+            "changelog.path `\\u{1b}]0;x\\u{7}` \\d\\nforged"
+        );
+        assert_eq!(escape_message(&e.causes()[0]), "  \\u{9b}31m \\u{202e}");
+        assert_eq!(escape_message("plain `é` text"), "plain `é` text");
     }
 
     #[test]

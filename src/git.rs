@@ -429,29 +429,25 @@ impl Repo {
         Ok(out)
     }
 
-    /// Is `ancestor` reachable from `tip` (or equal to it)?
+    /// Is `ancestor` reachable from `tip` (or equal to it)? Walking from `ancestor` with
+    /// everything reachable from `tip` hidden yields nothing exactly when it is.
     pub fn is_ancestor(&self, ancestor: Oid, tip: Oid) -> Result<bool> {
         if ancestor == tip {
             return Ok(true);
         }
         let mut walk = self
             .repo
-            .rev_walk([tip.0])
-            .with_hidden([ancestor.0])
+            .rev_walk([ancestor.0])
+            .with_hidden([tip.0])
             .all()
-            .map_err(git_err(format!("cannot walk history from {tip}")))?;
-        // Hiding the ancestor hides everything reachable from it; if the tip is reachable
-        // from it, the walk is empty. Otherwise check whether the walk ever meets it.
-        let mut saw_any = false;
-        for info in walk.by_ref() {
-            let info = info
-                .map_err(|e| Error::new(format!("cannot walk history from {tip}")).caused_by(e))?;
-            saw_any = true;
-            if info.parent_ids.contains(&ancestor.0) {
-                return Ok(true);
+            .map_err(git_err(format!("cannot walk history from {ancestor}")))?;
+        match walk.next() {
+            None => Ok(true),
+            Some(Ok(_)) => Ok(false),
+            Some(Err(e)) => {
+                Err(Error::new(format!("cannot walk history from {ancestor}")).caused_by(e))
             }
         }
-        Ok(!saw_any)
     }
 
     /// Every commit reachable from `tip`, `tip` included.

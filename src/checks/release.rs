@@ -124,9 +124,17 @@ pub fn clean_tree(repo: &Repo) -> Result<CheckLine> {
     ))
 }
 
-/// HEAD is on one of `release.branches`.
-pub fn release_branch(head: &Head, config: &Config) -> CheckLine {
+/// HEAD is on one of `release.branches`. A detached HEAD (a CI checkout of a tag) passes when
+/// its commit is on one of them (`containing` names the release branch tip that contains it).
+pub fn release_branch(head: &Head, config: &Config, containing: Option<&str>) -> CheckLine {
     let branches = &config.release.branches;
+    if let (Head::Detached { oid }, Some(branch)) = (head, containing) {
+        return line(
+            "release-branch",
+            CheckStatus::Pass,
+            format!("HEAD is detached at {}, which is on {branch}", oid.short()),
+        );
+    }
     match head.branch() {
         Some(b) if glob::any(branches, b) => {
             line("release-branch", CheckStatus::Pass, format!("on {b}"))
@@ -254,7 +262,11 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
 
     checks.push(clean_tree(repo)?);
     let head = repo.head()?;
-    checks.push(release_branch(&head, config));
+    let containing = match &head {
+        Head::Detached { oid } => release_branch_containing(repo, config, *oid)?,
+        _ => None,
+    };
+    checks.push(release_branch(&head, config, containing.as_deref()));
     checks.push(upstream(&repo.upstream()?));
 
     // version-sync
@@ -403,6 +415,20 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
     checks.push(changelog_lint(ctx, config, &root, Some(&version))?);
     checks.push(history);
     Ok(finish(report_with(&mut report, checks), Some(&tag_name)))
+}
+
+/// The first release branch (local or remote-tracking) whose history contains `commit`.
+fn release_branch_containing(
+    repo: &Repo,
+    config: &Config,
+    commit: crate::git::Oid,
+) -> Result<Option<String>> {
+    for (name, tip) in repo.branch_tips_matching(&config.release.branches)? {
+        if repo.is_ancestor(commit, tip)? {
+            return Ok(Some(name));
+        }
+    }
+    Ok(None)
 }
 
 fn report_with(report: &mut Report, checks: Vec<CheckLine>) -> Report {

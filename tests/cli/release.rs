@@ -342,3 +342,42 @@ fn a_clone_without_tags_fails_history_unless_first_release() {
     );
     only(&r, &["--first-release"], &[]);
 }
+
+#[test]
+fn a_ci_checkout_of_the_tag_is_detached_but_on_origin_main() {
+    let (r, remote) = ready();
+    r.tag("v1.1.0", None);
+    r.git(&["push", "-q", "origin", "v1.1.0"]).code(0);
+    // What actions/checkout does for a tag push with fetch-depth: 0.
+    let ci = TempDir::new("ci");
+    let dest = ci.path().join("c");
+    r.git(&[
+        "clone",
+        "-q",
+        remote.path().to_str().unwrap(),
+        dest.to_str().unwrap(),
+    ])
+    .code(0);
+    let mut cmd = r.command("git");
+    cmd.current_dir(&dest)
+        .args(["checkout", "-q", "--detach", "v1.1.0"]);
+    r.run(cmd, "checkout the tag".into()).code(0);
+    let mut cmd = r.command(crate::util::bin(CRR));
+    cmd.current_dir(&dest).env("GITHUB_REF", "refs/tags/v1.1.0");
+    r.run(cmd, "check-release-ready on the tag".into())
+        .code(0)
+        .stdout_has("HEAD is detached at")
+        .stdout_has(", which is on main")
+        .stdout_has("SKIP upstream")
+        .stdout_has("v1.1.0 exists and points at HEAD");
+    // A detached commit that is on no release branch fails.
+    let mut cmd = r.command("git");
+    cmd.current_dir(&dest)
+        .args(["commit", "-q", "--allow-empty", "-m", "detached work"]);
+    r.run(cmd, "commit detached".into()).code(0);
+    let mut cmd = r.command(crate::util::bin(CRR));
+    cmd.current_dir(&dest);
+    r.run(cmd, "check-release-ready detached".into())
+        .code(1)
+        .stdout_has("FAIL release-branch     HEAD is detached");
+}
