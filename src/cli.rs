@@ -335,15 +335,13 @@ fn print_error(tool: &str, e: &Error) {
 /// so their control and bidi characters are escaped as [`diag::escape`] does. Backslashes are
 /// kept: messages also quote text their author already escaped.
 fn escape_message(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if c != '\\' && diag::escape(c.encode_utf8(&mut [0; 4])) != c.to_string() {
-            out.push_str(&diag::escape(c.encode_utf8(&mut [0; 4])));
-        } else {
-            out.push(c);
-        }
-    }
-    out
+    let mut buf = [0; 4];
+    text.chars()
+        .map(|c| match c {
+            '\\' => c.to_string(),
+            c => diag::escape(c.encode_utf8(&mut buf)),
+        })
+        .collect()
 }
 
 /// The whole life of a binary: parse, run, render, exit.
