@@ -6,7 +6,7 @@
 //! Nothing here judges anything, and nothing here writes: no index refresh, no ref, no object.
 //! A gix upgrade touches this file only.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
@@ -464,6 +464,45 @@ impl Repo {
             set.insert(Oid(info.id));
         }
         Ok(set)
+    }
+
+    /// Every commit reachable from any of `tips` (tips included).
+    pub fn ancestors_of_all(&self, tips: &[Oid]) -> Result<HashSet<Oid>> {
+        if tips.is_empty() {
+            return Ok(HashSet::new());
+        }
+        let walk = self
+            .repo
+            .rev_walk(tips.iter().map(|t| t.0))
+            .all()
+            .map_err(git_err("cannot walk history"))?;
+        let mut set = HashSet::new();
+        for info in walk {
+            let info = info.map_err(|e| Error::new("cannot walk history").caused_by(e))?;
+            set.insert(Oid(info.id));
+        }
+        Ok(set)
+    }
+
+    /// The parents of every commit reachable from `tips`: the commit graph, read in one walk.
+    pub fn commit_graph(&self, tips: &[Oid]) -> Result<HashMap<Oid, Vec<Oid>>> {
+        let mut graph = HashMap::new();
+        if tips.is_empty() {
+            return Ok(graph);
+        }
+        let walk = self
+            .repo
+            .rev_walk(tips.iter().map(|t| t.0))
+            .all()
+            .map_err(git_err("cannot walk history"))?;
+        for info in walk {
+            let info = info.map_err(|e| Error::new("cannot walk history").caused_by(e))?;
+            graph.insert(
+                Oid(info.id),
+                info.parent_ids.iter().map(|p| Oid(*p)).collect(),
+            );
+        }
+        Ok(graph)
     }
 
     /// Resolves a revision (`HEAD~3`, `v1.2.0`, a hex id) to the commit it names.

@@ -237,19 +237,55 @@ pub struct TagFacts {
     pub peeled_kind: Option<ObjectKind>,
 }
 
-/// Every valid release tag of the repository, loaded once, with the history lookups cached.
+/// Every valid release tag of the repository, loaded once, with the lookups that checking many
+/// tags needs built once: versions and pre-release styles indexed, the commits of the release
+/// branches, and for `--all` the highest tag below every commit from one pass over the history.
 pub struct TagView<'r> {
     repo: &'r Repo,
     pub tags: Vec<(TagFacts, TagVersion)>,
-    ancestors: HashMap<Oid, HashSet<Oid>>,
+    /// Tag indexes by PEP 440 form and by SemVer precedence form (`same_version`).
+    by_version: HashMap<String, Vec<usize>>,
+    /// The first tag of each distinct pre-release style.
+    styles: Vec<(version::PreStyle, usize)>,
     release_tips: Option<Vec<(String, Oid)>>,
+    /// `--all`: every commit on a release branch.
+    release_reach: Option<HashSet<Oid>>,
+    /// `--all`: the highest tag on each commit or its ancestors (index into `tags`).
+    highest: Option<HashMap<Oid, Option<usize>>>,
+    graph: HashMap<Oid, Vec<Oid>>,
+    /// The version sources at each tagged commit, read once.
+    sources: HashMap<Oid, std::rc::Rc<crate::sources::Sources>>,
+    /// Checking every tag: build the whole-history lookups instead of walking per tag.
+    many: bool,
     shallow: bool,
 }
 
+fn version_keys(tv: &TagVersion) -> Vec<String> {
+    let mut keys = Vec::new();
+    if let Some(p) = tv.pep440() {
+        keys.push(format!("p:{p}"));
+    }
+    if let Some(s) = tv.semver() {
+        // Precedence ignores build metadata.
+        keys.push(format!("s:{}.{}.{}-{}", s.major, s.minor, s.patch, s.pre));
+    }
+    keys
+}
+
 impl<'r> TagView<'r> {
-    pub fn load(repo: &'r Repo, tags: &TagsConfig) -> Result<TagView<'r>> {
+    pub fn load(repo: &'r Repo, tags: &TagsConfig, many: bool) -> Result<TagView<'r>> {
+        Self::from_tags(repo, tags, &repo.tags()?, many)
+    }
+
+    /// From tags already read (`--all` reads them once for both the view and the audit).
+    pub fn from_tags(
+        repo: &'r Repo,
+        tags: &TagsConfig,
+        all: &[crate::git::Tag],
+        many: bool,
+    ) -> Result<TagView<'r>> {
         let mut out = Vec::new();
-        for t in repo.tags()? {
+        for t in all.iter().cloned() {
             if !version::is_candidate(&t.name, tags) {
                 continue;
             }
@@ -265,21 +301,176 @@ impl<'r> TagView<'r> {
                 ));
             }
         }
+        let mut by_version: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut styles: Vec<(version::PreStyle, usize)> = Vec::new();
+        for (i, (_, tv)) in out.iter().enumerate() {
+            for k in version_keys(tv) {
+                by_version.entry(k).or_default().push(i);
+            }
+            if let Some(st) = tv.pre_style()
+                && !styles.iter().any(|(s, _)| *s == st)
+            {
+                styles.push((st, i));
+            }
+        }
         Ok(TagView {
             repo,
             tags: out,
-            ancestors: HashMap::new(),
+            by_version,
+            styles,
             release_tips: None,
+            release_reach: None,
+            highest: None,
+            graph: HashMap::new(),
+            sources: HashMap::new(),
+            many,
             shallow: repo.is_shallow(),
         })
     }
 
-    fn ancestors(&mut self, commit: Oid) -> Result<&HashSet<Oid>> {
-        if !self.ancestors.contains_key(&commit) {
-            let set = self.repo.ancestors(commit)?;
-            self.ancestors.insert(commit, set);
+    /// The version sources in `commit`'s tree.
+    fn sources_at(
+        &mut self,
+        commit: Oid,
+        config: &Config,
+    ) -> Result<std::rc::Rc<crate::sources::Sources>> {
+        if let Some(s) = self.sources.get(&commit) {
+            return Ok(s.clone());
         }
-        Ok(&self.ancestors[&commit])
+        let s = std::rc::Rc::new(collect_sources(&Tree::Commit(commit), self.repo, config)?);
+        self.sources.insert(commit, s.clone());
+        Ok(s)
+    }
+
+    /// Other tags naming the same version as `tv`.
+    fn duplicates(&self, name: &str, tv: &TagVersion) -> Vec<&str> {
+        let mut out: Vec<&str> = Vec::new();
+        for k in version_keys(tv) {
+            for &i in self.by_version.get(&k).map_or(&[][..], Vec::as_slice) {
+                let other = self.tags[i].0.name.as_str();
+                if other != name && !out.contains(&other) {
+                    out.push(other);
+                }
+            }
+        }
+        out
+    }
+
+    /// A tag whose pre-release style differs from `style`.
+    fn inconsistent_style(
+        &self,
+        name: &str,
+        style: version::PreStyle,
+    ) -> Option<(&str, version::PreStyle)> {
+        self.styles
+            .iter()
+            .find(|(s, i)| !s.consistent_with(&style) && self.tags[*i].0.name != name)
+            .map(|(s, i)| (self.tags[*i].0.name.as_str(), *s))
+    }
+
+    fn release_tips(&mut self, branches: &[String]) -> Result<Vec<(String, Oid)>> {
+        if self.release_tips.is_none() {
+            self.release_tips = Some(self.repo.branch_tips_matching(branches)?);
+        }
+        Ok(self.release_tips.clone().unwrap_or_default())
+    }
+
+    /// Is `commit` on one of the release branches? `None` when no release branch exists.
+    fn on_release_branch(&mut self, branches: &[String], commit: Oid) -> Result<Option<bool>> {
+        let tips = self.release_tips(branches)?;
+        if tips.is_empty() {
+            return Ok(None);
+        }
+        if self.many {
+            if self.release_reach.is_none() {
+                let ids: Vec<Oid> = tips.iter().map(|(_, o)| *o).collect();
+                self.release_reach = Some(self.repo.ancestors_of_all(&ids)?);
+            }
+            return Ok(self.release_reach.as_ref().map(|r| r.contains(&commit)));
+        }
+        for (_, tip) in &tips {
+            if self.repo.is_ancestor(commit, *tip)? {
+                return Ok(Some(true));
+            }
+        }
+        Ok(Some(false))
+    }
+
+    /// The highest release tag on a strict ancestor of `commit` (tags on the commit itself, like
+    /// `v1.2.0-rc1` and `v1.2.0` on one commit, are not ordered by history).
+    fn highest_below(&mut self, commit: Oid, eco: Ecosystem) -> Result<Option<usize>> {
+        if !self.many {
+            let ancestors = self.repo.ancestors(commit)?;
+            return Ok(self.max_tag(
+                self.tags
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, (f, _))| {
+                        f.commit
+                            .is_some_and(|c| c != commit && ancestors.contains(&c))
+                    })
+                    .map(|(i, _)| i),
+                eco,
+            ));
+        }
+        if self.highest.is_none() {
+            self.build_highest(eco)?;
+        }
+        let parents = self.graph.get(&commit).cloned().unwrap_or_default();
+        let highest = self.highest.as_ref();
+        let below: Vec<usize> = parents
+            .iter()
+            .filter_map(|p| highest.and_then(|h| h.get(p).copied().flatten()))
+            .collect();
+        Ok(self.max_tag(below.into_iter(), eco))
+    }
+
+    fn max_tag(&self, idx: impl Iterator<Item = usize>, eco: Ecosystem) -> Option<usize> {
+        idx.max_by(|a, b| {
+            version::compare_tags(&self.tags[*a].1, &self.tags[*b].1, eco)
+                .unwrap_or(std::cmp::Ordering::Equal)
+        })
+    }
+
+    /// One pass over the history below every tag: the highest tag on each commit or below it.
+    fn build_highest(&mut self, eco: Ecosystem) -> Result<()> {
+        let tips: Vec<Oid> = self.tags.iter().filter_map(|(f, _)| f.commit).collect();
+        self.graph = self.repo.commit_graph(&tips)?;
+        let mut at: HashMap<Oid, Vec<usize>> = HashMap::new();
+        for (i, (f, _)) in self.tags.iter().enumerate() {
+            if let Some(c) = f.commit {
+                at.entry(c).or_default().push(i);
+            }
+        }
+        let mut highest: HashMap<Oid, Option<usize>> = HashMap::with_capacity(self.graph.len());
+        // Iterative post-order: a commit is settled once all its parents are.
+        for &start in &tips {
+            let mut stack = vec![(start, false)];
+            while let Some((c, expanded)) = stack.pop() {
+                if highest.contains_key(&c) {
+                    continue;
+                }
+                let parents = self.graph.get(&c).map_or(&[][..], Vec::as_slice);
+                if !expanded {
+                    stack.push((c, true));
+                    stack.extend(
+                        parents
+                            .iter()
+                            .filter(|p| !highest.contains_key(p))
+                            .map(|p| (*p, false)),
+                    );
+                    continue;
+                }
+                let candidates = parents
+                    .iter()
+                    .filter_map(|p| highest.get(p).copied().flatten())
+                    .chain(at.get(&c).into_iter().flatten().copied());
+                let best = self.max_tag(candidates.collect::<Vec<_>>().into_iter(), eco);
+                highest.insert(c, best);
+            }
+        }
+        self.highest = Some(highest);
+        Ok(())
     }
 }
 
@@ -325,37 +516,27 @@ pub fn check_in_repo(
     };
 
     // Same version under another name.
-    for (other, otv) in &view.tags {
-        if other.name != facts.name && version::same_version(tv, otv) {
-            report.push(
-                Diagnostic::error(
-                    "tag-duplicate-version",
-                    format!("{} names the same version as {}", facts.name, other.name),
-                )
-                .subject(subject.clone())
-                .help("keep one tag per version; delete the new one locally with `git tag -d`"),
-            );
-        }
+    for other in view.duplicates(&facts.name, tv) {
+        report.push(
+            Diagnostic::error(
+                "tag-duplicate-version",
+                format!("{} names the same version as {other}", facts.name),
+            )
+            .subject(subject.clone())
+            .help("keep one tag per version; delete the new one locally with `git tag -d`"),
+        );
     }
 
-    // Spelling of the pre-release, against every earlier pre-release tag.
+    // Spelling of the pre-release, against the other pre-release tags.
     if let Some(style) = tv.pre_style()
-        && let Some((other, ostyle)) = view
-            .tags
-            .iter()
-            .filter(|(o, _)| o.name != facts.name)
-            .find_map(|(o, otv)| {
-                otv.pre_style()
-                    .filter(|s| !s.consistent_with(&style))
-                    .map(|s| (o, s))
-            })
+        && let Some((other, ostyle)) = view.inconsistent_style(&facts.name, style)
     {
         report.push(
             Diagnostic::warn(
                 "tag-style-inconsistent",
                 format!(
-                    "{} spells its pre-release as `{style}`, but {} uses `{ostyle}`",
-                    facts.name, other.name
+                    "{} spells its pre-release as `{style}`, but {other} uses `{ostyle}`",
+                    facts.name
                 ),
             )
             .subject(subject.clone())
@@ -368,59 +549,41 @@ pub fn check_in_repo(
         report.push(
             Diagnostic::error(
                 "shallow-clone",
-                format!("the repository is a shallow clone: cannot check {} against release branches and earlier tags", facts.name),
+                format!(
+                    "the repository is a shallow clone: cannot check {} against release branches and earlier tags",
+                    facts.name
+                ),
             )
             .subject(subject.clone())
             .help("fetch the whole history and the tags (`git fetch --unshallow --tags`, or `fetch-depth: 0` in actions/checkout)"),
         );
     } else {
-        if view.release_tips.is_none() {
-            view.release_tips = Some(view.repo.branch_tips_matching(&tags.release_branches)?);
-        }
-        let tips = view.release_tips.clone().unwrap_or_default();
-        if !tips.is_empty() {
-            let mut reachable = false;
-            for (_, tip) in &tips {
-                // Membership in the tip's history, cached per tip (`Repo::is_ancestor` answers
-                // true when the tip is an ancestor of the commit: a tag on a feature branch).
-                if view.ancestors(*tip)?.contains(&commit) {
-                    reachable = true;
-                    break;
-                }
-            }
-            if !reachable {
-                let names: Vec<&str> = tips.iter().map(|(n, _)| n.as_str()).collect();
-                report.push(
-                    Diagnostic::error(
-                        "tag-not-on-release-branch",
-                        format!(
-                            "{} tags commit {}, which is not on any release branch ({})",
-                            facts.name,
-                            commit.short(),
-                            names.join(", ")
-                        ),
-                    )
-                    .subject(subject.clone())
-                    .help(
-                        "merge the work into the release branch first, then tag the merged commit",
+        if view.on_release_branch(&tags.release_branches, commit)? == Some(false) {
+            let names: Vec<String> = view
+                .release_tips(&tags.release_branches)?
+                .into_iter()
+                .map(|(n, _)| n)
+                .collect();
+            report.push(
+                Diagnostic::error(
+                    "tag-not-on-release-branch",
+                    format!(
+                        "{} tags commit {}, which is not on any release branch ({})",
+                        facts.name,
+                        commit.short(),
+                        names.join(", ")
                     ),
-                );
-            }
+                )
+                .subject(subject.clone())
+                .help("merge the work into the release branch first, then tag the merged commit"),
+            );
         }
-
         let eco = tag_ecosystem(tags);
-        let others: Vec<(String, Oid, TagVersion)> = view
-            .tags
-            .iter()
-            .filter(|(o, otv)| o.name != facts.name && !version::same_version(tv, otv))
-            .filter_map(|(o, otv)| o.commit.map(|c| (o.name.clone(), c, otv.clone())))
-            .collect();
-        let ancestors = view.ancestors(commit)?;
-        for (name, c, otv) in &others {
-            // A proper ancestor: two tags on one commit (`v1.2.0-rc.1` promoted to `v1.2.0`)
-            // have no order in history.
-            if *c != commit
-                && ancestors.contains(c)
+        if let Some(i) = view.highest_below(commit, eco)? {
+            let (other, otv) = &view.tags[i];
+            // The highest tag below being the same version is a duplicate, reported above; then
+            // nothing below is higher.
+            if !version::same_version(otv, tv)
                 && matches!(
                     version::compare_tags(otv, tv, eco),
                     Some(std::cmp::Ordering::Greater | std::cmp::Ordering::Equal)
@@ -430,20 +593,21 @@ pub fn check_in_repo(
                     Diagnostic::error(
                         "tag-not-increasing",
                         format!(
-                            "{} is not higher than {name}, which is on an ancestor commit ({})",
+                            "{} is not higher than {}, which is on an ancestor commit ({})",
                             facts.name,
-                            c.short()
+                            other.name,
+                            other.commit.map_or_else(String::new, |c| c.short())
                         ),
                     )
                     .subject(subject.clone())
-                    .help(format!("tag a version higher than {name}")),
+                    .help(format!("tag a version higher than {}", other.name)),
                 );
             }
         }
     }
 
     // The files at the tagged commit.
-    let sources = collect_sources(&Tree::Commit(commit), view.repo, config)?;
+    let sources = view.sources_at(commit, config)?;
     for found in &sources.found {
         if version::tag_matches(tv, &found.version) == Agreement::Different {
             report.push(
@@ -534,7 +698,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
     }
     let config = &ctx.config()?.config;
     let mut view = match ctx.repo() {
-        Ok(repo) => Some(TagView::load(repo, &config.tags)?),
+        Ok(repo) => Some(TagView::load(repo, &config.tags, false)?),
         Err(_) => None,
     };
     for name in &names {
@@ -573,7 +737,7 @@ fn run_all(ctx: &Ctx) -> Result<Report> {
     let config = &ctx.config()?.config;
     let repo = ctx.repo()?;
     let all = repo.tags()?;
-    let mut view = TagView::load(repo, &config.tags)?;
+    let mut view = TagView::from_tags(repo, &config.tags, &all, true)?;
     let mut entries = Vec::new();
     for t in &all {
         let before = report.diagnostics.len();
@@ -634,7 +798,7 @@ fn run_pre_push(ctx: &Ctx) -> Result<Report> {
         return Ok(report);
     }
     let repo = ctx.repo()?;
-    let mut view = TagView::load(repo, &config.tags)?;
+    let mut view = TagView::load(repo, &config.tags, false)?;
     for line in tag_lines {
         let remote = line.remote_ref_lossy();
         let name = remote["refs/tags/".len()..].to_string();
