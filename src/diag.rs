@@ -374,7 +374,7 @@ fn render_human(report: &Report, style: &Style, out: &mut dyn Write) -> io::Resu
     }
     if let Some(verdict) = &report.verdict {
         let failed = report.failed(style.deny_warnings);
-        let v = paint(verdict, c, |s| {
+        let v = paint(&escape(verdict), c, |s| {
             if failed {
                 s.red().bold().to_string()
             } else {
@@ -483,8 +483,19 @@ fn render_json(
     if let Some(raw) = &report.raw_output {
         obj.insert("output".into(), String::from_utf8_lossy(raw).into());
     }
-    serde_json::to_writer(&mut *out, &serde_json::Value::Object(obj)).map_err(io::Error::other)?;
-    writeln!(out)
+    let text = serde_json::to_string(&serde_json::Value::Object(obj)).map_err(io::Error::other)?;
+    // serde_json leaves DEL, C1 controls and bidi characters raw (JSON allows them). In JSON
+    // they can only stand inside strings, where `\uXXXX` is the same character, so escaping
+    // them keeps the data and makes the JSON as safe on a terminal as the human output.
+    let mut safe = String::with_capacity(text.len());
+    for ch in text.chars() {
+        if ch != '\\' && needs_escape(ch) {
+            let _ = write!(safe, "\\u{:04x}", ch as u32);
+        } else {
+            safe.push(ch);
+        }
+    }
+    writeln!(out, "{safe}")
 }
 
 #[cfg(test)]
@@ -512,6 +523,22 @@ mod tests {
         assert_eq!(escape("a\nb"), "a\\nb");
         assert_eq!(escape("plain é"), "plain é");
         assert_eq!(escape_bytes(b"v\xff1"), "v\\xff1");
+    }
+
+    #[test]
+    fn json_and_verdict_escape_c1_and_bidi_characters() {
+        let hostile = "v1.0.0\u{9b}31m\u{202e}\u{7f}\u{1b}";
+        let mut r = Report::new("t");
+        r.push(Diagnostic::error("a", hostile).subject(hostile));
+        r.verdict = Some(format!("not ready to tag {hostile}"));
+        let json = rendered(&r, Format::Json);
+        assert!(!json.contains(['\u{9b}', '\u{202e}', '\u{7f}', '\u{1b}']), "{json}");
+        assert!(json.contains("v1.0.0\\u009b31m\\u202e\\u007f\\u001b"), "{json}");
+        let back: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(back["diagnostics"][0]["message"], hostile);
+        let human = rendered(&r, Format::Human);
+        assert!(!human.contains(['\u{9b}', '\u{202e}', '\u{7f}', '\u{1b}']), "{human}");
+        assert!(human.contains("t: not ready to tag v1.0.0\\u{9b}31m"), "{human}");
     }
 
     #[test]

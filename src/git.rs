@@ -313,12 +313,39 @@ impl Repo {
                 peeled_kind: None,
             });
         };
-        let annotated = self.object_kind(target)? == Some(ObjectKind::Tag);
+        // packed-refs records what an annotated tag peels to (`^<oid>` lines): one header
+        // lookup then replaces reading and decoding the tag object, which matters with
+        // thousands of tags.
+        if let Some(peeled) = r.inner.peeled.map(Oid)
+            && peeled != target
+            && let Some(kind) = self.object_kind(peeled)?
+            && kind != ObjectKind::Tag
+        {
+            return Ok(Tag {
+                name,
+                target,
+                annotated: true,
+                commit: (kind == ObjectKind::Commit).then_some(peeled),
+                peeled_kind: Some(kind),
+            });
+        }
+        let kind = self.object_kind(target)?;
+        if let Some(k) = kind
+            && k != ObjectKind::Tag
+        {
+            return Ok(Tag {
+                name,
+                target,
+                annotated: false,
+                commit: (k == ObjectKind::Commit).then_some(target),
+                peeled_kind: Some(k),
+            });
+        }
         let peeled = self.peel(target)?;
         Ok(Tag {
             name,
             target,
-            annotated,
+            annotated: kind == Some(ObjectKind::Tag),
             commit: peeled.and_then(|(id, k)| (k == ObjectKind::Commit).then_some(id)),
             peeled_kind: peeled.map(|(_, k)| k),
         })

@@ -20,9 +20,10 @@ fuzz_target!(|data: &[u8]| {
     // A version taken from the text itself reaches the "found" paths as well as "missing".
     let from_text = std::str::from_utf8(text)
         .ok()
-        .and_then(|t| t.split(|c: char| c.is_whitespace() || "[]()".contains(c)).find(|w| {
-            w.starts_with(|c: char| c.is_ascii_digit())
-        }))
+        .and_then(|t| {
+            t.split(|c: char| c.is_whitespace() || "[]()".contains(c))
+                .find(|w| w.starts_with(|c: char| c.is_ascii_digit()))
+        })
         .unwrap_or("1.0.0")
         .to_string();
     let opts = LintOptions {
@@ -33,11 +34,19 @@ fuzz_target!(|data: &[u8]| {
             vec!["Security".into(), "Performance".into()]
         },
         release: (flags & 4 != 0).then(|| from_text.clone()),
-        tag_prefix: if flags & 8 == 0 { "v".into() } else { String::new() },
+        tag_prefix: if flags & 8 == 0 {
+            "v".into()
+        } else {
+            String::new()
+        },
     };
     let linted = changelog::lint("CHANGELOG.md", text, &opts);
     let notes = changelog::notes(text, "unreleased");
-    assert_eq!(linted.is_err(), notes.is_err(), "lint and notes disagree on readability");
+    assert_eq!(
+        linted.is_err(),
+        notes.is_err(),
+        "lint and notes disagree on readability"
+    );
     let _ = changelog::notes(text, &from_text);
     if let Ok(model) = Changelog::parse(text) {
         let _ = changelog::newest_release(&model);

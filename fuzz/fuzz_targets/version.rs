@@ -42,7 +42,11 @@ fuzz_target!(|text: &str| {
         let (Ok(va), vb) = (Version::parse(a, eco), Version::parse(b, eco)) else {
             continue;
         };
-        let _ = (va.normalized(), version::is_canonical(&va), version::is_final(&va));
+        let _ = (
+            va.normalized(),
+            version::is_canonical(&va),
+            version::is_final(&va),
+        );
         if let Some(sv) = va.semver() {
             let _ = version::semver_to_pep440(sv);
         }

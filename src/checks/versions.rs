@@ -488,10 +488,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
             let c = repo.clone()?.rev_parse_commit(rev)?;
             (Tree::Commit(c), Some(c))
         }
-        (None, true) => (
-            Tree::Staged,
-            repo.as_ref().ok().and_then(|r| r.head().ok()?.oid()),
-        ),
+        // The index exists only in a repository: no fallback to the directory, unlike below.
+        (None, true) => (Tree::Staged, repo.clone()?.head().ok().and_then(|h| h.oid())),
         (None, false) => (
             Tree::WorkTree,
             repo.as_ref().ok().and_then(|r| r.head().ok()?.oid()),

@@ -8,6 +8,7 @@ mod changelog;
 mod common;
 mod framework;
 mod guard;
+mod hostile;
 mod install;
 mod release;
 mod tag_hooks;
