@@ -307,6 +307,11 @@ fn toml_error(e: &toml::de::Error, text: &str, shown: &str) -> Error {
         }
         return Error::new(m);
     }
+    // Only on this error path: tell a file that is no TOML at all (a broken pyproject.toml)
+    // from a TOML file whose relgate table is wrong.
+    if text.parse::<toml::Table>().is_err() {
+        return Error::new(format!("{shown} is not valid TOML (at {place})")).caused_by(msg);
+    }
     Error::new(format!("invalid configuration at {place}")).caused_by(msg)
 }
 
@@ -464,6 +469,24 @@ mod tests {
         assert!(m.contains("relgate.toml:2:1"), "{m}");
         assert!(m.contains("unknown key `prefx`"), "{m}");
         assert!(m.contains("did you mean `prefix`?"), "{m}");
+    }
+
+    #[test]
+    fn broken_toml_is_not_called_a_configuration_error() {
+        let e = from_pyproject("[project]\nname = \n", "pyproject.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("pyproject.toml is not valid TOML (at pyproject.toml:2:"),
+            "{e}"
+        );
+        let e = parse("[tags]\ngrammar = \"semverr\"\n", "relgate.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("invalid configuration at relgate.toml:2:"),
+            "{e}"
+        );
     }
 
     #[test]

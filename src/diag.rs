@@ -532,13 +532,25 @@ mod tests {
         r.push(Diagnostic::error("a", hostile).subject(hostile));
         r.verdict = Some(format!("not ready to tag {hostile}"));
         let json = rendered(&r, Format::Json);
-        assert!(!json.contains(['\u{9b}', '\u{202e}', '\u{7f}', '\u{1b}']), "{json}");
-        assert!(json.contains("v1.0.0\\u009b31m\\u202e\\u007f\\u001b"), "{json}");
+        assert!(
+            !json.contains(['\u{9b}', '\u{202e}', '\u{7f}', '\u{1b}']),
+            "{json}"
+        );
+        assert!(
+            json.contains("v1.0.0\\u009b31m\\u202e\\u007f\\u001b"),
+            "{json}"
+        );
         let back: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(back["diagnostics"][0]["message"], hostile);
         let human = rendered(&r, Format::Human);
-        assert!(!human.contains(['\u{9b}', '\u{202e}', '\u{7f}', '\u{1b}']), "{human}");
-        assert!(human.contains("t: not ready to tag v1.0.0\\u{9b}31m"), "{human}");
+        assert!(
+            !human.contains(['\u{9b}', '\u{202e}', '\u{7f}', '\u{1b}']),
+            "{human}"
+        );
+        assert!(
+            human.contains("t: not ready to tag v1.0.0\\u{9b}31m"),
+            "{human}"
+        );
     }
 
     #[test]

@@ -584,8 +584,8 @@ impl Repo {
         Ok(c.parent_ids().count())
     }
 
-    /// A file as committed in `commit`; never the work tree.
-    pub fn read_at_commit(&self, commit: Oid, path: &str) -> Result<Option<Vec<u8>>> {
+    /// The tree of `commit`, loaded once for reading several files from it.
+    pub fn commit_tree(&self, commit: Oid) -> Result<CommitTree<'_>> {
         let c = self
             .repo
             .find_commit(commit.0)
@@ -593,17 +593,7 @@ impl Repo {
         let tree = c
             .tree()
             .map_err(git_err(format!("cannot read the tree of commit {commit}")))?;
-        let entry = tree
-            .lookup_entry_by_path(path)
-            .map_err(git_err(format!("cannot look up {path} in commit {commit}")))?;
-        let Some(entry) = entry else { return Ok(None) };
-        if !entry.mode().is_blob() {
-            return Ok(None);
-        }
-        let obj = entry
-            .object()
-            .map_err(git_err(format!("cannot read {path} in commit {commit}")))?;
-        Ok(Some(obj.detach().data))
+        Ok(CommitTree { tree, commit })
     }
 
     /// A file as staged in the index git is about to commit (`GIT_INDEX_FILE` inside hooks).
@@ -753,6 +743,31 @@ impl Repo {
             .config_snapshot()
             .string(key)
             .map(|v| v.to_str_lossy().into_owned())
+    }
+}
+
+/// A commit's tree; files are read from it, never from the work tree.
+pub struct CommitTree<'r> {
+    tree: gix::Tree<'r>,
+    commit: Oid,
+}
+
+impl CommitTree<'_> {
+    /// A file as committed; `None` when there is no such file (or it is not a regular file).
+    pub fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
+        let commit = self.commit;
+        let entry = self
+            .tree
+            .lookup_entry_by_path(path)
+            .map_err(git_err(format!("cannot look up {path} in commit {commit}")))?;
+        let Some(entry) = entry else { return Ok(None) };
+        if !entry.mode().is_blob() {
+            return Ok(None);
+        }
+        let obj = entry
+            .object()
+            .map_err(git_err(format!("cannot read {path} in commit {commit}")))?;
+        Ok(Some(obj.detach().data))
     }
 }
 

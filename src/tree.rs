@@ -7,7 +7,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::git::{Oid, Repo, StagedIndex};
+use crate::git::{CommitTree, Oid, Repo, StagedIndex};
 use crate::sources::FileReader;
 
 /// Files bigger than this are not version sources; refusing them bounds memory on hostile input.
@@ -50,22 +50,23 @@ impl FileReader for WorkTree {
     }
 }
 
-/// The files of one commit.
+/// The files of one commit, its tree loaded once.
 pub struct AtCommit<'r> {
-    repo: &'r Repo,
-    commit: Oid,
+    tree: CommitTree<'r>,
 }
 
 impl<'r> AtCommit<'r> {
-    pub fn new(repo: &'r Repo, commit: Oid) -> AtCommit<'r> {
-        AtCommit { repo, commit }
+    pub fn new(repo: &'r Repo, commit: Oid) -> Result<AtCommit<'r>> {
+        Ok(AtCommit {
+            tree: repo.commit_tree(commit)?,
+        })
     }
 }
 
 impl FileReader for AtCommit<'_> {
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
         crate::config::contained_path(Path::new(""), path)?;
-        self.repo.read_at_commit(self.commit, path)
+        self.tree.read(path)
     }
 }
 

@@ -155,7 +155,7 @@ pub fn collect_sources(tree: &Tree, repo: &Repo, config: &Config) -> Result<Sour
             sources::collect(&WorkTree::new(&root), &config.versions)
         }
         Tree::Staged => sources::collect(&Staged::new(repo)?, &config.versions),
-        Tree::Commit(c) => sources::collect(&AtCommit::new(repo, *c), &config.versions),
+        Tree::Commit(c) => sources::collect(&AtCommit::new(repo, *c)?, &config.versions),
     }
 }
 
@@ -489,7 +489,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
             (Tree::Commit(c), Some(c))
         }
         // The index exists only in a repository: no fallback to the directory, unlike below.
-        (None, true) => (Tree::Staged, repo.clone()?.head().ok().and_then(|h| h.oid())),
+        (None, true) => (
+            Tree::Staged,
+            repo.clone()?.head().ok().and_then(|h| h.oid()),
+        ),
         (None, false) => (
             Tree::WorkTree,
             repo.as_ref().ok().and_then(|r| r.head().ok()?.oid()),

@@ -949,17 +949,17 @@ fn malformed_files_are_exit_2_naming_file_and_line() {
         "Cargo.toml",
         "[package]\nname = \"demo\"\nversion = 1.0.0\n",
     );
-    r.relgate(CVS, &[])
-        .code(2)
-        .stderr_has("check-version-sync: error: invalid configuration at Cargo.toml:3:14\n");
+    r.relgate(CVS, &[]).code(2).stderr_has(
+        "check-version-sync: error: Cargo.toml is not valid TOML (at Cargo.toml:3:14)\n",
+    );
     std::fs::remove_file(r.path().join("Cargo.toml")).unwrap();
     r.write(
         "pyproject.toml",
         "[project]\nname = \"demo\"\nversion = 1.0.0\n",
     );
-    r.relgate(CVS, &[])
-        .code(2)
-        .stderr_has("check-version-sync: error: invalid configuration at pyproject.toml:3:14\n");
+    r.relgate(CVS, &[]).code(2).stderr_has(
+        "check-version-sync: error: pyproject.toml is not valid TOML (at pyproject.toml:3:14)\n",
+    );
     std::fs::write(
         r.path().join("pyproject.toml"),
         b"[project]\nname = \"d\xe9mo\"\nversion = \"1.0.0\"\n",
