@@ -156,10 +156,16 @@ impl Repo {
     pub fn open() -> Result<Repo> {
         let cwd = std::env::current_dir()
             .map_err(|e| Error::new("cannot read the current directory").caused_by(e))?;
-        let overrides = std::env::var("GIT_CONFIG_PARAMETERS")
-            .ok()
-            .map(|v| parse_config_parameters(&v))
-            .unwrap_or_default();
+        // git does not verify the index checksum when it reads the index (only fsck does);
+        // gix does unless told the hash is skipped, which costs a SHA-1 over the whole index
+        // on every status. relgate never writes the index, so the setting changes nothing else.
+        let mut overrides = vec!["index.skipHash=true".to_string()];
+        overrides.extend(
+            std::env::var("GIT_CONFIG_PARAMETERS")
+                .ok()
+                .map(|v| parse_config_parameters(&v))
+                .unwrap_or_default(),
+        );
         let opts = gix::open::Options::default().cli_overrides(overrides);
         let repo = gix::ThreadSafeRepository::discover_with_environment_overrides_opts(
             &cwd,
