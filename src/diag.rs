@@ -457,36 +457,44 @@ fn gh_property(s: &str) -> String {
     gh_data(&escape(s)).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// The JSON object, borrowed from the report: no intermediate `serde_json::Value` tree.
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    tool: &'a str,
+    version: &'a str,
+    ok: bool,
+    diagnostics: &'a [Diagnostic],
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    checks: &'a [CheckLine],
+    #[serde(flatten)]
+    extra: &'a BTreeMap<&'static str, serde_json::Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    output: Option<std::borrow::Cow<'a, str>>,
+}
+
 fn render_json(
     report: &Report,
     style: &Style,
     version: &str,
     out: &mut dyn Write,
 ) -> io::Result<()> {
-    let mut obj = serde_json::Map::new();
-    obj.insert("tool".into(), report.tool.into());
-    obj.insert("version".into(), version.into());
-    obj.insert("ok".into(), (!report.failed(style.deny_warnings)).into());
-    obj.insert(
-        "diagnostics".into(),
-        serde_json::to_value(&report.diagnostics).unwrap_or_default(),
-    );
-    if !report.checks.is_empty() {
-        obj.insert(
-            "checks".into(),
-            serde_json::to_value(&report.checks).unwrap_or_default(),
-        );
-    }
-    for (k, v) in &report.extra {
-        obj.insert((*k).into(), v.clone());
-    }
-    if let Some(raw) = &report.raw_output {
-        obj.insert("output".into(), String::from_utf8_lossy(raw).into());
-    }
-    let text = serde_json::to_string(&serde_json::Value::Object(obj)).map_err(io::Error::other)?;
+    let json = JsonReport {
+        tool: report.tool,
+        version,
+        ok: !report.failed(style.deny_warnings),
+        diagnostics: &report.diagnostics,
+        checks: &report.checks,
+        extra: &report.extra,
+        output: report.raw_output.as_deref().map(String::from_utf8_lossy),
+    };
+    let text = serde_json::to_string(&json).map_err(io::Error::other)?;
     // serde_json leaves DEL, C1 controls and bidi characters raw (JSON allows them). In JSON
     // they can only stand inside strings, where `\uXXXX` is the same character, so escaping
-    // them keeps the data and makes the JSON as safe on a terminal as the human output.
+    // them keeps the data and makes the JSON as safe on a terminal as the human output. All of
+    // them are DEL or non-ASCII, so pure ASCII output (the usual case) is written as it is.
+    if !text.bytes().any(|b| b == 0x7f || b >= 0x80) {
+        return writeln!(out, "{text}");
+    }
     let mut safe = String::with_capacity(text.len());
     for ch in text.chars() {
         if ch != '\\' && needs_escape(ch) {

@@ -244,7 +244,7 @@ pub struct TagView<'r> {
     repo: &'r Repo,
     pub tags: Vec<(TagFacts, TagVersion)>,
     /// Tag indexes by PEP 440 form and by SemVer precedence form (`same_version`).
-    by_version: HashMap<String, Vec<usize>>,
+    by_version: HashMap<VersionKey, Vec<usize>>,
     /// The first tag of each distinct pre-release style.
     styles: Vec<(version::PreStyle, usize)>,
     release_tips: Option<Vec<(String, Oid)>>,
@@ -260,16 +260,22 @@ pub struct TagView<'r> {
     shallow: bool,
 }
 
-fn version_keys(tv: &TagVersion) -> Vec<String> {
-    let mut keys = Vec::new();
-    if let Some(p) = tv.pep440() {
-        keys.push(format!("p:{p}"));
-    }
-    if let Some(s) = tv.semver() {
-        // Precedence ignores build metadata.
-        keys.push(format!("s:{}.{}.{}-{}", s.major, s.minor, s.patch, s.pre));
-    }
-    keys
+/// What `same_version` compares: the PEP 440 version, or the SemVer version without build
+/// metadata (which every tag grammar rejects anyway). Both hash consistently with equality.
+#[derive(PartialEq, Eq, Hash)]
+enum VersionKey {
+    Pep440(pep440_rs::Version),
+    Semver(semver::Version),
+}
+
+fn version_keys(tv: &TagVersion) -> impl Iterator<Item = VersionKey> + '_ {
+    let pep = tv.pep440().cloned().map(VersionKey::Pep440);
+    let sem = tv.semver().map(|s| {
+        let mut s = s.clone();
+        s.build = semver::BuildMetadata::EMPTY;
+        VersionKey::Semver(s)
+    });
+    pep.into_iter().chain(sem)
 }
 
 impl<'r> TagView<'r> {
@@ -301,7 +307,7 @@ impl<'r> TagView<'r> {
                 ));
             }
         }
-        let mut by_version: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut by_version: HashMap<VersionKey, Vec<usize>> = HashMap::new();
         let mut styles: Vec<(version::PreStyle, usize)> = Vec::new();
         for (i, (_, tv)) in out.iter().enumerate() {
             for k in version_keys(tv) {
@@ -739,10 +745,28 @@ fn run_all(ctx: &Ctx) -> Result<Report> {
     let all = repo.tags()?;
     let mut view = TagView::from_tags(repo, &config.tags, &all, true)?;
     let mut entries = Vec::new();
+    // The view parsed every valid release tag already; only the others need check_name's
+    // messages.
+    let parsed: HashMap<String, TagVersion> = view
+        .tags
+        .iter()
+        .map(|(f, tv)| (f.name.clone(), tv.clone()))
+        .collect();
     for t in &all {
         let before = report.diagnostics.len();
-        let tv = check_name(&t.name, &config.tags, &mut report);
         let candidate = version::is_candidate(&t.name, &config.tags);
+        let tv = match parsed.get(&t.name) {
+            Some(tv) => {
+                for w in tv.warnings() {
+                    report.push(
+                        Diagnostic::warn("tag-ambiguous-order", w)
+                            .subject(format!("refs/tags/{}", t.name)),
+                    );
+                }
+                Some(tv.clone())
+            }
+            None => check_name(&t.name, &config.tags, &mut report),
+        };
         if let Some(tv) = &tv {
             let facts = TagFacts {
                 name: t.name.clone(),
