@@ -22,6 +22,12 @@ fn toolchain_env(cmd: &mut Command) {
         std::env::var_os("RUSTUP_HOME").map_or_else(|| real_home.join(".rustup"), PathBuf::from);
     cmd.env("CARGO_HOME", cargo_home)
         .env("RUSTUP_HOME", rustup_home);
+    // The frameworks run `cargo install`, a release build; these tests are about the framework
+    // integration, not the optimiser, so the release profile is made cheap for them.
+    cmd.env("CARGO_PROFILE_RELEASE_OPT_LEVEL", "0")
+        .env("CARGO_PROFILE_RELEASE_LTO", "false")
+        .env("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")
+        .env("CARGO_PROFILE_RELEASE_DEBUG", "false");
     // One build shared by every framework test and both frameworks.
     let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/framework-e2e");
     cmd.env("CARGO_TARGET_DIR", shared.join("target"));
