@@ -224,7 +224,7 @@ fn discover_unchecked(root: &Path) -> Result<Loaded> {
     for name in ["relgate.toml", ".relgate.toml"] {
         let p = root.join(name);
         if p.is_file() {
-            let text = read_text(&p)?;
+            let text = read_text(&resolve_inside(root, &p, name)?)?;
             return Ok(Loaded {
                 config: parse(&text, name)?,
                 origin: Some(name.to_string()),
@@ -233,13 +233,19 @@ fn discover_unchecked(root: &Path) -> Result<Loaded> {
     }
     let p = root.join("pyproject.toml");
     if p.is_file()
-        && let Some(l) = from_pyproject(&read_text(&p)?, "pyproject.toml")?
+        && let Some(l) = from_pyproject(
+            &read_text(&resolve_inside(root, &p, "pyproject.toml")?)?,
+            "pyproject.toml",
+        )?
     {
         return Ok(l);
     }
     let p = root.join("Cargo.toml");
     if p.is_file()
-        && let Some(l) = from_cargo(&read_text(&p)?, "Cargo.toml")?
+        && let Some(l) = from_cargo(
+            &read_text(&resolve_inside(root, &p, "Cargo.toml")?)?,
+            "Cargo.toml",
+        )?
     {
         return Ok(l);
     }
@@ -428,6 +434,28 @@ fn validate(loaded: &Loaded, known_rules: &[&str]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// `path` (which exists) resolved through symlinks, if it stays inside `root`. A repository may
+/// hold a symlink `CHANGELOG.md -> /home/me/.ssh/id_rsa`; following it would print another
+/// file's content in findings.
+pub fn resolve_inside(root: &Path, path: &Path, shown: &str) -> Result<PathBuf> {
+    let real_root = std::fs::canonicalize(root).map_err(|e| {
+        Error::new(format!(
+            "cannot resolve the work-tree root {}",
+            root.display()
+        ))
+        .caused_by(e)
+    })?;
+    let real = std::fs::canonicalize(path)
+        .map_err(|e| Error::new(format!("cannot resolve {shown}")).caused_by(e))?;
+    if !real.starts_with(&real_root) {
+        return Err(Error::new(format!(
+            "{shown} is a symlink to {}, outside the repository; relgate reads only files inside the work tree",
+            real.display()
+        )));
+    }
+    Ok(real)
 }
 
 /// The directory a configured path must stay inside, and the joined path if it does.

@@ -44,7 +44,8 @@ impl FileReader for WorkTree {
                 meta.len()
             )));
         }
-        std::fs::read(&p)
+        let real = crate::config::resolve_inside(&self.root, &p, path)?;
+        std::fs::read(real)
             .map(Some)
             .map_err(|e| Error::new(format!("cannot read {path}")).caused_by(e))
     }

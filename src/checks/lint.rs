@@ -89,12 +89,16 @@ pub fn find_file(root: &Path, config: &Config) -> Result<Option<(PathBuf, String
                 "changelog.path `{p}` does not exist; expected a file relative to the work-tree root"
             )));
         }
-        return Ok(Some((path, p.clone())));
+        let real = config::resolve_inside(root, &path, p)?;
+        return Ok(Some((real, p.clone())));
     }
-    Ok(DEFAULT_NAMES
+    // A changelog found in the repository must be a file of the repository, not a symlink out.
+    DEFAULT_NAMES
         .iter()
         .map(|n| (root.join(n), n.to_string()))
-        .find(|(p, _)| p.is_file()))
+        .find(|(p, _)| p.is_file())
+        .map(|(p, n)| config::resolve_inside(root, &p, &n).map(|real| (real, n)))
+        .transpose()
 }
 
 /// Reads a changelog; files over 256 MiB are refused rather than read.

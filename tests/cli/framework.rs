@@ -12,7 +12,7 @@ use std::process::Command;
 use crate::util::{Repo, Run};
 
 /// The real home's cargo and rustup, which the pinned test HOME would hide from `cargo install`.
-fn toolchain_env(cmd: &mut Command) {
+fn toolchain_env(cmd: &mut Command, tool: &str) {
     let real_home = std::env::var_os("HOME")
         .map(PathBuf::from)
         .unwrap_or_default();
@@ -30,7 +30,8 @@ fn toolchain_env(cmd: &mut Command) {
         .env("CARGO_PROFILE_RELEASE_DEBUG", "false");
     // One build shared by every framework test and both frameworks.
     let shared = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/framework-e2e");
-    cmd.env("CARGO_TARGET_DIR", shared.join("target"));
+    // Each framework builds into its own directory: the two tests run at the same time.
+    cmd.env("CARGO_TARGET_DIR", shared.join(format!("target-{tool}")));
     cmd.env("PRE_COMMIT_HOME", shared.join("pre-commit-home"));
     cmd.env("PREK_HOME", shared.join("prek-home"));
 }
@@ -91,7 +92,7 @@ impl Framework {
         let mut cmd = r.command(&self.exe);
         cmd.args(args)
             .env("PATH", std::env::var_os("PATH").unwrap_or_default());
-        toolchain_env(&mut cmd);
+        toolchain_env(&mut cmd, self.tool);
         cmd
     }
 
@@ -108,7 +109,7 @@ impl Framework {
         let mut cmd = r.command("git");
         cmd.args(args)
             .env("PATH", std::env::var_os("PATH").unwrap_or_default());
-        toolchain_env(&mut cmd);
+        toolchain_env(&mut cmd, self.tool);
         r.run(cmd, format!("git {}", args.join(" ")))
     }
 }

@@ -1202,3 +1202,43 @@ fn random_reference_transaction_input() {
         );
     }
 }
+
+#[test]
+fn symlinks_out_of_the_repository_are_not_followed() {
+    let r = crate::util::Repo::new();
+    let outside = crate::util::TempDir::new("outside");
+    std::fs::write(
+        outside.path().join("secret.md"),
+        "# Secret\n\n## [9.9.9] - 2026-01-01\n",
+    )
+    .unwrap();
+    std::fs::write(
+        outside.path().join("secret.toml"),
+        "[project]\nname = \"x\"\nversion = \"6.6.6\"\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.md"),
+        r.path().join("CHANGELOG.md"),
+    )
+    .unwrap();
+    r.commit("one");
+    r.relgate("lint-changelog", &[])
+        .code(2)
+        .stderr_has("CHANGELOG.md is a symlink to")
+        .stderr_has("outside the repository");
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.toml"),
+        r.path().join("Cargo.toml"),
+    )
+    .unwrap();
+    let run = r.relgate("check-version-sync", &["--list"]);
+    assert_eq!(run.code, 2, "{}{}", run.stdout, run.stderr);
+    assert!(!run.stdout.contains("6.6.6"), "{}", run.stdout);
+    // A symlink that stays inside is fine.
+    std::fs::remove_file(r.path().join("CHANGELOG.md")).unwrap();
+    std::fs::remove_file(r.path().join("Cargo.toml")).unwrap();
+    r.write("docs/CHANGES.md", "# Changelog\n\n## [Unreleased]\n");
+    std::os::unix::fs::symlink("docs/CHANGES.md", r.path().join("CHANGELOG.md")).unwrap();
+    r.relgate("lint-changelog", &[]).code(0);
+}
