@@ -595,11 +595,12 @@ impl<'r> Collector<'r> {
         text: &str,
         name: &str,
     ) -> Result<usize> {
-        let re = Regex::new(&format!(
-            r#"(?m)^{}[ \t]*(?::[^=\r\n]*)?=[ \t]*(?:[A-Za-z_][A-Za-z0-9_]*[ \t]*=[ \t]*)*[uU]?(?:"(?P<d>[^"\\\r\n]*)"|'(?P<s>[^'\\\r\n]*)')[ \t]*(?:#[^\r\n]*)?\r?$"#,
-            regex::escape(name)
-        ))
-        .map_err(|e| Error::new(format!("internal: cannot build the pattern for `{name}`")).caused_by(e))?;
+        // Most candidate files never mention the name; the pattern is compiled only for those
+        // that do, and once per name (compiling costs more than the rest of a hook's run).
+        if !text.contains(name) {
+            return Ok(0);
+        }
+        let re = assignment_regex(name)?;
         let mut n = 0;
         for caps in re.captures_iter(text) {
             if let Some(m) = value_match(&caps) {
@@ -1327,6 +1328,26 @@ static HATCH_DEFAULT: OnceLock<Regex> = OnceLock::new();
 /// conda-build's Jinja line `{% set version = "1.2.0" %}`.
 const CONDA_SET_PATTERN: &str = r#"(?m)^[ \t]*\{%-?[ \t]*set[ \t]+version[ \t]*=[ \t]*(?:"(?P<d>[^"\r\n]*)"|'(?P<s>[^'\r\n]*)')[ \t]*-?%\}"#;
 static CONDA_SET: OnceLock<Regex> = OnceLock::new();
+
+thread_local! {
+    /// `NAME = "..."` patterns, by name.
+    static ASSIGNMENTS: std::cell::RefCell<std::collections::HashMap<String, Regex>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+}
+
+/// The anchored pattern of a top-level `NAME = "..."` line, compiled once per name.
+fn assignment_regex(name: &str) -> Result<Regex> {
+    if let Some(re) = ASSIGNMENTS.with(|m| m.borrow().get(name).cloned()) {
+        return Ok(re);
+    }
+    let re = Regex::new(&format!(
+        r#"(?m)^{}[ \t]*(?::[^=\r\n]*)?=[ \t]*(?:[A-Za-z_][A-Za-z0-9_]*[ \t]*=[ \t]*)*[uU]?(?:"(?P<d>[^"\\\r\n]*)"|'(?P<s>[^'\\\r\n]*)')[ \t]*(?:#[^\r\n]*)?\r?$"#,
+        regex::escape(name)
+    ))
+    .map_err(|e| Error::new(format!("internal: cannot build the pattern for `{name}`")).caused_by(e))?;
+    ASSIGNMENTS.with(|m| m.borrow_mut().insert(name.to_string(), re.clone()));
+    Ok(re)
+}
 
 /// `from .x import a, b as c` at the start of a line.
 const IMPORT_PATTERN: &str = r"(?m)^from[ \t]+(?P<m>[A-Za-z0-9_.]+)[ \t]+import[ \t]+\(?(?P<n>[A-Za-z0-9_, \t]+?)\)?[ \t]*(?:#[^\r\n]*)?\r?$";
