@@ -305,6 +305,11 @@ fn use_color(choice: ColorChoice) -> bool {
     }
 }
 
+/// Running in CI: `CI` is set (GitHub Actions, GitLab, pre-commit.ci and most others set it).
+pub fn in_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
+}
+
 fn default_format() -> Format {
     if std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
         Format::Github

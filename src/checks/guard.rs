@@ -308,7 +308,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
 fn run_commit(ctx: &Ctx, args: &Args) -> Result<Report> {
     let mut report = ctx.report()?;
     // git sets GIT_INDEX_FILE for every commit hook; in CI without it, nobody is committing.
-    let in_ci = std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false");
+    let in_ci = cli::in_ci();
     if in_ci && std::env::var_os("GIT_INDEX_FILE").is_none() && ctx.common.hook.is_none() {
         report.push(Diagnostic::note(
             "commit-not-in-progress",

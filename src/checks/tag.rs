@@ -480,10 +480,6 @@ impl<'r> TagView<'r> {
     }
 }
 
-fn in_ci() -> bool {
-    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
-}
-
 /// The repository rules for one release tag whose name passed.
 pub fn check_in_repo(
     view: &mut TagView<'_>,
@@ -494,7 +490,7 @@ pub fn check_in_repo(
 ) -> Result<()> {
     let tags = &config.tags;
     let subject = format!("refs/tags/{}", facts.name);
-    if !facts.annotated && tags.require_annotated && !in_ci() {
+    if !facts.annotated && tags.require_annotated && !cli::in_ci() {
         report.push(
             Diagnostic::error("tag-lightweight", format!("{} is a lightweight tag; release tags are annotated", facts.name))
                 .subject(subject.clone())
