@@ -205,10 +205,6 @@ impl Repo {
         self.repo.git_dir()
     }
 
-    pub fn is_sha256(&self) -> bool {
-        self.repo.object_hash() == gix::hash::Kind::Sha256
-    }
-
     pub fn head(&self) -> Result<Head> {
         let head = self.repo.head().map_err(git_err("cannot read HEAD"))?;
         Ok(match head.kind {
@@ -246,19 +242,6 @@ impl Repo {
     /// True while a conflicted merge waits to be committed.
     pub fn merge_head_exists(&self) -> bool {
         self.repo.git_dir().join("MERGE_HEAD").is_file()
-    }
-
-    /// The branch being rebased, read from git's own state files (gix does not expose it).
-    pub fn rebase_branch(&self) -> Option<String> {
-        for dir in ["rebase-merge", "rebase-apply"] {
-            if let Ok(text) =
-                std::fs::read_to_string(self.repo.git_dir().join(dir).join("head-name"))
-            {
-                let name = text.trim();
-                return Some(name.strip_prefix("refs/heads/").unwrap_or(name).to_string());
-            }
-        }
-        None
     }
 
     pub fn is_shallow(&self) -> bool {
@@ -380,39 +363,6 @@ impl Repo {
         for r in iter {
             let r = r.map_err(|e| Error::new("cannot read a tag ref").caused_by(e))?;
             out.push(self.tag_from_ref(&r)?);
-        }
-        Ok(out)
-    }
-
-    /// The tip of a local branch (`main`), if it exists and has commits.
-    pub fn branch_tip(&self, short: &str) -> Result<Option<Oid>> {
-        let full = format!("refs/heads/{short}");
-        if gix::refs::FullName::try_from(full.as_str()).is_err() {
-            return Ok(None);
-        }
-        let r = self
-            .repo
-            .try_find_reference(full.as_str())
-            .map_err(git_err(format!("cannot read {full}")))?;
-        match r {
-            Some(mut r) => Ok(r.peel_to_id().ok().map(|id| Oid(id.detach()))),
-            None => Ok(None),
-        }
-    }
-
-    /// Local branch names (short).
-    pub fn branches(&self) -> Result<Vec<String>> {
-        let refs = self
-            .repo
-            .references()
-            .map_err(git_err("cannot read refs"))?;
-        let iter = refs
-            .local_branches()
-            .map_err(git_err("cannot read refs/heads"))?;
-        let mut out = Vec::new();
-        for r in iter {
-            let r = r.map_err(|e| Error::new("cannot read a branch ref").caused_by(e))?;
-            out.push(r.name().shorten().to_str_lossy().into_owned());
         }
         Ok(out)
     }
@@ -581,15 +531,6 @@ impl Repo {
         Ok(out)
     }
 
-    /// Number of parents of a commit.
-    pub fn parent_count(&self, commit: Oid) -> Result<usize> {
-        let c = self
-            .repo
-            .find_commit(commit.0)
-            .map_err(git_err(format!("cannot read commit {commit}")))?;
-        Ok(c.parent_ids().count())
-    }
-
     /// The tree of `commit`, loaded once for reading several files from it.
     pub fn commit_tree(&self, commit: Oid) -> Result<CommitTree<'_>> {
         let c = self
@@ -741,14 +682,6 @@ impl Repo {
             }
         }
         Ok(out)
-    }
-
-    /// A string from git config (all scopes, `git -c` included).
-    pub fn config_string(&self, key: &str) -> Option<String> {
-        self.repo
-            .config_snapshot()
-            .string(key)
-            .map(|v| v.to_str_lossy().into_owned())
     }
 }
 

@@ -338,7 +338,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
                 "no version to release (no source, no --version)",
             ));
         }
-        checks.push(changelog_lint(ctx, config, &root, None)?);
+        checks.push(changelog_checks(ctx, config, &root, None)?.1);
         checks.push(history);
         return Ok(finish(report_with(&mut report, checks), None));
     };
@@ -411,8 +411,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
         )
     });
 
-    checks.push(changelog_entry(ctx, config, &root, &version)?);
-    checks.push(changelog_lint(ctx, config, &root, Some(&version))?);
+    let (entry, lint) = changelog_checks(ctx, config, &root, Some(&version))?;
+    checks.extend(entry);
+    checks.push(lint);
     checks.push(history);
     Ok(finish(report_with(&mut report, checks), Some(&tag_name)))
 }
@@ -557,66 +558,59 @@ fn lint_options(config: &Config, release: Option<&Version>) -> LintOptions {
     }
 }
 
-fn changelog_entry(
-    ctx: &Ctx,
-    config: &Config,
-    root: &std::path::Path,
-    version: &Version,
-) -> Result<CheckLine> {
-    let Some((path, shown)) = lint::find_file(root, config)? else {
-        return Ok(fail(
-            "changelog-entry",
-            "no changelog (CHANGELOG.md, CHANGELOG, CHANGES.md, HISTORY.md)",
-            format!(
-                "create CHANGELOG.md with a `## [{}] - {}` section",
-                version.raw(),
-                today()
-            ),
-        ));
-    };
-    let bytes = lint::read_file(&path, &shown)?;
-    let diags = changelog::lint(&shown, &bytes, &lint_options(config, Some(version)))?;
-    let _ = ctx;
-    Ok(
-        match diags.iter().find(|d| d.rule == "changelog-missing-release") {
-            Some(d) => CheckLine {
-                id: "changelog-entry",
-                status: CheckStatus::Fail,
-                detail: format!("{}: {}", d.location(), d.message),
-                help: Some(format!(
-                    "add `## [{}] - {}` with the release notes as the newest release (below [Unreleased])",
-                    version.raw(),
-                    today()
-                )),
-            },
-            None => line(
-                "changelog-entry",
-                CheckStatus::Pass,
-                format!("{shown} has a dated section for {}", version.raw()),
-            ),
-        },
-    )
-}
-
-fn changelog_lint(
+/// `changelog-entry` (when there is a version to release) and `changelog-lint`, from one read
+/// and one lint of the changelog.
+fn changelog_checks(
     ctx: &Ctx,
     config: &Config,
     root: &std::path::Path,
     version: Option<&Version>,
-) -> Result<CheckLine> {
+) -> Result<(Option<CheckLine>, CheckLine)> {
     let Some((path, shown)) = lint::find_file(root, config)? else {
-        return Ok(line("changelog-lint", CheckStatus::Skip, "no changelog"));
+        let entry = version.map(|v| {
+            fail(
+                "changelog-entry",
+                "no changelog (CHANGELOG.md, CHANGELOG, CHANGES.md, HISTORY.md)",
+                format!(
+                    "create CHANGELOG.md with a `## [{}] - {}` section",
+                    v.raw(),
+                    today()
+                ),
+            )
+        });
+        return Ok((
+            entry,
+            line("changelog-lint", CheckStatus::Skip, "no changelog"),
+        ));
     };
     let bytes = lint::read_file(&path, &shown)?;
-    let mut r = Report::new("lint-changelog").with_overrides(&ctx.config()?.overrides());
-    r.extend(
+    let (missing, rest): (Vec<_>, Vec<_>) =
         changelog::lint(&shown, &bytes, &lint_options(config, version))?
             .into_iter()
-            .filter(|d| d.rule != "changelog-missing-release"),
-    );
-    Ok(summarise("changelog-lint", &r, || {
+            .partition(|d| d.rule == "changelog-missing-release");
+    let entry = version.map(|v| match missing.first() {
+        Some(d) => CheckLine {
+            id: "changelog-entry",
+            status: CheckStatus::Fail,
+            detail: format!("{}: {}", d.location(), d.message),
+            help: Some(format!(
+                "add `## [{}] - {}` with the release notes as the newest release (below [Unreleased])",
+                v.raw(),
+                today()
+            )),
+        },
+        None => line(
+            "changelog-entry",
+            CheckStatus::Pass,
+            format!("{shown} has a dated section for {}", v.raw()),
+        ),
+    });
+    let mut r = Report::new("lint-changelog").with_overrides(&ctx.config()?.overrides());
+    r.extend(rest);
+    let lint = summarise("changelog-lint", &r, || {
         format!("{shown} passes lint-changelog")
-    }))
+    });
+    Ok((entry, lint))
 }
 
 #[cfg(test)]
