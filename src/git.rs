@@ -106,6 +106,51 @@ pub struct Tag {
     pub peeled_kind: Option<ObjectKind>,
 }
 
+/// A tag ref before any object is read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TagRef {
+    /// The short name, as in [`Tag::name`].
+    pub name: String,
+    /// The ref's target; `None` for a symbolic tag ref.
+    target: Option<Oid>,
+    /// What packed-refs says an annotated tag peels to.
+    peeled: Option<Oid>,
+}
+
+impl TagRef {
+    /// Whether the tag is on `commit`, when the ref alone tells (a lightweight tag naming it,
+    /// or packed-refs' peeled id); `None` when only reading the tag object can.
+    pub fn on_commit(&self, commit: Oid) -> Option<bool> {
+        if self.target == Some(commit) || self.peeled == Some(commit) {
+            return Some(true);
+        }
+        self.peeled.map(|_| false)
+    }
+}
+
+fn tag_ref(r: &gix::Reference<'_>) -> TagRef {
+    TagRef {
+        name: r.name().shorten().to_str_lossy().into_owned(),
+        target: r.target().try_id().map(|id| Oid(id.to_owned())),
+        peeled: r.inner.peeled.map(Oid),
+    }
+}
+
+/// What an object id peels to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Peeled {
+    pub id: Oid,
+    pub kind: ObjectKind,
+    /// The id was a tag object.
+    pub annotated: bool,
+}
+
+impl Peeled {
+    pub fn commit(&self) -> Option<Oid> {
+        (self.kind == ObjectKind::Commit).then_some(self.id)
+    }
+}
+
 /// The remote-tracking state of the current branch.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Upstream {
@@ -256,8 +301,11 @@ impl Repo {
         Ok(header.map(|h| kind(h.kind())))
     }
 
-    /// Follows tag objects to what they finally point at.
-    pub fn peel(&self, oid: Oid) -> Result<Option<(Oid, ObjectKind)>> {
+    /// Follows tag objects to what they finally point at: the id and kind of the final object,
+    /// and whether `oid` was a tag object. Each tag object in the chain is read once and the
+    /// final object not at all: its kind is the last tag's `type` header (which `git fsck`
+    /// verifies).
+    pub fn peel(&self, oid: Oid) -> Result<Option<Peeled>> {
         let mut id = oid.0;
         for _ in 0..64 {
             let Some(obj) = self
@@ -267,15 +315,24 @@ impl Repo {
             else {
                 return Ok(None);
             };
-            match obj.kind {
-                gix::object::Kind::Tag => {
-                    let tag = obj.into_tag();
-                    id = tag
-                        .target_id()
-                        .map_err(git_err(format!("cannot decode tag object {id}")))?
-                        .detach();
-                }
-                k => return Ok(Some((Oid(id), kind(k)))),
+            if obj.kind != gix::object::Kind::Tag {
+                return Ok(Some(Peeled {
+                    id: Oid(id),
+                    kind: kind(obj.kind),
+                    annotated: id != oid.0,
+                }));
+            }
+            let tag = obj
+                .try_to_tag_ref()
+                .map_err(|e| Error::new(format!("cannot decode tag object {id}")).caused_by(e))?;
+            let (target, target_kind) = (tag.target(), tag.target_kind);
+            id = target;
+            if target_kind != gix::object::Kind::Tag {
+                return Ok(Some(Peeled {
+                    id: Oid(id),
+                    kind: kind(target_kind),
+                    annotated: true,
+                }));
             }
         }
         Err(Error::new(format!(
@@ -285,58 +342,64 @@ impl Repo {
 
     /// The commit an object id peels to, if it peels to a commit.
     pub fn peel_to_commit(&self, oid: Oid) -> Result<Option<Oid>> {
-        Ok(self
-            .peel(oid)?
-            .and_then(|(id, k)| (k == ObjectKind::Commit).then_some(id)))
+        Ok(self.peel(oid)?.and_then(|p| p.commit()))
     }
 
-    fn tag_from_ref(&self, r: &gix::Reference<'_>) -> Result<Tag> {
-        let name = r.name().shorten().to_str_lossy().into_owned();
-        // Read the target before anything peels: peeling overwrites it.
-        let Some(target) = r.target().try_id().map(|id| Oid(id.to_owned())) else {
-            return Ok(Tag {
-                name,
-                target: Oid(gix::ObjectId::null(self.repo.object_hash())),
-                annotated: false,
-                commit: None,
-                peeled_kind: None,
-            });
+    /// Every tag ref, by name and target, without reading any object: checks that need only
+    /// the names (or only a few tags' commits) peel just what they use, with [`Repo::resolve`].
+    pub fn tag_refs(&self) -> Result<Vec<TagRef>> {
+        let refs = self
+            .repo
+            .references()
+            .map_err(git_err("cannot read refs"))?;
+        let iter = refs.tags().map_err(git_err("cannot read refs/tags"))?;
+        let mut out = Vec::new();
+        for r in iter {
+            let r = r.map_err(|e| Error::new("cannot read a tag ref").caused_by(e))?;
+            out.push(tag_ref(&r));
+        }
+        Ok(out)
+    }
+
+    /// Reads what a tag ref points at.
+    pub fn resolve(&self, r: &TagRef) -> Result<Tag> {
+        let unresolved = |target| Tag {
+            name: r.name.clone(),
+            target,
+            annotated: false,
+            commit: None,
+            peeled_kind: None,
+        };
+        let Some(target) = r.target else {
+            return Ok(unresolved(Oid(gix::ObjectId::null(
+                self.repo.object_hash(),
+            ))));
         };
         // packed-refs records what an annotated tag peels to (`^<oid>` lines): one header
         // lookup then replaces reading and decoding the tag object, which matters with
         // thousands of tags.
-        if let Some(peeled) = r.inner.peeled.map(Oid)
+        if let Some(peeled) = r.peeled
             && peeled != target
             && let Some(kind) = self.object_kind(peeled)?
             && kind != ObjectKind::Tag
         {
             return Ok(Tag {
-                name,
+                name: r.name.clone(),
                 target,
                 annotated: true,
                 commit: (kind == ObjectKind::Commit).then_some(peeled),
                 peeled_kind: Some(kind),
             });
         }
-        let kind = self.object_kind(target)?;
-        if let Some(k) = kind
-            && k != ObjectKind::Tag
-        {
-            return Ok(Tag {
-                name,
+        Ok(match self.peel(target)? {
+            Some(p) => Tag {
+                name: r.name.clone(),
                 target,
-                annotated: false,
-                commit: (k == ObjectKind::Commit).then_some(target),
-                peeled_kind: Some(k),
-            });
-        }
-        let peeled = self.peel(target)?;
-        Ok(Tag {
-            name,
-            target,
-            annotated: kind == Some(ObjectKind::Tag),
-            commit: peeled.and_then(|(id, k)| (k == ObjectKind::Commit).then_some(id)),
-            peeled_kind: peeled.map(|(_, k)| k),
+                annotated: p.annotated,
+                commit: p.commit(),
+                peeled_kind: Some(p.kind),
+            },
+            None => unresolved(target),
         })
     }
 
@@ -349,22 +412,12 @@ impl Repo {
             Err(_) if gix::refs::FullName::try_from(full.as_str()).is_err() => return Ok(None),
             Err(e) => return Err(Error::new(format!("cannot read {full}")).caused_by(e)),
         };
-        r.map(|r| self.tag_from_ref(&r)).transpose()
+        r.map(|r| self.resolve(&tag_ref(&r))).transpose()
     }
 
-    /// Every tag in the repository.
+    /// Every tag in the repository, peeled.
     pub fn tags(&self) -> Result<Vec<Tag>> {
-        let refs = self
-            .repo
-            .references()
-            .map_err(git_err("cannot read refs"))?;
-        let iter = refs.tags().map_err(git_err("cannot read refs/tags"))?;
-        let mut out = Vec::new();
-        for r in iter {
-            let r = r.map_err(|e| Error::new("cannot read a tag ref").caused_by(e))?;
-            out.push(self.tag_from_ref(&r)?);
-        }
-        Ok(out)
+        self.tag_refs()?.iter().map(|r| self.resolve(r)).collect()
     }
 
     /// Branches whose short name matches one of `patterns`, local (`main`) and remote-tracking

@@ -288,14 +288,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
 
     // History: shallow clones and clones without tags.
     let shallow = repo.is_shallow();
-    let tags = repo.tags()?;
-    let release_tags: Vec<(String, Option<crate::git::Oid>, TagVersion)> = tags
+    // Tag names are enough here: only the tag this release would create is peeled (tag-free).
+    let tags = repo.tag_refs()?;
+    let release_tags: Vec<(String, TagVersion)> = tags
         .iter()
         .filter(|t| version::is_candidate(&t.name, &config.tags))
         .filter_map(|t| {
             version::check_tag(&t.name, &config.tags)
                 .ok()
-                .map(|tv| (t.name.clone(), t.commit, tv))
+                .map(|tv| (t.name.clone(), tv))
         })
         .collect();
     let history = if shallow {
@@ -342,10 +343,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
         checks.push(history);
         return Ok(finish(report_with(&mut report, checks), None));
     };
-    let style = release_tags
-        .iter()
-        .rev()
-        .find_map(|(_, _, tv)| tv.pre_style());
+    let style = release_tags.iter().rev().find_map(|(_, tv)| tv.pre_style());
     let tag_name = version::tag_for(&version, &config.tags.prefix, style);
     let mut name_report = Report::new("validate-tag");
     let tv = tag::check_name(&tag_name, &config.tags, &mut name_report);
@@ -358,9 +356,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
         None => match tv.as_ref().and_then(|tv| {
             release_tags
                 .iter()
-                .find(|(n, _, o)| n != &tag_name && version::same_version(tv, o))
+                .find(|(n, o)| n != &tag_name && version::same_version(tv, o))
         }) {
-            Some((other, _, _)) => fail(
+            Some((other, _)) => fail(
                 "tag-free",
                 format!("{other} already names version {}", version.raw()),
                 "release a new version; a version is tagged once",
@@ -496,7 +494,7 @@ fn summarise(id: &'static str, r: &Report, ok: impl FnOnce() -> String) -> Check
 fn version_increment(
     version: &Version,
     tv: Option<&TagVersion>,
-    release_tags: &[(String, Option<crate::git::Oid>, TagVersion)],
+    release_tags: &[(String, TagVersion)],
     config: &Config,
 ) -> CheckLine {
     let eco = match config.tags.grammar {
@@ -506,9 +504,9 @@ fn version_increment(
     // The newest release, leaving out tags of this very version (a CI re-run on the tag).
     let newest = release_tags
         .iter()
-        .filter(|(_, _, o)| !tv.is_some_and(|tv| version::same_version(tv, o)))
-        .max_by(|a, b| version::compare_tags(&a.2, &b.2, eco).unwrap_or(Ordering::Equal));
-    let Some((name, _, newest)) = newest else {
+        .filter(|(_, o)| !tv.is_some_and(|tv| version::same_version(tv, o)))
+        .max_by(|a, b| version::compare_tags(&a.1, &b.1, eco).unwrap_or(Ordering::Equal));
+    let Some((name, newest)) = newest else {
         return line(
             "version-increment",
             CheckStatus::Pass,

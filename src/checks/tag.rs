@@ -243,6 +243,8 @@ pub struct TagFacts {
 pub struct TagView<'r> {
     repo: &'r Repo,
     pub tags: Vec<(TagFacts, TagVersion)>,
+    /// Index-aligned with `tags`: the ref of a tag not peeled yet (its facts are blank).
+    unpeeled: Vec<Option<crate::git::TagRef>>,
     /// Tag indexes by PEP 440 form and by SemVer precedence form (`same_version`).
     by_version: HashMap<VersionKey, Vec<usize>>,
     /// The first tag of each distinct pre-release style.
@@ -279,17 +281,33 @@ fn version_keys(tv: &TagVersion) -> impl Iterator<Item = VersionKey> + '_ {
 }
 
 impl<'r> TagView<'r> {
-    pub fn load(repo: &'r Repo, tags: &TagsConfig, many: bool) -> Result<TagView<'r>> {
-        Self::from_tags(repo, tags, &repo.tags()?, many)
+    /// The release tags by name, each peeled only when a check needs its commit: checking one
+    /// new tag usually peels none of the others.
+    pub fn load(repo: &'r Repo, tags: &TagsConfig) -> Result<TagView<'r>> {
+        let refs = repo.tag_refs()?;
+        let mut out = Vec::new();
+        let mut unpeeled = Vec::new();
+        for r in refs {
+            if !version::is_candidate(&r.name, tags) {
+                continue;
+            }
+            if let Ok(tv) = version::check_tag(&r.name, tags) {
+                let facts = TagFacts {
+                    name: r.name.clone(),
+                    annotated: false,
+                    commit: None,
+                    peeled_kind: None,
+                };
+                out.push((facts, tv));
+                unpeeled.push(Some(r));
+            }
+        }
+        Ok(Self::index(repo, out, unpeeled, false))
     }
 
-    /// From tags already read (`--all` reads them once for both the view and the audit).
-    pub fn from_tags(
-        repo: &'r Repo,
-        tags: &TagsConfig,
-        all: &[crate::git::Tag],
-        many: bool,
-    ) -> Result<TagView<'r>> {
+    /// From tags already peeled, to check many of them (`--all`, which reads them once for
+    /// both the view and the audit).
+    pub fn from_tags(repo: &'r Repo, tags: &TagsConfig, all: &[crate::git::Tag]) -> TagView<'r> {
         let mut out = Vec::new();
         for t in all.iter().cloned() {
             if !version::is_candidate(&t.name, tags) {
@@ -307,6 +325,16 @@ impl<'r> TagView<'r> {
                 ));
             }
         }
+        let unpeeled = vec![None; out.len()];
+        Self::index(repo, out, unpeeled, true)
+    }
+
+    fn index(
+        repo: &'r Repo,
+        out: Vec<(TagFacts, TagVersion)>,
+        unpeeled: Vec<Option<crate::git::TagRef>>,
+        many: bool,
+    ) -> TagView<'r> {
         let mut by_version: HashMap<VersionKey, Vec<usize>> = HashMap::new();
         let mut styles: Vec<(version::PreStyle, usize)> = Vec::new();
         for (i, (_, tv)) in out.iter().enumerate() {
@@ -319,9 +347,10 @@ impl<'r> TagView<'r> {
                 styles.push((st, i));
             }
         }
-        Ok(TagView {
+        TagView {
             repo,
             tags: out,
+            unpeeled,
             by_version,
             styles,
             release_tips: None,
@@ -331,7 +360,19 @@ impl<'r> TagView<'r> {
             sources: HashMap::new(),
             many,
             shallow: repo.is_shallow(),
-        })
+        }
+    }
+
+    /// The commit of `tags[i]`, peeling it on first use.
+    fn commit_of(&mut self, i: usize) -> Result<Option<Oid>> {
+        if let Some(r) = self.unpeeled[i].take() {
+            let t = self.repo.resolve(&r)?;
+            let facts = &mut self.tags[i].0;
+            facts.annotated = t.annotated;
+            facts.commit = t.commit;
+            facts.peeled_kind = t.peeled_kind;
+        }
+        Ok(self.tags[i].0.commit)
     }
 
     /// The version sources in `commit`'s tree.
@@ -404,20 +445,38 @@ impl<'r> TagView<'r> {
 
     /// The highest release tag on a strict ancestor of `commit` (tags on the commit itself, like
     /// `v1.2.0-rc1` and `v1.2.0` on one commit, are not ordered by history).
-    fn highest_below(&mut self, commit: Oid, eco: Ecosystem) -> Result<Option<usize>> {
+    fn highest_below(
+        &mut self,
+        commit: Oid,
+        tv: &TagVersion,
+        eco: Ecosystem,
+    ) -> Result<Option<usize>> {
         if !self.many {
-            let ancestors = self.repo.ancestors(commit)?;
-            return Ok(self.max_tag(
-                self.tags
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, (f, _))| {
-                        f.commit
-                            .is_some_and(|c| c != commit && ancestors.contains(&c))
-                    })
-                    .map(|(i, _)| i),
-                eco,
-            ));
+            // Only a tag at or above `tv` can make it not increasing, and when one is below
+            // `commit` the highest tag below is among them: peel those only.
+            let at_or_above: Vec<usize> = (0..self.tags.len())
+                .filter(|&i| {
+                    version::compare_tags(&self.tags[i].1, tv, eco)
+                        != Some(std::cmp::Ordering::Less)
+                })
+                .collect();
+            let mut below = Vec::new();
+            let mut ancestors = None;
+            for i in at_or_above {
+                let Some(c) = self.commit_of(i)? else {
+                    continue;
+                };
+                if c == commit {
+                    continue;
+                }
+                if ancestors.is_none() {
+                    ancestors = Some(self.repo.ancestors(commit)?);
+                }
+                if ancestors.as_ref().is_some_and(|a| a.contains(&c)) {
+                    below.push(i);
+                }
+            }
+            return Ok(self.max_tag(below.into_iter(), eco));
         }
         if self.highest.is_none() {
             self.build_highest(eco)?;
@@ -581,7 +640,7 @@ pub fn check_in_repo(
             );
         }
         let eco = tag_ecosystem(tags);
-        if let Some(i) = view.highest_below(commit, eco)? {
+        if let Some(i) = view.highest_below(commit, tv, eco)? {
             let (other, otv) = &view.tags[i];
             // The highest tag below being the same version is a duplicate, reported above; then
             // nothing below is higher.
@@ -700,7 +759,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
     }
     let config = &ctx.config()?.config;
     let mut view = match ctx.repo() {
-        Ok(repo) => Some(TagView::load(repo, &config.tags, false)?),
+        Ok(repo) => Some(TagView::load(repo, &config.tags)?),
         Err(_) => None,
     };
     for name in &names {
@@ -726,12 +785,13 @@ fn implicit_tags(ctx: &Ctx) -> Result<Vec<String>> {
         return Ok(Vec::new());
     };
     let tags = &ctx.config()?.config.tags;
-    Ok(repo
-        .tags()?
-        .into_iter()
-        .filter(|t| t.commit == Some(head) && version::is_candidate(&t.name, tags))
-        .map(|t| t.name)
-        .collect())
+    let mut at_head = Vec::new();
+    for r in repo.tag_refs()? {
+        if version::is_candidate(&r.name, tags) && repo.resolve(&r)?.commit == Some(head) {
+            at_head.push(r.name);
+        }
+    }
+    Ok(at_head)
 }
 
 fn run_all(ctx: &Ctx) -> Result<Report> {
@@ -739,7 +799,7 @@ fn run_all(ctx: &Ctx) -> Result<Report> {
     let config = &ctx.config()?.config;
     let repo = ctx.repo()?;
     let all = repo.tags()?;
-    let mut view = TagView::from_tags(repo, &config.tags, &all, true)?;
+    let mut view = TagView::from_tags(repo, &config.tags, &all);
     let mut entries = Vec::new();
     // The view parsed every valid release tag already; only the others need check_name's
     // messages.
@@ -818,7 +878,7 @@ fn run_pre_push(ctx: &Ctx) -> Result<Report> {
         return Ok(report);
     }
     let repo = ctx.repo()?;
-    let mut view = TagView::load(repo, &config.tags, false)?;
+    let mut view = TagView::load(repo, &config.tags)?;
     for line in tag_lines {
         let remote = line.remote_ref_lossy();
         let name = remote["refs/tags/".len()..].to_string();
@@ -864,17 +924,16 @@ fn run_pre_push(ctx: &Ctx) -> Result<Report> {
                 line.local_oid.0
             ))
         })?;
-        let kind = repo.object_kind(oid)?.ok_or_else(|| {
+        let peeled = repo.peel(oid)?.ok_or_else(|| {
             Error::new(format!(
                 "pre-push names object {oid} for {name}, which is not in the repository"
             ))
         })?;
-        let peeled = repo.peel(oid)?;
         let facts = TagFacts {
             name: name.clone(),
-            annotated: kind == ObjectKind::Tag,
-            commit: peeled.and_then(|(id, k)| (k == ObjectKind::Commit).then_some(id)),
-            peeled_kind: peeled.map(|(_, k)| k),
+            annotated: peeled.annotated,
+            commit: peeled.commit(),
+            peeled_kind: Some(peeled.kind),
         };
         check_in_repo(&mut view, config, &facts, &tv, &mut report)?;
     }

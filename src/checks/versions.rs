@@ -8,7 +8,7 @@ use crate::cli::{self, Common, Ctx, Flag, Tool};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Report, RuleDoc, Severity};
 use crate::error::{Error, Result};
-use crate::git::{Oid, Repo};
+use crate::git::{Oid, Repo, TagRef};
 use crate::hook::Hook;
 use crate::sources::{self, Sources};
 use crate::tree::{AtCommit, Staged, WorkTree};
@@ -387,34 +387,73 @@ pub fn tag_context(
     eco: Ecosystem,
 ) -> Result<TagContext> {
     let tags = &config.tags;
-    let ancestors = repo.ancestors(commit)?;
-    let mut on_commit = Vec::new();
-    let mut newest: Option<TagVersion> = None;
     let mut any = false;
-    for t in repo.tags()? {
-        if !version::is_candidate(&t.name, tags) {
+    let mut valid = Vec::new();
+    for r in repo.tag_refs()? {
+        if !version::is_candidate(&r.name, tags) {
             continue;
         }
         any = true;
-        let (Some(c), Ok(tv)) = (t.commit, version::check_tag(&t.name, tags)) else {
-            continue;
-        };
-        if c == commit {
-            on_commit.push(tv.clone());
+        if let Ok(tv) = version::check_tag(&r.name, tags) {
+            valid.push((r, tv, None));
         }
-        if ancestors.contains(&c) {
-            let higher = match &newest {
-                None => true,
-                Some(n) => version::compare_tags(&tv, n, eco) == Some(std::cmp::Ordering::Greater),
-            };
-            if higher {
-                newest = Some(tv);
+    }
+    // Peel a tag at most once, and only when the ref cannot tell.
+    let commit_of = |i: usize, valid: &mut Vec<(TagRef, TagVersion, Option<Option<Oid>>)>| {
+        if valid[i].2.is_none() {
+            valid[i].2 = Some(repo.resolve(&valid[i].0)?.commit);
+        }
+        Ok::<_, crate::error::Error>(valid[i].2.flatten())
+    };
+    let mut on_commit = Vec::new();
+    for i in 0..valid.len() {
+        let here = match valid[i].0.on_commit(commit) {
+            Some(known) => known,
+            None => commit_of(i, &mut valid)? == Some(commit),
+        };
+        if here {
+            on_commit.push(valid[i].1.clone());
+        }
+    }
+    // The newest reachable tag: try the highest versions first, which is usually the answer;
+    // after a few that are not in the history (another branch's tags), check them all.
+    let mut newest = None;
+    let mut left: Vec<usize> = (0..valid.len()).collect();
+    let mut misses = 0;
+    while !left.is_empty() && misses < 8 {
+        let mut best = 0;
+        for j in 1..left.len() {
+            if version::compare_tags(&valid[left[j]].1, &valid[left[best]].1, eco)
+                == Some(std::cmp::Ordering::Greater)
+            {
+                best = j;
+            }
+        }
+        let i = left.remove(best);
+        if let Some(c) = commit_of(i, &mut valid)?
+            && repo.is_ancestor(c, commit)?
+        {
+            newest = Some(i);
+            break;
+        }
+        misses += 1;
+    }
+    if newest.is_none() && !left.is_empty() {
+        let ancestors = repo.ancestors(commit)?;
+        for i in left {
+            if commit_of(i, &mut valid)?.is_some_and(|c| ancestors.contains(&c))
+                && newest.is_none_or(|n: usize| {
+                    version::compare_tags(&valid[i].1, &valid[n].1, eco)
+                        == Some(std::cmp::Ordering::Greater)
+                })
+            {
+                newest = Some(i);
             }
         }
     }
     Ok(TagContext {
         on_commit,
-        newest_reachable: newest,
+        newest_reachable: newest.map(|i| valid[i].1.clone()),
         any_tags: any,
     })
 }
