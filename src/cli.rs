@@ -46,6 +46,9 @@ pub struct Tool {
     /// `--version <VALUE>` is the binary's own option (check-release-ready); `--version` alone
     /// and `-V` still print the program version.
     pub version_takes_value: bool,
+    /// The tool reads git objects or refs. One that does not (lint-changelog) finds the
+    /// work-tree root without opening the repository.
+    pub reads_git: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -230,15 +233,17 @@ fn parse_args<A: Default>(
 pub struct Ctx {
     pub tool: &'static str,
     pub common: Common,
+    reads_git: bool,
     repo: OnceCell<Result<Repo>>,
     config: OnceCell<Result<Loaded>>,
 }
 
 impl Ctx {
-    pub fn new(tool: &'static str, common: Common) -> Ctx {
+    pub fn new(tool: &Tool, common: Common) -> Ctx {
         Ctx {
-            tool,
+            tool: tool.name,
             common,
+            reads_git: tool.reads_git,
             repo: OnceCell::new(),
             config: OnceCell::new(),
         }
@@ -253,6 +258,12 @@ impl Ctx {
 
     /// The work-tree root, or the current directory outside a repository.
     pub fn root(&self) -> PathBuf {
+        if !self.reads_git
+            && self.repo.get().is_none()
+            && let Some(root) = Repo::work_tree_root()
+        {
+            return root;
+        }
         match self.repo() {
             Ok(r) => r
                 .workdir()
@@ -424,7 +435,7 @@ fn main_with<A: Default>(
         quiet: common.quiet || common.hook.is_some(),
         deny_warnings: common.deny_warnings,
     };
-    let ctx = Ctx::new(tool.name, *common);
+    let ctx = Ctx::new(tool, *common);
     match run(&ctx, own) {
         Ok(report) => emit(&report, &style),
         Err(e) => {

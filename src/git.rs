@@ -230,6 +230,30 @@ impl Repo {
         Ok(Repo { repo: repo.into() })
     }
 
+    /// The work-tree root of the repository around the current directory, found the way git
+    /// finds `.git` but without opening the repository or reading its configuration (which
+    /// costs more than all the work of a check that reads no git objects). `None` when that
+    /// cannot tell: `GIT_DIR` or `GIT_WORK_TREE` set, a bare repository (whose configuration may
+    /// name a work tree), or no repository; [`Repo::open`] then decides.
+    pub fn work_tree_root() -> Option<PathBuf> {
+        if std::env::var_os("GIT_DIR").is_some() || std::env::var_os("GIT_WORK_TREE").is_some() {
+            return None;
+        }
+        let cwd = std::env::current_dir().ok()?;
+        let options = gix::discover::upwards::Options::default().apply_environment();
+        match gix::discover::upwards_opts(&cwd, options).ok()?.0 {
+            gix::discover::repository::Path::WorkTree(dir)
+            | gix::discover::repository::Path::LinkedWorkTree { work_dir: dir, .. } => {
+                Some(if dir.is_absolute() {
+                    dir
+                } else {
+                    cwd.join(dir)
+                })
+            }
+            gix::discover::repository::Path::Repository(_) => None,
+        }
+    }
+
     /// The work-tree root; `None` for a bare repository.
     pub fn workdir(&self) -> Option<&Path> {
         self.repo.workdir()

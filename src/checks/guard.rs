@@ -39,6 +39,7 @@ Options:
                              merge commit
 ",
     version_takes_value: false,
+    reads_git: true,
 };
 
 pub const RULES: &[RuleDoc] = &[

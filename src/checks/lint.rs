@@ -32,6 +32,7 @@ Options:
       --explain <RULE>       Print what a rule finds, why, and a failing and a passing example
 ",
     version_takes_value: false,
+    reads_git: false,
 };
 
 pub const RULES: &[RuleDoc] = &[RuleDoc {

@@ -38,6 +38,7 @@ Options:
       --first-release        The project has no release tags yet: their absence is expected
 ",
     version_takes_value: true,
+    reads_git: true,
 };
 
 /// check-release-ready reports checks, not rules; the registry lists its check ids so `[rules]`

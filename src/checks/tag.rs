@@ -41,6 +41,7 @@ Options:
                              an invalid release tag (makes `git tag v1.2` fail at once)
 ",
     version_takes_value: false,
+    reads_git: true,
 };
 
 pub const RULES: &[RuleDoc] = &[

@@ -33,6 +33,7 @@ Options:
       --list                 Print every source: path:line:col  kind  raw  normalised
 ",
     version_takes_value: false,
+    reads_git: true,
 };
 
 pub const RULES: &[RuleDoc] = &[

@@ -334,6 +334,32 @@ fn discovery_takes_the_first_usual_name_at_the_root() {
         .stdout_has("note[changelog-not-found]");
 }
 
+/// lint-changelog finds the work-tree root without opening the repository; a linked worktree,
+/// `GIT_DIR` with `GIT_WORK_TREE`, and a directory outside any repository each still resolve
+/// to the right root.
+#[test]
+fn discovery_finds_the_root_of_a_linked_worktree_and_of_git_work_tree() {
+    let r = Repo::new();
+    r.commit_file("CHANGELOG.md", CLEAN, "clean changelog");
+    r.write("sub/.keep", "");
+    r.git(&["worktree", "add", "-q", "wt", "-b", "wt"]);
+    // The linked worktree has its own (broken) changelog; the main one is clean.
+    r.write("wt/CHANGELOG.md", BROKEN);
+    r.write("wt/sub/.keep", "");
+    run_in(&r, "wt/sub", &[]).code(1).stdout_has("error[");
+    run_in(&r, "sub", &[]).code(0);
+    // GIT_DIR and GIT_WORK_TREE as hooks set them: the root is GIT_WORK_TREE, not the
+    // directory the binary starts in.
+    let git_dir = r.path().join(".git");
+    let mut cmd = r.command(bin(LC));
+    cmd.current_dir(r.path().join("wt/sub"))
+        .env("GIT_DIR", &git_dir)
+        .env("GIT_WORK_TREE", r.path());
+    let run = r.run(cmd, format!("GIT_WORK_TREE=. {LC}"));
+    run.code(0);
+    stdout_is(&run, &format!("CHANGELOG.md: ok\n{PASSED}"));
+}
+
 #[test]
 fn discovery_reports_findings_with_the_found_name() {
     let r = Repo::new();
