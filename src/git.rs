@@ -720,46 +720,76 @@ impl Repo {
     /// What `git status --porcelain` would list: staged, modified, deleted and untracked (not
     /// ignored) paths. Uses the index's stat cache; never writes the index back.
     pub fn status(&self, limit: usize) -> Result<Vec<StatusEntry>> {
+        let failed = || "cannot compute the status of the work tree";
+        let index = self.repo.index_or_empty().map_err(git_err(failed()))?;
+        // When the index's cache-tree (the TREE extension git keeps up to date) is valid at the
+        // root and names HEAD's tree, nothing is staged: git's own status skips the HEAD-to-index
+        // diff the same way. Only the index-to-work-tree pass and the untracked walk remain.
+        let staged_nothing = index.tree().is_some_and(|t| {
+            t.num_entries == Some(index.entries().len() as u32)
+                && self
+                    .repo
+                    .head_tree_id_or_empty()
+                    .is_ok_and(|head| head.detach() == t.id)
+        });
         let platform = self
             .repo
             .status(gix::progress::Discard)
-            .map_err(git_err("cannot compute the status of the work tree"))?
+            .map_err(git_err(failed()))?
+            .index(gix::worktree::IndexPersistedOrInMemory::Persisted(index))
             .untracked_files(gix::status::UntrackedFiles::Collapsed)
             .index_worktree_rewrites(None);
-        let iter = platform
-            .into_iter(None)
-            .map_err(git_err("cannot compute the status of the work tree"))?;
         let mut out = Vec::new();
-        for item in iter {
-            let item = item.map_err(|e| {
-                Error::new("cannot compute the status of the work tree").caused_by(e)
-            })?;
-            let what = match &item {
-                gix::status::Item::TreeIndex(_) => "staged",
-                gix::status::Item::IndexWorktree(iw) => {
-                    use gix::status::index_worktree::iter::Summary as S;
-                    match iw.summary() {
-                        None => continue,
-                        Some(S::Removed) => "deleted",
-                        Some(S::Added) => "untracked",
-                        Some(S::Modified) => "modified",
-                        Some(S::TypeChange) => "type-change",
-                        Some(S::Renamed) | Some(S::Copied) => "renamed",
-                        Some(S::IntentToAdd) => "staged",
-                        Some(S::Conflict) => "conflict",
-                    }
-                }
-            };
+        let mut add = |path: &gix::bstr::BStr, what: &'static str| {
             out.push(StatusEntry {
-                path: item.location().to_str_lossy().into_owned(),
+                path: path.to_str_lossy().into_owned(),
                 what,
             });
-            if out.len() >= limit {
-                break;
+            out.len() < limit
+        };
+        if staged_nothing {
+            let iter = platform
+                .into_index_worktree_iter(None)
+                .map_err(git_err(failed()))?;
+            for item in iter {
+                let item = item.map_err(|e| Error::new(failed()).caused_by(e))?;
+                if let Some(what) = worktree_change(&item)
+                    && !add(item.rela_path(), what)
+                {
+                    break;
+                }
+            }
+        } else {
+            let iter = platform.into_iter(None).map_err(git_err(failed()))?;
+            for item in iter {
+                let item = item.map_err(|e| Error::new(failed()).caused_by(e))?;
+                let what = match &item {
+                    gix::status::Item::TreeIndex(_) => Some("staged"),
+                    gix::status::Item::IndexWorktree(iw) => worktree_change(iw),
+                };
+                if let Some(what) = what
+                    && !add(item.location(), what)
+                {
+                    break;
+                }
             }
         }
         Ok(out)
     }
+}
+
+/// How `git status --porcelain` names an index-to-work-tree change.
+fn worktree_change(item: &gix::status::index_worktree::Item) -> Option<&'static str> {
+    use gix::status::index_worktree::iter::Summary as S;
+    Some(match item.summary()? {
+        S::Removed => "deleted",
+        S::Added => "untracked",
+        S::Modified => "modified",
+        S::TypeChange => "type-change",
+        S::Renamed | S::Copied => "renamed",
+        S::IntentToAdd => "staged",
+        S::Conflict => "conflict",
+    })
 }
 
 /// A commit's tree; files are read from it, never from the work tree.

@@ -121,6 +121,30 @@ fn clean_tree_fails_alone_naming_the_files() {
     only(&r, &[], &[("clean-tree", "fail")]);
 }
 
+/// The index's cache-tree lets clean-tree skip the HEAD-to-index diff only when it names HEAD's
+/// tree: after `git commit` + `git reset --soft HEAD~1` it is valid but names the undone
+/// commit's tree, and the staged file must still be found.
+#[test]
+fn clean_tree_finds_staged_files_behind_a_valid_cache_tree() {
+    let (r, _remote) = ready();
+    r.commit_file("README", "readme\n", "add a readme");
+    r.git(&["reset", "-q", "--soft", "HEAD~1"]).code(0);
+    only(&r, &[], &[("clean-tree", "fail")]);
+    r.relgate(CRR, &[]).code(1).stdout_has("README (staged)");
+    // With the index back at HEAD (cache-tree valid and equal), a change in the work tree is
+    // still seen, and so is a clean tree.
+    r.git(&["reset", "-q", "--hard", "HEAD"]).code(0);
+    only(&r, &[], &[]);
+    r.write(
+        "pyproject.toml",
+        &format!("{}\n# edited\n", pyproject("1.1.0")),
+    );
+    only(&r, &[], &[("clean-tree", "fail")]);
+    r.relgate(CRR, &[])
+        .code(1)
+        .stdout_has("pyproject.toml (modified)");
+}
+
 #[test]
 fn clean_tree_fails_during_a_merge() {
     let (r, _remote) = ready();
