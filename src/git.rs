@@ -184,6 +184,9 @@ pub struct CommitInfo {
     pub summary: String,
 }
 
+/// The delta-base cache's limit: git's `core.deltaBaseCacheLimit` default.
+const PACK_CACHE_BYTES: usize = 96 << 20;
+
 /// An open repository.
 pub struct Repo {
     repo: gix::Repository,
@@ -192,6 +195,11 @@ pub struct Repo {
 fn git_err(what: impl Into<String>) -> impl FnOnce(gix::Error) -> Error {
     let what = what.into();
     move |e| Error::new(what).caused_by(e)
+}
+
+/// [`git_err`] with the message built only on failure: for paths that run thousands of times.
+fn git_err_with(what: impl FnOnce() -> String) -> impl FnOnce(gix::Error) -> Error {
+    move |e| Error::new(what()).caused_by(e)
 }
 
 impl Repo {
@@ -227,7 +235,15 @@ impl Repo {
             ))
             .caused_by(e)
         })?;
-        Ok(Repo { repo: repo.into() })
+        let mut repo: gix::Repository = repo.into();
+        // Packed trees and blobs are deltas on deltas; without a cache of decoded bases every
+        // read inflates its whole chain again (validate-tag --all reads files at every tag).
+        repo.objects.set_pack_cache(|| {
+            Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
+                PACK_CACHE_BYTES,
+            ))
+        });
+        Ok(Repo { repo })
     }
 
     /// The work-tree root of the repository around the current directory, found the way git
@@ -321,7 +337,7 @@ impl Repo {
         let header = self
             .repo
             .try_find_header(oid.0)
-            .map_err(git_err(format!("cannot read object {oid}")))?;
+            .map_err(git_err_with(|| format!("cannot read object {oid}")))?;
         Ok(header.map(|h| kind(h.kind())))
     }
 
@@ -335,7 +351,7 @@ impl Repo {
             let Some(obj) = self
                 .repo
                 .try_find_object(id)
-                .map_err(git_err(format!("cannot read object {id}")))?
+                .map_err(git_err_with(|| format!("cannot read object {id}")))?
             else {
                 return Ok(None);
             };
@@ -500,7 +516,9 @@ impl Repo {
             .rev_walk([ancestor.0])
             .with_hidden([tip.0])
             .all()
-            .map_err(git_err(format!("cannot walk history from {ancestor}")))?;
+            .map_err(git_err_with(|| {
+                format!("cannot walk history from {ancestor}")
+            }))?;
         match walk.next() {
             None => Ok(true),
             Some(Ok(_)) => Ok(false),
@@ -516,29 +534,11 @@ impl Repo {
             .repo
             .rev_walk([tip.0])
             .all()
-            .map_err(git_err(format!("cannot walk history from {tip}")))?;
+            .map_err(git_err_with(|| format!("cannot walk history from {tip}")))?;
         let mut set = HashSet::new();
         for info in walk {
             let info = info
                 .map_err(|e| Error::new(format!("cannot walk history from {tip}")).caused_by(e))?;
-            set.insert(Oid(info.id));
-        }
-        Ok(set)
-    }
-
-    /// Every commit reachable from any of `tips` (tips included).
-    pub fn ancestors_of_all(&self, tips: &[Oid]) -> Result<HashSet<Oid>> {
-        if tips.is_empty() {
-            return Ok(HashSet::new());
-        }
-        let walk = self
-            .repo
-            .rev_walk(tips.iter().map(|t| t.0))
-            .all()
-            .map_err(git_err("cannot walk history"))?;
-        let mut set = HashSet::new();
-        for info in walk {
-            let info = info.map_err(|e| Error::new("cannot walk history").caused_by(e))?;
             set.insert(Oid(info.id));
         }
         Ok(set)
@@ -586,7 +586,7 @@ impl Repo {
             .first_parent_only()
             .with_hidden([base.0])
             .all()
-            .map_err(git_err(format!("cannot walk history from {head}")))?;
+            .map_err(git_err_with(|| format!("cannot walk history from {head}")))?;
         let mut out = Vec::new();
         for info in walk {
             let info = info
@@ -613,10 +613,10 @@ impl Repo {
         let c = self
             .repo
             .find_commit(commit.0)
-            .map_err(git_err(format!("cannot read commit {commit}")))?;
-        let tree = c
-            .tree()
-            .map_err(git_err(format!("cannot read the tree of commit {commit}")))?;
+            .map_err(git_err_with(|| format!("cannot read commit {commit}")))?;
+        let tree = c.tree().map_err(git_err_with(|| {
+            format!("cannot read the tree of commit {commit}")
+        }))?;
         Ok(CommitTree { tree, commit })
     }
 
@@ -634,17 +634,16 @@ impl Repo {
         let blob = self
             .repo
             .find_blob(entry.id)
-            .map_err(git_err(format!("cannot read staged {path}")))?;
+            .map_err(git_err_with(|| format!("cannot read staged {path}")))?;
         Ok(Some(blob.detach().data))
     }
 
     /// Opens the index git uses now (honours `GIT_INDEX_FILE`, relative to the current directory).
     pub fn open_index(&self) -> Result<StagedIndex> {
         let path = self.repo.index_path();
-        let file = self
-            .repo
-            .open_index()
-            .map_err(git_err(format!("cannot read the index {}", path.display())))?;
+        let file = self.repo.open_index().map_err(git_err_with(|| {
+            format!("cannot read the index {}", path.display())
+        }))?;
         Ok(StagedIndex { file })
     }
 
@@ -687,13 +686,13 @@ impl Repo {
         let up = self
             .repo
             .try_find_reference(tracking.as_ref())
-            .map_err(git_err(format!("cannot read {upstream}")))?;
+            .map_err(git_err_with(|| format!("cannot read {upstream}")))?;
         let Some(mut up) = up else {
             return Ok(Upstream::Missing { branch, upstream });
         };
         let up_id = up
             .peel_to_id()
-            .map_err(git_err(format!("cannot resolve {upstream}")))?
+            .map_err(git_err_with(|| format!("cannot resolve {upstream}")))?
             .detach();
         let count = |from: gix::ObjectId, hide: gix::ObjectId| -> Result<usize> {
             let walk = self
@@ -805,14 +804,16 @@ impl CommitTree<'_> {
         let entry = self
             .tree
             .lookup_entry_by_path(path)
-            .map_err(git_err(format!("cannot look up {path} in commit {commit}")))?;
+            .map_err(git_err_with(|| {
+                format!("cannot look up {path} in commit {commit}")
+            }))?;
         let Some(entry) = entry else { return Ok(None) };
         if !entry.mode().is_blob() {
             return Ok(None);
         }
-        let obj = entry
-            .object()
-            .map_err(git_err(format!("cannot read {path} in commit {commit}")))?;
+        let obj = entry.object().map_err(git_err_with(|| {
+            format!("cannot read {path} in commit {commit}")
+        }))?;
         Ok(Some(obj.detach().data))
     }
 }

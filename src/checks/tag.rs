@@ -432,7 +432,15 @@ impl<'r> TagView<'r> {
         if self.many {
             if self.release_reach.is_none() {
                 let ids: Vec<Oid> = tips.iter().map(|(_, o)| *o).collect();
-                self.release_reach = Some(self.repo.ancestors_of_all(&ids)?);
+                self.load_graph(&ids)?;
+                let mut reach = HashSet::new();
+                let mut stack = ids;
+                while let Some(c) = stack.pop() {
+                    if reach.insert(c) {
+                        stack.extend(self.graph.get(&c).into_iter().flatten().copied());
+                    }
+                }
+                self.release_reach = Some(reach);
             }
             return Ok(self.release_reach.as_ref().map(|r| r.contains(&commit)));
         }
@@ -499,9 +507,23 @@ impl<'r> TagView<'r> {
     }
 
     /// One pass over the history below every tag: the highest tag on each commit or below it.
+    /// `--all`: the commit graph below every tag and every release branch, read in one walk
+    /// (`extra` are the release branch tips, when they are known).
+    fn load_graph(&mut self, extra: &[Oid]) -> Result<()> {
+        if self.graph.is_empty() {
+            let mut tips: Vec<Oid> = self.tags.iter().filter_map(|(f, _)| f.commit).collect();
+            tips.extend_from_slice(extra);
+            self.graph = self.repo.commit_graph(&tips)?;
+        } else if extra.iter().any(|t| !self.graph.contains_key(t)) {
+            let more = self.repo.commit_graph(extra)?;
+            self.graph.extend(more);
+        }
+        Ok(())
+    }
+
     fn build_highest(&mut self, eco: Ecosystem) -> Result<()> {
         let tips: Vec<Oid> = self.tags.iter().filter_map(|(f, _)| f.commit).collect();
-        self.graph = self.repo.commit_graph(&tips)?;
+        self.load_graph(&[])?;
         let mut at: HashMap<Oid, Vec<usize>> = HashMap::new();
         for (i, (f, _)) in self.tags.iter().enumerate() {
             if let Some(c) = f.commit {
