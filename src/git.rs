@@ -270,6 +270,14 @@ impl Repo {
         }
     }
 
+    /// Another handle on the same repository, for another thread: it shares the object store,
+    /// not the caches of this one.
+    pub fn for_thread(&self) -> Repo {
+        Repo {
+            repo: self.repo.clone(),
+        }
+    }
+
     /// The work-tree root; `None` for a bare repository.
     pub fn workdir(&self) -> Option<&Path> {
         self.repo.workdir()
@@ -455,9 +463,29 @@ impl Repo {
         r.map(|r| self.resolve(&tag_ref(&r))).transpose()
     }
 
-    /// Every tag in the repository, peeled.
+    /// Every tag in the repository, peeled. With thousands of tags, most are packed and so are
+    /// their objects: a header lookup (no inflating) tells a lightweight tag's commit, and only
+    /// tag objects are read.
     pub fn tags(&self) -> Result<Vec<Tag>> {
-        self.tag_refs()?.iter().map(|r| self.resolve(r)).collect()
+        let mut out = Vec::new();
+        for r in self.tag_refs()? {
+            if r.peeled.is_none()
+                && let Some(target) = r.target
+                && let Some(kind) = self.object_kind(target)?
+                && kind != ObjectKind::Tag
+            {
+                out.push(Tag {
+                    name: r.name,
+                    target,
+                    annotated: false,
+                    commit: (kind == ObjectKind::Commit).then_some(target),
+                    peeled_kind: Some(kind),
+                });
+                continue;
+            }
+            out.push(self.resolve(&r)?);
+        }
+        Ok(out)
     }
 
     /// Branches whose short name matches one of `patterns`, local (`main`) and remote-tracking
@@ -550,6 +578,8 @@ impl Repo {
         if tips.is_empty() {
             return Ok(graph);
         }
+        // gix's walk reads parents from the commit-graph file when there is one (git gc writes
+        // it), without inflating a single commit.
         let walk = self
             .repo
             .rev_walk(tips.iter().map(|t| t.0))
@@ -610,14 +640,15 @@ impl Repo {
 
     /// The tree of `commit`, loaded once for reading several files from it.
     pub fn commit_tree(&self, commit: Oid) -> Result<CommitTree<'_>> {
-        let c = self
+        let tree = self
             .repo
             .find_commit(commit.0)
-            .map_err(git_err_with(|| format!("cannot read commit {commit}")))?;
-        let tree = c.tree().map_err(git_err_with(|| {
-            format!("cannot read the tree of commit {commit}")
-        }))?;
-        Ok(CommitTree { tree, commit })
+            .map_err(git_err_with(|| format!("cannot read commit {commit}")))?
+            .tree()
+            .map_err(git_err_with(|| {
+                format!("cannot read the tree of commit {commit}")
+            }))?;
+        CommitTree::new(tree, commit)
     }
 
     /// A file as staged in the index git is about to commit (`GIT_INDEX_FILE` inside hooks).
@@ -795,23 +826,52 @@ fn worktree_change(item: &gix::status::index_worktree::Item) -> Option<&'static 
 pub struct CommitTree<'r> {
     tree: gix::Tree<'r>,
     commit: Oid,
+    /// The root's entries, decoded once: most of the files a check looks for do not exist,
+    /// and a file at the root is read by its id without another lookup.
+    root: Vec<(Vec<u8>, gix::objs::tree::EntryMode, gix::ObjectId)>,
 }
 
-impl CommitTree<'_> {
+impl<'r> CommitTree<'r> {
+    fn new(tree: gix::Tree<'r>, commit: Oid) -> Result<CommitTree<'r>> {
+        let root = tree
+            .decode()
+            .map_err(|e| {
+                Error::new(format!("cannot decode the tree of commit {commit}")).caused_by(e)
+            })?
+            .entries
+            .iter()
+            .map(|e| (e.filename.to_vec(), e.mode, e.oid.to_owned()))
+            .collect();
+        Ok(CommitTree { tree, commit, root })
+    }
+
     /// A file as committed; `None` when there is no such file (or it is not a regular file).
     pub fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
         let commit = self.commit;
-        let entry = self
-            .tree
-            .lookup_entry_by_path(path)
-            .map_err(git_err_with(|| {
-                format!("cannot look up {path} in commit {commit}")
-            }))?;
-        let Some(entry) = entry else { return Ok(None) };
-        if !entry.mode().is_blob() {
+        let (first, rest) = match path.split_once('/') {
+            Some((first, rest)) => (first, Some(rest)),
+            None => (path, None),
+        };
+        let Some((_, mode, id)) = self.root.iter().find(|(n, _, _)| n == first.as_bytes()) else {
             return Ok(None);
-        }
-        let obj = entry.object().map_err(git_err_with(|| {
+        };
+        let id = match rest {
+            None if mode.is_blob() => *id,
+            None => return Ok(None),
+            Some(_) => {
+                let entry = self
+                    .tree
+                    .lookup_entry_by_path(path)
+                    .map_err(git_err_with(|| {
+                        format!("cannot look up {path} in commit {commit}")
+                    }))?;
+                match entry {
+                    Some(e) if e.mode().is_blob() => e.object_id(),
+                    _ => return Ok(None),
+                }
+            }
+        };
+        let obj = self.tree.repo.find_object(id).map_err(git_err_with(|| {
             format!("cannot read {path} in commit {commit}")
         }))?;
         Ok(Some(obj.detach().data))

@@ -66,7 +66,7 @@ impl<'r> AtCommit<'r> {
 
 impl FileReader for AtCommit<'_> {
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
-        crate::config::contained_path(Path::new(""), path)?;
+        crate::config::check_contained(path)?;
         self.tree.read(path)
     }
 }
@@ -88,7 +88,7 @@ impl<'r> Staged<'r> {
 
 impl FileReader for Staged<'_> {
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
-        crate::config::contained_path(Path::new(""), path)?;
+        crate::config::check_contained(path)?;
         self.repo.read_staged(&self.index, path)
     }
 }

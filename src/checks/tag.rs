@@ -376,6 +376,63 @@ impl<'r> TagView<'r> {
         Ok(self.tags[i].0.commit)
     }
 
+    /// `--all`: reads the version sources at every tagged commit up front, spread over the
+    /// machine's cores (each thread with its own handle on the repository). A commit whose
+    /// sources cannot be read is left out and fails later, in order, where it is used.
+    fn prefetch_sources(&mut self, config: &Config) -> Result<()> {
+        // The history walk first: it gives the order the threads read the commits in.
+        if !self.shallow {
+            let tips = self.release_tips(&config.tags.release_branches)?;
+            let ids: Vec<Oid> = tips.iter().map(|(_, o)| *o).collect();
+            self.load_graph(&ids)?;
+        }
+        // In history order (newest first, as the walk met them): consecutive commits share
+        // delta bases, which each thread's cache then keeps.
+        let tagged: Vec<Oid> = self.tags.iter().filter_map(|(f, _)| f.commit).collect();
+        let wanted: HashSet<Oid> = tagged.iter().copied().collect();
+        let mut seen = HashSet::with_capacity(self.graph.len());
+        let mut commits = Vec::with_capacity(wanted.len());
+        let mut todo = tagged.clone();
+        while let Some(c) = todo.pop() {
+            if seen.insert(c) {
+                if wanted.contains(&c) {
+                    commits.push(c);
+                }
+                todo.extend(self.graph.get(&c).into_iter().flatten().copied());
+            }
+        }
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+        if threads < 2 || commits.len() < 256 {
+            return Ok(());
+        }
+        let chunk = commits.len().div_ceil(threads);
+        let read: Vec<Vec<(Oid, crate::sources::Sources)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = commits
+                .chunks(chunk)
+                .map(|part| {
+                    let repo = self.repo.for_thread();
+                    scope.spawn(move || {
+                        part.iter()
+                            .filter_map(|c| {
+                                collect_sources(&Tree::Commit(*c), &repo, config)
+                                    .ok()
+                                    .map(|s| (*c, s))
+                            })
+                            .collect()
+                    })
+                })
+                .collect();
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_default())
+                .collect()
+        });
+        for (c, s) in read.into_iter().flatten() {
+            self.sources.insert(c, std::rc::Rc::new(s));
+        }
+        Ok(())
+    }
+
     /// The version sources in `commit`'s tree.
     fn sources_at(
         &mut self,
@@ -823,6 +880,7 @@ fn run_all(ctx: &Ctx) -> Result<Report> {
     let repo = ctx.repo()?;
     let all = repo.tags()?;
     let mut view = TagView::from_tags(repo, &config.tags, &all);
+    view.prefetch_sources(config)?;
     let mut entries = Vec::new();
     // The view parsed every valid release tag already; only the others need check_name's
     // messages.
