@@ -10,6 +10,7 @@
 //! what they contain); it never judges it: the rules live in `checks::changelog`, and nothing here
 //! prints, reads files or allocates per line beyond the line index.
 
+use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::HashSet;
 use std::ops::Range;
@@ -265,39 +266,38 @@ impl std::fmt::Debug for LineIndex {
 
 impl LineIndex {
     fn new(text: &str) -> Self {
-        let mut starts = Vec::with_capacity(text.len() / 48 + 1);
+        // Reserved generously: pages of a big reservation that are never written cost nothing,
+        // while growing by doubling copies the index and touches every page twice.
+        let mut starts = Vec::with_capacity(text.len() / 16 + 1);
         starts.push(0);
         let bytes = text.as_bytes();
-        // `str::find(char)` is memchr-backed, so two searches (LF, and CR for the rare lone CR)
-        // stay cheap on big files where a byte-by-byte loop would not.
-        let find =
-            |from: usize, c: char| text.get(from..).and_then(|t| t.find(c)).map(|i| from + i);
-        let lone_cr = |mut from: usize| {
-            while let Some(c) = find(from, '\r') {
-                if bytes.get(c + 1) != Some(&b'\n') {
-                    return Some(c);
-                }
-                from = c + 1;
-            }
-            None
+        // One pass, eight bytes at a time: a word with no LF and no CR (most of them) costs a
+        // few operations; `ends` marks exactly the bytes that are LF or CR.
+        const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
+        const LOW7: u64 = u64::from_ne_bytes([0x7f; 8]);
+        let ends = |w: u64| {
+            let zero_bytes = |x: u64| !(((x & LOW7) + LOW7) | x | LOW7);
+            zero_bytes(w ^ (ONES * u64::from(b'\n'))) | zero_bytes(w ^ (ONES * u64::from(b'\r')))
         };
-        let mut lf = find(0, '\n');
-        let mut cr = lone_cr(0);
-        loop {
-            match (lf, cr) {
-                (Some(n), Some(c)) if c < n => {
-                    starts.push(c + 1);
-                    cr = lone_cr(c + 1);
-                }
-                (Some(n), _) => {
-                    starts.push(n + 1);
-                    lf = find(n + 1, '\n');
-                }
-                (None, Some(c)) => {
-                    starts.push(c + 1);
-                    cr = lone_cr(c + 1);
-                }
-                (None, None) => break,
+        let mut push = |i: usize| {
+            // A CR followed by LF ends its line at the LF.
+            if bytes.get(i) == Some(&b'\n') || bytes.get(i + 1) != Some(&b'\n') {
+                starts.push(i + 1);
+            }
+        };
+        let mut words = bytes.chunks_exact(8);
+        let mut at = 0;
+        for word in words.by_ref() {
+            let mut found = ends(u64::from_le_bytes(word.try_into().unwrap_or_default()));
+            while found != 0 {
+                push(at + found.trailing_zeros() as usize / 8);
+                found &= found - 1;
+            }
+            at += 8;
+        }
+        for (i, &b) in words.remainder().iter().enumerate() {
+            if b == b'\n' || b == b'\r' {
+                push(at + i);
             }
         }
         LineIndex { starts }
@@ -372,8 +372,8 @@ struct Builder<'a, 'l> {
     heading: Option<OpenHeading>,
     /// The last document-level block: whether it is a code or HTML block, and where it ends.
     last_block: Option<(bool, usize)>,
-    /// Version-like labels used by reference links, lower-cased.
-    used: HashSet<String>,
+    /// Version-like labels used by reference links, lower-cased (with repeats).
+    used: Vec<Cow<'a, str>>,
 }
 
 /// Texts at least this long are parsed in two halves on two threads (see [`build_split`]).
@@ -424,15 +424,14 @@ fn build_sequential<'a>(text: &'a str, lines: &LineIndex) -> (Parts<'a>, Vec<Lin
     for (event, range) in events.by_ref() {
         b.feed(event, range);
     }
-    b.used.extend(rx.try_iter());
+    b.used.extend(rx.try_iter().map(Cow::Owned));
     let links = collect_links(
         text,
         lines,
         &[(events.reference_definitions(), 0)],
         &mut b.sections,
-        &b.used,
     );
-    (b.finish(&links), links)
+    b.mark_referenced(links)
 }
 
 /// A section heading (`## [1.2.0] ...` at the start of a line, after a blank line) near the
@@ -501,14 +500,31 @@ fn build_split<'a>(
             return None;
         }
         a.absorb(b, at);
-        a.used.extend(rx.try_iter());
+        a.used.extend(rx.try_iter().map(Cow::Owned));
         let defs = [
             (head.reference_definitions(), 0),
             (tail.reference_definitions(), at),
         ];
-        let links = collect_links(text, lines, &defs, &mut a.sections, &a.used);
-        Some((a.finish(&links), links))
+        let links = collect_links(text, lines, &defs, &mut a.sections);
+        Some(a.mark_referenced(links))
     })
+}
+
+/// `s` lower-cased, borrowed when it already is.
+fn lowercase(s: &str) -> Cow<'_, str> {
+    if s.bytes().all(|b| b.is_ascii() && !b.is_ascii_uppercase()) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(s.to_lowercase())
+    }
+}
+
+/// A parser string lower-cased, borrowing from the text when it can.
+fn lowercase_cow<'a>(s: &CowStr<'a>) -> Cow<'a, str> {
+    match s {
+        CowStr::Borrowed(b) => lowercase(b),
+        other => Cow::Owned(other.to_lowercase()),
+    }
 }
 
 fn extend(span: &mut Option<Range<usize>>, r: Range<usize>) {
@@ -561,7 +577,7 @@ impl<'a, 'l> Builder<'a, 'l> {
             depth: 0,
             heading: None,
             last_block: None,
-            used: HashSet::new(),
+            used: Vec::new(),
         }
     }
 
@@ -597,9 +613,18 @@ impl<'a, 'l> Builder<'a, 'l> {
         self.depth = b.depth;
     }
 
+    /// Marks the definitions that a reference link uses, and finishes the parts.
+    fn mark_referenced(self, mut links: Vec<LinkDef>) -> (Parts<'a>, Vec<LinkDef>) {
+        let used: HashSet<&str> = self.used.iter().map(|u| &**u).collect();
+        for l in &mut links {
+            l.referenced = used.contains(&*lowercase(&l.label));
+        }
+        (self.finish(&links), links)
+    }
+
     /// One parser event. Only document-level structure is kept: headings of level 1 to 3 and
     /// whether anything else (content) follows them.
-    fn feed(&mut self, event: Event<'_>, range: Range<usize>) {
+    fn feed(&mut self, event: Event<'a>, range: Range<usize>) {
         if let Event::Start(Tag::Link { link_type, id, .. }) = &event {
             // Only version-like labels matter (for `changelog-link-unused`); skipping the rest
             // keeps PR and issue links (thousands in some files) allocation-free.
@@ -608,7 +633,7 @@ impl<'a, 'l> Builder<'a, 'l> {
                 LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut
             ) && (is_version_like(id) || is_unreleased(id))
             {
-                self.used.insert(id.to_lowercase());
+                self.used.push(lowercase_cow(id));
             }
         }
         if let Some(h) = self.heading.as_mut() {
@@ -861,16 +886,15 @@ impl<'a, 'l> Builder<'a, 'l> {
 }
 
 /// Copies the definitions out of the parser (sorted by position) and resolves section labels
-/// against them with CommonMark's matching (case-insensitive, whitespace collapsed).
+/// against them with CommonMark's matching (case-insensitive, whitespace collapsed). Whether a
+/// reference uses each is left to [`Builder::mark_referenced`].
 fn collect_links(
     text: &str,
     lines: &LineIndex,
     defs: &[(&pulldown_cmark::RefDefs<'_>, usize)],
     sections: &mut [Section<'_>],
-    used: &HashSet<String>,
 ) -> Vec<LinkDef> {
     let mut links: Vec<LinkDef> = Vec::new();
-    let hint = Cell::new(0);
     for (n, (map, base)) in defs.iter().enumerate() {
         for (label, def) in map.iter() {
             // In a split parse the first half's definition of a label wins, as in a whole parse.
@@ -880,18 +904,22 @@ fn collect_links(
             {
                 continue;
             }
-            let span = def.span.start + base..def.span.end + base;
             links.push(LinkDef {
                 label: label.to_string(),
                 url: def.dest.to_string(),
-                pos: lines.pos(text, span.start, &hint),
-                span,
+                pos: Pos::default(),
+                span: def.span.start + base..def.span.end + base,
                 names_section: false,
-                referenced: used.contains(&label.to_lowercase()),
+                referenced: false,
             });
         }
     }
-    links.sort_by_key(|l| l.span.start);
+    links.sort_unstable_by_key(|l| l.span.start);
+    // In file order, each position is found from the previous one.
+    let hint = Cell::new(0);
+    for l in &mut links {
+        l.pos = lines.pos(text, l.span.start, &hint);
+    }
     for s in sections.iter_mut() {
         let key = match &s.ref_label {
             Some(r) if !r.text.trim().is_empty() => r.text,

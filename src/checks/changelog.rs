@@ -676,12 +676,10 @@ fn valid_ymd(y: u32, m: u32, d: u32) -> bool {
 fn check_date(tok: &str) -> DateCheck {
     let b = tok.as_bytes();
     let digits = |r: std::ops::Range<usize>| -> Option<u32> {
-        let s = b.get(r)?;
-        if s.iter().all(u8::is_ascii_digit) {
-            std::str::from_utf8(s).ok()?.parse().ok()
-        } else {
-            None
-        }
+        b.get(r)?.iter().try_fold(0u32, |n, &c| {
+            c.is_ascii_digit()
+                .then(|| n.saturating_mul(10).saturating_add(u32::from(c - b'0')))
+        })
     };
     if b.len() == 10
         && b[4] == b'-'
@@ -1207,7 +1205,7 @@ impl<'a> Cx<'_, 'a> {
     /// Version order, duplicates and date order, each release against the nearest one above.
     fn order(&mut self) {
         let m = self.model;
-        let mut seen: HashMap<Key, usize> = HashMap::new();
+        let mut seen: HashMap<Key, usize> = HashMap::with_capacity(m.sections.len());
         let mut above: Option<usize> = None;
         let mut above_dated: Option<(usize, (u32, u32, u32))> = None;
         for (i, s) in m.sections.iter().enumerate() {
