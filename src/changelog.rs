@@ -401,15 +401,32 @@ fn build(text: &str, bom: bool) -> Changelog<'_> {
     }
 }
 
-/// Broken reference links (`[1.2.0]` with no definition in the parsed text) are recorded: in a
-/// split parse their definition may be in the other half, and either way they tell whether a
-/// version definition is used.
+/// A reference link whose label the parsed text does not define (`[1.2.0]`, `[][x]`).
+struct Broken {
+    /// Lower-cased, and only when version-like: it tells whether a version definition is used.
+    version: Option<String>,
+    /// The label of a link with empty text (`[][x]`), which adds no content when it resolves
+    /// and does as literal text when it does not: a split parse whose other half defines it
+    /// must fall back to one parse.
+    empty: Option<String>,
+}
+
+/// Broken reference links are recorded: in a split parse their definition may be in the other
+/// half, and either way they tell whether a version definition is used.
 fn recorder<'i>(
-    tx: Sender<String>,
+    half: &'i str,
+    tx: Sender<Broken>,
 ) -> impl FnMut(BrokenLink<'i>) -> Option<(CowStr<'i>, CowStr<'i>)> + Send {
     move |link: BrokenLink<'i>| {
-        if is_version_like(&link.reference) || is_unreleased(&link.reference) {
-            let _ = tx.send(link.reference.to_lowercase());
+        let label = &link.reference;
+        let version =
+            (is_version_like(label) || is_unreleased(label)).then(|| label.to_lowercase());
+        let empty = half
+            .get(link.span.clone())
+            .is_some_and(|src| src.starts_with("[]"))
+            .then(|| label.to_string());
+        if version.is_some() || empty.is_some() {
+            let _ = tx.send(Broken { version, empty });
         }
         None
     }
@@ -419,12 +436,13 @@ fn build_sequential<'a>(text: &'a str, lines: &LineIndex) -> (Parts<'a>, Vec<Lin
     let (tx, rx) = channel();
     let mut b = Builder::new(text, lines);
     let mut events =
-        Parser::new_with_broken_link_callback(text, Options::empty(), Some(recorder(tx)))
+        Parser::new_with_broken_link_callback(text, Options::empty(), Some(recorder(text, tx)))
             .into_offset_iter();
     for (event, range) in events.by_ref() {
         b.feed(event, range);
     }
-    b.used.extend(rx.try_iter().map(Cow::Owned));
+    b.used
+        .extend(rx.try_iter().filter_map(|l| l.version).map(Cow::Owned));
     let links = collect_links(
         text,
         lines,
@@ -473,7 +491,7 @@ fn build_split<'a>(
             let mut it = Parser::new_with_broken_link_callback(
                 second,
                 Options::empty(),
-                Some(recorder(tx2)),
+                Some(recorder(second, tx2)),
             )
             .into_offset_iter();
             for (event, range) in it.by_ref() {
@@ -483,9 +501,12 @@ fn build_split<'a>(
         });
         let worker = worker.ok()?;
         let mut a = Builder::new(text, lines);
-        let mut head =
-            Parser::new_with_broken_link_callback(first, Options::empty(), Some(recorder(tx)))
-                .into_offset_iter();
+        let mut head = Parser::new_with_broken_link_callback(
+            first,
+            Options::empty(),
+            Some(recorder(first, tx)),
+        )
+        .into_offset_iter();
         for (event, range) in head.by_ref() {
             a.feed(event, range);
         }
@@ -499,12 +520,22 @@ fn build_split<'a>(
         if a.ends_open(at) || !starts_clean {
             return None;
         }
-        a.absorb(b, at);
-        a.used.extend(rx.try_iter().map(Cow::Owned));
         let defs = [
             (head.reference_definitions(), 0),
             (tail.reference_definitions(), at),
         ];
+        let mut used = Vec::new();
+        for l in rx.try_iter() {
+            // `[][x]` with `[x]:` in the other half: one parse sees no text there.
+            if l.empty
+                .is_some_and(|label| defs.iter().any(|(d, _)| d.get(&label).is_some()))
+            {
+                return None;
+            }
+            used.extend(l.version.map(Cow::Owned));
+        }
+        a.absorb(b, at);
+        a.used.extend(used);
         let links = collect_links(text, lines, &defs, &mut a.sections);
         Some(a.mark_referenced(links))
     })
@@ -1439,6 +1470,11 @@ mod split_tests {
         let m = split(refs, refs.find("## [0.9.0]").unwrap()).unwrap();
         assert_eq!(m, sequential(refs));
         assert!(m.contains("referenced: true"));
+        // An empty-text link whose definition is in the other half: one parse sees no
+        // content in 0.9.0, two halves would see the literal `[][x]`.
+        let empty = "# C\n\n## [1.0.0] - 2024-01-01\n\n- a\n\n[x]: https://x\n\n## [0.9.0] - 2023-01-01\n\n[][x]\n";
+        assert!(split(empty, empty.find("## [0.9.0]").unwrap()).is_none());
+        assert!(sequential(empty).contains("has_content: false"));
     }
 
     #[test]
