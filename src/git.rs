@@ -762,13 +762,21 @@ impl Repo {
                     .head_tree_id_or_empty()
                     .is_ok_and(|head| head.detach() == t.id)
         });
+        // Threads pay off from about a thousand entries (git's preload-index starts at 500 per
+        // thread); below that, starting them costs more than checking the entries.
+        let threads = if index.entries().len() < 1000 {
+            Some(1)
+        } else {
+            None
+        };
         let platform = self
             .repo
             .status(gix::progress::Discard)
             .map_err(git_err(failed()))?
             .index(gix::worktree::IndexPersistedOrInMemory::Persisted(index))
             .untracked_files(gix::status::UntrackedFiles::Collapsed)
-            .index_worktree_rewrites(None);
+            .index_worktree_rewrites(None)
+            .index_worktree_options_mut(|o| o.thread_limit = threads);
         let mut out = Vec::new();
         let mut add = |path: &gix::bstr::BStr, what: &'static str| {
             out.push(StatusEntry {
