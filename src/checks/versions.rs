@@ -78,7 +78,7 @@ pub const RULES: &[RuleDoc] = &[
         tool: "check-version-sync",
         severity: Severity::Error,
         summary: "HEAD carries a release tag (or --expect was given) and the sources differ from it",
-        why: "On a release tag the files must say the tag's version, or the published package and the tag disagree.",
+        why: "On a release tag the files must say the tag's version, or the published package and the tag disagree. A version file changed in the work tree since HEAD is the next version being prepared and is compared with the tag only by version-behind-tag; --staged skips HEAD's tags.",
         bad: "HEAD tagged v1.2.0, pyproject.toml says 1.1.0",
         good: "HEAD tagged v1.2.0, pyproject.toml says 1.2.0",
     },
@@ -374,6 +374,29 @@ pub fn expected_tag(value: &str, config: &Config) -> Result<TagVersion> {
     })
 }
 
+/// The sources found in the work tree whose file is the same at `commit`.
+fn unchanged_since(repo: &Repo, commit: Oid, sources: &Sources) -> Result<Vec<sources::Found>> {
+    let root = repo.require_workdir("reading the work tree's version sources")?;
+    let (work, committed) = (WorkTree::new(&root), AtCommit::new(repo, commit)?);
+    let mut same: std::collections::HashMap<&str, bool> = Default::default();
+    let mut out = Vec::new();
+    for f in &sources.found {
+        let unchanged = match same.get(f.path.as_str()) {
+            Some(u) => *u,
+            None => {
+                use crate::sources::FileReader;
+                let u = work.read(&f.path)? == committed.read(&f.path)?;
+                same.insert(&f.path, u);
+                u
+            }
+        };
+        if unchanged {
+            out.push(f.clone());
+        }
+    }
+    Ok(out)
+}
+
 /// The valid release tags whose commit is `commit`, and the newest one in its history.
 pub struct TagContext {
     pub on_commit: Vec<TagVersion>,
@@ -574,10 +597,25 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
         ));
         return Ok(report);
     }
-    // The commit in progress will not carry HEAD's tags, so --staged skips this comparison.
-    if args.expect.is_none() && tree != Tree::Staged {
-        for tv in &tc.on_commit {
-            check_against_tag(&sources, tv, "the commit is tagged", &mut report);
+    // HEAD's tags name the files as HEAD has them: a file read from the work tree is compared
+    // with them only while it is unchanged since HEAD (a bump after a release is the next
+    // version, not a wrong one; version-behind-tag still catches a lower one). The commit in
+    // progress will not carry HEAD's tags, so --staged skips the comparison.
+    if args.expect.is_none() && !tc.on_commit.is_empty() {
+        let as_committed = match tree {
+            Tree::Commit(_) => Some(sources.found.clone()),
+            Tree::WorkTree => Some(unchanged_since(repo, commit, &sources)?),
+            Tree::Staged => None,
+        };
+        if let Some(found) = as_committed {
+            let committed = Sources {
+                found,
+                dynamic: Vec::new(),
+                diagnostics: Vec::new(),
+            };
+            for tv in &tc.on_commit {
+                check_against_tag(&committed, tv, "the commit is tagged", &mut report);
+            }
         }
     }
     if let Some(newest) = &tc.newest_reachable {

@@ -600,8 +600,10 @@ fn head_on_a_release_tag_and_expect_require_equality() {
     r.relgate(CVS, &[])
         .code(0)
         .stdout_lacks("version-tag-mismatch");
-    // On the tagged commit, even being ahead is wrong.
-    r.write("pyproject.toml", &pyproject("3.4.0"));
+    // A tag on the commit before the bump: the committed file says 3.4.0, the tag v3.3.0.
+    let r = Repo::new();
+    committed(&r, "3.3.0", None);
+    committed(&r, "3.4.0", Some("v3.3.0"));
     let run = r.relgate(CVS, &[]);
     run.code(1);
     assert_eq!(
@@ -609,6 +611,25 @@ fn head_on_a_release_tag_and_expect_require_equality() {
         "pyproject.toml:3:12: error[version-tag-mismatch] [project].version says 3.4.0, but the commit \
          is tagged v3.3.0\n  help: set it to 3.3.0\n1 version source: 3.4.0\n"
     );
+    r.relgate(CVS, &["--at", "HEAD"]).code(1);
+    // The bump after a release, in the work tree and in the commit that makes it (as a real
+    // pre-commit hook): the next version being prepared, not a wrong one.
+    let r = Repo::new();
+    committed(&r, "3.3.0", Some("v3.3.0"));
+    r.write("pyproject.toml", &pyproject("3.4.0"));
+    r.relgate(CVS, &[])
+        .code(0)
+        .stdout_lacks("version-tag-mismatch");
+    r.relgate(CVS, &["--at", "HEAD"]).code(0);
+    r.install_hook(CVS, "pre-commit");
+    r.git(&["commit", "-qam", "bump to 3.4.0"]).code(0);
+    // Lower than the tag is still the lost bump.
+    r.git(&["reset", "-q", "--hard", "v3.3.0"]).code(0);
+    r.write("pyproject.toml", &pyproject("3.2.9"));
+    r.relgate(CVS, &[])
+        .code(1)
+        .stdout_has("error[version-behind-tag]");
+    r.write("pyproject.toml", &pyproject("3.4.0"));
     // --expect replaces the tag at HEAD as the version the sources must hold.
     r.relgate(CVS, &["--expect", "3.4.0"]).code(0);
     let run = r.relgate(CVS, &["--expect", "v3.5.0"]);
