@@ -235,15 +235,20 @@ impl Repo {
             ))
             .caused_by(e)
         })?;
-        let mut repo: gix::Repository = repo.into();
-        // Packed trees and blobs are deltas on deltas; without a cache of decoded bases every
-        // read inflates its whole chain again (validate-tag --all reads files at every tag).
+        Ok(Repo { repo: repo.into() })
+    }
+
+    /// Another handle on the same repository, with a delta-base cache: packed trees and blobs
+    /// are deltas on deltas, and without the cache every read inflates its whole chain again.
+    /// For reading files at thousands of commits (validate-tag --all); one handle per thread.
+    pub fn with_pack_cache(&self) -> Repo {
+        let mut repo = self.repo.clone();
         repo.objects.set_pack_cache(|| {
             Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
                 PACK_CACHE_BYTES,
             ))
         });
-        Ok(Repo { repo })
+        Repo { repo }
     }
 
     /// The work-tree root of the repository around the current directory, found the way git
@@ -267,14 +272,6 @@ impl Repo {
                 })
             }
             gix::discover::repository::Path::Repository(_) => None,
-        }
-    }
-
-    /// Another handle on the same repository, for another thread: it shares the object store,
-    /// not the caches of this one.
-    pub fn for_thread(&self) -> Repo {
-        Repo {
-            repo: self.repo.clone(),
         }
     }
 

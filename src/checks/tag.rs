@@ -410,7 +410,7 @@ impl<'r> TagView<'r> {
             let handles: Vec<_> = commits
                 .chunks(chunk)
                 .map(|part| {
-                    let repo = self.repo.for_thread();
+                    let repo = self.repo.with_pack_cache();
                     scope.spawn(move || {
                         part.iter()
                             .filter_map(|c| {
@@ -877,7 +877,7 @@ fn implicit_tags(ctx: &Ctx) -> Result<Vec<String>> {
 fn run_all(ctx: &Ctx) -> Result<Report> {
     let mut report = ctx.report()?;
     let config = &ctx.config()?.config;
-    let repo = ctx.repo()?;
+    let repo = &ctx.repo()?.with_pack_cache();
     let all = repo.tags()?;
     let mut view = TagView::from_tags(repo, &config.tags, &all);
     view.prefetch_sources(config)?;
