@@ -2048,6 +2048,22 @@ mod tests {
             .collect()
     }
 
+    /// On every text, the scanner (`got`) finds what the regex (`want`) finds; and the generated
+    /// texts reach both outcomes often, so neither side can pass by finding nothing.
+    fn agree<T: PartialEq + std::fmt::Debug>(
+        texts: &[String],
+        want: impl Fn(&str) -> Vec<T>,
+        got: impl Fn(&str) -> Vec<T>,
+    ) {
+        let mut matched = 0;
+        for text in texts {
+            let found = got(text);
+            assert_eq!(found, want(text), "{text:?}");
+            matched += usize::from(!found.is_empty());
+        }
+        assert!(matched > 200 && matched < texts.len() - 200, "{matched}");
+    }
+
     /// Runs `scan` on each line of `text`, with ranges made absolute.
     fn scan_lines<'t, T>(
         text: &'t str,
@@ -2088,24 +2104,24 @@ mod tests {
             ],
             &["\n", "", " # x\r\n", "\"\n", "\nversion='2'\n"],
         ];
-        let texts = generated(&slots);
-        let mut matched = 0;
-        for text in &texts {
-            let want: Vec<_> = re
-                .captures_iter(text)
-                .map(|c| (c["name"].to_string(), value_match(&c).unwrap().range()))
-                .collect();
-            let mut got = Vec::new();
-            scan_lines(text, hatch_default, |o, (n, v)| {
-                got.push((
-                    text[o + n.start..o + n.end].to_string(),
-                    o + v.start..o + v.end,
-                ))
-            });
-            assert_eq!(got, want, "{text:?}");
-            matched += usize::from(!got.is_empty());
-        }
-        assert!(matched > 200 && matched < texts.len() - 200, "{matched}");
+        agree(
+            &generated(&slots),
+            |text| {
+                re.captures_iter(text)
+                    .map(|c| (c["name"].to_string(), value_match(&c).unwrap().range()))
+                    .collect()
+            },
+            |text| {
+                let mut got = Vec::new();
+                scan_lines(text, hatch_default, |o, (n, v)| {
+                    got.push((
+                        text[o + n.start..o + n.end].to_string(),
+                        o + v.start..o + v.end,
+                    ))
+                });
+                got
+            },
+        );
     }
 
     #[test]
@@ -2143,22 +2159,22 @@ mod tests {
                 "\nfrom . import x\n",
             ],
         ];
-        let texts = generated(&slots);
-        let mut matched = 0;
-        for text in &texts {
-            let want: Vec<_> = re
-                .captures_iter(text)
-                .map(|c| (c["m"].to_string(), c["n"].trim_end().to_string()))
-                .filter(|(_, n)| !n.is_empty())
-                .collect();
-            let mut got = Vec::new();
-            scan_lines(text, from_import, |_, (m, n)| {
-                got.push((m.to_string(), n.to_string()))
-            });
-            assert_eq!(got, want, "{text:?}");
-            matched += usize::from(!got.is_empty());
-        }
-        assert!(matched > 200 && matched < texts.len() - 200, "{matched}");
+        agree(
+            &generated(&slots),
+            |text| {
+                re.captures_iter(text)
+                    .map(|c| (c["m"].to_string(), c["n"].trim_end().to_string()))
+                    .filter(|(_, n)| !n.is_empty())
+                    .collect()
+            },
+            |text| {
+                let mut got = Vec::new();
+                scan_lines(text, from_import, |_, (m, n)| {
+                    got.push((m.to_string(), n.to_string()))
+                });
+                got
+            },
+        );
     }
 
     /// The scanner finds exactly what the anchored regex it replaced finds, on lines built from
@@ -2209,23 +2225,23 @@ mod tests {
         ];
         let mut texts = generated(&slots);
         texts.push("__version__ = u \"1.0\"\n".into());
-        let mut matched = 0;
-        for text in &texts {
-            let want: Vec<_> = re
-                .captures_iter(text)
-                .filter_map(|c| value_match(&c).map(|m| m.range()))
-                .collect();
-            let mut got = Vec::new();
-            scan_lines(
-                text,
-                |l| assignment_value(l, "__version__"),
-                |o, r| got.push(o + r.start..o + r.end),
-            );
-            assert_eq!(got, want, "{text:?}");
-            matched += usize::from(!got.is_empty());
-        }
-        // The generated lines reach both outcomes often.
-        assert!(matched > 200 && matched < texts.len() - 200, "{matched}");
+        agree(
+            &texts,
+            |text| {
+                re.captures_iter(text)
+                    .filter_map(|c| value_match(&c).map(|m| m.range()))
+                    .collect()
+            },
+            |text| {
+                let mut got = Vec::new();
+                scan_lines(
+                    text,
+                    |l| assignment_value(l, "__version__"),
+                    |o, r| got.push(o + r.start..o + r.end),
+                );
+                got
+            },
+        );
     }
 
     fn run_err(files: &[(&str, &str)]) -> String {
