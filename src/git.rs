@@ -347,9 +347,9 @@ impl Repo {
     }
 
     /// Follows tag objects to what they finally point at: the id and kind of the final object,
-    /// and whether `oid` was a tag object. Each tag object in the chain is read once and the
-    /// final object not at all: its kind is the last tag's `type` header (which `git fsck`
-    /// verifies).
+    /// and whether `oid` was a tag object. Each tag object in the chain is read once, and what
+    /// the last one points at is not read: its kind is that tag's `type` header (which `git
+    /// fsck` verifies).
     pub fn peel(&self, oid: Oid) -> Result<Option<Peeled>> {
         let mut id = oid.0;
         for _ in 0..64 {
