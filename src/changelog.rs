@@ -16,7 +16,10 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::mpsc::{Sender, channel};
 
-use pulldown_cmark::{BrokenLink, CowStr, Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BrokenLink, BrokenLinkCallback, CowStr, Event, LinkType, OffsetIter, Options, Parser, Tag,
+    TagEnd,
+};
 
 use crate::error::{Error, Result};
 
@@ -388,6 +391,16 @@ fn build(text: &str, bom: bool) -> Changelog<'_> {
         .flatten()
         .and_then(|at| build_split(text, &lines, at));
     let (parts, links) = split.unwrap_or_else(|| build_sequential(text, &lines));
+    assemble(text, bom, lines, parts, links)
+}
+
+fn assemble<'a>(
+    text: &'a str,
+    bom: bool,
+    lines: LineIndex,
+    parts: Parts<'a>,
+    links: Vec<LinkDef>,
+) -> Changelog<'a> {
     Changelog {
         text,
         bom,
@@ -432,15 +445,28 @@ fn recorder<'i>(
     }
 }
 
-fn build_sequential<'a>(text: &'a str, lines: &LineIndex) -> (Parts<'a>, Vec<LinkDef>) {
-    let (tx, rx) = channel();
+/// Parses `text[at..end]` into a builder over the whole text (event ranges shifted by `at`);
+/// the parser is returned for its link reference definitions.
+fn parse_part<'a, 'l>(
+    text: &'a str,
+    lines: &'l LineIndex,
+    part: &'a str,
+    at: usize,
+    tx: Sender<Broken>,
+) -> (Builder<'a, 'l>, OffsetIter<'a, impl BrokenLinkCallback<'a>>) {
     let mut b = Builder::new(text, lines);
     let mut events =
-        Parser::new_with_broken_link_callback(text, Options::empty(), Some(recorder(text, tx)))
+        Parser::new_with_broken_link_callback(part, Options::empty(), Some(recorder(part, tx)))
             .into_offset_iter();
     for (event, range) in events.by_ref() {
-        b.feed(event, range);
+        b.feed(event, range.start + at..range.end + at);
     }
+    (b, events)
+}
+
+fn build_sequential<'a>(text: &'a str, lines: &LineIndex) -> (Parts<'a>, Vec<LinkDef>) {
+    let (tx, rx) = channel();
+    let (mut b, events) = parse_part(text, lines, text, 0, tx);
     b.used
         .extend(rx.try_iter().filter_map(|l| l.version).map(Cow::Owned));
     let links = collect_links(
@@ -486,30 +512,10 @@ fn build_split<'a>(
         let (tx, rx) = channel();
         let tx2 = tx.clone();
         // A thread the system will not give is no error: the caller parses sequentially.
-        let worker = std::thread::Builder::new().spawn_scoped(scope, move || {
-            let mut b = Builder::new(text, lines);
-            let mut it = Parser::new_with_broken_link_callback(
-                second,
-                Options::empty(),
-                Some(recorder(second, tx2)),
-            )
-            .into_offset_iter();
-            for (event, range) in it.by_ref() {
-                b.feed(event, range.start + at..range.end + at);
-            }
-            (b, it)
-        });
+        let worker = std::thread::Builder::new()
+            .spawn_scoped(scope, move || parse_part(text, lines, second, at, tx2));
         let worker = worker.ok()?;
-        let mut a = Builder::new(text, lines);
-        let mut head = Parser::new_with_broken_link_callback(
-            first,
-            Options::empty(),
-            Some(recorder(first, tx)),
-        )
-        .into_offset_iter();
-        for (event, range) in head.by_ref() {
-            a.feed(event, range);
-        }
+        let (mut a, head) = parse_part(text, lines, first, 0, tx);
         let (b, tail) = worker.join().ok()?;
         // The second half must open with the section heading it was cut at, and the first must
         // not end inside a block that would have swallowed it.
@@ -1489,17 +1495,7 @@ mod split_tests {
         let parsed = format!("{:?}", build(&text, false));
         let lines = LineIndex::new(&text);
         let (parts, links) = build_sequential(&text, &lines);
-        let expected = Changelog {
-            text: &text,
-            bom: false,
-            title: parts.title,
-            opening: parts.opening,
-            sections: parts.sections,
-            strays: parts.strays,
-            links,
-            lines,
-            hint: Cell::new(0),
-        };
+        let expected = assemble(&text, false, lines, parts, links);
         assert!(parsed == format!("{expected:?}"));
     }
 }

@@ -49,6 +49,36 @@ pub struct Tool {
     /// The tool reads git objects or refs. One that does not (lint-changelog) finds the
     /// work-tree root without opening the repository.
     pub reads_git: bool,
+    /// The git hooks it runs as; any other hook name is a usage error (exit 2).
+    pub hooks: &'static [Hook],
+}
+
+impl Tool {
+    /// An error naming the hooks this tool does run as, when `hook` is not one of them.
+    fn accepts(&self, hook: Option<Hook>) -> Result<()> {
+        let Some(h) = hook.filter(|h| !self.hooks.contains(h)) else {
+            return Ok(());
+        };
+        let names: Vec<&str> = self.hooks.iter().map(|h| h.name()).collect();
+        Err(Error::new(match names.split_last() {
+            None => format!(
+                "{} does not run as a {} hook; run it by hand or in CI",
+                self.name,
+                h.name()
+            ),
+            Some((last, [])) => format!(
+                "{} does not run as {}; install it as {last}",
+                self.name,
+                h.name()
+            ),
+            Some((last, rest)) => format!(
+                "{} does not run as {}; install it as {} or {last}",
+                self.name,
+                h.name(),
+                rest.join(", ")
+            ),
+        }))
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -435,6 +465,10 @@ fn main_with<A: Default>(
         quiet: common.quiet || common.hook.is_some(),
         deny_warnings: common.deny_warnings,
     };
+    if let Err(e) = tool.accepts(common.hook) {
+        print_error(tool.name, &e);
+        return ExitCode::from(2);
+    }
     let ctx = Ctx::new(tool, *common);
     match run(&ctx, own) {
         Ok(report) => emit(&report, &style),

@@ -40,6 +40,12 @@ Options:
 ",
     version_takes_value: false,
     reads_git: true,
+    hooks: &[
+        Hook::PreCommit,
+        Hook::PreMergeCommit,
+        Hook::PrepareCommitMsg,
+        Hook::PrePush,
+    ],
 };
 
 pub const RULES: &[RuleDoc] = &[
@@ -289,12 +295,6 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
     }
     if ctx.common.hook == Some(Hook::PrePush) {
         return run_push(ctx, &args);
-    }
-    if ctx.common.hook == Some(Hook::ReferenceTransaction) {
-        return Err(Error::new(
-            "guard-master-commit does not run as reference-transaction; install it as pre-commit, \
-             pre-merge-commit, prepare-commit-msg or pre-push",
-        ));
     }
     // Under the pre-commit framework's pre-push stage there is no stdin, only this variable.
     if ctx.common.hook.is_none() && std::env::var_os("PRE_COMMIT_REMOTE_BRANCH").is_some() {

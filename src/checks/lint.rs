@@ -33,6 +33,7 @@ Options:
 ",
     version_takes_value: false,
     reads_git: false,
+    hooks: &[Hook::PreCommit, Hook::PrePush],
 };
 
 pub const RULES: &[RuleDoc] = &[RuleDoc {
@@ -119,15 +120,6 @@ pub fn read_file(path: &Path, shown: &str) -> Result<Vec<u8>> {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
-    if let Some(h) = ctx.common.hook
-        && h != Hook::PreCommit
-        && h != Hook::PrePush
-    {
-        return Err(Error::new(format!(
-            "lint-changelog does not run as {}; install it as pre-commit or pre-push",
-            h.name()
-        )));
-    }
     let mut report = ctx.report()?;
     if let Some(rule) = &args.explain {
         return match explain(rule) {

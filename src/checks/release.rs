@@ -39,6 +39,7 @@ Options:
 ",
     version_takes_value: true,
     reads_git: true,
+    hooks: &[],
 };
 
 /// check-release-ready reports checks, not rules; the registry lists its check ids so `[rules]`
@@ -249,12 +250,6 @@ fn target_version(args: &Args, sources: &Sources) -> Result<Option<Version>> {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
-    if let Some(h) = ctx.common.hook {
-        return Err(Error::new(format!(
-            "check-release-ready does not run as a {} hook; run it by hand or in CI",
-            h.name()
-        )));
-    }
     let config = &ctx.config()?.config;
     let repo = ctx.repo()?;
     let root = repo.require_workdir("check-release-ready")?;

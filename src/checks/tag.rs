@@ -42,6 +42,7 @@ Options:
 ",
     version_takes_value: false,
     reads_git: true,
+    hooks: &[Hook::PrePush, Hook::ReferenceTransaction],
 };
 
 pub const RULES: &[RuleDoc] = &[
@@ -188,6 +189,14 @@ pub fn flag(
 
 fn bypass() -> String {
     "to bypass this once: RELGATE_SKIP=validate-tag git ...".to_string()
+}
+
+/// The help of a push that deletes or moves a release tag.
+fn immutable() -> String {
+    format!(
+        "released versions are immutable: release a new version instead; {}",
+        bypass()
+    )
 }
 
 /// The ecosystem whose order release tags follow.
@@ -810,16 +819,11 @@ fn check_one(
 
 /// Runs the mode the flags and the hook name ask for.
 pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
+    // TOOL.hooks lets no other hook through.
     match ctx.common.hook {
         Some(Hook::ReferenceTransaction) => return run_reference_transaction(ctx),
         Some(Hook::PrePush) => return run_pre_push(ctx),
-        Some(h) => {
-            return Err(Error::new(format!(
-                "validate-tag does not run as {}; install it as pre-push or reference-transaction",
-                h.name()
-            )));
-        }
-        None => {}
+        _ => {}
     }
     if args.all {
         return run_all(ctx);
@@ -973,10 +977,7 @@ fn run_pre_push(ctx: &Ctx) -> Result<Report> {
                     format!("push deletes release tag {name} on the remote"),
                 )
                 .subject(remote.clone())
-                .help(format!(
-                    "released versions are immutable: release a new version instead; {}",
-                    bypass()
-                )),
+                .help(immutable()),
             );
             continue;
         }
@@ -988,10 +989,7 @@ fn run_pre_push(ctx: &Ctx) -> Result<Report> {
                         format!("push moves release tag {name} on the remote to another object"),
                     )
                     .subject(remote.clone())
-                    .help(format!(
-                        "released versions are immutable: release a new version instead; {}",
-                        bypass()
-                    )),
+                    .help(immutable()),
                 );
             }
             continue;

@@ -34,6 +34,7 @@ Options:
 ",
     version_takes_value: false,
     reads_git: true,
+    hooks: &[Hook::PreCommit, Hook::PrePush],
 };
 
 pub const RULES: &[RuleDoc] = &[
@@ -529,15 +530,6 @@ fn sources_json(s: &Sources) -> serde_json::Value {
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
-    if let Some(h) = ctx.common.hook
-        && h != Hook::PreCommit
-        && h != Hook::PrePush
-    {
-        return Err(Error::new(format!(
-            "check-version-sync does not run as {}; install it as pre-commit or pre-push",
-            h.name()
-        )));
-    }
     if args.staged && args.at.is_some() {
         return Err(Error::new(
             "--staged and --at exclude each other: read the index, or a commit",

@@ -345,11 +345,7 @@ fn history_in_a_shallow_clone_is_reported_not_passed() {
     r.commit_file("a.txt", "a\n", "one");
     r.commit("two");
     r.commit("three");
-    let clone = TempDir::new("shallow");
-    let dest = clone.path().join("c");
-    let url = format!("file://{}", r.path().display());
-    r.git(&["clone", "-q", "--depth", "1", &url, dest.to_str().unwrap()])
-        .code(0);
+    let (_clone, dest) = r.clone_of(r.path(), true);
     let mut cmd = r.command(crate::util::bin(GUARD));
     cmd.current_dir(&dest).args(["--history", "HEAD..HEAD"]);
     r.run(cmd, "guard --history in shallow clone".into())

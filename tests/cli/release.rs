@@ -179,15 +179,7 @@ fn upstream_ahead_passes_behind_and_missing_fail() {
     r.relgate(CRR, &[])
         .stdout_has("1 commit ahead of origin/main");
     // Behind: the remote moved on (pushed from another clone), then fetched.
-    let other = TempDir::new("other");
-    let dest = other.path().join("c");
-    r.git(&[
-        "clone",
-        "-q",
-        remote.path().to_str().unwrap(),
-        dest.to_str().unwrap(),
-    ])
-    .code(0);
+    let (_other, dest) = r.clone_of(remote.path(), false);
     let mut cmd = r.command("git");
     cmd.current_dir(&dest)
         .args(["commit", "-q", "--allow-empty", "-m", "remote work"]);
@@ -332,11 +324,7 @@ fn explicit_version_is_checked_against_the_sources() {
 #[test]
 fn shallow_clone_fails_history_and_skips_what_needs_it() {
     let (r, remote) = ready();
-    let clone = TempDir::new("shallow");
-    let dest = clone.path().join("c");
-    let url = format!("file://{}", remote.path().display());
-    r.git(&["clone", "-q", "--depth", "1", &url, dest.to_str().unwrap()])
-        .code(0);
+    let (_clone, dest) = r.clone_of(remote.path(), true);
     let mut cmd = r.command(crate::util::bin(CRR));
     cmd.current_dir(&dest).args(["--format", "json"]);
     let run = r.run(cmd, "check-release-ready in a shallow clone".into());
@@ -373,15 +361,7 @@ fn a_ci_checkout_of_the_tag_is_detached_but_on_origin_main() {
     r.tag("v1.1.0", None);
     r.git(&["push", "-q", "origin", "v1.1.0"]).code(0);
     // What actions/checkout does for a tag push with fetch-depth: 0.
-    let ci = TempDir::new("ci");
-    let dest = ci.path().join("c");
-    r.git(&[
-        "clone",
-        "-q",
-        remote.path().to_str().unwrap(),
-        dest.to_str().unwrap(),
-    ])
-    .code(0);
+    let (_ci, dest) = r.clone_of(remote.path(), false);
     let mut cmd = r.command("git");
     cmd.current_dir(&dest)
         .args(["checkout", "-q", "--detach", "v1.1.0"]);

@@ -149,15 +149,7 @@ fn reference_transaction_makes_git_tag_fail_at_once() {
 #[test]
 fn reference_transaction_lets_fetch_of_ordinary_refs_through() {
     let (r, remote) = released();
-    let clone = crate::util::TempDir::new("clone");
-    let dest = clone.path().join("c");
-    r.git(&[
-        "clone",
-        "-q",
-        remote.path().to_str().unwrap(),
-        dest.to_str().unwrap(),
-    ])
-    .code(0);
+    let (_clone, dest) = r.clone_of(remote.path(), false);
     // A new branch and a valid tag upstream, fetched by a clone with the hook installed.
     r.git(&["push", "-q", "origin", "main:refs/heads/other"])
         .code(0);

@@ -300,6 +300,24 @@ impl Repo {
         remote
     }
 
+    /// A clone of the repository at `source` in a new temporary directory (kept while the
+    /// returned TempDir lives), with only the last commit when `shallow` (through a `file://`
+    /// URL, which `--depth` needs). Returns the directory and the clone's path in it.
+    pub fn clone_of(&self, source: &Path, shallow: bool) -> (TempDir, PathBuf) {
+        let dir = TempDir::new(if shallow { "shallow" } else { "clone" });
+        let dest = dir.path().join("c");
+        let url = format!("file://{}", source.display());
+        let mut args = vec!["clone", "-q"];
+        if shallow {
+            args.extend(["--depth", "1", &url]);
+        } else {
+            args.push(source.to_str().unwrap());
+        }
+        args.push(dest.to_str().unwrap());
+        self.git(&args).code(0);
+        (dir, dest)
+    }
+
     /// An annotated tag on HEAD (or on `target`).
     pub fn tag(&self, name: &str, target: Option<&str>) {
         let mut args = vec!["tag", "-a", name, "-m", name];

@@ -3,7 +3,7 @@
 //! the project's version, history (tags behind, ahead, on HEAD, shallow clones), the three trees
 //! it reads (work tree, index, commit) and input it must refuse.
 
-use crate::util::{Repo, Run, TempDir};
+use crate::util::{Repo, Run};
 
 const CVS: &str = "check-version-sync";
 
@@ -717,11 +717,7 @@ fn a_shallow_clone_says_so_and_is_never_taken_for_no_tags() {
     let r = Repo::new();
     committed(&r, "1.0.0", Some("v1.0.0"));
     committed(&r, "0.9.0", None);
-    let clones = TempDir::new("shallow");
-    let dest = clones.path().join("c");
-    let url = format!("file://{}", r.path().display());
-    r.git(&["clone", "-q", "--depth", "1", &url, dest.to_str().unwrap()])
-        .code(0);
+    let (_clone, dest) = r.clone_of(r.path(), true);
     let mut cmd = r.command(crate::util::bin(CVS));
     cmd.current_dir(&dest);
     let run = r.run(cmd, "check-version-sync in a shallow clone".into());
