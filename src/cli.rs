@@ -27,8 +27,10 @@ Common options:
       --config <FILE>        Use this config file instead of discovering one
       --format <FORMAT>      human, json or github [default: human; github under GitHub Actions]
       --color <WHEN>         auto, always or never [default: auto]
-  -q, --quiet                Print findings only, no summary or passing lines
+  -q, --quiet                Print errors and warnings only: no notes, summary or passing lines
       --deny-warnings        Warnings also fail (exit 1)
+      --show-config          Print the effective configuration, each value with its origin
+                             (a config file's line, what it was inferred from, or the default)
       --hook <NAME>          Run as git hook NAME (pre-commit, pre-merge-commit, prepare-commit-msg,
                              pre-push, reference-transaction); implied when installed under that name
   -h, --help                 Print help
@@ -43,14 +45,13 @@ pub struct Tool {
     pub name: &'static str,
     /// Usage and the binary's own options; [`COMMON_OPTIONS`] is appended.
     pub usage: &'static str,
-    /// `--version <VALUE>` is the binary's own option (check-release-ready); `--version` alone
-    /// and `-V` still print the program version.
-    pub version_takes_value: bool,
     /// The tool reads git objects or refs. One that does not (lint-changelog) finds the
     /// work-tree root without opening the repository.
     pub reads_git: bool,
     /// The git hooks it runs as; any other hook name is a usage error (exit 2).
     pub hooks: &'static [Hook],
+    /// What of the repository's conventions its checks use (inferred once per run).
+    pub needs: crate::conventions::Needs,
 }
 
 impl Tool {
@@ -98,6 +99,7 @@ pub struct Common {
     pub color: ColorChoice,
     pub quiet: bool,
     pub deny_warnings: bool,
+    pub show_config: bool,
     /// The hook being run, from the program name or `--hook` (or a binary's mode flag).
     pub hook: Option<Hook>,
     /// Git's arguments to the hook (`<remote> <url>` for pre-push, `<state>` for
@@ -190,6 +192,7 @@ fn parse_common(c: &mut Common, flag: &Flag, parser: &mut lexopt::Parser) -> Res
         Flag::Short('q') => c.quiet = true,
         Flag::Long(l) if l == "quiet" => c.quiet = true,
         Flag::Long(l) if l == "deny-warnings" => c.deny_warnings = true,
+        Flag::Long(l) if l == "show-config" => c.show_config = true,
         Flag::Long(l) if l == "hook" => {
             let name = value(parser, "--hook")?;
             let h = Hook::from_name(&name).ok_or_else(|| {
@@ -216,24 +219,11 @@ enum Parsed<A> {
     Version,
 }
 
-/// Whether `--version` is followed by a value (`--version 1.2.0` or `--version=1.2.0`).
-fn version_has_value(args: &[OsString]) -> bool {
-    args.iter().enumerate().skip(1).any(|(i, a)| {
-        let a = a.to_string_lossy();
-        a.starts_with("--version=")
-            || (a == "--version"
-                && args
-                    .get(i + 1)
-                    .is_some_and(|n| !n.to_string_lossy().starts_with('-')))
-    })
-}
-
-fn parse_args<A: Default>(
-    args: Vec<OsString>,
-    handler: Handler<A>,
-    version_value: bool,
-) -> Result<Parsed<A>> {
-    let version_value = version_value && version_has_value(&args);
+fn parse_args<A: Default>(args: Vec<OsString>, handler: Handler<A>) -> Result<Parsed<A>> {
+    // `-V`/`--version` prints the program's version and nothing else: with anything beside it
+    // (`--version 1.2.0`, an old spelling of check-release-ready's `--release`) it would answer
+    // a question nobody asked, with exit 0 in place of a check.
+    let alone = args.len() <= 2;
     let mut common = Common::default();
     if let Some(argv0) = args.first() {
         common.hook = Hook::from_program(argv0);
@@ -245,8 +235,16 @@ fn parse_args<A: Default>(
         let Some(arg) = next else { break };
         let flag = match arg {
             lexopt::Arg::Short('h') | lexopt::Arg::Long("help") => return Ok(Parsed::Help),
-            lexopt::Arg::Long("version") if version_value => Flag::Long("version".into()),
-            lexopt::Arg::Short('V') | lexopt::Arg::Long("version") => return Ok(Parsed::Version),
+            lexopt::Arg::Short('V') | lexopt::Arg::Long("version") => {
+                if alone && parser.optional_value().is_none() {
+                    return Ok(Parsed::Version);
+                }
+                return Err(Error::new(
+                    "`--version` prints the program's version and takes no other arguments; \
+                     the version to check is `--release <VERSION>` (check-release-ready) or \
+                     `--expect <VERSION>` (check-version-sync)",
+                ));
+            }
             lexopt::Arg::Short(c) => Flag::Short(c),
             lexopt::Arg::Long(l) => Flag::Long(l.to_string()),
             lexopt::Arg::Value(v) => Flag::Value(v),
@@ -264,6 +262,7 @@ pub struct Ctx {
     pub tool: &'static str,
     pub common: Common,
     reads_git: bool,
+    needs: crate::conventions::Needs,
     repo: OnceCell<Result<Repo>>,
     config: OnceCell<Result<Loaded>>,
 }
@@ -274,6 +273,7 @@ impl Ctx {
             tool: tool.name,
             common,
             reads_git: tool.reads_git,
+            needs: tool.needs,
             repo: OnceCell::new(),
             config: OnceCell::new(),
         }
@@ -303,17 +303,47 @@ impl Ctx {
         }
     }
 
+    /// The work-tree root, or "not a git repository" (exit 2) outside one: what a check that
+    /// reads the project's files by their place in the repository needs.
+    pub fn work_tree(&self) -> Result<PathBuf> {
+        if !self.reads_git
+            && self.repo.get().is_none()
+            && let Some(root) = Repo::work_tree_root()
+        {
+            return Ok(root);
+        }
+        let r = self.repo()?;
+        Ok(r.workdir()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| r.git_dir().to_path_buf()))
+    }
+
+    /// The effective configuration: the config file's values, and for every key it leaves
+    /// out what the repository's conventions say (`crate::conventions`), as far as this
+    /// binary's checks use them.
     pub fn config(&self) -> Result<&Loaded> {
         self.config
-            .get_or_init(|| {
-                let known: Vec<&str> = crate::rules::all().map(|r| r.id).collect();
-                match &self.common.config {
-                    Some(path) => config::load_file(path, &known),
-                    None => config::discover(&self.root(), &known),
-                }
-            })
+            .get_or_init(|| self.load_config(self.needs))
             .as_ref()
             .map_err(Clone::clone)
+    }
+
+    fn load_config(&self, needs: crate::conventions::Needs) -> Result<Loaded> {
+        let known: Vec<&str> = crate::rules::all().map(|r| r.id).collect();
+        let root = self.root();
+        let mut loaded = match &self.common.config {
+            Some(path) => config::load_file(path, &known)?,
+            None => config::discover(&root, &known)?,
+        };
+        // Outside a repository only the files can tell; the checks that need a repository
+        // fail on their own when they ask for it.
+        let repo = if needs.tag_refs || needs.branches {
+            self.repo().ok()
+        } else {
+            None
+        };
+        crate::conventions::infer(&mut loaded, &root, repo, needs)?;
+        Ok(loaded)
     }
 
     /// An empty report with the configured rule levels applied.
@@ -405,7 +435,7 @@ fn main_with<A: Default>(
     handler: Handler<A>,
     run: fn(&Ctx, A) -> Result<Report>,
 ) -> ExitCode {
-    let parsed = parse_args(args, handler, tool.version_takes_value);
+    let parsed = parse_args(args, handler);
     if hook::skipped(tool.name) {
         let format = match &parsed {
             Ok(Parsed::Run(c, _)) => c.format,
@@ -470,12 +500,65 @@ fn main_with<A: Default>(
         return ExitCode::from(2);
     }
     let ctx = Ctx::new(tool, *common);
+    if ctx.common.show_config {
+        return show_config(&ctx, &style);
+    }
     match run(&ctx, own) {
         Ok(report) => emit(&report, &style),
         Err(e) => {
             print_error(tool.name, &e);
             ExitCode::from(2)
         }
+    }
+}
+
+/// `--show-config`: every key, its effective value and where it came from, then exit 0. It
+/// infers everything any binary would, so one binary's answer is every binary's.
+fn show_config(ctx: &Ctx, style: &Style) -> ExitCode {
+    let loaded = match ctx
+        .repo()
+        .and_then(|_| ctx.load_config(crate::conventions::Needs::ALL))
+    {
+        Ok(l) => l,
+        Err(e) => {
+            print_error(ctx.tool, &e);
+            return ExitCode::from(2);
+        }
+    };
+    let entries = loaded.entries();
+    let text = if style.format == Format::Json {
+        let config: serde_json::Map<String, serde_json::Value> = entries
+            .iter()
+            .map(|(k, v, o)| (k.clone(), serde_json::json!({"value": v, "origin": o})))
+            .collect();
+        let doc = serde_json::json!({
+            "tool": ctx.tool,
+            "version": VERSION,
+            "file": loaded.origin,
+            "config": config,
+        });
+        format!("{doc}\n")
+    } else {
+        let width = entries
+            .iter()
+            .map(|(k, v, _)| k.len() + v.len() + 3)
+            .max()
+            .unwrap_or(0);
+        let mut out = format!(
+            "# {}\n",
+            loaded.origin.as_deref().map_or_else(
+                || "no configuration file: every value is inferred or the default".to_string(),
+                |o| format!("configuration file: {o}")
+            )
+        );
+        for (k, v, o) in &entries {
+            let line = format!("{k} = {v}");
+            out.push_str(&format!("{line:<width$}  # {}\n", escape_message(o)));
+        }
+        out
+    };
+    match write_stdout(text.as_bytes()) {
+        Ok(()) | Err(()) => ExitCode::SUCCESS,
     }
 }
 
@@ -518,7 +601,7 @@ mod tests {
     }
 
     fn parse(args: &[&str]) -> Result<Parsed<Own>> {
-        parse_args(args.iter().map(OsString::from).collect(), own, false)
+        parse_args(args.iter().map(OsString::from).collect(), own)
     }
 
     #[test]
@@ -570,16 +653,17 @@ mod tests {
     }
 
     #[test]
-    fn version_with_a_value_is_the_binarys_own() {
-        let args = |a: &[&str]| a.iter().map(OsString::from).collect::<Vec<_>>();
-        assert!(version_has_value(&args(&["x", "--version", "1.2.0"])));
-        assert!(version_has_value(&args(&["x", "--version=1.2.0"])));
-        assert!(!version_has_value(&args(&["x", "--version"])));
-        assert!(!version_has_value(&args(&["x", "--version", "-q"])));
-        assert!(matches!(
-            parse_args::<Own>(args(&["x", "--version"]), own, true),
-            Ok(Parsed::Version)
-        ));
+    fn version_stands_alone() {
+        assert!(matches!(parse(&["x", "--version"]), Ok(Parsed::Version)));
+        assert!(matches!(parse(&["x", "-V"]), Ok(Parsed::Version)));
+        for args in [
+            &["x", "--version", "1.2.0"][..],
+            &["x", "--version=1.2.0"],
+            &["x", "-q", "--version"],
+        ] {
+            let e = parse(args).err().unwrap().to_string();
+            assert!(e.contains("--release <VERSION>"), "{args:?}: {e}");
+        }
     }
 
     #[test]

@@ -10,12 +10,14 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
+use toml::Spanned;
 
 use crate::diag::Level;
 use crate::error::{Error, Result};
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+/// The effective configuration: every key has a value, set in a file, inferred from the
+/// repository (`crate::conventions`) or the default.
+#[derive(Debug, Clone, Default)]
 pub struct Config {
     pub tags: TagsConfig,
     pub versions: VersionsConfig,
@@ -35,16 +37,33 @@ pub enum Grammar {
     Pep440,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+impl Grammar {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Grammar::Portable => "portable",
+            Grammar::Semver => "semver",
+            Grammar::Pep440 => "pep440",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct TagsConfig {
     pub prefix: String,
     /// setuptools_scm `tag_regex` style: a regex with a `version` group; replaces `prefix`.
     pub pattern: Option<String>,
     pub grammar: Grammar,
+    /// With the `portable` grammar, canonical PEP 440 spellings (`v1.2.0rc1`, `1.2.0.post1`) are
+    /// valid too: inferred where every version source is Python (never read from a file).
+    pub pep440_spellings: bool,
     pub ignore: Vec<String>,
     pub require_annotated: bool,
     pub release_branches: Vec<String>,
+    /// `--all` judges tags of this version and later; older ones are history (a count).
+    pub since: Option<String>,
+    /// Where `prefix` / `pattern` came from when it was inferred, for messages that depend on
+    /// it (`inferred from 88 tags`); `None` when it was set or is the default.
+    pub inferred_from: Option<String>,
 }
 
 impl Default for TagsConfig {
@@ -53,15 +72,17 @@ impl Default for TagsConfig {
             prefix: "v".into(),
             pattern: None,
             grammar: Grammar::Portable,
+            pep440_spellings: false,
             ignore: Vec::new(),
             require_annotated: true,
             release_branches: vec!["main".into(), "master".into()],
+            since: None,
+            inferred_from: None,
         }
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Clone)]
 pub struct VersionsConfig {
     pub auto_detect: bool,
     pub source: Vec<SourceConfig>,
@@ -95,20 +116,51 @@ pub enum ChangelogScheme {
     Pep440,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+impl ChangelogScheme {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangelogScheme::Semver => "semver",
+            ChangelogScheme::Pep440 => "pep440",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default)]
 pub struct ChangelogConfig {
     pub path: Option<String>,
     pub scheme: ChangelogScheme,
     pub extra_types: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+/// What `guard-master-commit --history` accepts on a protected branch's first-parent chain.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum History {
+    /// Merge commits only.
+    Merge,
+    /// Merge commits, and the squash and rebase merges forges make.
+    #[default]
+    Reviewed,
+    /// Every commit.
+    Off,
+}
+
+impl History {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            History::Merge => "merge",
+            History::Reviewed => "reviewed",
+            History::Off => "off",
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
 pub struct BranchesConfig {
     pub protected: Vec<String>,
     pub allow_initial_commit: bool,
     pub allow_merge_commits: bool,
+    pub history: History,
 }
 
 impl Default for BranchesConfig {
@@ -117,12 +169,12 @@ impl Default for BranchesConfig {
             protected: vec!["main".into(), "master".into()],
             allow_initial_commit: true,
             allow_merge_commits: false,
+            history: History::Reviewed,
         }
     }
 }
 
-#[derive(Debug, Clone, Deserialize)]
-#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+#[derive(Debug, Clone)]
 pub struct ReleaseConfig {
     pub branches: Vec<String>,
 }
@@ -143,6 +195,16 @@ pub enum RuleLevel {
     Error,
 }
 
+impl RuleLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RuleLevel::Off => "off",
+            RuleLevel::Warn => "warn",
+            RuleLevel::Error => "error",
+        }
+    }
+}
+
 impl From<RuleLevel> for Level {
     fn from(l: RuleLevel) -> Level {
         match l {
@@ -153,12 +215,167 @@ impl From<RuleLevel> for Level {
     }
 }
 
+// The file's view: every key optional and spanned, so a key the file sets is known (inference
+// leaves it alone) and `--show-config` can say on which line.
+type Set<T> = Option<Spanned<T>>;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+struct FileConfig {
+    tags: FileTags,
+    versions: FileVersions,
+    changelog: FileChangelog,
+    branches: FileBranches,
+    release: FileRelease,
+    rules: BTreeMap<String, Spanned<RuleLevel>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+struct FileTags {
+    prefix: Set<String>,
+    pattern: Set<String>,
+    grammar: Set<Grammar>,
+    ignore: Set<Vec<String>>,
+    require_annotated: Set<bool>,
+    release_branches: Set<Vec<String>>,
+    since: Set<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+struct FileVersions {
+    auto_detect: Set<bool>,
+    source: Set<Vec<SourceConfig>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+struct FileChangelog {
+    path: Set<String>,
+    scheme: Set<ChangelogScheme>,
+    extra_types: Set<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+struct FileBranches {
+    protected: Set<Vec<String>>,
+    allow_initial_commit: Set<bool>,
+    allow_merge_commits: Set<bool>,
+    history: Set<History>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
+struct FileRelease {
+    branches: Set<Vec<String>>,
+}
+
+/// Where each key that the file sets is set: `relgate.toml:3`.
+pub type Origins = BTreeMap<String, String>;
+
+impl FileConfig {
+    /// The effective configuration with defaults for what the file leaves out, and the origin
+    /// of every key the file sets.
+    fn resolve(self, text: &str, shown: &str) -> (Config, Origins) {
+        let mut c = Config::default();
+        let mut origins = Origins::new();
+        let mut take = |key: &str, span: std::ops::Range<usize>| {
+            let (line, _) = line_col(text, span.start);
+            origins.insert(key.to_string(), format!("{shown}:{line}"));
+        };
+        macro_rules! set {
+            ($from:expr, $key:literal, $to:expr) => {
+                if let Some(v) = $from {
+                    take($key, v.span());
+                    $to = v.into_inner();
+                }
+            };
+        }
+        set!(self.tags.prefix, "tags.prefix", c.tags.prefix);
+        if let Some(v) = self.tags.pattern {
+            take("tags.pattern", v.span());
+            c.tags.pattern = Some(v.into_inner());
+        }
+        set!(self.tags.grammar, "tags.grammar", c.tags.grammar);
+        set!(self.tags.ignore, "tags.ignore", c.tags.ignore);
+        set!(
+            self.tags.require_annotated,
+            "tags.require-annotated",
+            c.tags.require_annotated
+        );
+        set!(
+            self.tags.release_branches,
+            "tags.release-branches",
+            c.tags.release_branches
+        );
+        if let Some(v) = self.tags.since {
+            take("tags.since", v.span());
+            c.tags.since = Some(v.into_inner());
+        }
+        set!(
+            self.versions.auto_detect,
+            "versions.auto-detect",
+            c.versions.auto_detect
+        );
+        set!(self.versions.source, "versions.source", c.versions.source);
+        if let Some(v) = self.changelog.path {
+            take("changelog.path", v.span());
+            c.changelog.path = Some(v.into_inner());
+        }
+        set!(
+            self.changelog.scheme,
+            "changelog.scheme",
+            c.changelog.scheme
+        );
+        set!(
+            self.changelog.extra_types,
+            "changelog.extra-types",
+            c.changelog.extra_types
+        );
+        set!(
+            self.branches.protected,
+            "branches.protected",
+            c.branches.protected
+        );
+        set!(
+            self.branches.allow_initial_commit,
+            "branches.allow-initial-commit",
+            c.branches.allow_initial_commit
+        );
+        set!(
+            self.branches.allow_merge_commits,
+            "branches.allow-merge-commits",
+            c.branches.allow_merge_commits
+        );
+        set!(
+            self.branches.history,
+            "branches.history",
+            c.branches.history
+        );
+        set!(
+            self.release.branches,
+            "release.branches",
+            c.release.branches
+        );
+        for (rule, level) in self.rules {
+            take(&format!("rules.{rule}"), level.span());
+            c.rules.insert(rule, level.into_inner());
+        }
+        (c, origins)
+    }
+}
+
 /// A loaded configuration and where it came from.
 #[derive(Debug, Clone, Default)]
 pub struct Loaded {
     pub config: Config,
     /// The file (and table) it was read from; `None` when defaults apply.
     pub origin: Option<String>,
+    /// Where each key got its value: the file's line, or what it was inferred from. A key
+    /// absent here has its default.
+    pub origins: Origins,
 }
 
 impl Loaded {
@@ -170,7 +387,84 @@ impl Loaded {
             .map(|(k, v)| (k.clone(), Level::from(*v)))
             .collect()
     }
+
+    /// Whether a configuration file sets `key` (`tags.prefix`): inference must not change it.
+    pub fn is_set(&self, key: &str) -> bool {
+        self.origins
+            .get(key)
+            .is_some_and(|o| !o.starts_with(INFERRED))
+    }
+
+    /// Where `key` came from, for `--show-config`.
+    pub fn origin_of(&self, key: &str) -> &str {
+        self.origins.get(key).map_or("default", String::as_str)
+    }
+
+    /// Every key with its effective value (as TOML would write it) and its origin, in the
+    /// order of DESIGN §2: what `--show-config` prints.
+    pub fn entries(&self) -> Vec<(String, String, String)> {
+        let c = &self.config;
+        let s = |v: &str| serde_json::Value::from(v).to_string();
+        let list = |v: &[String]| serde_json::Value::from(v.to_vec()).to_string();
+        let opt = |v: &Option<String>| v.as_deref().map_or_else(|| "(not set)".into(), s);
+        let grammar = if c.tags.pep440_spellings {
+            format!(
+                "{} (and canonical PEP 440 spellings)",
+                s(c.tags.grammar.as_str())
+            )
+        } else {
+            s(c.tags.grammar.as_str())
+        };
+        let mut out: Vec<(&str, String)> = vec![
+            ("tags.prefix", s(&c.tags.prefix)),
+            ("tags.pattern", opt(&c.tags.pattern)),
+            ("tags.grammar", grammar),
+            ("tags.ignore", list(&c.tags.ignore)),
+            (
+                "tags.require-annotated",
+                c.tags.require_annotated.to_string(),
+            ),
+            ("tags.release-branches", list(&c.tags.release_branches)),
+            ("tags.since", opt(&c.tags.since)),
+            ("versions.auto-detect", c.versions.auto_detect.to_string()),
+            (
+                "versions.source",
+                format!("{} configured", c.versions.source.len()),
+            ),
+            ("changelog.path", opt(&c.changelog.path)),
+            ("changelog.scheme", s(c.changelog.scheme.as_str())),
+            ("changelog.extra-types", list(&c.changelog.extra_types)),
+            ("branches.protected", list(&c.branches.protected)),
+            (
+                "branches.allow-initial-commit",
+                c.branches.allow_initial_commit.to_string(),
+            ),
+            (
+                "branches.allow-merge-commits",
+                c.branches.allow_merge_commits.to_string(),
+            ),
+            ("branches.history", s(c.branches.history.as_str())),
+            ("release.branches", list(&c.release.branches)),
+        ];
+        let rules: Vec<(String, String)> = c
+            .rules
+            .iter()
+            .map(|(k, v)| (format!("rules.{k}"), s(v.as_str())))
+            .collect();
+        let mut all: Vec<(String, String, String)> = out
+            .drain(..)
+            .map(|(k, v)| (k.to_string(), v, self.origin_of(k).to_string()))
+            .collect();
+        for (k, v) in rules {
+            let o = self.origin_of(&k).to_string();
+            all.push((k, v, o));
+        }
+        all
+    }
 }
+
+/// How every inferred origin starts, so it is never mistaken for a file setting.
+pub const INFERRED: &str = "inferred";
 
 /// The tables other tools own in shared manifests; only the relgate part is ours to judge.
 #[derive(Deserialize)]
@@ -179,7 +473,7 @@ struct PyProject {
 }
 #[derive(Deserialize)]
 struct PyTool {
-    relgate: Option<Config>,
+    relgate: Option<FileConfig>,
 }
 #[derive(Deserialize)]
 struct CargoManifest {
@@ -192,7 +486,16 @@ struct CargoMeta {
 }
 #[derive(Deserialize)]
 struct CargoMetadata {
-    relgate: Option<Config>,
+    relgate: Option<FileConfig>,
+}
+
+fn loaded(file: FileConfig, text: &str, shown: &str, origin: String) -> Loaded {
+    let (config, origins) = file.resolve(text, shown);
+    Loaded {
+        config,
+        origin: Some(origin),
+        origins,
+    }
 }
 
 /// Reads an explicit `--config FILE`. A `pyproject.toml` or `Cargo.toml` is read at its relgate
@@ -204,10 +507,7 @@ pub fn load_file(path: &Path, known_rules: &[&str]) -> Result<Loaded> {
     let loaded = match name {
         "pyproject.toml" => from_pyproject(&text, &shown)?.unwrap_or_default(),
         "Cargo.toml" => from_cargo(&text, &shown)?.unwrap_or_default(),
-        _ => Loaded {
-            config: parse(&text, &shown)?,
-            origin: Some(shown),
-        },
+        _ => loaded(parse_file(&text, &shown)?, &text, &shown, shown.clone()),
     };
     validate(&loaded, known_rules)?;
     Ok(loaded)
@@ -225,10 +525,12 @@ fn discover_unchecked(root: &Path) -> Result<Loaded> {
         let p = root.join(name);
         if p.is_file() {
             let text = read_text(&resolve_inside(root, &p, name)?)?;
-            return Ok(Loaded {
-                config: parse(&text, name)?,
-                origin: Some(name.to_string()),
-            });
+            return Ok(loaded(
+                parse_file(&text, name)?,
+                &text,
+                name,
+                name.to_string(),
+            ));
         }
     }
     let p = root.join("pyproject.toml");
@@ -254,24 +556,30 @@ fn discover_unchecked(root: &Path) -> Result<Loaded> {
 
 fn from_pyproject(text: &str, shown: &str) -> Result<Option<Loaded>> {
     let doc: PyProject = toml::from_str(text).map_err(|e| toml_error(&e, text, shown))?;
-    Ok(doc.tool.and_then(|t| t.relgate).map(|config| Loaded {
-        config,
-        origin: Some(format!("{shown} [tool.relgate]")),
-    }))
+    Ok(doc
+        .tool
+        .and_then(|t| t.relgate)
+        .map(|file| loaded(file, text, shown, format!("{shown} [tool.relgate]"))))
 }
 
 fn from_cargo(text: &str, shown: &str) -> Result<Option<Loaded>> {
     let doc: CargoManifest = toml::from_str(text).map_err(|e| toml_error(&e, text, shown))?;
     let pick = |m: Option<CargoMeta>| m.and_then(|m| m.metadata).and_then(|m| m.relgate);
-    if let Some(config) = pick(doc.workspace) {
-        return Ok(Some(Loaded {
-            config,
-            origin: Some(format!("{shown} [workspace.metadata.relgate]")),
-        }));
+    if let Some(file) = pick(doc.workspace) {
+        return Ok(Some(loaded(
+            file,
+            text,
+            shown,
+            format!("{shown} [workspace.metadata.relgate]"),
+        )));
     }
-    Ok(pick(doc.package).map(|config| Loaded {
-        config,
-        origin: Some(format!("{shown} [package.metadata.relgate]")),
+    Ok(pick(doc.package).map(|file| {
+        loaded(
+            file,
+            text,
+            shown,
+            format!("{shown} [package.metadata.relgate]"),
+        )
     }))
 }
 
@@ -288,8 +596,12 @@ fn read_text(path: &Path) -> Result<String> {
     })
 }
 
-/// Parses a relgate.toml text.
+/// Parses a relgate.toml text into the effective configuration (defaults for what it leaves out).
 pub fn parse(text: &str, shown: &str) -> Result<Config> {
+    Ok(parse_file(text, shown)?.resolve(text, shown).0)
+}
+
+fn parse_file(text: &str, shown: &str) -> Result<FileConfig> {
     toml::from_str(text).map_err(|e| toml_error(&e, text, shown))
 }
 
@@ -545,7 +857,7 @@ mod tests {
         assert!(parse("[rules]\nx = \"loud\"\n", "x").is_err());
         let loaded = Loaded {
             config: parse("[rules]\n\"tag-invalidd\" = \"off\"\n", "x").unwrap(),
-            origin: None,
+            ..Loaded::default()
         };
         let e = validate(&loaded, &["tag-invalid"]).unwrap_err().to_string();
         assert!(e.contains("did you mean `tag-invalid`"), "{e}");

@@ -306,7 +306,7 @@ pub fn render(
         Format::Human => render_human(report, style, out),
         Format::Github => {
             render_human(report, style, out)?;
-            render_github(report, out)
+            render_github(report, style, out)
         }
     }
 }
@@ -348,6 +348,13 @@ fn render_human(report: &Report, style: &Style, out: &mut dyn Write) -> io::Resu
         }
     }
     for d in &report.diagnostics {
+        // Quiet: errors and warnings only. A check-release-ready finding repeats a checklist
+        // line, which is already printed above.
+        if (style.quiet && d.severity == Severity::Note)
+            || report.checks.iter().any(|c| c.id == d.rule)
+        {
+            continue;
+        }
         let sev = d.severity.as_str();
         let sev = paint(sev, c, |s| match d.severity {
             Severity::Error => s.red().bold().to_string(),
@@ -412,8 +419,11 @@ fn plural(n: usize, word: &str) -> String {
 }
 
 /// GitHub workflow commands: the property values and the message need their own escaping.
-fn render_github(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+fn render_github(report: &Report, style: &Style, out: &mut dyn Write) -> io::Result<()> {
     for d in &report.diagnostics {
+        if style.quiet && d.severity == Severity::Note {
+            continue;
+        }
         let level = match d.severity {
             Severity::Error => "error",
             Severity::Warn => "warning",

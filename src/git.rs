@@ -6,6 +6,7 @@
 //! Nothing here judges anything, and nothing here writes: no index refresh, no ref, no object.
 //! A gix upgrade touches this file only.
 
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -182,6 +183,20 @@ pub struct CommitInfo {
     pub oid: Oid,
     pub parents: usize,
     pub summary: String,
+    /// The whole message.
+    pub message: String,
+    /// `Name <email>` of the committer.
+    pub committer_name: String,
+    pub committer_email: String,
+}
+
+/// The repository's branches, read once: local ones and remote-tracking ones.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Branches {
+    /// Short name (`main`) and tip.
+    pub local: Vec<(String, Oid)>,
+    /// Remote, branch name on the remote, tip: `("origin", "v1.x", ..)` for `refs/remotes/origin/v1.x`.
+    pub remote: Vec<(String, String, Oid)>,
 }
 
 /// The delta-base cache's limit: git's `core.deltaBaseCacheLimit` default.
@@ -190,6 +205,10 @@ const PACK_CACHE_BYTES: usize = 96 << 20;
 /// An open repository.
 pub struct Repo {
     repo: gix::Repository,
+    /// The tag refs, listed once per run: inferring the conventions and the checks read the
+    /// same list.
+    tag_refs: OnceCell<Vec<TagRef>>,
+    branches: OnceCell<Branches>,
 }
 
 fn git_err(what: impl Into<String>) -> impl FnOnce(gix::Error) -> Error {
@@ -235,7 +254,15 @@ impl Repo {
             ))
             .caused_by(e)
         })?;
-        Ok(Repo { repo: repo.into() })
+        Ok(Repo::wrap(repo.into()))
+    }
+
+    fn wrap(repo: gix::Repository) -> Repo {
+        Repo {
+            repo,
+            tag_refs: OnceCell::new(),
+            branches: OnceCell::new(),
+        }
     }
 
     /// Another handle on the same repository, with a delta-base cache: packed trees and blobs
@@ -248,7 +275,7 @@ impl Repo {
                 PACK_CACHE_BYTES,
             ))
         });
-        Repo { repo }
+        Repo::wrap(repo)
     }
 
     /// The work-tree root of the repository around the current directory, found the way git
@@ -392,7 +419,11 @@ impl Repo {
 
     /// Every tag ref, by name and target, without reading any object: checks that need only
     /// the names (or only a few tags' commits) peel just what they use, with [`Repo::resolve`].
-    pub fn tag_refs(&self) -> Result<Vec<TagRef>> {
+    /// Listed once per run.
+    pub fn tag_refs(&self) -> Result<&[TagRef]> {
+        if let Some(refs) = self.tag_refs.get() {
+            return Ok(refs);
+        }
         let refs = self
             .repo
             .references()
@@ -403,7 +434,7 @@ impl Repo {
             let r = r.map_err(|e| Error::new("cannot read a tag ref").caused_by(e))?;
             out.push(tag_ref(&r));
         }
-        Ok(out)
+        Ok(self.tag_refs.get_or_init(|| out))
     }
 
     /// Reads what a tag ref points at.
@@ -465,7 +496,7 @@ impl Repo {
     /// tag objects are read.
     pub fn tags(&self) -> Result<Vec<Tag>> {
         let mut out = Vec::new();
-        for r in self.tag_refs()? {
+        for r in self.tag_refs()?.iter().cloned() {
             if r.peeled.is_none()
                 && let Some(target) = r.target
                 && let Some(kind) = self.object_kind(target)?
@@ -485,48 +516,88 @@ impl Repo {
         Ok(out)
     }
 
-    /// Branches whose short name matches one of `patterns`, local (`main`) and remote-tracking
-    /// (`origin/main`, matched as `main`): CI checkouts of a tag often have only the latter.
-    pub fn branch_tips_matching(&self, patterns: &[String]) -> Result<Vec<(String, Oid)>> {
+    /// The local and remote-tracking branches and the remotes' `HEAD`s, listed once per run
+    /// without reading any object.
+    pub fn branches(&self) -> Result<&Branches> {
+        if let Some(b) = self.branches.get() {
+            return Ok(b);
+        }
         let refs = self
             .repo
             .references()
             .map_err(git_err("cannot read refs"))?;
-        let mut out = Vec::new();
+        let mut out = Branches::default();
         let iter = refs
             .prefixed("refs/heads/")
             .map_err(git_err("cannot read refs/heads"))?;
         for r in iter {
-            let mut r = r.map_err(|e| Error::new("cannot read a branch ref").caused_by(e))?;
-            let name = r.name().shorten().to_str_lossy().into_owned();
-            if crate::glob::any(patterns, &name)
-                && let Ok(id) = r.peel_to_id()
-            {
-                out.push((name, Oid(id.detach())));
+            let r = r.map_err(|e| Error::new("cannot read a branch ref").caused_by(e))?;
+            if let Some(id) = r.target().try_id() {
+                let name = r.name().shorten().to_str_lossy().into_owned();
+                out.local.push((name, Oid(id.to_owned())));
             }
         }
-        let refs = self
-            .repo
-            .references()
-            .map_err(git_err("cannot read refs"))?;
         let iter = refs
             .prefixed("refs/remotes/")
             .map_err(git_err("cannot read refs/remotes"))?;
         for r in iter {
-            let mut r =
-                r.map_err(|e| Error::new("cannot read a remote-tracking ref").caused_by(e))?;
+            let r = r.map_err(|e| Error::new("cannot read a remote-tracking ref").caused_by(e))?;
             let full = r.name().as_bstr().to_str_lossy().into_owned();
-            // refs/remotes/<remote>/<branch>; <remote>/HEAD is a pointer, not a branch.
-            let Some((_, branch)) = full["refs/remotes/".len()..].split_once('/') else {
+            // refs/remotes/<remote>/<branch>; <remote>/HEAD points at the default branch.
+            let Some((remote, branch)) = full["refs/remotes/".len()..].split_once('/') else {
                 continue;
             };
-            if branch == "HEAD" || !crate::glob::any(patterns, branch) {
-                continue;
-            }
-            if let Ok(id) = r.peel_to_id() {
-                out.push((full["refs/remotes/".len()..].to_string(), Oid(id.detach())));
+            if let Some(id) = r.target().try_id()
+                && branch != "HEAD"
+            {
+                out.remote
+                    .push((remote.to_string(), branch.to_string(), Oid(id.to_owned())));
             }
         }
+        Ok(self.branches.get_or_init(|| out))
+    }
+
+    /// Each remote's default branch: what `refs/remotes/<remote>/HEAD` names (`git clone` and
+    /// `git remote set-head` record it). Symbolic refs are never packed, so this reads one small
+    /// file per configured remote and lists nothing.
+    pub fn remote_default_branches(&self) -> Result<Vec<(String, String)>> {
+        let mut out = Vec::new();
+        for remote in self.repo.remote_names() {
+            let remote = remote.to_str_lossy().into_owned();
+            let name = format!("refs/remotes/{remote}/HEAD");
+            let Ok(Some(r)) = self.repo.try_find_reference(name.as_str()) else {
+                continue;
+            };
+            if let gix::refs::TargetRef::Symbolic(to) = r.target() {
+                let to = to.as_bstr().to_str_lossy();
+                if let Some(b) = to
+                    .strip_prefix("refs/remotes/")
+                    .and_then(|rest| rest.strip_prefix(remote.as_str()))
+                    .and_then(|rest| rest.strip_prefix('/'))
+                {
+                    out.push((remote.clone(), b.to_string()));
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// Branches whose short name matches one of `patterns`, local (`main`) and remote-tracking
+    /// (`origin/main`, matched as `main`): CI checkouts of a tag often have only the latter.
+    pub fn branch_tips_matching(&self, patterns: &[String]) -> Result<Vec<(String, Oid)>> {
+        let b = self.branches()?;
+        let mut out: Vec<(String, Oid)> = b
+            .local
+            .iter()
+            .filter(|(n, _)| crate::glob::any(patterns, n))
+            .cloned()
+            .collect();
+        out.extend(
+            b.remote
+                .iter()
+                .filter(|(_, n, _)| crate::glob::any(patterns, n))
+                .map(|(r, n, o)| (format!("{r}/{n}"), *o)),
+        );
         Ok(out)
     }
 
@@ -625,10 +696,22 @@ impl Repo {
                 .message()
                 .map(|m| m.summary().to_str_lossy().into_owned())
                 .unwrap_or_default();
+            let (committer_name, committer_email) = commit
+                .committer()
+                .map(|c| {
+                    (
+                        c.name.to_str_lossy().into_owned(),
+                        c.email.to_str_lossy().into_owned(),
+                    )
+                })
+                .unwrap_or_default();
             out.push(CommitInfo {
                 oid: Oid(info.id),
                 parents: commit.parent_ids().count(),
                 summary,
+                message: commit.message_raw_sloppy().to_str_lossy().into_owned(),
+                committer_name,
+                committer_email,
             });
         }
         Ok(out)
@@ -894,6 +977,16 @@ fn kind(k: gix::object::Kind) -> ObjectKind {
         gix::object::Kind::Blob => ObjectKind::Blob,
         gix::object::Kind::Tag => ObjectKind::Tag,
     }
+}
+
+/// Whole-name matching of a branch or tag name against a glob, as `git tag -l` does it:
+/// git's wildmatch without path semantics (see [`crate::glob`]).
+pub fn wildmatch(pattern: &str, text: &str) -> bool {
+    gix::glob::wildmatch(
+        pattern.as_bytes().as_bstr(),
+        text.as_bytes().as_bstr(),
+        gix::glob::wildmatch::Mode::empty(),
+    )
 }
 
 /// Parses git's `GIT_CONFIG_PARAMETERS`: space-separated single-quoted items, either

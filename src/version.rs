@@ -566,7 +566,12 @@ fn part_range(tag: &str, tags: &TagsConfig) -> Option<(usize, usize)> {
     match &tags.pattern {
         Some(pattern) => with_pattern(pattern, |re| {
             let m = re.ok()?.captures(tag)?.name("version")?;
-            Some((m.start(), m.end()))
+            // A `v` that the version group takes in (setuptools_scm's own patterns write
+            // `(?P<version>v?\d+...)`) is not part of the version, as setuptools_scm reads it.
+            let b = m.as_str().as_bytes();
+            let v =
+                usize::from(b.len() > 1 && matches!(b[0], b'v' | b'V') && b[1].is_ascii_digit());
+            Some((m.start() + v, m.end()))
         }),
         None => tag
             .starts_with(tags.prefix.as_str())
@@ -599,6 +604,56 @@ fn with_pattern<R>(pattern: &str, f: impl FnOnce(Result<&regex::Regex, &str>) ->
 /// Validates a tag name against the configured prefix (or pattern) and grammar.
 pub fn check_tag(tag: &str, tags: &TagsConfig) -> Result<TagVersion, TagError> {
     check_tag_inner(tag, tags, true)
+}
+
+/// The version of a tag in the configured scheme, without building any message: for reading
+/// thousands of existing tags.
+pub fn parse_tag(tag: &str, tags: &TagsConfig) -> Option<TagVersion> {
+    check_tag_inner(tag, tags, false).ok()
+}
+
+/// How an existing tag that names a version is spelled.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spelling {
+    /// The configured (or inferred) prefix or pattern.
+    Configured,
+    /// The other common spelling: `v1.2.3` where tags are bare, `1.2.3` where they take `v`, or
+    /// either beside a pattern. The same release to every check (DESIGN §3).
+    Other,
+}
+
+/// The spellings, besides the configured one, in which an existing tag still names a release:
+/// `v` + version and the bare version. Built once per run for [`read_tag`].
+pub fn other_spellings(tags: &TagsConfig) -> Vec<TagsConfig> {
+    ["v", ""]
+        .into_iter()
+        .filter(|p| tags.pattern.is_some() || tags.prefix != *p)
+        .map(|p| TagsConfig {
+            prefix: p.to_string(),
+            pattern: None,
+            ignore: Vec::new(),
+            ..tags.clone()
+        })
+        .collect()
+}
+
+/// The version an existing tag names and how it is spelled; `None` when it is no release-tag
+/// candidate or names no valid version in any spelling. `others` comes from [`other_spellings`].
+pub fn read_tag(
+    tag: &str,
+    tags: &TagsConfig,
+    others: &[TagsConfig],
+) -> Option<(TagVersion, Spelling)> {
+    if !is_candidate(tag, tags) {
+        return None;
+    }
+    if let Some(tv) = parse_tag(tag, tags) {
+        return Some((tv, Spelling::Configured));
+    }
+    others
+        .iter()
+        .find_map(|o| parse_tag(tag, o))
+        .map(|tv| (tv, Spelling::Other))
 }
 
 /// A failed grammar check: the message, a corrected version part when one is obvious, or advice.
@@ -655,13 +710,26 @@ fn check_tag_inner(tag: &str, tags: &TagsConfig, want_help: bool) -> Result<TagV
         ));
     }
     // Only ASCII from here on: byte offsets are character offsets.
-    let (start, end) = locate_part(tag, tags, want_help)?;
+    let (start, end) = locate_part(tag, tags, want_help).map_err(|mut e| {
+        // The prefix or pattern was read off the repository: say so, since it decided.
+        if let Some(from) = &tags.inferred_from {
+            e.message.push_str(&format!("; {from}"));
+        }
+        e
+    })?;
     let part = &tag[start..end];
     let shape = match &tags.pattern {
         Some(_) => "MAJOR.MINOR.PATCH".to_string(),
         None => format!("{}MAJOR.MINOR.PATCH", tags.prefix),
     };
     if let Err(f) = validate_part(part, tags.grammar, &shape, &tag[..start]) {
+        // A Python-only project may tag in PEP 440's own spelling (`v2.14.0b1`, `1.2.0.post1`).
+        if tags.grammar == Grammar::Portable
+            && tags.pep440_spellings
+            && validate_part(part, Grammar::Pep440, &shape, &tag[..start]).is_ok()
+        {
+            return Ok(build_tag_version(tag, part, Grammar::Pep440));
+        }
         let mut help = None;
         if want_help && let Some(fixed) = &f.fixed {
             let candidate = format!("{}{}{}", &tag[..start], fixed, &tag[end..]);

@@ -2,13 +2,14 @@
 //!
 //! Three questions, each a plain function over loaded data: is a commit being made on a
 //! protected branch ([`check_commit`]), does a push target or delete one ([`check_push`]), and
-//! did every commit on a branch's first-parent history arrive by merge ([`check_history`]).
+//! did every commit on a branch's first-parent history arrive through review
+//! ([`check_history`]: a merge, or a forge's squash or rebase merge, as `branches.history` says).
 //! [`run`] loads what the mode needs and calls one of them. Nothing here writes.
 
 use std::ffi::OsString;
 
 use crate::cli::{self, Common, Ctx, Flag, Tool};
-use crate::config::BranchesConfig;
+use crate::config::{BranchesConfig, History};
 use crate::diag::{Diagnostic, Report, RuleDoc, Severity};
 use crate::error::{Error, Result};
 use crate::git::{CommitInfo, Head};
@@ -27,7 +28,8 @@ Usage: guard-master-commit [OPTIONS]
 As a pre-commit, pre-merge-commit or prepare-commit-msg hook it refuses a commit while HEAD is on
 a protected branch (branches.protected, default main and master). Detached HEAD passes; so does
 the first commit of a new repository (branches.allow-initial-commit) and, if allowed, a merge
-(branches.allow-merge-commits). In CI with no commit in progress it passes with a note.
+(branches.allow-merge-commits). With no commit in progress (`pre-commit run --all-files`, CI)
+it passes with a note. The remote's default branch (origin/HEAD) is protected too.
 
 Options:
       --branch <NAME|GLOB>   A protected branch (repeatable; replaces branches.protected).
@@ -35,11 +37,12 @@ Options:
       --pre-push             Judge git's pre-push lines on stdin: pushing to or deleting a
                              protected branch fails
       --history <BASE>..<HEAD>
-                             CI: every commit on HEAD's first-parent chain since BASE must be a
-                             merge commit
+                             CI: every commit on HEAD's first-parent chain since BASE must have
+                             arrived through review (branches.history: reviewed accepts merges
+                             and GitHub/GitLab squash and rebase merges, merge only merges)
 ",
-    version_takes_value: false,
     reads_git: true,
+    needs: crate::conventions::Needs::BRANCHES,
     hooks: &[
         Hook::PreCommit,
         Hook::PreMergeCommit,
@@ -80,10 +83,10 @@ pub const RULES: &[RuleDoc] = &[
         id: "direct-commit-on-protected-branch",
         tool: "guard-master-commit",
         severity: Severity::Error,
-        summary: "with --history: a commit on the first-parent chain of a protected branch is not a merge",
-        why: "Hooks can be skipped (`--no-verify`, a fresh clone without them). In CI, the first-parent history of main shows what arrived without a merge.",
-        bad: "guard-master-commit --history v1.0.0..HEAD   # a direct commit in the range",
-        good: "guard-master-commit --history v1.0.0..HEAD   # only merge commits on the first-parent chain",
+        summary: "with --history: a commit on the first-parent chain of a protected branch did not arrive through review",
+        why: "Hooks can be skipped (`--no-verify`, a fresh clone without them). In CI, the first-parent history of main shows what arrived without review. With branches.history = \"reviewed\" (the default) a merge commit, a commit GitHub made (committer `GitHub <noreply@github.com>`), a subject ending in `(#123)` or a `See merge request group/project!12` line counts as reviewed; `merge` accepts merge commits only; `off` accepts everything.",
+        bad: "guard-master-commit --history v1.0.0..HEAD   # a commit pushed straight to main in the range",
+        good: "guard-master-commit --history v1.0.0..HEAD   # only merges and squash merges such as `Fix parser (#123)`",
     },
 ];
 
@@ -248,22 +251,91 @@ pub fn check_push(lines: &[PushLine], protected: &[String], report: &mut Report)
     }
 }
 
-/// Is every commit on the first-parent chain a merge?
-pub fn check_history(range: &str, commits: &[CommitInfo], report: &mut Report) {
-    for c in commits {
-        if c.parents < 2 {
-            report.push(
-                Diagnostic::error(
-                    "direct-commit-on-protected-branch",
-                    format!("commit {} \"{}\" is not a merge commit", c.oid.short(), c.summary),
-                )
-                .subject(c.oid.to_string())
-                .help("changes to a protected branch arrive through merged pull requests; find out why this one did not"),
-            );
+/// How a commit on a protected branch's first-parent chain shows that it was reviewed, if it
+/// does: `None` when it carries no evidence `policy` accepts.
+pub fn review_evidence(c: &CommitInfo, policy: History) -> Option<&'static str> {
+    match policy {
+        History::Off => Some("branches.history = \"off\""),
+        _ if c.parents >= 2 => Some("a merge commit"),
+        History::Merge => None,
+        History::Reviewed => {
+            if c.committer_name == "GitHub" && c.committer_email == "noreply@github.com" {
+                Some("committed by GitHub's merge button")
+            } else if names_pull_request(&c.summary) {
+                Some("its subject names a pull request")
+            } else if c.message.lines().any(|l| names_merge_request(l.trim())) {
+                Some("its message names a merge request")
+            } else {
+                None
+            }
         }
     }
-    if commits.iter().all(|c| c.parents >= 2) {
-        report.pass(format!("{range}: {} commits, all merges", commits.len()));
+}
+
+/// A subject ending in `(#123)`: GitHub's squash merges and many rebase-merge tools write it.
+fn names_pull_request(subject: &str) -> bool {
+    let Some(rest) = subject.trim_end().strip_suffix(')') else {
+        return false;
+    };
+    let Some(at) = rest.rfind("(#") else {
+        return false;
+    };
+    let digits = &rest[at + 2..];
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// GitLab's `See merge request group/project!12` line.
+fn names_merge_request(line: &str) -> bool {
+    let Some(rest) = line.strip_prefix("See merge request ") else {
+        return false;
+    };
+    let Some((path, number)) = rest.trim_end().rsplit_once('!') else {
+        return false;
+    };
+    !path.is_empty()
+        && !path.contains(char::is_whitespace)
+        && !number.is_empty()
+        && number.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Did every commit on the first-parent chain arrive through review, as `policy` reads it?
+pub fn check_history(range: &str, commits: &[CommitInfo], policy: History, report: &mut Report) {
+    let mut direct = 0;
+    for c in commits {
+        if review_evidence(c, policy).is_some() {
+            continue;
+        }
+        direct += 1;
+        let (missing, how) = match policy {
+            History::Merge => (
+                "is not a merge commit",
+                "branches.history = \"merge\" accepts merge commits only; `reviewed` also accepts \
+                 squash and rebase merges",
+            ),
+            _ => (
+                "is neither a merge commit nor a squash or rebase merge of a pull request \
+                 (no GitHub committer, no `(#123)` subject, no `See merge request` line)",
+                "if this branch takes direct commits, set branches.history = \"off\"",
+            ),
+        };
+        report.push(
+            Diagnostic::error(
+                "direct-commit-on-protected-branch",
+                format!("commit {} \"{}\" {missing}", c.oid.short(), c.summary),
+            )
+            .subject(c.oid.to_string())
+            .help(format!(
+                "changes to a protected branch arrive through review; find out why this one did not ({how})"
+            )),
+        );
+    }
+    if direct == 0 {
+        let how = match policy {
+            History::Merge => "all merges",
+            History::Reviewed => "all merged through review",
+            History::Off => "not judged (branches.history = \"off\")",
+        };
+        report.pass(format!("{range}: {} commits, {how}", commits.len()));
     }
 }
 
@@ -298,6 +370,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
     }
     // Under the pre-commit framework's pre-push stage there is no stdin, only this variable.
     if ctx.common.hook.is_none() && std::env::var_os("PRE_COMMIT_REMOTE_BRANCH").is_some() {
+        ctx.repo()?;
         let mut report = ctx.report()?;
         let lines: Vec<PushLine> = framework_push_line().into_iter().collect();
         check_push(&lines, &protected(ctx, &args)?, &mut report);
@@ -307,17 +380,17 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
 }
 
 fn run_commit(ctx: &Ctx, args: &Args) -> Result<Report> {
+    let repo = ctx.repo()?;
     let mut report = ctx.report()?;
-    // git sets GIT_INDEX_FILE for every commit hook; in CI without it, nobody is committing.
-    let in_ci = cli::in_ci();
-    if in_ci && std::env::var_os("GIT_INDEX_FILE").is_none() && ctx.common.hook.is_none() {
+    // git sets GIT_INDEX_FILE for every commit hook and its children; without it and without a
+    // hook name nobody is committing (`pre-commit run --all-files` on main, in CI or not).
+    if std::env::var_os("GIT_INDEX_FILE").is_none() && ctx.common.hook.is_none() {
         report.push(Diagnostic::note(
             "commit-not-in-progress",
-            "CI is set and no commit is in progress (no GIT_INDEX_FILE): nothing to guard",
+            "no commit is in progress (git sets GIT_INDEX_FILE for commit hooks): nothing to guard",
         ));
         return Ok(report);
     }
-    let repo = ctx.repo()?;
     let head = repo.head()?;
     // A clean `git merge` runs pre-merge-commit before MERGE_HEAD exists; the pre-commit
     // framework does not say which stage it runs, but git's GIT_REFLOG_ACTION does.
@@ -345,6 +418,8 @@ fn prepare_commit_msg_source(args: &[OsString]) -> Option<&str> {
 }
 
 fn run_push(ctx: &Ctx, args: &Args) -> Result<Report> {
+    // Pushes happen from a repository; outside one there is nothing this could be guarding.
+    ctx.repo()?;
     let input = hook::read_stdin()?;
     let mut lines = hook::parse_pre_push(&input)?;
     if lines.is_empty() {
@@ -366,6 +441,11 @@ fn run_history(ctx: &Ctx, range: &str) -> Result<Report> {
         })?;
     let repo = ctx.repo()?;
     let mut report = ctx.report()?;
+    let policy = ctx.config()?.config.branches.history;
+    if policy == History::Off {
+        report.pass(format!("{range}: not judged (branches.history = \"off\")"));
+        return Ok(report);
+    }
     if repo.is_shallow() {
         report.push(
             Diagnostic::error(
@@ -380,7 +460,7 @@ fn run_history(ctx: &Ctx, range: &str) -> Result<Report> {
     let base = repo.rev_parse_commit(base)?;
     let head = repo.rev_parse_commit(head)?;
     let commits = repo.first_parent_range(base, head)?;
-    check_history(range, &commits, &mut report);
+    check_history(range, &commits, policy, &mut report);
     Ok(report)
 }
 
@@ -531,25 +611,73 @@ mod tests {
         assert_eq!(r.diagnostics[0].subject.as_deref(), Some("refs/heads/main"));
     }
 
+    fn commit_info(c: char, parents: usize, committer: &str, message: &str) -> CommitInfo {
+        let (name, email) = committer.split_once(" <").unwrap();
+        CommitInfo {
+            oid: oid(c),
+            parents,
+            summary: message.lines().next().unwrap_or("").into(),
+            message: message.into(),
+            committer_name: name.into(),
+            committer_email: email.trim_end_matches('>').into(),
+        }
+    }
+
     #[test]
-    fn history_needs_merges() {
+    fn history_policies() {
+        let me = "Jane Doe <jane@example.org>";
+        let merge = commit_info('a', 2, me, "Merge pull request #1 from x/y");
+        let squash = commit_info('b', 1, "GitHub <noreply@github.com>", "Fix the parser");
+        let subject = commit_info('c', 1, me, "Fix the parser (#3699)");
+        let gitlab = commit_info(
+            'd',
+            1,
+            me,
+            "Fix the parser\n\nCloses #4\n\nSee merge request group/project!12\n",
+        );
+        let direct = commit_info('e', 1, me, "Remove sponsors");
+        let not_pr = commit_info('f', 1, me, "Bump to (#abc)");
+        let all = [&merge, &squash, &subject, &gitlab, &direct, &not_pr];
+        let reviewed: Vec<char> = all
+            .iter()
+            .filter(|c| review_evidence(c, History::Reviewed).is_none())
+            .map(|c| c.oid.to_string().chars().next().unwrap())
+            .collect();
+        assert_eq!(reviewed, ['e', 'f']);
+        let merge_only: Vec<char> = all
+            .iter()
+            .filter(|c| review_evidence(c, History::Merge).is_none())
+            .map(|c| c.oid.to_string().chars().next().unwrap())
+            .collect();
+        assert_eq!(merge_only, ['b', 'c', 'd', 'e', 'f']);
+        assert!(
+            all.iter()
+                .all(|c| review_evidence(c, History::Off).is_some())
+        );
+
+        let commits: Vec<CommitInfo> = all.iter().map(|c| (*c).clone()).collect();
         let mut r = Report::new("t");
-        let commits = [
-            CommitInfo {
-                oid: oid('a'),
-                parents: 2,
-                summary: "Merge pull request #1".into(),
-            },
-            CommitInfo {
-                oid: oid('b'),
-                parents: 1,
-                summary: "hotfix".into(),
-            },
-        ];
-        check_history("a..b", &commits, &mut r);
-        assert_eq!(rules(&r), ["direct-commit-on-protected-branch"]);
+        check_history("a..b", &commits, History::Reviewed, &mut r);
+        assert_eq!(
+            rules(&r),
+            [
+                "direct-commit-on-protected-branch",
+                "direct-commit-on-protected-branch"
+            ]
+        );
+        assert!(r.diagnostics[0].message.contains("Remove sponsors"));
+        assert!(
+            r.diagnostics[0]
+                .help
+                .as_deref()
+                .unwrap()
+                .contains("branches.history = \"off\"")
+        );
         let mut r = Report::new("t");
-        check_history("a..b", &commits[..1], &mut r);
+        check_history("a..b", &commits[..4], History::Reviewed, &mut r);
+        assert!(rules(&r).is_empty());
+        let mut r = Report::new("t");
+        check_history("a..b", &commits[..1], History::Merge, &mut r);
         assert!(rules(&r).is_empty());
     }
 }

@@ -31,8 +31,8 @@ Options:
                              exit 1 if there is none
       --explain <RULE>       Print what a rule finds, why, and a failing and a passing example
 ",
-    version_takes_value: false,
     reads_git: false,
+    needs: crate::conventions::Needs::FILES,
     hooks: &[Hook::PreCommit, Hook::PrePush],
 };
 
@@ -141,7 +141,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
     let config = &ctx.config()?.config;
     let (path, shown) = match &args.file {
         Some(f) => (f.clone(), f.display().to_string()),
-        None => match find_file(&ctx.root(), config)? {
+        None => match find_file(&ctx.work_tree()?, config)? {
             Some(found) => found,
             None if args.release.is_some() || args.notes.is_some() => {
                 return Err(Error::new(format!(

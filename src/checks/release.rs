@@ -13,19 +13,20 @@ use crate::checks::tag;
 use crate::checks::versions::{self, Tree};
 use crate::cli::{self, Common, Ctx, Flag, Tool};
 use crate::config::Config;
-use crate::diag::{CheckLine, CheckStatus, Report, RuleDoc, Severity};
+use crate::diag::{CheckLine, CheckStatus, Diagnostic, Report, RuleDoc, Severity};
 use crate::error::{Error, Result};
 use crate::git::{Head, Repo, Upstream};
 use crate::glob;
+use crate::releases;
 use crate::sources::Sources;
-use crate::version::{self, Ecosystem, TagVersion, Version};
+use crate::version::{self, Spelling, TagVersion, Version};
 
 pub const TOOL: Tool = Tool {
     name: "check-release-ready",
     usage: "\
 check-release-ready: the whole pre-release checklist in one read-only command
 
-Usage: check-release-ready [OPTIONS] [--version <VERSION>]
+Usage: check-release-ready [OPTIONS] [--release <VERSION>]
 
 Runs every check, never stopping at the first failure, and prints a checklist (✓ pass, ✗ fail,
 ! warn, – skipped), then one verdict line. Exit 0 only when nothing fails.
@@ -34,11 +35,12 @@ Checks: clean-tree, release-branch, upstream, version-sync, tag-name, tag-free,
 version-increment, final-version, changelog-entry, changelog-lint, history.
 
 Options:
-      --version <VERSION>    The version to release [default: the version the sources agree on]
+      --release <VERSION>    The version to release; the version sources must say it too
+                             [default: the version the sources agree on]
       --first-release        The project has no release tags yet: their absence is expected
 ",
-    version_takes_value: true,
     reads_git: true,
+    needs: crate::conventions::Needs::ALL,
     hooks: &[],
 };
 
@@ -49,14 +51,22 @@ pub const RULES: &[RuleDoc] = &[];
 /// check-release-ready's own flags.
 #[derive(Debug, Default)]
 pub struct Args {
-    pub version: Option<String>,
+    pub release: Option<String>,
     pub first_release: bool,
 }
 
 pub fn flag(a: &mut Args, _: &mut Common, flag: Flag, parser: &mut lexopt::Parser) -> Result<()> {
     match flag {
-        Flag::Long(l) if l == "version" && a.version.is_none() => {
-            a.version = Some(cli::value(parser, "--version")?)
+        Flag::Long(l) if l == "release" => {
+            // An empty value (`--release $VERSION` with the variable unset) must not become a
+            // check of whatever the files say.
+            let v = cli::value(parser, "--release")?;
+            if v.trim().is_empty() {
+                return Err(Error::new(
+                    "option `--release` needs a version; it was given an empty value",
+                ));
+            }
+            a.release = Some(v)
         }
         Flag::Long(l) if l == "first-release" => a.first_release = true,
         other => return Err(other.unexpected()),
@@ -232,15 +242,16 @@ fn today() -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-/// The version being released: `--version`, else the one the sources agree on.
+/// The version being released: `--release`, else the one the sources agree on.
 fn target_version(args: &Args, sources: &Sources) -> Result<Option<Version>> {
     let eco = versions::project_ecosystem(sources);
-    match &args.version {
+    match &args.release {
         Some(v) => {
             let raw = v.strip_prefix('v').unwrap_or(v);
             Version::parse(raw, eco).map(Some).map_err(|e| {
                 Error::new(format!(
-                    "--version `{v}` is not a {} version: {e}",
+                    "--release `{}` is not a {} version: {e}",
+                    crate::diag::escape(v),
                     eco.scheme()
                 ))
             })
@@ -267,56 +278,46 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
 
     // version-sync
     let sources = versions::collect_sources(&Tree::WorkTree, repo, config)?;
+    let eco = versions::project_ecosystem(&sources);
     let mut sync = Report::new("check-version-sync").with_overrides(&ctx.config()?.overrides());
     versions::check_sources(&sources, &mut sync);
     let version = target_version(&args, &sources)?;
-    if let (Some(v), Some(_)) = (&version, &args.version) {
-        // An explicit version must also be what the files say.
-        let tv = versions::expected_tag(&format!("{}{}", config.tags.prefix, v.raw()), config).ok();
-        if let Some(tv) = tv {
-            versions::check_against_tag(&sources, &tv, "--version says", &mut sync);
-        }
+    if let (Some(v), Some(given)) = (&version, &args.release) {
+        // The version being released must be what the files say.
+        versions::check_against_version(&sources, v, &format!("--release says {given}"), &mut sync);
     }
     checks.push(summarise("version-sync", &sync, || match &version {
         Some(v) => format!("the version sources agree on {}", v.raw()),
         None => "no version found".into(),
     }));
 
-    // History: shallow clones and clones without tags.
+    // Every tag that names a version, in any spelling (`0.28.1` beside `v0.28.1`).
+    let release_tags = releases::list(repo, &config.tags)?;
     let shallow = repo.is_shallow();
-    // Tag names are enough here: only the tag this release would create is peeled (tag-free).
-    let tags = repo.tag_refs()?;
-    let release_tags: Vec<(String, TagVersion)> = tags
-        .iter()
-        .filter(|t| version::is_candidate(&t.name, &config.tags))
-        .filter_map(|t| {
-            version::check_tag(&t.name, &config.tags)
-                .ok()
-                .map(|tv| (t.name.clone(), tv))
-        })
-        .collect();
+    let version_like = releases::version_like_count(repo)?;
     let history = if shallow {
         fail(
             "history",
             "the repository is a shallow clone",
             "`git fetch --unshallow --tags` (or `fetch-depth: 0` in actions/checkout)",
         )
-    } else if tags.is_empty() && !args.first_release {
+    } else if version_like == 0 && !args.first_release {
         fail(
             "history",
-            "there are no tags in this clone",
+            "there are no version tags in this clone",
             "`git fetch --tags`; for a project's first release pass --first-release",
         )
     } else {
-        line(
-            "history",
-            CheckStatus::Pass,
-            format!(
-                "full history, {} release tag{}",
-                release_tags.len(),
-                plural(release_tags.len())
-            ),
-        )
+        let n = release_tags.tags.len();
+        let mut detail = format!("full history, {n} release tag{}", plural(n));
+        if version_like > n {
+            detail.push_str(&format!(
+                " ({} more tag{} name a version in another form)",
+                version_like - n,
+                plural(version_like - n)
+            ));
+        }
+        line("history", CheckStatus::Pass, detail)
     };
     let have_history = history.status == CheckStatus::Pass;
 
@@ -332,63 +333,102 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
             checks.push(line(
                 id,
                 CheckStatus::Skip,
-                "no version to release (no source, no --version)",
+                "no version to release (no source, no --release)",
             ));
         }
         checks.push(changelog_checks(ctx, config, &root, None)?.1);
         checks.push(history);
         return Ok(finish(report_with(&mut report, checks), None));
     };
-    let style = release_tags.iter().rev().find_map(|(_, tv)| tv.pre_style());
-    let tag_name = version::tag_for(&version, &config.tags.prefix, style);
+    // Tags already naming this version, whatever their spelling, the configured one first.
+    let mut taken: Vec<&releases::ReleaseTag> = release_tags
+        .tags
+        .iter()
+        .filter(|t| version::compare_with_tag(&version, &t.version) == Some(Ordering::Equal))
+        .collect();
+    taken.sort_by_key(|t| (t.spelling != Spelling::Configured, t.tag.name.clone()));
+    // The tag this release gets: the one in the configured spelling that exists already, else
+    // the configured spelling with the pre-release style of the newest pre-release tag
+    // (`v2.14.0b2` after `v2.14.0b1`, never an invented `v2.14.0-b2`).
+    let tag_name = match taken.first().filter(|t| t.spelling == Spelling::Configured) {
+        Some(t) => t.tag.name.clone(),
+        None => {
+            let style = release_tags
+                .tags
+                .iter()
+                .filter(|t| t.version.pre_style().is_some())
+                .max_by(|a, b| {
+                    version::compare_tags(&a.version, &b.version, eco).unwrap_or(Ordering::Equal)
+                })
+                .and_then(|t| t.version.pre_style());
+            version::tag_for(&version, &config.tags.prefix, style)
+        }
+    };
     let mut name_report = Report::new("validate-tag");
-    let tv = tag::check_name(&tag_name, &config.tags, &mut name_report);
+    tag::check_name(&tag_name, &config.tags, &mut name_report);
     checks.push(summarise("tag-name", &name_report, || {
         format!("{tag_name} is a valid release tag")
     }));
 
     let head_oid = head.oid();
-    checks.push(match repo.find_tag(&tag_name)? {
-        None => match tv.as_ref().and_then(|tv| {
-            release_tags
-                .iter()
-                .find(|(n, o)| n != &tag_name && version::same_version(tv, o))
-        }) {
-            Some((other, _)) => fail(
-                "tag-free",
-                format!("{other} already names version {}", version.raw()),
-                "release a new version; a version is tagged once",
-            ),
-            None => line(
-                "tag-free",
-                CheckStatus::Pass,
-                format!("{tag_name} does not exist yet"),
-            ),
-        },
-        Some(t) if t.commit.is_some() && t.commit == head_oid => line(
-            "tag-free",
-            CheckStatus::Pass,
-            format!("{tag_name} exists and points at HEAD"),
-        ),
-        Some(t) => fail(
+    let mut on_head = None;
+    let mut elsewhere = Vec::new();
+    for t in &taken {
+        let commit = repo.resolve(&t.tag)?.commit;
+        if commit.is_some() && commit == head_oid {
+            on_head.get_or_insert(t.tag.name.clone());
+        } else {
+            elsewhere.push((t.tag.name.clone(), commit));
+        }
+    }
+    checks.push(match (elsewhere.first(), &on_head) {
+        (Some((other, commit)), _) => fail(
             "tag-free",
             format!(
-                "{tag_name} already exists on {}",
-                t.commit
-                    .map_or_else(|| "a non-commit object".to_string(), |c| c.short())
+                "{other} already names version {} (on {}){}",
+                version.raw(),
+                commit.map_or_else(|| "a non-commit object".to_string(), |c| c.short()),
+                match elsewhere.len() {
+                    1 => String::new(),
+                    n => format!(", and {} more tag{}", n - 1, plural(n - 1)),
+                }
             ),
             "bump the version: a released version is never re-tagged",
         ),
+        (None, Some(here)) => line(
+            "tag-free",
+            CheckStatus::Pass,
+            format!("{here} exists and points at HEAD"),
+        ),
+        (None, None) => line(
+            "tag-free",
+            CheckStatus::Pass,
+            format!(
+                "no tag names {} yet ({} release tag{} checked, in every spelling)",
+                version.raw(),
+                release_tags.tags.len(),
+                plural(release_tags.tags.len())
+            ),
+        ),
     });
 
-    checks.push(if !have_history {
-        line(
+    checks.push(match (have_history, head_oid) {
+        (true, Some(head_oid)) => {
+            // On a checkout of this version's own tag, the release is compared with the
+            // tags before it, so re-running a tag's workflow passes.
+            let skip = on_head.as_ref().map(|_| &version);
+            let tc = versions::tag_context(repo, config, head_oid, eco, skip)?;
+            version_increment(
+                &version,
+                tc.newest_reachable.as_ref(),
+                release_tags.tags.len(),
+            )
+        }
+        _ => line(
             "version-increment",
             CheckStatus::Skip,
             "needs the full history and tags (see history)",
-        )
-    } else {
-        version_increment(&version, tv.as_ref(), &release_tags, config)
+        ),
     });
 
     checks.push(if version::is_final(&version) {
@@ -433,6 +473,24 @@ fn report_with(report: &mut Report, checks: Vec<CheckLine>) -> Report {
 }
 
 fn finish(mut report: Report, tag: Option<&str>) -> Report {
+    // One diagnostic per failed or warned check, so JSON consumers and `--format github`
+    // annotations see each (the human checklist already shows them).
+    let findings: Vec<Diagnostic> = report
+        .checks
+        .iter()
+        .filter_map(|c| {
+            let d = match c.status {
+                CheckStatus::Fail => Diagnostic::error(c.id, c.detail.clone()),
+                CheckStatus::Warn => Diagnostic::warn(c.id, c.detail.clone()),
+                _ => return None,
+            };
+            Some(match &c.help {
+                Some(h) => d.subject(c.id).help(h.clone()),
+                None => d.subject(c.id),
+            })
+        })
+        .collect();
+    report.extend(findings);
     let failed = report
         .checks
         .iter()
@@ -487,28 +545,24 @@ fn summarise(id: &'static str, r: &Report, ok: impl FnOnce() -> String) -> Check
     line(id, CheckStatus::Pass, ok())
 }
 
-fn version_increment(
-    version: &Version,
-    tv: Option<&TagVersion>,
-    release_tags: &[(String, TagVersion)],
-    config: &Config,
-) -> CheckLine {
-    let eco = match config.tags.grammar {
-        crate::config::Grammar::Semver => Ecosystem::Semver,
-        _ => Ecosystem::Python,
-    };
-    // The newest release, leaving out tags of this very version (a CI re-run on the tag).
-    let newest = release_tags
-        .iter()
-        .filter(|(_, o)| !tv.is_some_and(|tv| version::same_version(tv, o)))
-        .max_by(|a, b| version::compare_tags(&a.1, &b.1, eco).unwrap_or(Ordering::Equal));
-    let Some((name, newest)) = newest else {
+/// The version against the newest release tag below HEAD (`newest`), of any spelling.
+fn version_increment(version: &Version, newest: Option<&TagVersion>, tags: usize) -> CheckLine {
+    let Some(newest) = newest else {
         return line(
             "version-increment",
             CheckStatus::Pass,
-            format!("{} is the first release", version.raw()),
+            if tags == 0 {
+                format!("{} is the first release", version.raw())
+            } else {
+                format!(
+                    "{} is the first release in HEAD's history ({tags} release tag{} elsewhere)",
+                    version.raw(),
+                    plural(tags)
+                )
+            },
         );
     };
+    let name = newest.tag();
     match version::compare_with_tag(version, newest) {
         Some(Ordering::Greater) => {
             let prev = newest.as_version(version.ecosystem());
@@ -527,10 +581,18 @@ fn version_increment(
                 )
             }
         }
-        Some(_) => fail(
+        Some(Ordering::Equal) => fail(
             "version-increment",
             format!(
-                "{} is not higher than the newest release tag {name}",
+                "{} is already released: {name} is in HEAD's history",
+                version.raw()
+            ),
+            format!("bump the version above {}", newest.version_part()),
+        ),
+        Some(Ordering::Less) => fail(
+            "version-increment",
+            format!(
+                "{} is lower than {name}, the newest release tag in HEAD's history",
                 version.raw()
             ),
             format!("bump the version above {}", newest.version_part()),

@@ -6,6 +6,7 @@
 //! the repository). The repository rules ([`check_in_repo`]) take a [`TagView`] of every release
 //! tag, loaded once. Nothing here creates, moves or deletes a tag.
 
+use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
 
 use crate::checks::versions::{Tree, collect_sources};
@@ -15,7 +16,8 @@ use crate::diag::{self, Diagnostic, Report, RuleDoc, Severity};
 use crate::error::{Error, Result};
 use crate::git::{ObjectKind, Oid, Repo};
 use crate::hook::{self, Hook};
-use crate::version::{self, Agreement, Ecosystem, TagVersion};
+use crate::releases;
+use crate::version::{self, Agreement, Ecosystem, Spelling, TagVersion};
 
 pub const TOOL: Tool = Tool {
     name: "validate-tag",
@@ -40,8 +42,8 @@ Options:
                              In state `prepared`, refuse creating a refs/tags/* ref whose name is
                              an invalid release tag (makes `git tag v1.2` fail at once)
 ",
-    version_takes_value: false,
     reads_git: true,
+    needs: crate::conventions::Needs::ALL,
     hooks: &[Hook::PrePush, Hook::ReferenceTransaction],
 };
 
@@ -245,6 +247,20 @@ pub struct TagFacts {
     pub annotated: bool,
     pub commit: Option<Oid>,
     pub peeled_kind: Option<ObjectKind>,
+    /// Spelled as configured, or the other common way (`1.2.3` where tags take `v`).
+    pub spelling: Spelling,
+}
+
+impl TagFacts {
+    fn of(t: crate::git::Tag, spelling: Spelling) -> TagFacts {
+        TagFacts {
+            name: t.name,
+            annotated: t.annotated,
+            commit: t.commit,
+            peeled_kind: t.peeled_kind,
+            spelling,
+        }
+    }
 }
 
 /// Every valid release tag of the repository, loaded once, with the lookups that checking many
@@ -291,26 +307,22 @@ fn version_keys(tv: &TagVersion) -> impl Iterator<Item = VersionKey> + '_ {
 }
 
 impl<'r> TagView<'r> {
-    /// The release tags by name, each peeled only when a check needs its commit: checking one
-    /// new tag usually peels none of the others.
+    /// The release tags (every spelling) by name, each peeled only when a check needs its
+    /// commit: checking one new tag usually peels none of the others.
     pub fn load(repo: &'r Repo, tags: &TagsConfig) -> Result<TagView<'r>> {
-        let refs = repo.tag_refs()?;
+        let list = releases::list(repo, tags)?;
         let mut out = Vec::new();
         let mut unpeeled = Vec::new();
-        for r in refs {
-            if !version::is_candidate(&r.name, tags) {
-                continue;
-            }
-            if let Ok(tv) = version::check_tag(&r.name, tags) {
-                let facts = TagFacts {
-                    name: r.name.clone(),
-                    annotated: false,
-                    commit: None,
-                    peeled_kind: None,
-                };
-                out.push((facts, tv));
-                unpeeled.push(Some(r));
-            }
+        for t in list.tags {
+            let facts = TagFacts {
+                name: t.tag.name.clone(),
+                annotated: false,
+                commit: None,
+                peeled_kind: None,
+                spelling: t.spelling,
+            };
+            out.push((facts, t.version));
+            unpeeled.push(Some(t.tag));
         }
         Ok(Self::index(repo, out, unpeeled, false))
     }
@@ -318,21 +330,11 @@ impl<'r> TagView<'r> {
     /// From tags already peeled, to check many of them (`--all`, which reads them once for
     /// both the view and the audit).
     pub fn from_tags(repo: &'r Repo, tags: &TagsConfig, all: &[crate::git::Tag]) -> TagView<'r> {
+        let others = version::other_spellings(tags);
         let mut out = Vec::new();
         for t in all.iter().cloned() {
-            if !version::is_candidate(&t.name, tags) {
-                continue;
-            }
-            if let Ok(tv) = version::check_tag(&t.name, tags) {
-                out.push((
-                    TagFacts {
-                        name: t.name,
-                        annotated: t.annotated,
-                        commit: t.commit,
-                        peeled_kind: t.peeled_kind,
-                    },
-                    tv,
-                ));
+            if let Some((tv, spelling)) = version::read_tag(&t.name, tags, &others) {
+                out.push((TagFacts::of(t, spelling), tv));
             }
         }
         let unpeeled = vec![None; out.len()];
@@ -456,15 +458,33 @@ impl<'r> TagView<'r> {
         Ok(s)
     }
 
-    /// Other tags naming the same version as `tv`.
-    fn duplicates(&self, name: &str, tv: &TagVersion) -> Vec<&str> {
-        let mut out: Vec<&str> = Vec::new();
+    /// Other tags naming the same version as `tv`. In an audit (`first_only`), a group of
+    /// tags of one version is reported once, at every tag but the group's first (the
+    /// configured spelling first, then by name): twins `v1.2.2` and `1.2.2` are one finding.
+    fn duplicates(&self, name: &str, tv: &TagVersion, first_only: bool) -> Vec<&str> {
+        let mut group: Vec<usize> = Vec::new();
         for k in version_keys(tv) {
             for &i in self.by_version.get(&k).map_or(&[][..], Vec::as_slice) {
-                let other = self.tags[i].0.name.as_str();
-                if other != name && !out.contains(&other) {
-                    out.push(other);
+                if !group.contains(&i) {
+                    group.push(i);
                 }
+            }
+        }
+        let rank = |i: &usize| {
+            let f = &self.tags[*i].0;
+            (f.spelling != Spelling::Configured, f.name.as_str())
+        };
+        if first_only && let Some(first) = group.iter().min_by_key(|i| rank(i)) {
+            if self.tags[*first].0.name == name {
+                return Vec::new();
+            }
+            return vec![self.tags[*first].0.name.as_str()];
+        }
+        let mut out: Vec<&str> = Vec::new();
+        for i in group {
+            let other = self.tags[i].0.name.as_str();
+            if other != name && !out.contains(&other) {
+                out.push(other);
             }
         }
         out
@@ -628,23 +648,37 @@ impl<'r> TagView<'r> {
     }
 }
 
+/// How a tag is being judged: one that is being created, pushed or named, or an existing one
+/// in an `--all` audit, where what can no longer change (a lightweight tag, another spelling, a
+/// pre-release style) is summarised by the caller instead of reported per tag.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Judging {
+    New,
+    Audit,
+}
+
 /// The repository rules for one release tag whose name passed.
 pub fn check_in_repo(
     view: &mut TagView<'_>,
     config: &Config,
     facts: &TagFacts,
     tv: &TagVersion,
+    judging: Judging,
     report: &mut Report,
 ) -> Result<()> {
     let tags = &config.tags;
     let subject = format!("refs/tags/{}", facts.name);
-    if !facts.annotated && tags.require_annotated && !cli::in_ci() {
+    let audit = judging == Judging::Audit;
+    if !audit && !facts.annotated && tags.require_annotated && !cli::in_ci() {
         report.push(
             Diagnostic::error("tag-lightweight", format!("{} is a lightweight tag; release tags are annotated", facts.name))
                 .subject(subject.clone())
                 .help(format!(
-                    "recreate it annotated: `git tag -d {0} && git tag -a {0} -m '{0}' <commit>` (or set tags.require-annotated = false)",
-                    facts.name
+                    "while {0} is not pushed, replace it with an annotated tag on the same commit: \
+                     `git tag -f -a {0} -m '{0}' {1}`; once published, leave it and annotate the next \
+                     release (`git tag -a`), or set tags.require-annotated = false",
+                    facts.name,
+                    facts.commit.map_or_else(|| "<commit>".to_string(), |c| c.short())
                 )),
         );
     }
@@ -666,19 +700,24 @@ pub fn check_in_repo(
     };
 
     // Same version under another name.
-    for other in view.duplicates(&facts.name, tv) {
+    for other in view.duplicates(&facts.name, tv, audit) {
         report.push(
             Diagnostic::error(
                 "tag-duplicate-version",
                 format!("{} names the same version as {other}", facts.name),
             )
             .subject(subject.clone())
-            .help("keep one tag per version; delete the new one locally with `git tag -d`"),
+            .help(if audit {
+                format!("one version, two tags: tools pick either; keep {other} and stop publishing the other spelling")
+            } else {
+                format!("keep one tag per version ({other} exists); while {0} is not pushed, delete it: `git tag -d {0}`", facts.name)
+            }),
         );
     }
 
     // Spelling of the pre-release, against the other pre-release tags.
-    if let Some(style) = tv.pre_style()
+    if !audit
+        && let Some(style) = tv.pre_style()
         && let Some((other, ostyle)) = view.inconsistent_style(&facts.name, style)
     {
         report.push(
@@ -772,6 +811,7 @@ pub fn check_in_repo(
                     ),
                 )
                 .at(found.path.clone(), found.line, found.column)
+                .subject(subject.clone())
                 .help(format!(
                     "tag the commit that bumps the version, or bump {} to {} before tagging",
                     found.path,
@@ -797,13 +837,8 @@ fn check_one(
     };
     if let Some(view) = view {
         if let Some(t) = view.repo.find_tag(name)? {
-            let facts = TagFacts {
-                name: t.name,
-                annotated: t.annotated,
-                commit: t.commit,
-                peeled_kind: t.peeled_kind,
-            };
-            check_in_repo(view, config, &facts, &tv, report)?;
+            let facts = TagFacts::of(t, Spelling::Configured);
+            check_in_repo(view, config, &facts, &tv, Judging::New, report)?;
         } else {
             report.pass(format!("{name}: not in the repository; name rules only"));
         }
@@ -871,78 +906,261 @@ fn implicit_tags(ctx: &Ctx) -> Result<Vec<String>> {
     let tags = &ctx.config()?.config.tags;
     let mut at_head = Vec::new();
     for r in repo.tag_refs()? {
-        if version::is_candidate(&r.name, tags) && repo.resolve(&r)?.commit == Some(head) {
-            at_head.push(r.name);
+        if !version::is_candidate(&r.name, tags) {
+            continue;
+        }
+        let here = match r.on_commit(head) {
+            Some(known) => known,
+            None => repo.resolve(r)?.commit == Some(head),
+        };
+        if here {
+            at_head.push(r.name.clone());
         }
     }
     Ok(at_head)
 }
 
+/// At most this many tag names in one summarising message; the JSON `tags` list has them all.
+const NAMES_SHOWN: usize = 8;
+
+fn names(list: &[String]) -> String {
+    let shown: Vec<&str> = list.iter().take(NAMES_SHOWN).map(String::as_str).collect();
+    if list.len() > shown.len() {
+        format!(
+            "{}, and {} more (--format json lists each tag)",
+            shown.join(", "),
+            list.len() - shown.len()
+        )
+    } else {
+        shown.join(", ")
+    }
+}
+
+fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+/// `tags.since` as a tag version, in either spelling.
+fn since_version(since: &str, tags: &TagsConfig) -> Result<TagVersion> {
+    let others = version::other_spellings(tags);
+    version::read_tag(since, tags, &others)
+        .or_else(|| version::read_tag(&format!("{}{since}", tags.prefix), tags, &others))
+        .map(|(tv, _)| tv)
+        .ok_or_else(|| {
+            Error::new(format!(
+                "invalid configuration: tags.since `{}` is not a release tag or version",
+                diag::escape(since)
+            ))
+        })
+}
+
+/// When most tags are no release tags, the shape they share and the setting that would make
+/// them release tags: package-prefixed tags (`tokio-1.53.1`, `core@2.0.0`, `cli/v1.2.0`).
+fn skipped_hint(skipped: &[String], total: usize) -> Option<String> {
+    if skipped.len() * 2 <= total || skipped.len() < 10 {
+        return None;
+    }
+    let mut packages: HashMap<&str, (usize, &str, &str)> = HashMap::new();
+    for name in skipped {
+        let split = ["-v", "-", "@v", "@", "/v", "/"].iter().find_map(|sep| {
+            let mut at = 0;
+            while let Some(i) = name[at..].find(sep) {
+                let (pkg, rest) = (&name[..at + i], &name[at + i + sep.len()..]);
+                if !pkg.is_empty() && rest.starts_with(|c: char| c.is_ascii_digit()) {
+                    return Some((pkg, *sep));
+                }
+                at += i + sep.len();
+            }
+            None
+        });
+        if let Some((pkg, sep)) = split {
+            let e = packages.entry(pkg).or_insert((0, sep, name.as_str()));
+            e.0 += 1;
+        }
+    }
+    let mut ranked: Vec<(&str, (usize, &str, &str))> = packages.into_iter().collect();
+    ranked.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(b.0)));
+    let (pkg, (n, sep, _)) = *ranked.first()?;
+    let examples: Vec<&str> = ranked.iter().take(3).map(|(_, (_, _, e))| *e).collect();
+    Some(format!(
+        "{} of {total} tags are no release tags; most look like package tags ({}; {n} for `{pkg}`). \
+         To check one package's releases, set tags.pattern = '^{}{}(?P<version>.+)$'",
+        skipped.len(),
+        examples.join(", "),
+        regex::escape(pkg),
+        regex::escape(sep)
+    ))
+}
+
 fn run_all(ctx: &Ctx) -> Result<Report> {
     let mut report = ctx.report()?;
     let config = &ctx.config()?.config;
+    let tags = &config.tags;
     let repo = &ctx.repo()?.with_pack_cache();
     let all = repo.tags()?;
-    let mut view = TagView::from_tags(repo, &config.tags, &all);
+    let mut view = TagView::from_tags(repo, tags, &all);
     view.prefetch_sources(config)?;
-    let mut entries = Vec::new();
-    // The view parsed every valid release tag already; only the others need check_name's
-    // messages.
-    let parsed: HashMap<String, TagVersion> = view
+    let since = tags
+        .since
+        .as_deref()
+        .map(|s| since_version(s, tags))
+        .transpose()?;
+    let eco = tag_ecosystem(tags);
+    let index: HashMap<String, usize> = view
         .tags
         .iter()
-        .map(|(f, tv)| (f.name.clone(), tv.clone()))
+        .enumerate()
+        .map(|(i, (f, _))| (f.name.clone(), i))
         .collect();
+    // What history cannot change is gathered here and said once each.
+    let (mut lightweight, mut other_spelling, mut older, mut skipped) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut styles: Vec<(version::PreStyle, Vec<String>)> = Vec::new();
+    let mut entries = Vec::new();
     for t in &all {
         let before = report.diagnostics.len();
-        let candidate = version::is_candidate(&t.name, &config.tags);
-        let tv = match parsed.get(&t.name) {
-            Some(tv) => {
-                for w in tv.warnings() {
-                    report.push(
-                        Diagnostic::warn("tag-ambiguous-order", w)
-                            .subject(format!("refs/tags/{}", t.name)),
-                    );
+        let subject = format!("refs/tags/{}", t.name);
+        let mut status = "ok";
+        let mut tv_shown = None;
+        match index.get(&t.name) {
+            None => {
+                if version::is_candidate(&t.name, tags) {
+                    // Names no version in any spelling: the configured one explains why.
+                    check_name(&t.name, tags, &mut report);
+                } else {
+                    skipped.push(t.name.clone());
+                    status = "skipped";
                 }
-                Some(tv.clone())
             }
-            None => check_name(&t.name, &config.tags, &mut report),
-        };
-        if let Some(tv) = &tv {
-            let facts = TagFacts {
-                name: t.name.clone(),
-                annotated: t.annotated,
-                commit: t.commit,
-                peeled_kind: t.peeled_kind,
-            };
-            check_in_repo(&mut view, config, &facts, tv, &mut report)?;
+            Some(&i) => {
+                let (facts, tv) = view.tags[i].clone();
+                tv_shown = Some(tv.version_part().to_string());
+                if since
+                    .as_ref()
+                    .is_some_and(|s| version::compare_tags(&tv, s, eco) == Some(Ordering::Less))
+                {
+                    older.push(t.name.clone());
+                    status = "skipped";
+                } else {
+                    for w in tv.warnings() {
+                        report.push(
+                            Diagnostic::warn("tag-ambiguous-order", w).subject(subject.clone()),
+                        );
+                    }
+                    if facts.spelling == Spelling::Other {
+                        other_spelling.push(t.name.clone());
+                    }
+                    if !facts.annotated && tags.require_annotated && !cli::in_ci() {
+                        lightweight.push(t.name.clone());
+                    }
+                    if let Some(st) = tv.pre_style() {
+                        match styles.iter_mut().find(|(s, _)| *s == st) {
+                            Some((_, v)) => v.push(t.name.clone()),
+                            None => styles.push((st, vec![t.name.clone()])),
+                        }
+                    }
+                    check_in_repo(&mut view, config, &facts, &tv, Judging::Audit, &mut report)?;
+                }
+            }
         }
-        let failed = report.diagnostics[before..]
+        if report.diagnostics[before..]
             .iter()
-            .any(|d| d.severity == Severity::Error);
-        let status = if !candidate {
-            "skipped"
-        } else if failed {
-            "error"
-        } else {
-            "ok"
-        };
+            .any(|d| d.severity == Severity::Error)
+        {
+            status = "error";
+        }
         entries.push(serde_json::json!({
             "name": t.name,
-            "version": tv.as_ref().map(|v| v.version_part().to_string()),
+            "version": tv_shown,
             "status": status,
             "commit": t.commit.map(|c| c.to_string()),
+            "annotated": t.annotated,
         }));
     }
-    let ok = entries.iter().filter(|e| e["status"] == "ok").count();
-    let skipped = entries.iter().filter(|e| e["status"] == "skipped").count();
-    report.pass(format!(
-        "{} tags: {ok} ok, {} with errors, {skipped} skipped",
-        entries.len(),
-        entries.len() - ok - skipped
-    ));
     // Notes for skipped tags would drown an audit of thousands of tags; the JSON list has them.
     report.diagnostics.retain(|d| d.rule != "tag-not-release");
+    let first = |v: &[String]| format!("refs/tags/{}", v[0]);
+    if !lightweight.is_empty() {
+        report.push(
+            Diagnostic::warn(
+                "tag-lightweight",
+                format!(
+                    "{} in the history {} lightweight: {}",
+                    count(lightweight.len(), "release tag"),
+                    if lightweight.len() == 1 { "is" } else { "are" },
+                    names(&lightweight)
+                ),
+            )
+            .subject(first(&lightweight))
+            .help(
+                "published tags stay as they are (moving one breaks every clone that fetched it); \
+                 annotate the next release: `git tag -a <tag> -m '<tag>'` (or set tags.require-annotated = false)",
+            ),
+        );
+    }
+    if !other_spelling.is_empty() {
+        let spelled = match &tags.pattern {
+            Some(p) => format!("tags.pattern `{p}`"),
+            None => format!("`{}MAJOR.MINOR.PATCH`", tags.prefix),
+        };
+        report.push(
+            Diagnostic::warn(
+                "tag-style-inconsistent",
+                format!(
+                    "{} spelled differently from release tags ({spelled}): {}",
+                    match other_spelling.len() {
+                        1 => "1 tag is".to_string(),
+                        n => format!("{n} tags are"),
+                    },
+                    names(&other_spelling)
+                ),
+            )
+            .subject(first(&other_spelling))
+            .help("they are the same releases to every check; new tags use the release spelling"),
+        );
+    }
+    if let Some((dominant, _)) = styles.iter().max_by_key(|(_, v)| v.len()) {
+        let dominant = *dominant;
+        let deviants: Vec<String> = styles
+            .iter()
+            .filter(|(s, _)| !s.consistent_with(&dominant))
+            .flat_map(|(_, v)| v.iter().cloned())
+            .collect();
+        if !deviants.is_empty() {
+            report.push(
+                Diagnostic::warn(
+                    "tag-style-inconsistent",
+                    format!(
+                        "{} spell their pre-release unlike the others (`{dominant}`): {}",
+                        count(deviants.len(), "tag"),
+                        names(&deviants)
+                    ),
+                )
+                .subject(first(&deviants))
+                .help(format!(
+                    "npm and Cargo order `-rc1` and `-rc.1` differently; spell new pre-releases `{dominant}`"
+                )),
+            );
+        }
+    }
+    if let Some(hint) = skipped_hint(&skipped, all.len()) {
+        report.push(Diagnostic::note("tag-not-release", hint));
+    }
+    let judged = entries.iter().filter(|e| e["status"] != "skipped").count();
+    let ok = entries.iter().filter(|e| e["status"] == "ok").count();
+    let mut summary = format!(
+        "{}: {ok} ok, {} with errors, {} skipped",
+        count(entries.len(), "tag"),
+        judged - ok,
+        skipped.len() + older.len()
+    );
+    if let Some(s) = &tags.since {
+        summary.push_str(&format!(
+            " ({} older than tags.since {s}, counted not judged)",
+            older.len()
+        ));
+    }
+    report.pass(summary);
     report
         .extra
         .insert("tags", serde_json::Value::Array(entries));
@@ -1013,8 +1231,9 @@ fn run_pre_push(ctx: &Ctx) -> Result<Report> {
             annotated: peeled.annotated,
             commit: peeled.commit(),
             peeled_kind: Some(peeled.kind),
+            spelling: Spelling::Configured,
         };
-        check_in_repo(&mut view, config, &facts, &tv, &mut report)?;
+        check_in_repo(&mut view, config, &facts, &tv, Judging::New, &mut report)?;
     }
     Ok(report)
 }

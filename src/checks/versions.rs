@@ -10,9 +10,10 @@ use crate::diag::{Diagnostic, Report, RuleDoc, Severity};
 use crate::error::{Error, Result};
 use crate::git::{Oid, Repo, TagRef};
 use crate::hook::Hook;
+use crate::releases;
 use crate::sources::{self, Sources};
 use crate::tree::{AtCommit, Staged, WorkTree};
-use crate::version::{self, Agreement, Ecosystem, TagVersion};
+use crate::version::{self, Agreement, Ecosystem, TagVersion, Version};
 
 pub const TOOL: Tool = Tool {
     name: "check-version-sync",
@@ -32,8 +33,8 @@ Options:
       --staged               Read the sources from the index: what is about to be committed
       --list                 Print every source: path:line:col  kind  raw  normalised
 ",
-    version_takes_value: false,
     reads_git: true,
+    needs: crate::conventions::Needs::TAGS,
     hooks: &[Hook::PreCommit, Hook::PrePush],
 };
 
@@ -335,6 +336,22 @@ pub fn check_against_tag(s: &Sources, tag: &TagVersion, why: &str, report: &mut 
     }
 }
 
+/// The sources compared with the version being released (`check-release-ready --release X`).
+pub fn check_against_version(s: &Sources, v: &Version, why: &str, report: &mut Report) {
+    for f in &s.found {
+        if version::agree(&f.version, v) == Agreement::Different {
+            report.push(
+                Diagnostic::error(
+                    "version-mismatch",
+                    format!("{} says {}, but {why}", f.kind, f.version.raw()),
+                )
+                .at(f.path.clone(), f.line, f.column)
+                .help(format!("set it to {} before the release", v.raw())),
+            );
+        }
+    }
+}
+
 /// The sources compared with the newest release tag below them in history.
 pub fn check_behind(s: &Sources, newest: &TagVersion, report: &mut Report) {
     for f in &s.found {
@@ -398,39 +415,41 @@ fn unchanged_since(repo: &Repo, commit: Oid, sources: &Sources) -> Result<Vec<so
     Ok(out)
 }
 
-/// The valid release tags whose commit is `commit`, and the newest one in its history.
+/// The release tags (of any spelling) whose commit is `commit`, and the newest one in its
+/// history.
 pub struct TagContext {
     pub on_commit: Vec<TagVersion>,
     pub newest_reachable: Option<TagVersion>,
+    /// The commit of `newest_reachable`.
+    pub newest_commit: Option<Oid>,
+    /// Release-tag candidates exist at all (valid or not).
     pub any_tags: bool,
 }
 
+/// `skip` leaves out the tags on `commit` itself that name that version: on a checkout of a
+/// release's own tag, "the newest release before it" is what check-release-ready compares with.
 pub fn tag_context(
     repo: &Repo,
     config: &Config,
     commit: Oid,
     eco: Ecosystem,
+    skip: Option<&Version>,
 ) -> Result<TagContext> {
-    let tags = &config.tags;
-    let mut any = false;
-    let mut valid = Vec::new();
-    for r in repo.tag_refs()? {
-        if !version::is_candidate(&r.name, tags) {
-            continue;
-        }
-        any = true;
-        if let Ok(tv) = version::check_tag(&r.name, tags) {
-            valid.push((r, tv, None));
-        }
-    }
+    let list = releases::list(repo, &config.tags)?;
+    let mut valid: Vec<(&TagRef, &TagVersion, Option<Option<Oid>>)> = list
+        .tags
+        .iter()
+        .map(|t| (&t.tag, &t.version, None))
+        .collect();
     // Peel a tag at most once, and only when the ref cannot tell.
-    let commit_of = |i: usize, valid: &mut Vec<(TagRef, TagVersion, Option<Option<Oid>>)>| {
+    let commit_of = |i: usize, valid: &mut Vec<(&TagRef, &TagVersion, Option<Option<Oid>>)>| {
         if valid[i].2.is_none() {
-            valid[i].2 = Some(repo.resolve(&valid[i].0)?.commit);
+            valid[i].2 = Some(repo.resolve(valid[i].0)?.commit);
         }
         Ok::<_, crate::error::Error>(valid[i].2.flatten())
     };
     let mut on_commit = Vec::new();
+    let mut skipped = Vec::new();
     for i in 0..valid.len() {
         let here = match valid[i].0.on_commit(commit) {
             Some(known) => known,
@@ -438,17 +457,22 @@ pub fn tag_context(
         };
         if here {
             on_commit.push(valid[i].1.clone());
+            if skip.is_some_and(|v| {
+                version::compare_with_tag(v, valid[i].1) == Some(std::cmp::Ordering::Equal)
+            }) {
+                skipped.push(i);
+            }
         }
     }
     // The newest reachable tag: try the highest versions first, which is usually the answer;
     // after a few that are not in the history (another branch's tags), check them all.
     let mut newest = None;
-    let mut left: Vec<usize> = (0..valid.len()).collect();
+    let mut left: Vec<usize> = (0..valid.len()).filter(|i| !skipped.contains(i)).collect();
     let mut misses = 0;
     while !left.is_empty() && misses < 8 {
         let mut best = 0;
         for j in 1..left.len() {
-            if version::compare_tags(&valid[left[j]].1, &valid[left[best]].1, eco)
+            if version::compare_tags(valid[left[j]].1, valid[left[best]].1, eco)
                 == Some(std::cmp::Ordering::Greater)
             {
                 best = j;
@@ -468,7 +492,7 @@ pub fn tag_context(
         for i in left {
             if commit_of(i, &mut valid)?.is_some_and(|c| ancestors.contains(&c))
                 && newest.is_none_or(|n: usize| {
-                    version::compare_tags(&valid[i].1, &valid[n].1, eco)
+                    version::compare_tags(valid[i].1, valid[n].1, eco)
                         == Some(std::cmp::Ordering::Greater)
                 })
             {
@@ -479,7 +503,8 @@ pub fn tag_context(
     Ok(TagContext {
         on_commit,
         newest_reachable: newest.map(|i| valid[i].1.clone()),
-        any_tags: any,
+        newest_commit: newest.and_then(|i| valid[i].2.flatten()),
+        any_tags: list.candidates > 0,
     })
 }
 
@@ -535,29 +560,19 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
             "--staged and --at exclude each other: read the index, or a commit",
         ));
     }
+    // Outside a repository there is no release history to compare with: exit 2 (DESIGN §1).
+    let repo = ctx.repo()?;
     let config = &ctx.config()?.config;
     let mut report = ctx.report()?;
-    let repo = ctx.repo();
     let (tree, commit) = match (&args.at, args.staged) {
         (Some(rev), _) => {
-            let c = repo.clone()?.rev_parse_commit(rev)?;
+            let c = repo.rev_parse_commit(rev)?;
             (Tree::Commit(c), Some(c))
         }
-        // The index exists only in a repository: no fallback to the directory, unlike below.
-        (None, true) => (
-            Tree::Staged,
-            repo.clone()?.head().ok().and_then(|h| h.oid()),
-        ),
-        (None, false) => (
-            Tree::WorkTree,
-            repo.as_ref().ok().and_then(|r| r.head().ok()?.oid()),
-        ),
+        (None, true) => (Tree::Staged, repo.head().ok().and_then(|h| h.oid())),
+        (None, false) => (Tree::WorkTree, repo.head().ok().and_then(|h| h.oid())),
     };
-    let sources = match repo {
-        Ok(r) => collect_sources(&tree, r, config)?,
-        // Outside a repository the work tree is just the directory.
-        Err(_) => sources::collect(&WorkTree::new(&ctx.root()), &config.versions)?,
-    };
+    let sources = collect_sources(&tree, repo, config)?;
     report.extra.insert("sources", sources_json(&sources));
     if args.list {
         report.raw_output = Some(list(&sources));
@@ -567,7 +582,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
         let tv = expected_tag(expect, config)?;
         check_against_tag(&sources, &tv, "--expect says", &mut report);
     }
-    let (Ok(repo), Some(commit)) = (repo, commit) else {
+    let Some(commit) = commit else {
         return Ok(report);
     };
     if repo.is_shallow() {
@@ -581,7 +596,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
         return Ok(report);
     }
     let eco = project_ecosystem(&sources);
-    let tc = tag_context(repo, config, commit, eco)?;
+    let tc = tag_context(repo, config, commit, eco, None)?;
     if !tc.any_tags {
         report.push(Diagnostic::note(
             "version-no-tags",

@@ -5,6 +5,9 @@ use crate::util::{Repo, TempDir, bin};
 
 const GUARD: &str = "guard-master-commit";
 
+/// What git sets for every commit hook: the guard judges a commit in progress.
+const COMMITTING: (&str, &str) = ("GIT_INDEX_FILE", ".git/index");
+
 fn on_main() -> Repo {
     let r = Repo::new();
     r.commit_file("a.txt", "a\n", "initial");
@@ -14,14 +17,14 @@ fn on_main() -> Repo {
 #[test]
 fn help_and_version_exit_0() {
     let r = on_main();
-    r.relgate(GUARD, &["--help"])
+    r.relgate_env(GUARD, &["--help"], &[COMMITTING])
         .code(0)
         .stdout_has("Usage: guard-master-commit")
         .stdout_has("Exit status: 0");
-    r.relgate(GUARD, &["-h"])
+    r.relgate_env(GUARD, &["-h"], &[COMMITTING])
         .code(0)
         .stdout_has("--deny-warnings");
-    let v = r.relgate(GUARD, &["-V"]);
+    let v = r.relgate_env(GUARD, &["-V"], &[COMMITTING]);
     v.code(0);
     assert_eq!(
         v.stdout,
@@ -32,19 +35,19 @@ fn help_and_version_exit_0() {
 #[test]
 fn exit_codes_0_1_2() {
     let r = on_main();
-    r.relgate(GUARD, &[]).code(1);
+    r.relgate_env(GUARD, &[], &[COMMITTING]).code(1);
     r.git(&["switch", "-q", "-c", "feature"]).code(0);
-    r.relgate(GUARD, &[]).code(0);
-    r.relgate(GUARD, &["--bogus"])
+    r.relgate_env(GUARD, &[], &[COMMITTING]).code(0);
+    r.relgate_env(GUARD, &["--bogus"], &[COMMITTING])
         .code(2)
         .stderr_has("guard-master-commit: error: unknown option `--bogus`");
-    r.relgate(GUARD, &["--format"])
+    r.relgate_env(GUARD, &["--format"], &[COMMITTING])
         .code(2)
         .stderr_has("needs a value");
-    r.relgate(GUARD, &["--format", "yaml"])
+    r.relgate_env(GUARD, &["--format", "yaml"], &[COMMITTING])
         .code(2)
         .stderr_has("expected human, json or github");
-    r.relgate(GUARD, &["stray"])
+    r.relgate_env(GUARD, &["stray"], &[COMMITTING])
         .code(2)
         .stderr_has("unexpected argument `stray`");
 }
@@ -66,11 +69,14 @@ fn dash_c_runs_elsewhere() {
     let r = on_main();
     let elsewhere = TempDir::new("cwd");
     let mut cmd = r.command(bin(GUARD));
-    cmd.current_dir(elsewhere.path()).arg("-C").arg(r.path());
+    cmd.current_dir(elsewhere.path())
+        .arg("-C")
+        .arg(r.path())
+        .env(COMMITTING.0, COMMITTING.1);
     r.run(cmd, "guard -C repo".into())
         .code(1)
         .stdout_has("protected branch main");
-    r.relgate(GUARD, &["-C", "/nonexistent/dir"])
+    r.relgate_env(GUARD, &["-C", "/nonexistent/dir"], &[COMMITTING])
         .code(2)
         .stderr_has("cannot change to directory /nonexistent/dir");
 }
@@ -78,7 +84,7 @@ fn dash_c_runs_elsewhere() {
 #[test]
 fn json_is_one_object_and_ok_matches_exit() {
     let r = on_main();
-    let run = r.relgate(GUARD, &["--format", "json"]);
+    let run = r.relgate_env(GUARD, &["--format", "json"], &[COMMITTING]);
     run.code(1);
     let v = run.json();
     assert_eq!(v["tool"], "guard-master-commit");
@@ -88,7 +94,9 @@ fn json_is_one_object_and_ok_matches_exit() {
     assert_eq!(v["diagnostics"][0]["subject"], "refs/heads/main");
     r.git(&["switch", "-q", "-c", "f"]).code(0);
     assert_eq!(
-        r.relgate(GUARD, &["--format", "json"]).code(0).json()["ok"],
+        r.relgate_env(GUARD, &["--format", "json"], &[COMMITTING])
+            .code(0)
+            .json()["ok"],
         true
     );
 }
@@ -96,38 +104,55 @@ fn json_is_one_object_and_ok_matches_exit() {
 #[test]
 fn github_format_under_actions() {
     let r = on_main();
-    let run = r.relgate_env(GUARD, &[], &[("GITHUB_ACTIONS", "true")]);
+    let run = r.relgate_env(GUARD, &[], &[COMMITTING, ("GITHUB_ACTIONS", "true")]);
     run.code(1).stdout_has("::error title=commit-to-protected-branch::refs/heads/main: commit on protected branch main");
-    r.relgate_env(GUARD, &["--format", "human"], &[("GITHUB_ACTIONS", "true")])
-        .code(1)
-        .stdout_lacks("::error");
+    r.relgate_env(
+        GUARD,
+        &["--format", "human"],
+        &[COMMITTING, ("GITHUB_ACTIONS", "true")],
+    )
+    .code(1)
+    .stdout_lacks("::error");
 }
 
 #[test]
 fn colour_rules() {
     let r = on_main();
     let esc = "\u{1b}[";
-    r.relgate(GUARD, &[]).stdout_lacks(esc);
-    r.relgate(GUARD, &["--color", "always"]).stdout_has(esc);
-    r.relgate_env(GUARD, &[], &[("CLICOLOR_FORCE", "1")])
+    r.relgate_env(GUARD, &[], &[COMMITTING]).stdout_lacks(esc);
+    r.relgate_env(GUARD, &["--color", "always"], &[COMMITTING])
         .stdout_has(esc);
-    r.relgate_env(GUARD, &[], &[("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")])
+    r.relgate_env(GUARD, &[], &[COMMITTING, ("CLICOLOR_FORCE", "1")])
         .stdout_has(esc);
-    r.relgate_env(GUARD, &["--color", "never"], &[("CLICOLOR_FORCE", "1")])
-        .stdout_lacks(esc);
-    r.relgate_env(GUARD, &["--color", "always"], &[("NO_COLOR", "1")])
-        .stdout_has(esc);
+    r.relgate_env(
+        GUARD,
+        &[],
+        &[COMMITTING, ("CLICOLOR_FORCE", "1"), ("NO_COLOR", "1")],
+    )
+    .stdout_has(esc);
+    r.relgate_env(
+        GUARD,
+        &["--color", "never"],
+        &[COMMITTING, ("CLICOLOR_FORCE", "1")],
+    )
+    .stdout_lacks(esc);
+    r.relgate_env(
+        GUARD,
+        &["--color", "always"],
+        &[COMMITTING, ("NO_COLOR", "1")],
+    )
+    .stdout_has(esc);
 }
 
 #[test]
 fn quiet_prints_findings_only() {
     let r = on_main();
-    r.relgate(GUARD, &["-q"])
+    r.relgate_env(GUARD, &["-q"], &[COMMITTING])
         .code(1)
         .stdout_has("error[")
         .stdout_lacks("failed (");
     r.git(&["switch", "-q", "-c", "f"]).code(0);
-    let run = r.relgate(GUARD, &["--quiet"]);
+    let run = r.relgate_env(GUARD, &["--quiet"], &[COMMITTING]);
     run.code(0);
     assert_eq!(run.stdout, "");
 }
@@ -136,7 +161,7 @@ fn quiet_prints_findings_only() {
 fn config_errors_name_file_line_and_nearest_key() {
     let r = on_main();
     r.write("relgate.toml", "[branches]\nprotectd = [\"main\"]\n");
-    r.relgate(GUARD, &[])
+    r.relgate_env(GUARD, &[], &[COMMITTING])
         .code(2)
         .stderr_has("relgate.toml:2:1")
         .stderr_has("unknown key `protectd`")
@@ -145,12 +170,14 @@ fn config_errors_name_file_line_and_nearest_key() {
         "relgate.toml",
         "[rules]\n\"commit-to-protected-branh\" = \"off\"\n",
     );
-    r.relgate(GUARD, &[])
+    r.relgate_env(GUARD, &[], &[COMMITTING])
         .code(2)
         .stderr_has("did you mean `commit-to-protected-branch`?");
     r.write("relgate.toml", "this is not toml");
-    r.relgate(GUARD, &[]).code(2).stderr_has("relgate.toml:1");
-    r.relgate(GUARD, &["--config", "missing.toml"])
+    r.relgate_env(GUARD, &[], &[COMMITTING])
+        .code(2)
+        .stderr_has("relgate.toml:1");
+    r.relgate_env(GUARD, &["--config", "missing.toml"], &[COMMITTING])
         .code(2)
         .stderr_has("cannot read config file missing.toml");
 }
@@ -162,39 +189,49 @@ fn config_discovery_order_and_rule_levels() {
         "pyproject.toml",
         "[project]\nname = \"x\"\n[tool.relgate.branches]\nprotected = [\"dev\"]\n",
     );
-    r.relgate(GUARD, &[]).code(0);
+    r.relgate_env(GUARD, &[], &[COMMITTING]).code(0);
     r.write(
         "Cargo.toml",
         "[package]\nname = \"x\"\n[package.metadata.relgate.branches]\nprotected = [\"main\"]\n",
     );
-    r.relgate(GUARD, &[]).code(0); // pyproject comes first
+    r.relgate_env(GUARD, &[], &[COMMITTING]).code(0); // pyproject comes first
     r.write(
         ".relgate.toml",
         "[rules]\ncommit-to-protected-branch = \"warn\"\n",
     );
-    r.relgate(GUARD, &[])
+    r.relgate_env(GUARD, &[], &[COMMITTING])
         .code(0)
         .stdout_has("warn[commit-to-protected-branch]");
-    r.relgate(GUARD, &["--deny-warnings"]).code(1);
+    r.relgate_env(GUARD, &["--deny-warnings"], &[COMMITTING])
+        .code(1);
     r.write(
         "relgate.toml",
         "[rules]\ncommit-to-protected-branch = \"off\"\n",
     );
-    r.relgate(GUARD, &[])
+    r.relgate_env(GUARD, &[], &[COMMITTING])
         .code(0)
         .stdout_lacks("commit-to-protected-branch");
-    r.relgate(GUARD, &["--config", "pyproject.toml"]).code(0);
+    r.relgate_env(GUARD, &["--config", "pyproject.toml"], &[COMMITTING])
+        .code(0);
 }
 
 #[test]
 fn relgate_skip_passes_with_a_note() {
     let r = on_main();
-    r.relgate_env(GUARD, &[], &[("RELGATE_SKIP", "guard-master-commit")])
-        .code(0)
-        .stdout_has("note[relgate-skip]");
-    r.relgate_env(GUARD, &["--format", "json"], &[("RELGATE_SKIP", "all")])
-        .code(0)
-        .json();
+    r.relgate_env(
+        GUARD,
+        &[],
+        &[COMMITTING, ("RELGATE_SKIP", "guard-master-commit")],
+    )
+    .code(0)
+    .stdout_has("note[relgate-skip]");
+    r.relgate_env(
+        GUARD,
+        &["--format", "json"],
+        &[COMMITTING, ("RELGATE_SKIP", "all")],
+    )
+    .code(0)
+    .json();
 }
 
 #[test]
@@ -218,6 +255,7 @@ fn closed_stdout_is_a_quiet_success() {
     drop(reader);
     let out = r
         .command(bin(GUARD))
+        .env(COMMITTING.0, COMMITTING.1)
         .stdout(writer)
         .stderr(std::process::Stdio::piped())
         .output()

@@ -181,41 +181,101 @@ fn commit_from_subdirectory_with_commit_a_and_paths() {
     assert_ne!(r.git(&["commit", "-m", "path", "a.txt"]).code, 0);
 }
 
+/// What git sets for every commit hook: the guard judges a commit in progress.
+const COMMITTING: &[(&str, &str)] = &[("GIT_INDEX_FILE", ".git/index")];
+
 #[test]
 fn branch_globs_and_flags() {
     let r = Repo::new();
     r.commit_file("a.txt", "a\n", "initial");
     r.git(&["switch", "-q", "-c", "release/1.0"]).code(0);
-    r.relgate(GUARD, &[])
+    r.relgate_env(GUARD, &[], COMMITTING)
         .code(0)
         .stdout_has("branch release/1.0 is not protected");
-    r.relgate(GUARD, &["--branch", "release/*"])
+    r.relgate_env(GUARD, &["--branch", "release/*"], COMMITTING)
         .code(1)
         .stdout_has("protected branch release/1.0");
     r.write("relgate.toml", "[branches]\nprotected = [\"release/*\"]\n");
-    r.relgate(GUARD, &[]).code(1);
+    r.relgate_env(GUARD, &[], COMMITTING).code(1);
     r.git(&["switch", "-q", "-c", "xrelease/1"]).code(0);
-    r.relgate(GUARD, &[]).code(0);
+    r.relgate_env(GUARD, &[], COMMITTING).code(0);
+    // git's wildmatch classes, as `git branch -l` reads them.
+    r.git(&["switch", "-q", "-c", "v2.x"]).code(0);
+    r.relgate_env(GUARD, &["--branch", "v[0-9].x"], COMMITTING)
+        .code(1);
+    r.relgate_env(GUARD, &["--branch", "v[!0-9].x"], COMMITTING)
+        .code(0);
 }
 
 #[test]
-fn ci_checkout_of_main_passes_with_a_note() {
+fn no_commit_in_progress_passes_with_a_note_on_a_laptop_as_in_ci() {
     let r = Repo::new();
     r.commit_file("a.txt", "a\n", "initial");
-    r.relgate(GUARD, &[]).code(1);
-    let run = r.relgate_env(GUARD, &[], &[("CI", "true")]);
-    run.code(0).stdout_has("note[commit-not-in-progress]");
-    // A commit in progress in CI is still judged.
-    r.relgate_env(
-        GUARD,
-        &[],
-        &[("CI", "true"), ("GIT_INDEX_FILE", ".git/index")],
-    )
-    .code(1);
+    // `pre-commit run --all-files` on main: no GIT_INDEX_FILE, no hook name.
+    for env in [&[][..], &[("CI", "true")][..]] {
+        r.relgate_env(GUARD, &[], env)
+            .code(0)
+            .stdout_has("note[commit-not-in-progress]");
+    }
+    // Quiet prints no notes: a passing run says nothing.
+    let run = r.relgate(GUARD, &["-q"]);
+    run.code(0);
+    assert_eq!(run.stdout, "");
+    // A commit in progress is judged, in CI or not, and so is a run under a hook's name.
+    r.relgate_env(GUARD, &[], COMMITTING).code(1);
+    r.relgate_env(GUARD, &[], &[("CI", "true"), COMMITTING[0]])
+        .code(1);
+    r.relgate(GUARD, &["--hook", "pre-commit"]).code(1);
 }
 
-fn push_line(local: &str, local_oid: &str, remote: &str, remote_oid: &str) -> String {
-    format!("{local} {local_oid} {remote} {remote_oid}\n")
+#[test]
+fn the_remotes_default_branch_is_protected() {
+    // A project whose default branch is `v1.x` (axios): a clone's origin/HEAD names it.
+    let upstream = Repo::new();
+    upstream.commit_file("a.txt", "a\n", "initial");
+    upstream
+        .git(&["branch", "-q", "-m", "main", "v1.x"])
+        .code(0);
+    let (_dir, clone) = upstream.clone_of(upstream.path(), false);
+    let mut cmd = upstream.command(crate::util::bin(GUARD));
+    cmd.current_dir(&clone)
+        .env(COMMITTING[0].0, COMMITTING[0].1);
+    upstream
+        .run(cmd, "guard on v1.x".into())
+        .code(1)
+        .stdout_has("protected branch v1.x");
+    let mut cmd = upstream.command(crate::util::bin(GUARD));
+    cmd.current_dir(&clone).arg("--show-config");
+    upstream
+        .run(cmd, "--show-config".into())
+        .code(0)
+        .stdout_has("branches.protected = [\"main\",\"master\",\"v1.x\"]")
+        .stdout_has("origin/HEAD → v1.x");
+    // Through git itself: the hook refuses the commit.
+    let hooks = clone.join(".git/hooks");
+    std::fs::create_dir_all(&hooks).unwrap();
+    std::os::unix::fs::symlink(crate::util::bin(GUARD), hooks.join("pre-commit")).unwrap();
+    std::fs::write(clone.join("b.txt"), "b\n").unwrap();
+    let mut git = upstream.command("git");
+    git.current_dir(&clone).args(["add", "b.txt"]);
+    upstream.run(git, "git add".into()).code(0);
+    let mut git = upstream.command("git");
+    git.current_dir(&clone)
+        .args(["commit", "-q", "-m", "hurried"]);
+    upstream
+        .run(git, "git commit on v1.x".into())
+        .code(1)
+        .output_has("commit-to-protected-branch");
+    // Explicit configuration wins.
+    std::fs::write(
+        clone.join("relgate.toml"),
+        "[branches]\nprotected = [\"main\"]\n",
+    )
+    .unwrap();
+    let mut cmd = upstream.command(crate::util::bin(GUARD));
+    cmd.current_dir(&clone)
+        .env(COMMITTING[0].0, COMMITTING[0].1);
+    upstream.run(cmd, "guard with config".into()).code(0);
 }
 
 #[test]
@@ -247,6 +307,10 @@ fn pre_push_judges_destinations_through_git() {
         remote_main.starts_with(&r.git_out(&["rev-parse", "main"])),
         "{remote_main}"
     );
+}
+
+fn push_line(local: &str, local_oid: &str, remote: &str, remote_oid: &str) -> String {
+    format!("{local} {local_oid} {remote} {remote_oid}\n")
 }
 
 #[test]
@@ -313,7 +377,7 @@ fn pre_commit_framework_remote_branch_variable() {
 }
 
 #[test]
-fn history_requires_merge_commits_on_first_parent_chain() {
+fn history_requires_review_on_first_parent_chain() {
     let r = Repo::new();
     r.commit_file("a.txt", "a\n", "initial");
     let base = r.head();
@@ -325,12 +389,37 @@ fn history_requires_merge_commits_on_first_parent_chain() {
     let range = format!("{base}..HEAD");
     r.relgate(GUARD, &["--history", &range])
         .code(0)
-        .stdout_has("all merges");
+        .stdout_has("all merged through review");
+    // GitHub's squash merge (committer GitHub) and a rebase merge naming its pull request.
+    let mut cmd = r.command("git");
+    cmd.args(["commit", "-q", "--allow-empty", "-m", "Squashed work"])
+        .env("GIT_COMMITTER_NAME", "GitHub")
+        .env("GIT_COMMITTER_EMAIL", "noreply@github.com");
+    r.run(cmd, "git commit as GitHub".into()).code(0);
+    r.commit("Fix the parser (#3699)");
+    r.commit("Fix the lexer\n\nSee merge request group/project!12");
+    r.relgate(GUARD, &["--history", &range])
+        .code(0)
+        .stdout_has("4 commits, all merged through review");
+    r.write("relgate.toml", "[branches]\nhistory = \"merge\"\n");
+    r.relgate(GUARD, &["--history", &range])
+        .code(1)
+        .stdout_has("\"Squashed work\" is not a merge commit")
+        .stdout_has("\"Fix the parser (#3699)\" is not a merge commit");
+    std::fs::remove_file(r.path().join("relgate.toml")).unwrap();
     r.commit("direct hotfix");
     r.relgate(GUARD, &["--history", &range])
         .code(1)
         .stdout_has("direct-commit-on-protected-branch")
-        .stdout_has("\"direct hotfix\" is not a merge commit");
+        .stdout_has("\"direct hotfix\" is neither a merge commit nor")
+        .stdout_has("branches.history = \"off\"");
+    r.write("relgate.toml", "[branches]\nhistory = \"off\"\n");
+    r.relgate(GUARD, &["--history", &range])
+        .code(0)
+        .stdout_has("not judged");
+    r.write("relgate.toml", "[branches]\nhistory = \"sometimes\"\n");
+    r.relgate(GUARD, &["--history", &range]).code(2);
+    std::fs::remove_file(r.path().join("relgate.toml")).unwrap();
     r.relgate(GUARD, &["--history", "nonsense"])
         .code(2)
         .stderr_has("expected <BASE>..<HEAD>");

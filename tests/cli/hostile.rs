@@ -418,7 +418,7 @@ fn garbage_arguments_to_every_binary() {
         ),
         (
             "check-release-ready",
-            os(&["--version", "\u{1b}[2J"]),
+            os(&["--release", "\u{1b}[2J"]),
             Expect::Any(""),
         ),
     ];
@@ -461,6 +461,11 @@ fn every_binary_outside_a_repository() {
     let z = "0".repeat(40);
     let tag_push = format!("refs/tags/v1.0.0 {a} refs/tags/v1.0.0 {z}\n");
     let main_push = format!("refs/heads/main {a} refs/heads/main {z}\n");
+    std::fs::write(
+        dir.path().join("CHANGELOG.md"),
+        "# Changelog\n\n## [Unreleased]\n\n## [1.0.0] - 2026-01-01\n\n### Added\n\n- First.\n",
+    )
+    .unwrap();
     let before = listing(dir.path());
     // Modes that need a repository: exit 2 naming the directory.
     for (tool, args, stdin) in [
@@ -476,7 +481,14 @@ fn every_binary_outside_a_repository() {
         ("guard-master-commit", &[][..], None),
         ("guard-master-commit", &["--history", "a..b"][..], None),
         ("check-release-ready", &[][..], None),
-        ("check-release-ready", &["--version", "1.0.0"][..], None),
+        ("check-release-ready", &["--release", "1.0.0"][..], None),
+        ("lint-changelog", &[][..], None),
+        ("check-version-sync", &[][..], None),
+        (
+            "guard-master-commit",
+            &["--pre-push"][..],
+            Some(main_push.as_bytes()),
+        ),
     ] {
         let b = run(tool, args, stdin);
         contract(&b, tool, Expect::Two(&shown));
@@ -486,9 +498,9 @@ fn every_binary_outside_a_repository() {
             b.run.stderr
         );
     }
-    // Documented modes without a repository: a TAG gets the name rules, lint-changelog lints a
-    // file or the directory, check-version-sync reads the directory, pre-push lines are judged
-    // from stdin alone.
+    // Documented modes without a repository (DESIGN §1): a TAG gets the name rules and
+    // lint-changelog lints the FILE it is given; the reference-transaction hook's fast path
+    // reads nothing but its stdin (git always runs it inside a repository).
     for (tool, args, stdin) in [
         ("validate-tag", &["v1.0.0"][..], None),
         ("validate-tag", &["v1.0"][..], None),
@@ -497,17 +509,11 @@ fn every_binary_outside_a_repository() {
             &["--reference-transaction", "prepared"][..],
             Some(format!("{z} {a} refs/tags/v1.0\n").into_bytes()),
         ),
-        ("lint-changelog", &[][..], None),
+        ("lint-changelog", &["CHANGELOG.md"][..], None),
         (
             "lint-changelog",
             &["--explain", "changelog-title"][..],
             None,
-        ),
-        ("check-version-sync", &[][..], None),
-        (
-            "guard-master-commit",
-            &["--pre-push"][..],
-            Some(main_push.clone().into_bytes()),
         ),
     ] {
         contract(&run(tool, args, stdin.as_deref()), tool, Expect::Judged);
@@ -869,7 +875,7 @@ fn tag_names_with_control_characters_are_printed_escaped() {
         ("validate-tag", &[]),
         ("check-version-sync", &[]),
         ("check-release-ready", &[]),
-        ("check-release-ready", &["--version", "1.0.1"]),
+        ("check-release-ready", &["--release", "1.0.1"]),
         ("guard-master-commit", &[]),
     ];
     for (tool, args) in runs {

@@ -221,13 +221,20 @@ fn version_sync_fails_alone() {
 #[test]
 fn tag_name_fails_for_a_version_with_no_valid_tag() {
     let (r, _remote) = ready();
-    // A post-release is a valid PEP 440 version but no portable release tag.
+    // In a Python-only project a post-release tag is valid in PEP 440's own spelling ...
     r.write(
         "CHANGELOG.md",
         &changelog(&[("1.1.0.post1", "2026-02-01"), ("1.0.0", "2026-01-01")]),
     );
     r.write("pyproject.toml", &pyproject("1.1.0.post1"));
     r.git(&["commit", "-q", "-am", "post"]).code(0);
+    r.git(&["push", "-q"]).code(0);
+    only(&r, &[], &[]);
+    r.relgate(CRR, &[])
+        .stdout_has("v1.1.0.post1 is a valid release tag");
+    // ... but a dev release is no release tag in any grammar.
+    r.write("pyproject.toml", &pyproject("1.1.0.dev1"));
+    r.git(&["commit", "-q", "-am", "dev"]).code(0);
     r.git(&["push", "-q"]).code(0);
     let (_, checks) = statuses(&r, &[]);
     assert!(
@@ -245,7 +252,72 @@ fn tag_free_passes_on_head_fails_elsewhere() {
         .stdout_has("v1.1.0 exists and points at HEAD");
     r.commit("after the tag");
     r.git(&["push", "-q"]).code(0);
-    only(&r, &[], &[("tag-free", "fail")]);
+    // The version is taken, and it equals the newest release below HEAD.
+    only(
+        &r,
+        &[],
+        &[("tag-free", "fail"), ("version-increment", "fail")],
+    );
+    r.relgate(CRR, &[])
+        .stdout_has("v1.1.0 already names version 1.1.0")
+        .stdout_has("1.1.0 is already released: v1.1.0 is in HEAD's history");
+    // Re-running the tag's own workflow (a detached checkout of v1.1.0) passes both.
+    r.git(&["checkout", "-q", "v1.1.0"]).code(0);
+    let run = r.relgate(CRR, &["--format", "json"]);
+    let v = run.json();
+    let status = |id: &str| {
+        v["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|c| c["id"] == id)
+            .unwrap()["status"]
+            .clone()
+    };
+    assert_eq!(status("tag-free"), "pass", "{}", run.stdout);
+    assert_eq!(status("version-increment"), "pass", "{}", run.stdout);
+    r.relgate(CRR, &[]).stdout_has("1.1.0 follows v1.0.0");
+}
+
+#[test]
+fn a_version_is_taken_whatever_the_spelling_of_its_tag() {
+    let (r, _remote) = ready();
+    // 1.1.0 released as a bare tag on another commit, beside the v-prefixed v1.0.0.
+    r.git(&["tag", "-a", "1.1.0", "-m", "1.1.0", "HEAD~1"])
+        .code(0);
+    only(
+        &r,
+        &[],
+        &[("tag-free", "fail"), ("version-increment", "fail")],
+    );
+    r.relgate(CRR, &[])
+        .stdout_has("1.1.0 already names version 1.1.0")
+        .stdout_lacks("does not exist yet");
+    // The history check counts every version-like tag.
+    r.relgate(CRR, &[])
+        .stdout_has("full history, 2 release tags");
+}
+
+#[test]
+fn pep440_prerelease_tags_are_proposed_in_their_own_spelling() {
+    let (r, _remote) = ready();
+    r.write(
+        "CHANGELOG.md",
+        &changelog(&[
+            ("2.0.0b2", "2026-03-01"),
+            ("2.0.0b1", "2026-02-01"),
+            ("1.0.0", "2026-01-01"),
+        ]),
+    );
+    r.write("pyproject.toml", &pyproject("2.0.0b1"));
+    r.git(&["commit", "-q", "-am", "2.0.0b1"]).code(0);
+    r.tag("v2.0.0b1", None);
+    r.write("pyproject.toml", &pyproject("2.0.0b2"));
+    r.git(&["commit", "-q", "-am", "2.0.0b2"]).code(0);
+    r.git(&["push", "-q", "origin", "main", "v2.0.0b1"]).code(0);
+    r.relgate(CRR, &[])
+        .stdout_has("v2.0.0b2 is a valid release tag")
+        .stdout_lacks("v2.0.0-b2");
 }
 
 #[test]
@@ -306,7 +378,7 @@ fn changelog_lint_fails_alone() {
 #[test]
 fn explicit_version_is_checked_against_the_sources() {
     let (r, _remote) = ready();
-    let (code, checks) = statuses(&r, &["--version", "1.2.0"]);
+    let (code, checks) = statuses(&r, &["--release", "1.2.0"]);
     assert_eq!(code, 1);
     assert!(
         checks.contains(&("version-sync".into(), "fail".into())),
@@ -316,9 +388,51 @@ fn explicit_version_is_checked_against_the_sources() {
         checks.contains(&("changelog-entry".into(), "fail".into())),
         "{checks:?}"
     );
-    r.relgate(CRR, &["--version", "not a version"])
+    r.relgate(CRR, &["--release", "1.2.0"])
+        .code(1)
+        .stdout_has("pyproject.toml:3:12: [project].version says 1.1.0, but --release says 1.2.0");
+    r.relgate(CRR, &["--release", "1.1.0"]).code(0);
+    r.relgate(CRR, &["--release", "v1.1.0"]).code(0);
+    r.relgate(CRR, &["--release", "not a version"])
         .code(2)
-        .stderr_has("--version `not a version`");
+        .stderr_has("--release `not a version`");
+    // An empty or missing value, and the old option name, are usage errors, never a pass.
+    r.relgate(CRR, &["--release", ""])
+        .code(2)
+        .stderr_has("empty value");
+    r.relgate(CRR, &["--release"])
+        .code(2)
+        .stderr_has("needs a value");
+    r.relgate(CRR, &["--version", "1.1.0"])
+        .code(2)
+        .stderr_has("--release <VERSION>");
+}
+
+#[test]
+fn each_failed_or_warned_check_is_a_diagnostic_and_an_annotation() {
+    let (r, _remote) = ready();
+    r.write("stray.txt", "x\n");
+    let run = r.relgate(CRR, &["--format", "json"]);
+    run.code(1);
+    let v = run.json();
+    let rules: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["rule"].as_str().unwrap())
+        .collect();
+    assert_eq!(rules, ["clean-tree"], "{}", run.stdout);
+    r.relgate_env(CRR, &[], &[("GITHUB_ACTIONS", "true")])
+        .code(1)
+        .stdout_has("::error title=clean-tree::clean-tree: the work tree is not clean");
+    // The human checklist says it once.
+    let human = r.relgate(CRR, &[]);
+    assert_eq!(
+        human.stdout.matches("stray.txt").count(),
+        1,
+        "{}",
+        human.stdout
+    );
 }
 
 #[test]

@@ -305,7 +305,7 @@ fn a_tag_that_does_not_exist_gets_name_rules_only() {
         findings(&run),
         format!(
             "refs/tags/v0.9.0: error[tag-lightweight] v0.9.0 is a lightweight tag; release tags are annotated\n  \
-             help: recreate it annotated: `git tag -d v0.9.0 && git tag -a v0.9.0 -m 'v0.9.0' <commit>` (or set tags.require-annotated = false)\n\
+             help: while v0.9.0 is not pushed, replace it with an annotated tag on the same commit: `git tag -f -a v0.9.0 -m 'v0.9.0' 0ee7f50`; once published, leave it and annotate the next release (`git tag -a`), or set tags.require-annotated = false\n\
              refs/tags/v0.9.0: error[tag-not-on-release-branch] v0.9.0 tags commit {head}, which is not on any release branch (main)\n  \
              help: merge the work into the release branch first, then tag the merged commit\n\
              refs/tags/v0.9.0: error[tag-not-increasing] v0.9.0 is not higher than v1.0.0, which is on an ancestor commit ({base})\n  \
@@ -322,7 +322,7 @@ fn lightweight_tags_fail_except_in_ci_or_when_allowed() {
     r.commit_file("pyproject.toml", &pyproject("1.0.0"), "1.0.0");
     r.git(&["tag", "v1.0.0"]).code(0);
     let want = "refs/tags/v1.0.0: error[tag-lightweight] v1.0.0 is a lightweight tag; release tags are annotated\n  \
-                help: recreate it annotated: `git tag -d v1.0.0 && git tag -a v1.0.0 -m 'v1.0.0' <commit>` (or set tags.require-annotated = false)\n\
+                help: while v1.0.0 is not pushed, replace it with an annotated tag on the same commit: `git tag -f -a v1.0.0 -m 'v1.0.0' 6a189d6`; once published, leave it and annotate the next release (`git tag -a`), or set tags.require-annotated = false\n\
                 validate-tag: failed (1 error, 0 warnings)\n";
     let run = r.relgate(VT, &["v1.0.0"]);
     run.code(1);
@@ -493,7 +493,7 @@ fn two_tags_naming_one_version_are_duplicates() {
     assert_eq!(
         findings(&run),
         "refs/tags/v1.2.0-rc.1: error[tag-duplicate-version] v1.2.0-rc.1 names the same version as v1.2.0-rc1\n  \
-         help: keep one tag per version; delete the new one locally with `git tag -d`\n\
+         help: keep one tag per version (v1.2.0-rc1 exists); while v1.2.0-rc.1 is not pushed, delete it: `git tag -d v1.2.0-rc.1`\n\
          refs/tags/v1.2.0-rc.1: warn[tag-style-inconsistent] v1.2.0-rc.1 spells its pre-release as `-rc.N`, but v1.2.0-rc1 uses `-rcN`\n  \
          help: use one pre-release spelling in every tag (npm and Cargo order `-rc1` and `-rc.1` differently)\n"
     );
@@ -506,9 +506,13 @@ fn two_tags_naming_one_version_are_duplicates() {
     r.tag("v1.2.3", None);
     r.tag("1.2.3", None);
     r.relgate(VT, &["1.2.3"]).code(1).stdout_has(
-        "refs/tags/1.2.3: error[tag-invalid] missing prefix `v`: expected vMAJOR.MINOR.PATCH\n",
+        "refs/tags/1.2.3: error[tag-invalid] missing prefix `v`: expected vMAJOR.MINOR.PATCH; \
+         tags.prefix `v` was inferred from 2 tags",
     );
-    r.relgate(VT, &["v1.2.3"]).code(0);
+    // Both spellings are one release (DESIGN §3): the twin is a duplicate.
+    r.relgate(VT, &["v1.2.3"])
+        .code(1)
+        .stdout_has("error[tag-duplicate-version] v1.2.3 names the same version as 1.2.3");
     // ... and with an optional prefix both are valid, and one version.
     r.write(
         "relgate.toml",
@@ -519,9 +523,9 @@ fn two_tags_naming_one_version_are_duplicates() {
     assert_eq!(
         findings(&run),
         "refs/tags/1.2.3: error[tag-duplicate-version] 1.2.3 names the same version as v1.2.3\n  \
-         help: keep one tag per version; delete the new one locally with `git tag -d`\n\
+         help: keep one tag per version (v1.2.3 exists); while 1.2.3 is not pushed, delete it: `git tag -d 1.2.3`\n\
          refs/tags/v1.2.3: error[tag-duplicate-version] v1.2.3 names the same version as 1.2.3\n  \
-         help: keep one tag per version; delete the new one locally with `git tag -d`\n"
+         help: keep one tag per version (1.2.3 exists); while v1.2.3 is not pushed, delete it: `git tag -d v1.2.3`\n"
     );
 }
 
@@ -580,7 +584,7 @@ fn a_tag_of_a_tree_or_a_blob_is_invalid_without_a_panic() {
         "refs/tags/v1.0.0: error[tag-invalid] v1.0.0 points at a tree; a release tag points at a commit\n\
          refs/tags/v1.0.1: error[tag-invalid] v1.0.1 points at a blob; a release tag points at a commit\n\
          refs/tags/v1.0.2: error[tag-lightweight] v1.0.2 is a lightweight tag; release tags are annotated\n  \
-         help: recreate it annotated: `git tag -d v1.0.2 && git tag -a v1.0.2 -m 'v1.0.2' <commit>` (or set tags.require-annotated = false)\n\
+         help: while v1.0.2 is not pushed, replace it with an annotated tag on the same commit: `git tag -f -a v1.0.2 -m 'v1.0.2' <commit>`; once published, leave it and annotate the next release (`git tag -a`), or set tags.require-annotated = false\n\
          refs/tags/v1.0.2: error[tag-invalid] v1.0.2 points at a tree; a release tag points at a commit\n"
     );
     assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
@@ -588,9 +592,9 @@ fn a_tag_of_a_tree_or_a_blob_is_invalid_without_a_panic() {
     assert_eq!(
         v["tags"],
         serde_json::json!([
-            {"name": "v1.0.0", "version": "1.0.0", "status": "error", "commit": null},
-            {"name": "v1.0.1", "version": "1.0.1", "status": "error", "commit": null},
-            {"name": "v1.0.2", "version": "1.0.2", "status": "error", "commit": null},
+            {"name": "v1.0.0", "version": "1.0.0", "status": "error", "commit": null, "annotated": true},
+            {"name": "v1.0.1", "version": "1.0.1", "status": "error", "commit": null, "annotated": true},
+            {"name": "v1.0.2", "version": "1.0.2", "status": "error", "commit": null, "annotated": false},
         ])
     );
     // A commit tagged later is not compared with them (they have no place in history).
@@ -651,12 +655,29 @@ fn all_lists_every_tag_with_its_status_in_json() {
     assert_eq!(
         v["tags"],
         serde_json::json!([
-            {"name": "claude/compaction/7", "version": null, "status": "skipped", "commit": c2},
-            {"name": "latest", "version": null, "status": "skipped", "commit": c1},
-            {"name": "v1.0.0", "version": "1.0.0", "status": "ok", "commit": c1},
-            {"name": "v1.1", "version": null, "status": "error", "commit": c1},
-            {"name": "v1.1.0", "version": "1.1.0", "status": "error", "commit": c2},
+            {"name": "claude/compaction/7", "version": null, "status": "skipped", "commit": c2, "annotated": false},
+            {"name": "latest", "version": null, "status": "skipped", "commit": c1, "annotated": false},
+            {"name": "v1.0.0", "version": "1.0.0", "status": "ok", "commit": c1, "annotated": true},
+            {"name": "v1.1", "version": null, "status": "error", "commit": c1, "annotated": true},
+            // A lightweight tag in the history is summarised, not an error of its own.
+            {"name": "v1.1.0", "version": "1.1.0", "status": "ok", "commit": c2, "annotated": false},
         ])
+    );
+    let lightweight: Vec<&serde_json::Value> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "tag-lightweight")
+        .collect();
+    assert_eq!(lightweight.len(), 1, "{v}");
+    assert_eq!(lightweight[0]["severity"], "warn");
+    assert_eq!(lightweight[0]["subject"], "refs/tags/v1.1.0");
+    assert!(
+        lightweight[0]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("1 release tag in the history is lightweight: v1.1.0"),
+        "{v}"
     );
     let rules: Vec<(&str, &str)> = v["diagnostics"]
         .as_array()
@@ -674,7 +695,7 @@ fn all_lists_every_tag_with_its_status_in_json() {
     // The human audit names the errors and counts, without a note per skipped tag.
     let run = r.relgate(VT, &["--all"]);
     run.code(1)
-        .stdout_has("5 tags: 1 ok, 2 with errors, 2 skipped\n")
+        .stdout_has("5 tags: 2 ok, 1 with errors, 2 skipped\n")
         .stdout_lacks("tag-not-release");
     // Fixed: every release tag ok.
     r.git(&["tag", "-d", "v1.1", "v1.1.0"]).code(0);
@@ -709,7 +730,7 @@ fn without_a_tag_argument_the_release_tags_at_head_are_checked() {
         findings(&run),
         format!(
             "refs/tags/v1.0.1: error[tag-lightweight] v1.0.1 is a lightweight tag; release tags are annotated\n  \
-             help: recreate it annotated: `git tag -d v1.0.1 && git tag -a v1.0.1 -m 'v1.0.1' <commit>` (or set tags.require-annotated = false)\n\
+             help: while v1.0.1 is not pushed, replace it with an annotated tag on the same commit: `git tag -f -a v1.0.1 -m 'v1.0.1' 18a5014`; once published, leave it and annotate the next release (`git tag -a`), or set tags.require-annotated = false\n\
              pyproject.toml:3:12: error[tag-version-mismatch] [project].version says 1.0.0 at {c}, but the tag says 1.0.1\n  \
              help: tag the commit that bumps the version, or bump pyproject.toml to 1.0.1 before tagging\n\
              v1.0.0: ok\n"

@@ -1,0 +1,109 @@
+//! The repository's release tags: every tag that names a version, in the configured (or
+//! inferred) spelling or in the other common one (`v1.2.3` beside `1.2.3`), read from the tag
+//! list once per run without reading any object.
+//!
+//! A version is released once, whatever its spelling (DESIGN §3): every check that asks "is
+//! this version taken?", "what is the newest release?" or "how many releases are there?" asks
+//! this list, so `0.28.1` counts where tags take `v`, and `v0.28.1` where they are bare.
+
+use crate::config::TagsConfig;
+use crate::error::Result;
+use crate::git::{Repo, TagRef};
+use crate::version::{self, Spelling, TagVersion};
+
+/// A tag that names a version.
+#[derive(Debug, Clone)]
+pub struct ReleaseTag {
+    pub tag: TagRef,
+    pub version: TagVersion,
+    pub spelling: Spelling,
+}
+
+/// The release tags and how many tags were release-tag candidates at all.
+#[derive(Debug, Clone, Default)]
+pub struct ReleaseTags {
+    pub tags: Vec<ReleaseTag>,
+    /// Tags that look like versions (DESIGN §3's candidates), valid or not.
+    pub candidates: usize,
+}
+
+/// Reads the release tags of `repo` as `tags` spells them.
+pub fn list(repo: &Repo, tags: &TagsConfig) -> Result<ReleaseTags> {
+    let others = version::other_spellings(tags);
+    let mut out = ReleaseTags::default();
+    for r in repo.tag_refs()? {
+        if !version::is_candidate(&r.name, tags) {
+            continue;
+        }
+        out.candidates += 1;
+        if let Some((v, spelling)) = version::read_tag(&r.name, tags, &others) {
+            out.tags.push(ReleaseTag {
+                tag: r.clone(),
+                version: v,
+                spelling,
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// Does `name` name a version in some form, whatever its prefix: `1.2.3`, `v1.2.3`,
+/// `tokio-1.53.1`, `core@2.0.0`, `cli/v1.2.0`, `setuptools-scm-v10.2.1`? A version here is a
+/// number, a dot and a number, at the start or after `-`, `_`, `@` or `/` (and an optional `v`).
+pub fn looks_versioned(name: &str) -> bool {
+    let b = name.as_bytes();
+    (0..b.len()).any(|i| {
+        if i > 0 && !matches!(b[i - 1], b'-' | b'_' | b'@' | b'/') {
+            return false;
+        }
+        let mut j = i;
+        if matches!(b.get(j), Some(b'v' | b'V')) {
+            j += 1;
+        }
+        let digits = b[j..].iter().take_while(|c| c.is_ascii_digit()).count();
+        digits > 0
+            && b.get(j + digits) == Some(&b'.')
+            && b.get(j + digits + 1).is_some_and(u8::is_ascii_digit)
+    })
+}
+
+/// How many tags name a version in some form ([`looks_versioned`]), release tags or not: a
+/// clone whose only tags are `tokio-1.53.1` still has its release history.
+pub fn version_like_count(repo: &Repo) -> Result<usize> {
+    Ok(repo
+        .tag_refs()?
+        .iter()
+        .filter(|r| looks_versioned(&r.name))
+        .count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_versioned;
+
+    #[test]
+    fn version_like_tags_whatever_their_prefix() {
+        for t in [
+            "1.2.3",
+            "v1.2",
+            "tokio-1.53.1",
+            "tokio-util-0.7.19",
+            "core@2.0.0",
+            "cli/v1.2.0",
+            "setuptools-scm-v10.2.1",
+            "py_1.0",
+        ] {
+            assert!(looks_versioned(t), "{t}");
+        }
+        for t in [
+            "latest",
+            "v1",
+            "release-candidate",
+            "x1.2",
+            "build-12",
+            "1.",
+        ] {
+            assert!(!looks_versioned(t), "{t}");
+        }
+    }
+}
