@@ -86,6 +86,10 @@ impl Default for TagsConfig {
 pub struct VersionsConfig {
     pub auto_detect: bool,
     pub source: Vec<SourceConfig>,
+    /// Globs of files that are never version sources (a tooling package.json).
+    pub exclude: Vec<String>,
+    /// In a workspace: the package whose version is checked.
+    pub package: Option<String>,
 }
 
 impl Default for VersionsConfig {
@@ -93,6 +97,8 @@ impl Default for VersionsConfig {
         VersionsConfig {
             auto_detect: true,
             source: Vec::new(),
+            exclude: Vec::new(),
+            package: None,
         }
     }
 }
@@ -128,8 +134,28 @@ impl ChangelogScheme {
 #[derive(Debug, Clone, Default)]
 pub struct ChangelogConfig {
     pub path: Option<String>,
+    pub format: ChangelogFormat,
     pub scheme: ChangelogScheme,
     pub extra_types: Vec<String>,
+}
+
+/// Which rules apply to the changelog: its own dialect's (`auto`), or Keep a Changelog's
+/// whatever the file looks like.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ChangelogFormat {
+    #[default]
+    Auto,
+    KeepAChangelog,
+}
+
+impl ChangelogFormat {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangelogFormat::Auto => "auto",
+            ChangelogFormat::KeepAChangelog => "keep-a-changelog",
+        }
+    }
 }
 
 /// What `guard-master-commit --history` accepts on a protected branch's first-parent chain.
@@ -247,12 +273,15 @@ struct FileTags {
 struct FileVersions {
     auto_detect: Set<bool>,
     source: Set<Vec<SourceConfig>>,
+    exclude: Set<Vec<String>>,
+    package: Set<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields, rename_all = "kebab-case")]
 struct FileChangelog {
     path: Set<String>,
+    format: Set<ChangelogFormat>,
     scheme: Set<ChangelogScheme>,
     extra_types: Set<Vec<String>>,
 }
@@ -320,10 +349,24 @@ impl FileConfig {
             c.versions.auto_detect
         );
         set!(self.versions.source, "versions.source", c.versions.source);
+        set!(
+            self.versions.exclude,
+            "versions.exclude",
+            c.versions.exclude
+        );
+        if let Some(v) = self.versions.package {
+            take("versions.package", v.span());
+            c.versions.package = Some(v.into_inner());
+        }
         if let Some(v) = self.changelog.path {
             take("changelog.path", v.span());
             c.changelog.path = Some(v.into_inner());
         }
+        set!(
+            self.changelog.format,
+            "changelog.format",
+            c.changelog.format
+        );
         set!(
             self.changelog.scheme,
             "changelog.scheme",
@@ -431,7 +474,10 @@ impl Loaded {
                 "versions.source",
                 format!("{} configured", c.versions.source.len()),
             ),
+            ("versions.exclude", list(&c.versions.exclude)),
+            ("versions.package", opt(&c.versions.package)),
             ("changelog.path", opt(&c.changelog.path)),
+            ("changelog.format", s(c.changelog.format.as_str())),
             ("changelog.scheme", s(c.changelog.scheme.as_str())),
             ("changelog.extra-types", list(&c.changelog.extra_types)),
             ("branches.protected", list(&c.branches.protected)),
