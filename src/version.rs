@@ -545,7 +545,7 @@ impl std::error::Error for TagError {}
 /// A release-tag candidate (DESIGN §3): the prefix (or `tags.pattern`'s version group) followed
 /// by a digit, or `^[vV]*[0-9]`, and matched by no `tags.ignore` glob.
 pub fn is_candidate(tag: &str, tags: &TagsConfig) -> bool {
-    if crate::glob::any(&tags.ignore, tag) {
+    if crate::glob::any(&tags.ignore, tag) || names_a_line(tag) {
         return false;
     }
     let starts_digit = |s: &str| s.starts_with(|c: char| c.is_ascii_digit());
@@ -553,6 +553,27 @@ pub fn is_candidate(tag: &str, tags: &TagsConfig) -> bool {
         return true;
     }
     version_part(tag, tags).is_some_and(starts_digit)
+}
+
+/// Orders an existing tag whose name does not follow the grammar (`6.5`, `0.13.0.dev0`,
+/// `v3.0.4alpha1`) against a release, by what PEP 440 reads in it; `None` when it reads no
+/// version there either.
+pub fn lenient_order(tag: &str, tags: &TagsConfig, against: &TagVersion) -> Option<Ordering> {
+    let part = version_part(tag, tags).unwrap_or(tag);
+    let v = pep440_rs::Version::from_str(part.trim_start_matches(['v', 'V'])).ok()?;
+    Some(v.cmp(against.pep440.as_ref()?))
+}
+
+/// A tag that names a release line, not a release: numbers with an `x` for a part, as
+/// maintenance branches are named (`6.x`, `v1.x`, `8.0.x`, `17.x.x`).
+fn names_a_line(tag: &str) -> bool {
+    let parts: Vec<&str> = tag.trim_start_matches(['v', 'V']).split('.').collect();
+    let number = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    let x = |p: &&str| matches!(*p, "x" | "X");
+    (2..=3).contains(&parts.len())
+        && number(&parts[0])
+        && parts[1..].iter().all(|p| number(p) || x(p))
+        && parts[1..].iter().any(x)
 }
 
 /// The version part of a tag: the tag without `tags.prefix`, or `tags.pattern`'s `version`
@@ -722,12 +743,10 @@ fn check_tag_inner(tag: &str, tags: &TagsConfig, want_help: bool) -> Result<TagV
         Some(_) => "MAJOR.MINOR.PATCH".to_string(),
         None => format!("{}MAJOR.MINOR.PATCH", tags.prefix),
     };
-    if let Err(f) = validate_part(part, tags.grammar, &shape, &tag[..start]) {
-        // A Python-only project may tag in PEP 440's own spelling (`v2.14.0b1`, `1.2.0.post1`).
-        if tags.grammar == Grammar::Portable
-            && tags.pep440_spellings
-            && validate_part(part, Grammar::Pep440, &shape, &tag[..start]).is_ok()
-        {
+    // A Python-only project may tag in PEP 440's own spelling (`v2.14.0b1`, `1.2.0.post1`).
+    let pep440_too = tags.grammar == Grammar::Portable && tags.pep440_spellings;
+    if let Err(f) = validate_part(part, tags.grammar, &shape, &tag[..start], pep440_too) {
+        if pep440_too && validate_part(part, Grammar::Pep440, &shape, &tag[..start], true).is_ok() {
             return Ok(build_tag_version(tag, part, Grammar::Pep440));
         }
         let mut help = None;
@@ -832,7 +851,14 @@ const PART_NAMES: [&str; 3] = ["MAJOR", "MINOR", "PATCH"];
 
 /// Checks an ASCII version part against a grammar, most telling problem first.
 /// `lead` is what precedes the part in the tag (the prefix), for advice that names whole tags.
-fn validate_part(part: &str, grammar: Grammar, shape: &str, lead: &str) -> Result<(), Fail> {
+/// `pep440_spelled`: the project spells pre-releases the PEP 440 way (`rc1`), for the advice.
+fn validate_part(
+    part: &str,
+    grammar: Grammar,
+    shape: &str,
+    lead: &str,
+    pep440_spelled: bool,
+) -> Result<(), Fail> {
     if part.is_empty() {
         return Err(Fail::new(format!(
             "no version after the prefix: expected {shape}"
@@ -978,7 +1004,11 @@ fn validate_part(part: &str, grammar: Grammar, shape: &str, lead: &str) -> Resul
         ))
         .hint(format!(
             "tag the release itself ({lead}{core}) or a pre-release ({lead}{core}{}); dev builds get no release tag",
-            if grammar == Grammar::Pep440 { "rc1" } else { "-rc1" }
+            if grammar == Grammar::Pep440 || pep440_spelled {
+                "rc1"
+            } else {
+                "-rc1"
+            }
         )));
     }
     match grammar {
@@ -1217,6 +1247,38 @@ fn semver_pre_style(pre: &str) -> Option<PreStyle> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_markers_are_no_release_tags() {
+        let t = TagsConfig::default();
+        for line in ["6.x", "v1.x", "8.0.x", "17.x.x", "2.X"] {
+            assert!(!is_candidate(line, &t), "{line}");
+        }
+        for tag in ["6.5", "v1.2.3", "v1.x1", "1.2.3.x"] {
+            assert!(is_candidate(tag, &t), "{tag}");
+        }
+    }
+
+    #[test]
+    fn lenient_order_reads_historic_spellings() {
+        let t = TagsConfig::default();
+        let newest = check_tag("v2.0.0", &t).unwrap();
+        for old in [
+            "6.5",
+            "v0.13.0.dev0",
+            "v1.0.0.beta0",
+            "V0.17",
+            "v1.6.0alpha1",
+        ] {
+            let want = if old == "6.5" {
+                Ordering::Greater
+            } else {
+                Ordering::Less
+            };
+            assert_eq!(lenient_order(old, &t, &newest), Some(want), "{old}");
+        }
+        assert_eq!(lenient_order("v17.6.1-deno", &t, &newest), None);
+    }
 
     fn tags() -> TagsConfig {
         TagsConfig::default()

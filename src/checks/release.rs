@@ -312,9 +312,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
         let mut detail = format!("full history, {n} release tag{}", plural(n));
         if version_like > n {
             detail.push_str(&format!(
-                " ({} more tag{} name a version in another form)",
+                " ({} more tag{} a version in another form)",
                 version_like - n,
-                plural(version_like - n)
+                if version_like - n == 1 {
+                    " names"
+                } else {
+                    "s name"
+                }
             ));
         }
         line("history", CheckStatus::Pass, detail)
@@ -365,10 +369,22 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
         }
     };
     let mut name_report = Report::new("validate-tag");
-    tag::check_name(&tag_name, &config.tags, &mut name_report);
-    checks.push(summarise("tag-name", &name_report, || {
-        format!("{tag_name} is a valid release tag")
-    }));
+    checks.push(if version::is_final(&version) {
+        tag::check_name(&tag_name, &config.tags, &mut name_report);
+        summarise("tag-name", &name_report, || {
+            format!("{tag_name} is a valid release tag")
+        })
+    } else {
+        // A dev or local version gets no release tag: final-version says why, once.
+        line(
+            "tag-name",
+            CheckStatus::Skip,
+            format!(
+                "{} is no release version (see final-version)",
+                version.raw()
+            ),
+        )
+    });
 
     let head_oid = head.oid();
     let mut on_head = None;

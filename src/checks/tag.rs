@@ -273,6 +273,8 @@ pub struct TagView<'r> {
     unpeeled: Vec<Option<crate::git::TagRef>>,
     /// Tag indexes by PEP 440 form and by SemVer precedence form (`same_version`).
     by_version: HashMap<VersionKey, Vec<usize>>,
+    /// Tag indexes by name.
+    by_name: HashMap<String, usize>,
     /// The first tag of each distinct pre-release style.
     styles: Vec<(version::PreStyle, usize)>,
     release_tips: Option<Vec<(String, Oid)>>,
@@ -349,6 +351,11 @@ impl<'r> TagView<'r> {
     ) -> TagView<'r> {
         let mut by_version: HashMap<VersionKey, Vec<usize>> = HashMap::new();
         let mut styles: Vec<(version::PreStyle, usize)> = Vec::new();
+        let by_name = out
+            .iter()
+            .enumerate()
+            .map(|(i, (f, _))| (f.name.clone(), i))
+            .collect();
         for (i, (_, tv)) in out.iter().enumerate() {
             for k in version_keys(tv) {
                 by_version.entry(k).or_default().push(i);
@@ -364,6 +371,7 @@ impl<'r> TagView<'r> {
             tags: out,
             unpeeled,
             by_version,
+            by_name,
             styles,
             release_tips: None,
             release_reach: None,
@@ -373,6 +381,26 @@ impl<'r> TagView<'r> {
             many,
             shallow: repo.is_shallow(),
         }
+    }
+
+    /// The release tag `name` is a variant of, if it is one: an existing release tag, `-`, and
+    /// a word that is no pre-release or dev label, perhaps followed by more (`v18.1.0-deno` or
+    /// `v16.0.0-deno.beta.0` beside `v18.1.0`, `v16.0.0`: a build of that release for another
+    /// platform, not a release of its own).
+    pub fn variant_of<'n>(&self, name: &'n str) -> Option<&'n str> {
+        const LABELS: [&str; 13] = [
+            "a", "b", "c", "rc", "alpha", "beta", "pre", "preview", "dev", "post", "final",
+            "snapshot", "release",
+        ];
+        let (base, suffix) = name.rsplit_once('-')?;
+        let len = suffix.bytes().take_while(u8::is_ascii_alphabetic).count();
+        let word = suffix[..len].to_ascii_lowercase();
+        let whole_word = len == suffix.len() || suffix[len..].starts_with(['.', '-']);
+        (len > 0
+            && whole_word
+            && !LABELS.contains(&word.as_str())
+            && self.by_name.contains_key(base))
+        .then_some(base)
     }
 
     /// The commit of `tags[i]`, peeling it on first use.
@@ -954,6 +982,18 @@ fn since_version(since: &str, tags: &TagsConfig) -> Result<TagVersion> {
         })
 }
 
+/// `text` as a regex that matches it literally, without backslashes (which TOML strings and
+/// the human output would each want escaped again): `.` becomes `[.]`.
+fn literal(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '.' | '+' | '*' | '?' | '(' | ')' | '|' | '{' | '}' | '^' | '$' => format!("[{c}]"),
+            '[' | ']' | '\\' => format!("\\{c}"),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
 /// When most tags are no release tags, the shape they share and the setting that would make
 /// them release tags: package-prefixed tags (`tokio-1.53.1`, `core@2.0.0`, `cli/v1.2.0`).
 fn skipped_hint(skipped: &[String], total: usize) -> Option<String> {
@@ -987,8 +1027,8 @@ fn skipped_hint(skipped: &[String], total: usize) -> Option<String> {
          To check one package's releases, set tags.pattern = '^{}{}(?P<version>.+)$'",
         skipped.len(),
         examples.join(", "),
-        regex::escape(pkg),
-        regex::escape(sep)
+        literal(pkg),
+        literal(sep)
     ))
 }
 
@@ -1012,9 +1052,19 @@ fn run_all(ctx: &Ctx) -> Result<Report> {
         .enumerate()
         .map(|(i, (f, _))| (f.name.clone(), i))
         .collect();
+    // The newest release: a tag that does not follow the grammar is history when it names a
+    // lower version or sits in the newest release's history (the project released past it);
+    // any other is something that can still be fixed.
+    let newest = view
+        .tags
+        .iter()
+        .max_by(|a, b| version::compare_tags(&a.1, &b.1, eco).unwrap_or(Ordering::Equal))
+        .map(|(f, tv)| (tv.clone(), f.commit));
+    let mut below_newest: Option<HashSet<Oid>> = None;
     // What history cannot change is gathered here and said once each.
     let (mut lightweight, mut other_spelling, mut older, mut skipped) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut variants, mut historic) = (Vec::new(), Vec::new());
     let mut styles: Vec<(version::PreStyle, Vec<String>)> = Vec::new();
     let mut entries = Vec::new();
     for t in &all {
@@ -1023,13 +1073,36 @@ fn run_all(ctx: &Ctx) -> Result<Report> {
         let mut status = "ok";
         let mut tv_shown = None;
         match index.get(&t.name) {
+            None if !version::is_candidate(&t.name, tags) => {
+                skipped.push(t.name.clone());
+                status = "skipped";
+            }
             None => {
-                if version::is_candidate(&t.name, tags) {
-                    // Names no version in any spelling: the configured one explains why.
-                    check_name(&t.name, tags, &mut report);
+                status = "skipped";
+                if let Some(base) = view.variant_of(&t.name) {
+                    variants.push((t.name.clone(), base.to_string()));
+                } else if since.as_ref().is_some_and(|s| {
+                    version::lenient_order(&t.name, tags, s) == Some(Ordering::Less)
+                }) {
+                    older.push(t.name.clone());
+                } else if let Some((top, top_commit)) = &newest
+                    && (version::lenient_order(&t.name, tags, top) == Some(Ordering::Less)
+                        || match (top_commit, t.commit) {
+                            // Strictly below: a tag beside the newest release is as recent.
+                            (Some(tip), Some(c)) if *tip != c => match &below_newest {
+                                Some(set) => set.contains(&c),
+                                // One walk, the first time a tag needs it.
+                                None => below_newest.insert(repo.ancestors(*tip)?).contains(&c),
+                            },
+                            _ => false,
+                        })
+                {
+                    historic.push(t.name.clone());
                 } else {
-                    skipped.push(t.name.clone());
-                    status = "skipped";
+                    // Names no version in any spelling, and is recent: the configured
+                    // spelling explains why.
+                    check_name(&t.name, tags, &mut report);
+                    status = "ok";
                 }
             }
             Some(&i) => {
@@ -1143,6 +1216,39 @@ fn run_all(ctx: &Ctx) -> Result<Report> {
             );
         }
     }
+    if !historic.is_empty() {
+        let top = newest.as_ref().map_or("", |(n, _)| n.tag());
+        report.push(
+            Diagnostic::warn(
+                "tag-invalid",
+                format!(
+                    "{} older than the newest release {top} {} not follow the release grammar: {}",
+                    count(historic.len(), "tag"),
+                    if historic.len() == 1 { "does" } else { "do" },
+                    names(&historic)
+                ),
+            )
+            .subject(first(&historic))
+            .help(
+                "published tags stay as they are; new release tags follow the grammar \
+                 (`validate-tag <tag>` says how), or set tags.since to count older tags as history",
+            ),
+        );
+    }
+    if !variants.is_empty() {
+        let shown: Vec<String> = variants
+            .iter()
+            .map(|(v, base)| format!("{v} of {base}"))
+            .collect();
+        report.push(Diagnostic::note(
+            "tag-not-release",
+            format!(
+                "{} name a release and a suffix, variants of that release rather than releases: {}",
+                count(variants.len(), "tag"),
+                names(&shown)
+            ),
+        ));
+    }
     if let Some(hint) = skipped_hint(&skipped, all.len()) {
         report.push(Diagnostic::note("tag-not-release", hint));
     }
@@ -1152,7 +1258,7 @@ fn run_all(ctx: &Ctx) -> Result<Report> {
         "{}: {ok} ok, {} with errors, {} skipped",
         count(entries.len(), "tag"),
         judged - ok,
-        skipped.len() + older.len()
+        skipped.len() + older.len() + historic.len() + variants.len()
     );
     if let Some(s) = &tags.since {
         summary.push_str(&format!(

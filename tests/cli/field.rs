@@ -189,3 +189,405 @@ fn every_bundle_clones_with_its_branches_and_tags() {
     }
     assert_eq!(git("axios", &["branch", "--show-current"]), "v1.x");
 }
+
+// --- the facts of the table, repository by repository -------------------------------------------
+
+/// Every repository: the audit says nothing of the configured prefix (tags are read in the
+/// spelling the project uses), every tag error is an error about something real, a hook with no
+/// commit in progress passes, and `--show-config` answers.
+#[test]
+fn no_prefix_false_alarms_and_no_commit_in_progress_passes_everywhere() {
+    for name in FIELD {
+        let (_, all) = json(name, "validate-tag", &["--all"]);
+        for d in with_rule(&all, "tag-invalid") {
+            let m = d["message"].as_str().unwrap_or_default();
+            assert!(
+                !m.contains("missing prefix") && !m.contains("unexpected prefix"),
+                "{name}: {d}"
+            );
+        }
+        let guard = gate(name, "guard-master-commit", &[]);
+        guard.code(0).stdout_has("note[commit-not-in-progress]");
+        gate(name, "validate-tag", &["--show-config"])
+            .code(0)
+            .stdout_has("tags.prefix = ");
+    }
+}
+
+const FIELD: [&str; 15] = [
+    "axios",
+    "bat",
+    "cargo-release",
+    "click",
+    "commitizen",
+    "httpx",
+    "keep-a-changelog",
+    "poetry",
+    "pydantic",
+    "ripgrep",
+    "setuptools-scm",
+    "textual",
+    "tokio",
+    "uv",
+    "yargs",
+];
+
+/// The tags of `--all`'s JSON list with `status`.
+fn tags_with_status(report: &serde_json::Value, status: &str) -> Vec<String> {
+    let mut v: Vec<String> = report["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["status"] == status)
+        .map(|t| t["name"].as_str().unwrap().to_string())
+        .collect();
+    v.sort();
+    v
+}
+
+fn refs(names: &[&str]) -> Vec<String> {
+    let mut v: Vec<String> = names.iter().map(|n| format!("refs/tags/{n}")).collect();
+    v.sort();
+    v
+}
+
+/// Every tag reported as not on a release branch is on none of the release branches relgate
+/// inferred (`--show-config`), as git itself sees it; returns how many were reported.
+#[track_caller]
+fn off_branch_tags_are_off_release_branches(name: &str, report: &serde_json::Value) -> usize {
+    let config = json(name, "validate-tag", &["--show-config"]).1;
+    let release: Vec<String> = serde_json::from_str(
+        config["config"]["tags.release-branches"]["value"]
+            .as_str()
+            .unwrap(),
+    )
+    .unwrap();
+    let reported = subjects(report, "tag-not-on-release-branch");
+    for s in &reported {
+        let tag = s.trim_start_matches("refs/tags/");
+        let branches = git(
+            name,
+            &["branch", "-a", "--contains", &format!("{tag}^{{commit}}")],
+        );
+        for b in branches.lines() {
+            let b = b.trim_start_matches(['*', ' ']);
+            let short = b.strip_prefix("remotes/origin/").unwrap_or(b);
+            assert!(
+                !release.iter().any(|r| r == short),
+                "{name}: {tag} is on release branch {b}, yet reported off the release branches"
+            );
+        }
+    }
+    reported.len()
+}
+
+/// History that cannot change is one warning per kind, never an error per tag.
+#[track_caller]
+fn history_is_summarised(report: &serde_json::Value) {
+    for rule in ["tag-lightweight", "tag-style-inconsistent"] {
+        for d in with_rule(report, rule) {
+            assert_eq!(d["severity"], "warn", "{d}");
+        }
+    }
+    assert!(with_rule(report, "tag-lightweight").len() <= 1);
+}
+
+/// check-release-ready's status of `id` in repository `name`, with the run's JSON.
+fn ready(name: &str, args: &[&str]) -> serde_json::Value {
+    json(name, "check-release-ready", args).1
+}
+
+#[test]
+fn httpx_bare_tags_are_releases_and_squash_merges_are_reviewed() {
+    let (code, all) = json("httpx", "validate-tag", &["--all"]);
+    assert_eq!(code, 0, "{all}");
+    history_is_summarised(&all);
+    // The dev and beta tags of 2020–2021 are history: one warning.
+    let invalid = with_rule(&all, "tag-invalid");
+    assert_eq!(invalid.len(), 1, "{all}");
+    assert_eq!(invalid[0]["severity"], "warn");
+    let r = ready("httpx", &[]);
+    assert_eq!(check_status(&r, "tag-free"), "fail", "{r}");
+    assert_eq!(check_status(&r, "version-increment"), "fail", "{r}");
+    assert_eq!(check_status(&r, "history"), "pass");
+    let text = r.to_string();
+    assert!(
+        text.contains("0.28.1 already names version 0.28.1"),
+        "{text}"
+    );
+    assert!(!text.contains("first release"), "{text}");
+    // 23 squash merges since the last release, all through review.
+    gate(
+        "httpx",
+        "guard-master-commit",
+        &["--history", "0.28.1..HEAD"],
+    )
+    .code(0)
+    .stdout_has("23 commits, all merged through review");
+    let shown = gate("httpx", "check-version-sync", &["--show-config"]);
+    shown.code(0).stdout_has("tags.prefix = \"\"");
+}
+
+#[test]
+fn poetry_maintenance_branches_and_pep440_prereleases() {
+    let (_, all) = json("poetry", "validate-tag", &["--all"]);
+    assert!(with_rule(&all, "tag-invalid").is_empty(), "{all}");
+    assert!(tags_with_status(&all, "ok").contains(&"1.2.0b3".to_string()));
+    // Releases on 1.1, 1.8, 2.1 … are on a release branch; the two reported are on none.
+    assert_eq!(off_branch_tags_are_off_release_branches("poetry", &all), 2);
+    history_is_summarised(&all);
+    let r = ready("poetry", &[]);
+    assert_eq!(check_status(&r, "history"), "pass");
+    assert!(!r.to_string().contains("first release"), "{r}");
+    gate("poetry", "guard-master-commit", &["--show-config"])
+        .code(0)
+        .stdout_has("\"1.8\"")
+        .stdout_has("maintenance line");
+}
+
+#[test]
+fn click_bare_tags_and_historic_two_part_tags() {
+    let (_, all) = json("click", "validate-tag", &["--all"]);
+    // 2-part tags of 2014–2020 are history (one warning); `6.x` names a line, not a release.
+    let invalid = with_rule(&all, "tag-invalid");
+    assert_eq!(invalid.len(), 1, "{all}");
+    assert_eq!(invalid[0]["severity"], "warn");
+    let skipped = tags_with_status(&all, "skipped");
+    for t in ["6.5", "7.0", "6.x", "8.0.x"] {
+        assert!(skipped.contains(&t.to_string()), "{t}: {skipped:?}");
+    }
+    // 8.5.0's release commit is on no branch (the clone's `stable` is behind).
+    assert_eq!(off_branch_tags_are_off_release_branches("click", &all), 1);
+    // A dev version is not ready: final-version fails, once.
+    let r = ready("click", &[]);
+    assert_eq!(check_status(&r, "final-version"), "fail");
+    assert_eq!(check_status(&r, "tag-name"), "skip", "{r}");
+}
+
+#[test]
+fn textual_tags_before_the_bump_are_errors_and_lightweight_history_is_a_warning() {
+    let (code, all) = json("textual", "validate-tag", &["--all"]);
+    assert_eq!(code, 1);
+    let mismatched: Vec<String> = with_rule(&all, "tag-version-mismatch")
+        .iter()
+        .map(|d| d["subject"].as_str().unwrap().to_string())
+        .collect();
+    let mut mismatched = mismatched;
+    mismatched.sort();
+    assert_eq!(
+        mismatched,
+        refs(&["v0.1.15", "v0.1.17", "v0.35.1", "v0.71.1"])
+    );
+    history_is_summarised(&all);
+    let lw = with_rule(&all, "tag-lightweight");
+    assert_eq!(lw.len(), 1);
+    let help = lw[0]["help"].as_str().unwrap();
+    assert!(!help.contains("git tag -d"), "{help}");
+    // On the tag of HEAD's own version, the release checks pass.
+    let r = ready("textual", &[]);
+    assert_eq!(check_status(&r, "tag-free"), "pass");
+    assert_eq!(check_status(&r, "version-increment"), "pass");
+}
+
+#[test]
+fn pydantic_pep440_tags_maintenance_lines_and_the_tag_before_the_bump() {
+    let (_, all) = json("pydantic", "validate-tag", &["--all"]);
+    let ok = tags_with_status(&all, "ok");
+    assert!(ok.contains(&"v2.14.0b1".to_string()), "{ok:?}");
+    // Only historic 0.x tags fail the grammar, as one warning.
+    for d in with_rule(&all, "tag-invalid") {
+        assert_eq!(d["severity"], "warn", "{d}");
+    }
+    // v2.2.2 tags "Prepare for 2.3.0 release": version.py says 2.3.0.
+    let v222: Vec<&serde_json::Value> = with_rule(&all, "tag-version-mismatch")
+        .into_iter()
+        .filter(|d| d["subject"] == "refs/tags/v2.2.2")
+        .collect();
+    assert_eq!(v222.len(), 1, "{all}");
+    assert_eq!(v222[0]["file"], "pydantic/version.py");
+    // Tags on v2.12-fixes, 1.10.X-fixes … are releases; 24 are on no branch at all.
+    assert_eq!(
+        off_branch_tags_are_off_release_branches("pydantic", &all),
+        24
+    );
+    let r = ready("pydantic", &[]);
+    let text = r.to_string();
+    assert!(text.contains("v2.14.0b1"), "{text}");
+    assert!(!text.contains("v2.14.0-b1"), "{text}");
+    assert_eq!(check_status(&r, "tag-free"), "fail");
+}
+
+#[test]
+fn commitizen_mismatches_and_tags_on_no_branch() {
+    let (_, all) = json("commitizen", "validate-tag", &["--all"]);
+    let mismatched = subjects(&all, "tag-version-mismatch");
+    assert_eq!(mismatched, refs(&["v2.17.1", "v2.17.2"]));
+    assert_eq!(
+        subjects(&all, "tag-not-on-release-branch"),
+        refs(&[
+            "v1.11.0", "v4.10.1", "v4.13.0", "v4.13.1", "v4.13.2", "v4.13.3", "v4.8.0"
+        ])
+    );
+    off_branch_tags_are_off_release_branches("commitizen", &all);
+    history_is_summarised(&all);
+    // 285 lightweight tags by `cz bump`: one warning, no error.
+    let lw = with_rule(&all, "tag-lightweight");
+    assert_eq!(lw.len(), 1);
+    assert!(
+        lw[0]["message"].as_str().unwrap().starts_with("28"),
+        "{}",
+        lw[0]
+    );
+}
+
+#[test]
+fn ripgrep_bare_tags_hide_no_mismatch() {
+    let (_, all) = json("ripgrep", "validate-tag", &["--all"]);
+    let mismatched = subjects(&all, "tag-version-mismatch");
+    for t in ["0.0.3", "0.0.9", "0.1.4"] {
+        assert!(
+            mismatched.contains(&format!("refs/tags/{t}")),
+            "{t}: {mismatched:?}"
+        );
+    }
+    assert!(mismatched.len() >= 20, "{mismatched:?}");
+    let r = ready("ripgrep", &[]);
+    assert!(!r.to_string().contains("first release"), "{r}");
+    assert_eq!(check_status(&r, "tag-free"), "fail");
+}
+
+#[test]
+fn tokio_package_tags_are_skipped_with_the_setting_that_checks_them() {
+    let run = gate("tokio", "validate-tag", &["--all"]);
+    run.stdout_has("389 of 395 tags are no release tags")
+        .stdout_has("set tags.pattern = '^tokio-(?P<version>.+)$'");
+}
+
+#[test]
+fn bat_direct_pushes_are_reported_among_merges() {
+    let run = gate(
+        "bat",
+        "guard-master-commit",
+        &["--history", "v0.26.1..HEAD"],
+    );
+    run.code(1).stdout_has("\"Remove sponsors\"");
+    let (_, r) = json(
+        "bat",
+        "guard-master-commit",
+        &["--history", "v0.26.1..HEAD"],
+    );
+    // 132 first-parent commits, 130 of them merges: two direct pushes.
+    assert_eq!(with_rule(&r, "direct-commit-on-protected-branch").len(), 2);
+}
+
+#[test]
+fn axios_default_branch_twins_and_stale_lockfiles() {
+    let (_, all) = json("axios", "validate-tag", &["--all"]);
+    let dups = subjects(&all, "tag-duplicate-version");
+    assert!(dups.contains(&"refs/tags/1.2.2".to_string()), "{dups:?}");
+    // A twin pair is one finding, not two.
+    assert!(!dups.contains(&"refs/tags/v1.2.2".to_string()), "{dups:?}");
+    // The 1.x releases are on the default branch v1.x; the four reported are on no branch.
+    assert_eq!(off_branch_tags_are_off_release_branches("axios", &all), 4);
+    let stale: Vec<&serde_json::Value> = with_rule(&all, "tag-version-mismatch")
+        .into_iter()
+        .filter(|d| d["file"] == "package-lock.json" && d["subject"] == "refs/tags/v0.25.0")
+        .collect();
+    assert!(!stale.is_empty(), "{all}");
+    let r = ready("axios", &[]);
+    assert_eq!(check_status(&r, "release-branch"), "pass");
+    assert!(!r.to_string().contains("git switch main"), "{r}");
+    // v1.x is protected: a commit there is refused.
+    gate_in(
+        &repo("axios"),
+        "guard-master-commit",
+        &[],
+        &[("GIT_INDEX_FILE", ".git/index")],
+    )
+    .code(1)
+    .stdout_has("protected branch v1.x");
+    gate(
+        "axios",
+        "guard-master-commit",
+        &["--history", "v1.7.9..HEAD"],
+    )
+    .code(0);
+}
+
+#[test]
+fn yargs_backport_branches_and_a_tag_added_below_a_later_one() {
+    let (_, all) = json("yargs", "validate-tag", &["--all"]);
+    assert!(
+        subjects(&all, "tag-not-increasing").contains(&"refs/tags/v15.4.1".to_string()),
+        "{all}"
+    );
+    let at_v1542: Vec<&serde_json::Value> = with_rule(&all, "tag-version-mismatch")
+        .into_iter()
+        .filter(|d| d["subject"] == "refs/tags/v15.4.2")
+        .collect();
+    assert_eq!(at_v1542.len(), 1);
+    assert_eq!(off_branch_tags_are_off_release_branches("yargs", &all), 1);
+    // The deno builds are variants of their releases, not invalid releases.
+    assert!(
+        with_rule(&all, "tag-invalid")
+            .iter()
+            .all(|d| d["severity"] == "warn"),
+        "{all}"
+    );
+}
+
+#[test]
+fn keep_a_changelog_rewritten_tags_are_on_no_branch() {
+    let (_, all) = json("keep-a-changelog", "validate-tag", &["--all"]);
+    assert_eq!(
+        off_branch_tags_are_off_release_branches("keep-a-changelog", &all),
+        10
+    );
+}
+
+#[test]
+fn uv_the_tag_before_the_bump_and_a_released_version() {
+    let (_, all) = json("uv", "validate-tag", &["--all"]);
+    assert!(
+        subjects(&all, "tag-version-mismatch").contains(&"refs/tags/0.2.14".to_string()),
+        "{all}"
+    );
+    let r = ready("uv", &[]);
+    assert_eq!(check_status(&r, "tag-free"), "fail");
+    assert!(
+        r.to_string()
+            .contains("0.12.5 already names version 0.12.5")
+    );
+}
+
+#[test]
+fn cargo_release_and_setuptools_scm_old_tags_are_history() {
+    let (code, all) = json("cargo-release", "validate-tag", &["--all"]);
+    assert_eq!(code, 0, "{all}");
+    let style = with_rule(&all, "tag-style-inconsistent");
+    assert_eq!(style.len(), 1);
+    assert!(style[0]["message"].as_str().unwrap().starts_with("40 tags"));
+    let (_, all) = json("setuptools-scm", "validate-tag", &["--all"]);
+    let invalid = with_rule(&all, "tag-invalid");
+    assert_eq!(invalid.len(), 1, "{all}");
+    assert_eq!(invalid[0]["severity"], "warn");
+    assert!(tags_with_status(&all, "skipped").contains(&"v0.10".to_string()));
+}
+
+#[test]
+fn rerunning_a_release_tags_workflow_passes_its_version_checks() {
+    // CI re-run on an old release: a detached checkout of httpx's 0.27.2 tag.
+    let (_dir, clone) = scratch("httpx");
+    let mut cmd = Command::new("git");
+    pin(&mut cmd, &home());
+    cmd.current_dir(&clone).args(["checkout", "-q", "0.27.2"]);
+    assert!(cmd.status().unwrap().success());
+    let run = gate_in(&clone, "check-release-ready", &["--format", "json"], &[]);
+    let r = run.json();
+    assert_eq!(check_status(&r, "tag-free"), "pass", "{r}");
+    assert_eq!(check_status(&r, "version-increment"), "pass", "{r}");
+    assert_eq!(check_status(&r, "release-branch"), "pass", "{r}");
+    let text = r.to_string();
+    assert!(text.contains("0.27.2 exists and points at HEAD"), "{text}");
+    assert!(text.contains("0.27.2 follows 0.27.1"), "{text}");
+}

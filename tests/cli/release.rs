@@ -232,13 +232,23 @@ fn tag_name_fails_for_a_version_with_no_valid_tag() {
     only(&r, &[], &[]);
     r.relgate(CRR, &[])
         .stdout_has("v1.1.0.post1 is a valid release tag");
-    // ... but a dev release is no release tag in any grammar.
+    // ... but an epoch is no release tag in any grammar.
+    r.write("pyproject.toml", &pyproject("1!1.1.0"));
+    r.git(&["commit", "-q", "-am", "epoch"]).code(0);
+    r.git(&["push", "-q"]).code(0);
+    let (_, checks) = statuses(&r, &[]);
+    assert!(
+        checks.contains(&("tag-name".into(), "fail".into())),
+        "{checks:?}"
+    );
+    // A dev version gets no tag at all: final-version fails, tag-name is skipped.
     r.write("pyproject.toml", &pyproject("1.1.0.dev1"));
     r.git(&["commit", "-q", "-am", "dev"]).code(0);
     r.git(&["push", "-q"]).code(0);
     let (_, checks) = statuses(&r, &[]);
     assert!(
-        checks.contains(&("tag-name".into(), "fail".into())),
+        checks.contains(&("tag-name".into(), "skip".into()))
+            && checks.contains(&("final-version".into(), "fail".into())),
         "{checks:?}"
     );
 }

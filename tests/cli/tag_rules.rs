@@ -648,6 +648,8 @@ fn all_lists_every_tag_with_its_status_in_json() {
     let c2 = r.head();
     r.git(&["tag", "v1.1.0"]).code(0);
     r.git(&["tag", "claude/compaction/7"]).code(0);
+    // Newer than every release: can still be fixed, so an error.
+    r.tag("v2.0", None);
     let run = r.relgate(VT, &["--all", "--format", "json"]);
     run.code(1);
     let v = run.json();
@@ -658,9 +660,11 @@ fn all_lists_every_tag_with_its_status_in_json() {
             {"name": "claude/compaction/7", "version": null, "status": "skipped", "commit": c2, "annotated": false},
             {"name": "latest", "version": null, "status": "skipped", "commit": c1, "annotated": false},
             {"name": "v1.0.0", "version": "1.0.0", "status": "ok", "commit": c1, "annotated": true},
-            {"name": "v1.1", "version": null, "status": "error", "commit": c1, "annotated": true},
+            // Older than the newest release: history, summarised in one warning.
+            {"name": "v1.1", "version": null, "status": "skipped", "commit": c1, "annotated": true},
             // A lightweight tag in the history is summarised, not an error of its own.
             {"name": "v1.1.0", "version": "1.1.0", "status": "ok", "commit": c2, "annotated": false},
+            {"name": "v2.0", "version": null, "status": "error", "commit": c2, "annotated": true},
         ])
     );
     let lightweight: Vec<&serde_json::Value> = v["diagnostics"]
@@ -688,17 +692,25 @@ fn all_lists_every_tag_with_its_status_in_json() {
     assert_eq!(
         rules,
         [
+            ("refs/tags/v2.0", "tag-invalid"),
+            ("refs/tags/v1.1.0", "tag-lightweight"),
             ("refs/tags/v1.1", "tag-invalid"),
-            ("refs/tags/v1.1.0", "tag-lightweight")
         ]
     );
+    let severities: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["severity"].as_str().unwrap())
+        .collect();
+    assert_eq!(severities, ["error", "warn", "warn"]);
     // The human audit names the errors and counts, without a note per skipped tag.
     let run = r.relgate(VT, &["--all"]);
     run.code(1)
-        .stdout_has("5 tags: 2 ok, 1 with errors, 2 skipped\n")
+        .stdout_has("6 tags: 2 ok, 1 with errors, 3 skipped\n")
         .stdout_lacks("tag-not-release");
     // Fixed: every release tag ok.
-    r.git(&["tag", "-d", "v1.1", "v1.1.0"]).code(0);
+    r.git(&["tag", "-d", "v1.1", "v1.1.0", "v2.0"]).code(0);
     r.tag("v1.1.0", None);
     r.relgate(VT, &["--all"])
         .code(0)
