@@ -337,7 +337,7 @@ impl Ctx {
         };
         // Outside a repository only the files can tell; the checks that need a repository
         // fail on their own when they ask for it.
-        let repo = if needs.tag_refs || needs.branches {
+        let repo = if needs.tag_refs || needs.protected || needs.release_branches {
             self.repo().ok()
         } else {
             None

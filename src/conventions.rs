@@ -28,8 +28,10 @@ pub struct Needs {
     pub tag_scheme: bool,
     /// ... and from the tags themselves (lists the tag refs).
     pub tag_refs: bool,
-    /// Release and protected branches (lists the branches).
-    pub branches: bool,
+    /// Protected branches: the remotes' default branches (reads `refs/remotes/*/HEAD`).
+    pub protected: bool,
+    /// Release branches: also the maintenance lines (lists the branches and the tags).
+    pub release_branches: bool,
     /// The project's ecosystem: `tags.grammar`'s PEP 440 spellings and `changelog.scheme`.
     pub ecosystem: bool,
 }
@@ -38,14 +40,16 @@ impl Needs {
     pub const ALL: Needs = Needs {
         tag_scheme: true,
         tag_refs: true,
-        branches: true,
+        protected: true,
+        release_branches: true,
         ecosystem: true,
     };
     /// guard-master-commit: which branches are protected, nothing else.
     pub const BRANCHES: Needs = Needs {
         tag_scheme: false,
         tag_refs: false,
-        branches: true,
+        protected: true,
+        release_branches: false,
         ecosystem: false,
     };
     /// lint-changelog: the version scheme and the tag prefix its compare links use, without
@@ -53,14 +57,16 @@ impl Needs {
     pub const FILES: Needs = Needs {
         tag_scheme: true,
         tag_refs: false,
-        branches: false,
+        protected: false,
+        release_branches: false,
         ecosystem: true,
     };
     /// check-version-sync: the tag scheme (for the tags it compares with) and the ecosystem.
     pub const TAGS: Needs = Needs {
         tag_scheme: true,
         tag_refs: true,
-        branches: false,
+        protected: false,
+        release_branches: false,
         ecosystem: true,
     };
 }
@@ -75,10 +81,10 @@ pub fn infer(loaded: &mut Loaded, root: &Path, repo: Option<&Repo>, needs: Needs
         let repo = repo.filter(|_| needs.tag_refs);
         infer_tag_scheme(loaded, root, repo)?;
     }
-    if needs.branches
+    if (needs.protected || needs.release_branches)
         && let Some(repo) = repo
     {
-        infer_branches(loaded, repo)?;
+        infer_branches(loaded, repo, needs.release_branches)?;
     }
     Ok(())
 }
@@ -588,7 +594,9 @@ fn on_line(line: &[Option<u64>], release: &[u64]) -> bool {
         .all(|(i, part)| part.is_none_or(|n| release.get(i).copied().unwrap_or(0) == n))
 }
 
-fn infer_branches(loaded: &mut Loaded, repo: &Repo) -> Result<()> {
+/// Protected branches from the remotes' default branches; with `lines`, release branches too,
+/// which also need the branch and tag lists.
+fn infer_branches(loaded: &mut Loaded, repo: &Repo, lines: bool) -> Result<()> {
     let defaults: Vec<(String, String)> = repo
         .remote_default_branches()?
         .into_iter()
@@ -613,7 +621,7 @@ fn infer_branches(loaded: &mut Loaded, repo: &Repo) -> Result<()> {
             format!("the remote's default branch ({default_note})"),
         );
     }
-    if loaded.is_set("tags.release-branches") && loaded.is_set("release.branches") {
+    if !lines || (loaded.is_set("tags.release-branches") && loaded.is_set("release.branches")) {
         return Ok(());
     }
     // A maintenance line is a line of the project's releases: `853-fix` names an issue, not

@@ -831,10 +831,11 @@ pub fn check_in_repo(
                 Diagnostic::error(
                     "tag-version-mismatch",
                     format!(
-                        "{} says {} at {}, but the tag says {}",
+                        "{} says {} at {}, but tag {} says {}",
                         found.kind,
                         found.version.raw(),
                         commit.short(),
+                        facts.name,
                         tv.version_part()
                     ),
                 )

@@ -6,6 +6,7 @@
 
 mod changelog;
 mod common;
+mod conventions;
 mod field;
 mod framework;
 mod guard;

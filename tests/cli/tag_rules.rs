@@ -310,7 +310,7 @@ fn a_tag_that_does_not_exist_gets_name_rules_only() {
              help: merge the work into the release branch first, then tag the merged commit\n\
              refs/tags/v0.9.0: error[tag-not-increasing] v0.9.0 is not higher than v1.0.0, which is on an ancestor commit ({base})\n  \
              help: tag a version higher than v1.0.0\n\
-             pyproject.toml:3:12: error[tag-version-mismatch] [project].version says 1.0.0 at {head}, but the tag says 0.9.0\n  \
+             pyproject.toml:3:12: error[tag-version-mismatch] [project].version says 1.0.0 at {head}, but tag v0.9.0 says 0.9.0\n  \
              help: tag the commit that bumps the version, or bump pyproject.toml to 0.9.0 before tagging\n"
         )
     );
@@ -410,7 +410,7 @@ fn tag_version_mismatch_reads_the_tagged_commit_not_the_work_tree() {
     assert_eq!(
         findings(&run),
         format!(
-            "pyproject.toml:3:12: error[tag-version-mismatch] [project].version says 1.0.0 at {c}, but the tag says 1.1.0\n  \
+            "pyproject.toml:3:12: error[tag-version-mismatch] [project].version says 1.0.0 at {c}, but tag v1.1.0 says 1.1.0\n  \
              help: tag the commit that bumps the version, or bump pyproject.toml to 1.1.0 before tagging\n"
         )
     );
@@ -437,7 +437,7 @@ fn tag_version_mismatch_reads_the_tagged_commit_not_the_work_tree() {
     assert_eq!(
         findings(&run),
         format!(
-            "Cargo.toml:3:12: error[tag-version-mismatch] [package].version says 1.2.0-rc.1 at {c}, but the tag says 1.2.0-rc1\n  \
+            "Cargo.toml:3:12: error[tag-version-mismatch] [package].version says 1.2.0-rc.1 at {c}, but tag v1.2.0-rc1 says 1.2.0-rc1\n  \
              help: tag the commit that bumps the version, or bump Cargo.toml to 1.2.0-rc1 before tagging\n"
         )
     );
@@ -743,7 +743,7 @@ fn without_a_tag_argument_the_release_tags_at_head_are_checked() {
         format!(
             "refs/tags/v1.0.1: error[tag-lightweight] v1.0.1 is a lightweight tag; release tags are annotated\n  \
              help: while v1.0.1 is not pushed, replace it with an annotated tag on the same commit: `git tag -f -a v1.0.1 -m 'v1.0.1' 18a5014`; once published, leave it and annotate the next release (`git tag -a`), or set tags.require-annotated = false\n\
-             pyproject.toml:3:12: error[tag-version-mismatch] [project].version says 1.0.0 at {c}, but the tag says 1.0.1\n  \
+             pyproject.toml:3:12: error[tag-version-mismatch] [project].version says 1.0.0 at {c}, but tag v1.0.1 says 1.0.1\n  \
              help: tag the commit that bumps the version, or bump pyproject.toml to 1.0.1 before tagging\n\
              v1.0.0: ok\n"
         )
