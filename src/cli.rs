@@ -503,12 +503,29 @@ fn main_with<A: Default>(
     if ctx.common.show_config {
         return show_config(&ctx, &style);
     }
-    match run(&ctx, own) {
+    let code = match run(&ctx, own) {
         Ok(report) => emit(&report, &style),
         Err(e) => {
             print_error(tool.name, &e);
             ExitCode::from(2)
         }
+    };
+    print_stats(tool.name);
+    code
+}
+
+/// With `RELGATE_STATS` set, the work done on stderr (`<bin>: stats: walks=1 commits=5123`):
+/// how the tests and the benchmark check that no cost grows with tags × commits.
+fn print_stats(tool: &str) {
+    if std::env::var_os("RELGATE_STATS").is_some() {
+        use std::sync::atomic::Ordering::Relaxed;
+        let mut err = std::io::stderr().lock();
+        let _ = writeln!(
+            err,
+            "{tool}: stats: walks={} commits={}",
+            crate::git::WALKS.load(Relaxed),
+            crate::git::COMMITS_VISITED.load(Relaxed)
+        );
     }
 }
 

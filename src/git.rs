@@ -6,10 +6,12 @@
 //! Nothing here judges anything, and nothing here writes: no index refresh, no ref, no object.
 //! A gix upgrade touches this file only.
 
-use std::cell::OnceCell;
-use std::collections::{HashMap, HashSet};
+use std::cell::{Cell, OnceCell};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use gix::bstr::ByteSlice;
 
@@ -197,6 +199,20 @@ pub struct Branches {
     pub local: Vec<(String, Oid)>,
     /// Remote, branch name on the remote, tip: `("origin", "v1.x", ..)` for `refs/remotes/origin/v1.x`.
     pub remote: Vec<(String, String, Oid)>,
+}
+
+/// Work counters: how many history walks ran and how many commits they visited, for the tests
+/// and the benchmark that check that no cost grows with tags × commits (printed on stderr at
+/// exit when `RELGATE_STATS` is set; see `crate::cli`).
+pub static WALKS: AtomicUsize = AtomicUsize::new(0);
+pub static COMMITS_VISITED: AtomicUsize = AtomicUsize::new(0);
+
+fn count_walk() {
+    WALKS.fetch_add(1, Ordering::Relaxed);
+}
+
+fn count_commit() {
+    COMMITS_VISITED.fetch_add(1, Ordering::Relaxed);
 }
 
 /// The delta-base cache's limit: git's `core.deltaBaseCacheLimit` default.
@@ -601,42 +617,88 @@ impl Repo {
         Ok(out)
     }
 
-    /// Is `ancestor` reachable from `tip` (or equal to it)? The walk from `tip` stops where it
-    /// meets `ancestor`: a release tag is usually a few commits below its branch's tip. (gix's
-    /// hidden-tips walk costs more here: it first marks what `tip` reaches.)
-    pub fn is_ancestor(&self, ancestor: Oid, tip: Oid) -> Result<bool> {
-        if ancestor == tip {
-            return Ok(true);
-        }
-        let failed = || format!("cannot walk history from {tip}");
-        let walk = self
-            .repo
-            .rev_walk([tip.0])
-            .all()
-            .map_err(git_err_with(failed))?;
-        for info in walk {
-            let info = info.map_err(|e| Error::new(failed()).caused_by(e))?;
-            if info.id == ancestor.0 {
-                return Ok(true);
-            }
-        }
-        Ok(false)
+    /// Which of `targets` are reachable from one of `tips` (a tip reaches itself): one walk from
+    /// all tips at once that ends as soon as every target is found. Where the repository has a
+    /// commit-graph file, generation numbers prune it further, as git does: a commit whose
+    /// generation is not above every target still missing cannot lead to one, so its history is
+    /// not walked. Without one, a target that is not reachable costs one walk of the history
+    /// (once, whatever the number of targets).
+    pub fn reachable(&self, tips: &[Oid], targets: &HashSet<Oid>) -> Result<HashSet<Oid>> {
+        self.reachable_until(tips, targets, |_| false)
     }
 
-    /// Every commit reachable from `tip`, `tip` included.
-    pub fn ancestors(&self, tip: Oid) -> Result<HashSet<Oid>> {
-        let walk = self
-            .repo
-            .rev_walk([tip.0])
-            .all()
-            .map_err(git_err_with(|| format!("cannot walk history from {tip}")))?;
-        let mut set = HashSet::new();
-        for info in walk {
-            let info = info
-                .map_err(|e| Error::new(format!("cannot walk history from {tip}")).caused_by(e))?;
-            set.insert(Oid(info.id));
+    /// [`Repo::reachable`], also ending the walk as soon as `done` says the targets found so far
+    /// answer the caller's question (the highest tag is in the history: no other can beat it).
+    pub fn reachable_until(
+        &self,
+        tips: &[Oid],
+        targets: &HashSet<Oid>,
+        mut done: impl FnMut(&HashSet<Oid>) -> bool,
+    ) -> Result<HashSet<Oid>> {
+        let mut found: HashSet<Oid> = tips
+            .iter()
+            .filter(|t| targets.contains(t))
+            .copied()
+            .collect();
+        if found.len() == targets.len() || tips.is_empty() || done(&found) {
+            return Ok(found);
         }
-        Ok(set)
+        count_walk();
+        let failed = || "cannot walk history from the release branches and tags".to_string();
+        // Generations of the targets still missing, when the commit-graph knows all of them.
+        let graph = self
+            .repo
+            .commit_graph_if_enabled()
+            .ok()
+            .flatten()
+            .map(Rc::new);
+        let mut missing: Option<BTreeMap<u32, usize>> = graph.as_ref().and_then(|g| {
+            let mut m = BTreeMap::new();
+            for t in targets.iter().filter(|t| !found.contains(t)) {
+                *m.entry(g.commit_by_id(t.0)?.generation()).or_insert(0) += 1;
+            }
+            Some(m)
+        });
+        let floor = Rc::new(Cell::new(
+            missing.as_ref().and_then(|m| m.keys().next().copied()),
+        ));
+        let platform = self.repo.rev_walk(tips.iter().map(|t| t.0));
+        let walk = match (&graph, floor.get()) {
+            (Some(g), Some(_)) => {
+                let (g, floor, wanted) = (g.clone(), floor.clone(), targets.clone());
+                platform.selected(move |id| {
+                    // Below the lowest missing target nothing more can be found.
+                    let Some(f) = floor.get() else { return false };
+                    wanted.contains(&Oid(id.to_owned()))
+                        || g.commit_by_id(id).is_none_or(|c| c.generation() > f)
+                })
+            }
+            _ => platform.all(),
+        }
+        .map_err(git_err_with(failed))?;
+        for info in walk {
+            let info = info.map_err(|e| Error::new(failed()).caused_by(e))?;
+            count_commit();
+            let id = Oid(info.id);
+            if targets.contains(&id) && found.insert(id) {
+                if let (Some(m), Some(g)) = (missing.as_mut(), graph.as_ref())
+                    && let Some(c) = g.commit_by_id(id.0)
+                {
+                    let gen_ = c.generation();
+                    if let Some(n) = m.get_mut(&gen_) {
+                        *n -= 1;
+                        if *n == 0 {
+                            m.remove(&gen_);
+                        }
+                    }
+                    floor.set(m.keys().next().copied());
+                }
+                if found.len() == targets.len() || done(&found) {
+                    break;
+                }
+            }
+        }
+        Ok(found)
     }
 
     /// The parents of every commit reachable from `tips`: the commit graph, read in one walk.
@@ -652,8 +714,10 @@ impl Repo {
             .rev_walk(tips.iter().map(|t| t.0))
             .all()
             .map_err(git_err("cannot walk history"))?;
+        count_walk();
         for info in walk {
             let info = info.map_err(|e| Error::new("cannot walk history").caused_by(e))?;
+            count_commit();
             graph.insert(
                 Oid(info.id),
                 info.parent_ids.iter().map(|p| Oid(*p)).collect(),

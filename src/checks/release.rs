@@ -433,7 +433,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
             // On a checkout of this version's own tag, the release is compared with the
             // tags before it, so re-running a tag's workflow passes.
             let skip = on_head.as_ref().map(|_| &version);
-            let tc = versions::tag_context(repo, config, head_oid, eco, skip)?;
+            let tc = versions::tag_context(repo, config, head_oid, eco, skip, None)?;
             version_increment(
                 &version,
                 tc.newest_reachable.as_ref(),
@@ -468,18 +468,24 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
     Ok(finish(report_with(&mut report, checks), Some(&tag_name)))
 }
 
-/// The first release branch (local or remote-tracking) whose history contains `commit`.
+/// A release branch (local or remote-tracking) whose history contains `commit`: the one whose
+/// tip it is, else the list of release branches that exist, when one walk from all of them
+/// meets it.
 fn release_branch_containing(
     repo: &Repo,
     config: &Config,
     commit: crate::git::Oid,
 ) -> Result<Option<String>> {
-    for (name, tip) in repo.branch_tips_matching(&config.release.branches)? {
-        if repo.is_ancestor(commit, tip)? {
-            return Ok(Some(name));
-        }
+    let tips = repo.branch_tips_matching(&config.release.branches)?;
+    if let Some((name, _)) = tips.iter().find(|(_, tip)| *tip == commit) {
+        return Ok(Some(name.clone()));
     }
-    Ok(None)
+    let ids: Vec<crate::git::Oid> = tips.iter().map(|(_, o)| *o).collect();
+    let found = repo.reachable(&ids, &std::collections::HashSet::from([commit]))?;
+    Ok((!found.is_empty()).then(|| {
+        let names: Vec<&str> = tips.iter().map(|(n, _)| n.as_str()).collect();
+        format!("a release branch ({})", names.join(", "))
+    }))
 }
 
 fn report_with(report: &mut Report, checks: Vec<CheckLine>) -> Report {

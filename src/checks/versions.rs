@@ -8,7 +8,7 @@ use crate::cli::{self, Common, Ctx, Flag, Tool};
 use crate::config::Config;
 use crate::diag::{Diagnostic, Report, RuleDoc, Severity};
 use crate::error::{Error, Result};
-use crate::git::{Oid, Repo, TagRef};
+use crate::git::{Oid, Repo};
 use crate::hook::Hook;
 use crate::releases;
 use crate::sources::{self, Sources};
@@ -419,91 +419,73 @@ fn unchanged_since(repo: &Repo, commit: Oid, sources: &Sources) -> Result<Vec<so
 /// history.
 pub struct TagContext {
     pub on_commit: Vec<TagVersion>,
+    /// The newest release tag below `commit` among those above the floor given to
+    /// [`tag_context`].
     pub newest_reachable: Option<TagVersion>,
-    /// The commit of `newest_reachable`.
-    pub newest_commit: Option<Oid>,
     /// Release-tag candidates exist at all (valid or not).
     pub any_tags: bool,
 }
 
+/// The tags on `commit`, and the newest release tag in its history whose version is above
+/// `floor` (all of them without one): check-version-sync only needs the tags its sources could
+/// be behind, so in the usual case (the sources at or ahead of every tag) no history is walked.
 /// `skip` leaves out the tags on `commit` itself that name that version: on a checkout of a
 /// release's own tag, "the newest release before it" is what check-release-ready compares with.
+///
+/// Reachability is one walk from `commit` (see [`Repo::reachable_until`]) that stops as soon as
+/// the highest candidate is found, never one walk per tag.
 pub fn tag_context(
     repo: &Repo,
     config: &Config,
     commit: Oid,
     eco: Ecosystem,
     skip: Option<&Version>,
+    floor: Option<&Version>,
 ) -> Result<TagContext> {
     let list = releases::list(repo, &config.tags)?;
-    let mut valid: Vec<(&TagRef, &TagVersion, Option<Option<Oid>>)> = list
-        .tags
-        .iter()
-        .map(|t| (&t.tag, &t.version, None))
-        .collect();
-    // Peel a tag at most once, and only when the ref cannot tell.
-    let commit_of = |i: usize, valid: &mut Vec<(&TagRef, &TagVersion, Option<Option<Oid>>)>| {
-        if valid[i].2.is_none() {
-            valid[i].2 = Some(repo.resolve(valid[i].0)?.commit);
-        }
-        Ok::<_, crate::error::Error>(valid[i].2.flatten())
-    };
     let mut on_commit = Vec::new();
-    let mut skipped = Vec::new();
-    for i in 0..valid.len() {
-        let here = match valid[i].0.on_commit(commit) {
-            Some(known) => known,
-            None => commit_of(i, &mut valid)? == Some(commit),
+    // (commit, version) of the candidates for "newest below", highest version first.
+    let mut candidates: Vec<(Oid, &TagVersion)> = Vec::new();
+    for t in &list.tags {
+        let above_floor = floor.is_none_or(|f| {
+            version::compare_with_tag(f, &t.version) == Some(std::cmp::Ordering::Less)
+        });
+        // Peel a tag only when the ref cannot tell whether it is on `commit`, or when it is a
+        // candidate whose commit the walk must look for.
+        let known_here = t.tag.on_commit(commit);
+        let peeled = if known_here.is_none() || (above_floor && known_here == Some(false)) {
+            repo.resolve(&t.tag)?.commit
+        } else {
+            None
         };
+        let here = known_here.unwrap_or(peeled == Some(commit));
         if here {
-            on_commit.push(valid[i].1.clone());
-            if skip.is_some_and(|v| {
-                version::compare_with_tag(v, valid[i].1) == Some(std::cmp::Ordering::Equal)
-            }) {
-                skipped.push(i);
+            on_commit.push(t.version.clone());
+            let skipped = skip.is_some_and(|v| {
+                version::compare_with_tag(v, &t.version) == Some(std::cmp::Ordering::Equal)
+            });
+            if above_floor && !skipped {
+                candidates.push((commit, &t.version));
             }
+        } else if above_floor && let Some(c) = peeled {
+            candidates.push((c, &t.version));
         }
     }
-    // The newest reachable tag: try the highest versions first, which is usually the answer;
-    // after a few that are not in the history (another branch's tags), check them all.
-    let mut newest = None;
-    let mut left: Vec<usize> = (0..valid.len()).filter(|i| !skipped.contains(i)).collect();
-    let mut misses = 0;
-    while !left.is_empty() && misses < 8 {
-        let mut best = 0;
-        for j in 1..left.len() {
-            if version::compare_tags(valid[left[j]].1, valid[left[best]].1, eco)
-                == Some(std::cmp::Ordering::Greater)
-            {
-                best = j;
-            }
-        }
-        let i = left.remove(best);
-        if let Some(c) = commit_of(i, &mut valid)?
-            && repo.is_ancestor(c, commit)?
-        {
-            newest = Some(i);
-            break;
-        }
-        misses += 1;
-    }
-    if newest.is_none() && !left.is_empty() {
-        let ancestors = repo.ancestors(commit)?;
-        for i in left {
-            if commit_of(i, &mut valid)?.is_some_and(|c| ancestors.contains(&c))
-                && newest.is_none_or(|n: usize| {
-                    version::compare_tags(valid[i].1, valid[n].1, eco)
-                        == Some(std::cmp::Ordering::Greater)
-                })
-            {
-                newest = Some(i);
-            }
-        }
-    }
+    candidates
+        .sort_by(|a, b| version::compare_tags(b.1, a.1, eco).unwrap_or(std::cmp::Ordering::Equal));
+    let targets: std::collections::HashSet<Oid> = candidates.iter().map(|(c, _)| *c).collect();
+    // Tags on `commit` itself count as below it here (they name what it released).
+    let found = repo.reachable_until(&[commit], &targets, |found| {
+        // The highest candidate is in the history: nothing can beat it.
+        candidates.first().is_some_and(|(c, _)| found.contains(c))
+    })?;
+    let newest_reachable = candidates
+        .iter()
+        .find(|(c, _)| found.contains(c))
+        .map(|(_, tv)| (*tv).clone());
     Ok(TagContext {
         on_commit,
-        newest_reachable: newest.map(|i| valid[i].1.clone()),
-        newest_commit: newest.and_then(|i| valid[i].2.flatten()),
+        newest_reachable,
         any_tags: list.candidates > 0,
     })
 }
@@ -582,7 +564,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
         let tv = expected_tag(expect, config)?;
         check_against_tag(&sources, &tv, "--expect says", &mut report);
     }
-    let Some(commit) = commit else {
+    // Nothing to compare with the release tags without a version, or without a commit.
+    let (Some(commit), false) = (commit, sources.found.is_empty()) else {
         return Ok(report);
     };
     if repo.is_shallow() {
@@ -596,7 +579,13 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
         return Ok(report);
     }
     let eco = project_ecosystem(&sources);
-    let tc = tag_context(repo, config, commit, eco, None)?;
+    // Only a tag above the lowest source can put a source behind.
+    let lowest = sources
+        .found
+        .iter()
+        .map(|f| &f.version)
+        .min_by(|a, b| version::compare(a, b).unwrap_or(std::cmp::Ordering::Equal));
+    let tc = tag_context(repo, config, commit, eco, None, lowest)?;
     if !tc.any_tags {
         report.push(Diagnostic::note(
             "version-no-tags",

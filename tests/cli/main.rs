@@ -13,6 +13,7 @@ mod guard;
 mod hostile;
 mod install;
 mod release;
+mod scaling;
 mod tag_hooks;
 mod tag_rules;
 mod util;

@@ -1,0 +1,165 @@
+//! No cost grows with tags × commits: the work of each gate counted (history walks and the
+//! commits they visit, printed by `RELGATE_STATS`), never timed. Doubling the tags checked must
+//! not double the walks; a commit-graph file must prune a walk that cannot find its target.
+
+use std::io::Write;
+use std::process::Stdio;
+
+use crate::util::Repo;
+
+/// `n` commits on HEAD, made at once with git fast-import (one process, not `n`).
+fn commits(r: &Repo, n: usize) {
+    let head = r.git_out(&["rev-parse", "HEAD"]);
+    let mut stream = String::new();
+    for i in 0..n {
+        stream.push_str(&format!(
+            "commit refs/heads/main\ncommitter T <t@example.com> {} +0000\ndata <<EOT\nc{i}\nEOT\n",
+            1_767_225_600 + i
+        ));
+        if i == 0 {
+            stream.push_str(&format!("from {head}\n"));
+        }
+    }
+    let mut cmd = r.command("git");
+    cmd.args(["fast-import", "--quiet"]).stdin(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stream.as_bytes())
+        .unwrap();
+    assert!(child.wait().unwrap().success());
+    r.git(&["reset", "-q", "--hard", "main"]).code(0);
+}
+
+/// (walks, commits visited) of one run.
+fn work(r: &Repo, bin: &str, args: &[&str], stdin: Option<&str>) -> (usize, usize) {
+    let env = [("RELGATE_STATS", "1")];
+    let run = match stdin {
+        Some(s) => r.relgate_stdin(bin, args, s.as_bytes(), &env),
+        None => r.relgate_env(bin, args, &env),
+    };
+    assert!(run.code <= 1, "{}: {}", run.what, run.stderr);
+    let line = run
+        .stderr
+        .lines()
+        .find(|l| l.contains(": stats: "))
+        .unwrap_or_else(|| panic!("no stats in {}", run.stderr));
+    let num = |key: &str| -> usize {
+        line.split(key)
+            .nth(1)
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    (num("walks="), num("commits="))
+}
+
+/// A project at 1.0.0 with `n` commits of history below HEAD.
+fn project(n: usize) -> Repo {
+    let r = Repo::new();
+    r.commit_file(
+        "pyproject.toml",
+        "[project]\nname = \"d\"\nversion = \"1.0.0\"\n",
+        "initial",
+    );
+    commits(&r, n);
+    r
+}
+
+#[test]
+fn pushing_many_tags_walks_the_history_once() {
+    let r = project(300);
+    let mut per_count = Vec::new();
+    for n in [20usize, 40] {
+        let mut input = String::new();
+        let z = "0".repeat(40);
+        for i in 0..n {
+            let name = format!("v0.{n}.{i}");
+            r.git(&["tag", "-a", &name, "-m", &name, &format!("HEAD~{}", 2 * i)])
+                .code(0);
+            let oid = r.git_out(&["rev-parse", &name]);
+            input.push_str(&format!("refs/tags/{name} {oid} refs/tags/{name} {z}\n"));
+        }
+        per_count.push(work(&r, "validate-tag", &["--pre-push"], Some(&input)));
+    }
+    let ((w1, c1), (w2, c2)) = (per_count[0], per_count[1]);
+    assert!(w1 <= 1 && w2 <= 1, "walks: {w1}, {w2}");
+    // The same history is read, whatever the number of tags pushed.
+    assert!(c2 <= c1 + 10, "commits: {c1} → {c2}");
+}
+
+#[test]
+fn many_tags_at_head_are_checked_with_one_walk() {
+    let r = project(100);
+    let mut runs = Vec::new();
+    for n in [30usize, 60] {
+        for i in 0..n {
+            r.git(&["tag", &format!("v1.0.0-rc.{n}{i}")]).code(0);
+        }
+        runs.push(work(&r, "validate-tag", &[], None));
+    }
+    assert!(runs.iter().all(|(w, _)| *w <= 1), "{runs:?}");
+    assert!(runs[1].1 <= runs[0].1 + 10, "{runs:?}");
+}
+
+#[test]
+fn sources_at_or_ahead_of_every_tag_walk_nothing() {
+    let r = project(50);
+    r.tag("v0.9.0", Some("HEAD~10"));
+    // On a branch, with the newer tag on main: nothing to walk for, 1.0.0 is above 0.9.0.
+    assert_eq!(work(&r, "check-version-sync", &[], None), (0, 0));
+    // A tag above the sources must be looked for: one walk, which stops when it finds it.
+    r.tag("v1.1.0", Some("HEAD~5"));
+    let (walks, visited) = work(&r, "check-version-sync", &[], None);
+    assert_eq!(walks, 1);
+    assert!(visited <= 6, "{visited}");
+}
+
+#[test]
+fn check_release_ready_finds_the_previous_release_without_walking_all_history() {
+    let r = project(200);
+    r.tag("v0.9.0", Some("HEAD~3"));
+    let (walks, visited) = work(&r, "check-release-ready", &[], None);
+    assert!(walks <= 1, "{walks}");
+    assert!(visited <= 4, "{visited}");
+}
+
+#[test]
+fn a_commit_graph_prunes_the_walk_for_a_tag_off_the_branch() {
+    let r = project(200);
+    // A higher tag on a side branch that forks from HEAD~1: not in HEAD's history.
+    r.git(&["switch", "-q", "-c", "side", "HEAD~1"]).code(0);
+    r.commit("side work");
+    r.commit("more side work");
+    r.tag("v2.0.0", None);
+    r.git(&["switch", "-q", "main"]).code(0);
+    let without = work(&r, "check-version-sync", &[], None);
+    // Without a commit-graph, proving it unreachable takes one walk of the history.
+    assert_eq!(without.0, 1);
+    assert!(without.1 >= 200, "{without:?}");
+    r.git(&["commit-graph", "write", "--reachable"]).code(0);
+    let with = work(&r, "check-version-sync", &[], None);
+    assert!(with.0 <= 1);
+    assert!(with.1 <= 2, "{with:?}: generation numbers end the walk");
+}
+
+#[test]
+fn the_pruned_walk_gives_the_same_verdicts() {
+    let r = project(60);
+    r.tag("v1.1.0", Some("HEAD~30"));
+    r.git(&["switch", "-q", "-c", "side", "HEAD~1"]).code(0);
+    r.commit("side work");
+    r.tag("v2.0.0", None);
+    r.git(&["switch", "-q", "main"]).code(0);
+    let before = r.relgate("check-version-sync", &[]);
+    before.code(1).stdout_has("lower than release tag v1.1.0");
+    r.git(&["commit-graph", "write", "--reachable"]).code(0);
+    let after = r.relgate("check-version-sync", &[]);
+    assert_eq!(before.stdout, after.stdout);
+    assert_eq!(before.code, after.code);
+}
