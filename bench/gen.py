@@ -86,23 +86,31 @@ def release_body(k, bullets, types):
 
 
 def tags(n):
+    """n commits with one release tag each, in the shapes real histories have: half annotated,
+    half lightweight; every tenth release tagged on a commit off main (a hotfix tagged and never
+    merged: not on a release branch and not reachable from HEAD), its main successor continuing
+    from the commit before it."""
     w = sys.stdout.buffer.write
     who = "Bench <bench@example.invalid>"
     w(b"blob\nmark :1\ndata <<EOF\n[tags]\nrequire-annotated = false\nEOF\n\n")
+    main = None  # the mark of main's newest commit
     for i in range(n):
         v = version_of(i)
         t = EPOCH + i * 3600
         py = f'[project]\nname = "demo"\nversion = "{v}"\n'.encode()
         msg = f"Release {v}\n".encode()
-        w(b"commit refs/heads/main\n")
+        off_main = i % 10 == 9
+        w(b"commit refs/heads/side\n" if off_main else b"commit refs/heads/main\n")
         w(f"mark :{i + 2}\ncommitter {who} {t} +0000\n".encode())
         w(b"data %d\n%s\n" % (len(msg), msg))
-        if i == 0:
+        if main is None:
             w(b"M 100644 :1 relgate.toml\n")
         else:
-            w(f"from :{i + 1}\n".encode())
+            w(f"from :{main}\n".encode())
         w(b"M 100644 inline pyproject.toml\n")
         w(b"data %d\n%s\n" % (len(py), py))
+        if not off_main:
+            main = i + 2
         if i % 2 == 0:
             tmsg = f"v{v}\n".encode()
             w(f"tag v{v}\nfrom :{i + 2}\ntagger {who} {t} +0000\n".encode())
