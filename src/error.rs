@@ -11,6 +11,9 @@ use std::fmt;
 pub struct Error {
     message: String,
     causes: Vec<String>,
+    /// No repository was found at all (as opposed to one found that cannot be read): the
+    /// documented name-only and file-only uses may go on without one (DESIGN §1).
+    no_repository: bool,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -20,7 +23,20 @@ impl Error {
         Error {
             message: message.into(),
             causes: Vec::new(),
+            no_repository: false,
         }
+    }
+
+    /// "Not a git repository": nothing was found to open.
+    pub fn no_repository(message: impl Into<String>) -> Self {
+        Error {
+            no_repository: true,
+            ..Error::new(message)
+        }
+    }
+
+    pub fn is_no_repository(&self) -> bool {
+        self.no_repository
     }
 
     /// Adds the underlying reason, usually a dependency's error rendered with `{e}`.

@@ -201,6 +201,26 @@ pub struct Branches {
     pub remote: Vec<(String, String, Oid)>,
 }
 
+/// How many times a ref listing is read again when a concurrent `git pack-refs` moved a ref
+/// (a few milliseconds apart: another process is rewriting the refs right now).
+const RACE_RETRIES: u32 = 8;
+
+fn race_pause(attempt: u32) {
+    std::thread::sleep(std::time::Duration::from_millis(1 << attempt.min(6)));
+}
+
+fn special_ref(path: &Path, common_dir: &Path) -> Error {
+    let shown = path.strip_prefix(common_dir).unwrap_or(path);
+    Error::new(format!(
+        "cannot read ref {}: it is not a regular file (a named pipe, socket or device); \
+         git refs are files",
+        shown.display()
+    ))
+}
+
+/// git's limit on nested symbolic refs (`refs.c`'s SYMREF_MAXDEPTH).
+const MAX_SYMREF_HOPS: usize = 5;
+
 /// Work counters: how many history walks ran and how many commits they visited, for the tests
 /// and the benchmark that check that no cost grows with tags × commits (printed on stderr at
 /// exit when `RELGATE_STATS` is set; see `crate::cli`).
@@ -225,6 +245,93 @@ pub struct Repo {
     /// same list.
     tag_refs: OnceCell<Vec<TagRef>>,
     branches: OnceCell<Branches>,
+}
+
+/// Why the repository could not be opened: none was found ("not a git repository", which the
+/// name-only and file-only uses tolerate), or one was found and cannot be read (exit 2 for
+/// every use: a gate never passes without having looked).
+fn open_failed(cwd: &Path, e: gix::Error) -> Error {
+    // Look again the way git finds a repository, without opening it.
+    let found = match std::env::var_os("GIT_DIR") {
+        Some(dir) => Some(cwd.join(dir)).filter(|p| p.exists()),
+        None => gix::discover::upwards_opts(
+            cwd,
+            gix::discover::upwards::Options::default().apply_environment(),
+        )
+        .ok()
+        .map(|(p, _)| p.into_repository_and_work_tree_directories().0),
+    };
+    match found {
+        Some(git_dir) => {
+            let mut err = Error::new(format!(
+                "cannot open the git repository at {}",
+                git_dir.display()
+            ))
+            .caused_by(e);
+            if !gix::sec::identity::is_path_owned_by_current_user(&git_dir).unwrap_or(true) {
+                err = err.caused_by(format!(
+                    "git refuses it too unless safe.directory names it: \
+                     `git config --global --add safe.directory {}`",
+                    git_dir.parent().unwrap_or(&git_dir).display()
+                ));
+            }
+            err
+        }
+        None => Error::no_repository(format!(
+            "not a git repository: {} (or any parent directory); expected to run inside a repository",
+            cwd.display()
+        ))
+        .caused_by(e),
+    }
+}
+
+/// The repository extensions relgate reads correctly (git's list, `git help config`): an
+/// unknown one may change what the repository's files mean, so git refuses it, and so does
+/// relgate.
+const KNOWN_EXTENSIONS: [&str; 10] = [
+    "noop",
+    "noop-v1",
+    "preciousobjects",
+    "partialclone",
+    "worktreeconfig",
+    "objectformat",
+    "compatobjectformat",
+    "refstorage",
+    "relativeworktrees",
+    "submodulepathconfig",
+];
+
+/// Refuses what git refuses and what relgate cannot read: an unknown repository extension in a
+/// version-1 repository, and reftable ref storage (gix reads only the files backend; a
+/// reftable repository would look tag-less and pass every gate).
+fn check_format(repo: &gix::Repository) -> Result<()> {
+    let config = repo.config_snapshot();
+    let at = repo.git_dir().display().to_string();
+    if config.integer("core.repositoryformatversion").unwrap_or(0) == 1 {
+        if let Some(sections) = config.plumbing().sections_by_name("extensions") {
+            for section in sections {
+                for name in section.value_names() {
+                    if !KNOWN_EXTENSIONS.contains(&name.to_ascii_lowercase().as_str()) {
+                        return Err(Error::new(format!(
+                            "cannot read the git repository at {at}: unknown repository extension \
+                             `extensions.{name}` (git refuses the repository too)"
+                        )));
+                    }
+                }
+            }
+        }
+        if let Some(storage) = config.string("extensions.refStorage")
+            && !storage.eq_ignore_ascii_case(b"files")
+        {
+            return Err(Error::new(format!(
+                "cannot read the git repository at {at}: its refs are stored as `{}` \
+                 (extensions.refStorage), which relgate cannot read yet; only the `files` \
+                 backend is supported (`git refs migrate --ref-format=files` converts it)",
+                storage.to_str_lossy()
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn git_err(what: impl Into<String>) -> impl FnOnce(gix::Error) -> Error {
@@ -254,7 +361,11 @@ impl Repo {
                 .map(|v| parse_config_parameters(&v))
                 .unwrap_or_default(),
         );
-        let opts = gix::open::Options::default().cli_overrides(overrides);
+        // As git does: a repository owned by someone else is refused unless `safe.directory`
+        // names it (relgate never runs its hooks or filters, but it judges what it reads).
+        let opts = gix::open::Options::default()
+            .cli_overrides(overrides)
+            .bail_if_untrusted(true);
         let repo = gix::ThreadSafeRepository::discover_with_environment_overrides_opts(
             &cwd,
             Default::default(),
@@ -263,14 +374,20 @@ impl Repo {
                 reduced: opts,
             },
         )
-        .map_err(|e| {
-            Error::new(format!(
-                "not a git repository: {} (or any parent directory); expected to run inside a repository",
-                cwd.display()
-            ))
-            .caused_by(e)
-        })?;
-        Ok(Repo::wrap(repo.into()))
+        .map_err(|e| open_failed(&cwd, e))?;
+        let mut repo: gix::Repository = repo.into();
+        check_format(&repo)?;
+        // `GIT_DIR` alone: git takes the current directory as the work tree (git(1)).
+        if std::env::var_os("GIT_DIR").is_some()
+            && std::env::var_os("GIT_WORK_TREE").is_none()
+            && !repo.is_bare()
+            && repo.config_snapshot().string("core.worktree").is_none()
+        {
+            repo.set_workdir(cwd.clone()).map_err(|e| {
+                Error::new(format!("cannot use {} as the work tree", cwd.display())).caused_by(e)
+            })?;
+        }
+        Ok(Repo::wrap(repo))
     }
 
     fn wrap(repo: gix::Repository) -> Repo {
@@ -342,14 +459,45 @@ impl Repo {
         let head = self.repo.head().map_err(git_err("cannot read HEAD"))?;
         Ok(match head.kind {
             gix::head::Kind::Symbolic(r) => {
-                let name = r.name.shorten().to_str_lossy().into_owned();
-                match r.target.try_id() {
-                    Some(id) => Head::Branch {
-                        name,
-                        oid: Oid(id.to_owned()),
-                    },
-                    // HEAD -> a ref that is itself symbolic: treat as the branch it names.
-                    None => Head::Unborn { name },
+                // HEAD -> refs/heads/work -> refs/heads/main: the branch a commit lands on is
+                // the last one (`git symbolic-ref` aliases), so follow every hop, as git does.
+                let mut name = r.name;
+                let mut target = r.target;
+                let mut hops = 0;
+                loop {
+                    let short = name.shorten().to_str_lossy().into_owned();
+                    match target {
+                        gix::refs::Target::Object(id) => {
+                            break Head::Branch {
+                                name: short,
+                                oid: Oid(id),
+                            };
+                        }
+                        gix::refs::Target::Symbolic(next) => {
+                            hops += 1;
+                            if hops > MAX_SYMREF_HOPS {
+                                return Err(Error::new(format!(
+                                    "cannot read HEAD: it names a chain of more than {MAX_SYMREF_HOPS} symbolic refs (at {short})"
+                                )));
+                            }
+                            match self
+                                .repo
+                                .try_find_reference(next.as_bstr())
+                                .map_err(git_err(format!("cannot read {}", next.as_bstr())))?
+                            {
+                                Some(r) => {
+                                    let r = r.detach();
+                                    name = r.name;
+                                    target = r.target;
+                                }
+                                None => {
+                                    break Head::Unborn {
+                                        name: next.shorten().to_str_lossy().into_owned(),
+                                    };
+                                }
+                            }
+                        }
+                    }
                 }
             }
             gix::head::Kind::Unborn(full) => Head::Unborn {
@@ -440,6 +588,25 @@ impl Repo {
         if let Some(refs) = self.tag_refs.get() {
             return Ok(refs);
         }
+        // gix opens every loose ref it lists: a named pipe there would block the run forever.
+        self.refuse_special_files("refs/tags")?;
+        // A `git pack-refs` or `git gc` running beside relgate moves loose refs into
+        // packed-refs between listing and reading: as git does, read the list again.
+        let mut attempt = 0;
+        let out = loop {
+            match self.list_tag_refs() {
+                Ok(out) => break out,
+                Err(_) if attempt < RACE_RETRIES => {
+                    attempt += 1;
+                    race_pause(attempt);
+                }
+                Err(e) => return Err(e),
+            }
+        };
+        Ok(self.tag_refs.get_or_init(|| out))
+    }
+
+    fn list_tag_refs(&self) -> Result<Vec<TagRef>> {
         let refs = self
             .repo
             .references()
@@ -450,7 +617,28 @@ impl Repo {
             let r = r.map_err(|e| Error::new("cannot read a tag ref").caused_by(e))?;
             out.push(tag_ref(&r));
         }
-        Ok(self.tag_refs.get_or_init(|| out))
+        Ok(out)
+    }
+
+    /// Refuses a loose ref under `dir` (relative to the common git directory) that is neither a
+    /// file, a directory nor a symlink: reading a FIFO or a device would block or never end,
+    /// where git reports the ref as broken. One directory listing, no file opened.
+    fn refuse_special_files(&self, dir: &str) -> Result<()> {
+        let mut todo = vec![self.repo.common_dir().join(dir)];
+        while let Some(d) = todo.pop() {
+            let Ok(entries) = std::fs::read_dir(&d) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let Ok(kind) = e.file_type() else { continue };
+                if kind.is_dir() {
+                    todo.push(e.path());
+                } else if !kind.is_file() && !kind.is_symlink() {
+                    return Err(special_ref(&e.path(), self.repo.common_dir()));
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Reads what a tag ref points at.
@@ -483,26 +671,51 @@ impl Repo {
                 peeled_kind: Some(kind),
             });
         }
-        Ok(match self.peel(target)? {
-            Some(p) => Tag {
+        let tag = || format!("cannot read tag {}", r.name);
+        match self
+            .peel(target)
+            .map_err(|e| Error::new(tag()).caused_by(e.message()))?
+        {
+            Some(p) => Ok(Tag {
                 name: r.name.clone(),
                 target,
                 annotated: p.annotated,
                 commit: p.commit(),
                 peeled_kind: Some(p.kind),
-            },
-            None => unresolved(target),
-        })
+            }),
+            // A ref to nothing is a broken repository, not a lightweight tag.
+            None => Err(Error::new(tag()).caused_by(format!(
+                "it points at object {target}, which is not in the repository"
+            ))),
+        }
     }
 
     /// One tag by short name, without walking the others.
     pub fn find_tag(&self, name: &str) -> Result<Option<Tag>> {
         let full = format!("refs/tags/{name}");
-        let r = match self.repo.try_find_reference(full.as_str()) {
-            Ok(r) => r,
-            // An invalid ref name cannot exist.
-            Err(_) if gix::refs::FullName::try_from(full.as_str()).is_err() => return Ok(None),
-            Err(e) => return Err(Error::new(format!("cannot read {full}")).caused_by(e)),
+        let loose = self.repo.common_dir().join(&full);
+        if let Ok(meta) = std::fs::symlink_metadata(&loose)
+            && !meta.is_file()
+            && !meta.is_dir()
+            && !meta.file_type().is_symlink()
+        {
+            return Err(special_ref(&loose, self.repo.common_dir()));
+        }
+        // An invalid ref name cannot exist.
+        if gix::refs::FullName::try_from(full.as_str()).is_err() {
+            return Ok(None);
+        }
+        let mut attempt = 0;
+        let r = loop {
+            match self.repo.try_find_reference(full.as_str()) {
+                Ok(r) => break r,
+                // Moved into packed-refs while being read (`git pack-refs`): read it again.
+                Err(_) if attempt < RACE_RETRIES => {
+                    attempt += 1;
+                    race_pause(attempt);
+                }
+                Err(e) => return Err(Error::new(format!("cannot read {full}")).caused_by(e)),
+            }
         };
         r.map(|r| self.resolve(&tag_ref(&r))).transpose()
     }

@@ -914,9 +914,18 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
     }
     let mut report = ctx.report()?;
     let names = if args.tags.is_empty() {
+        // The tags of a CI ref or of HEAD: a repository is needed, as everywhere but TAG.
+        ctx.repo()?;
         implicit_tags(ctx)?
     } else {
+        // `validate-tag ${{ github.ref }}` passes the full ref name.
         args.tags
+            .into_iter()
+            .map(|t| match t.strip_prefix("refs/tags/") {
+                Some(short) if !short.is_empty() => short.to_string(),
+                _ => t,
+            })
+            .collect()
     };
     if names.is_empty() {
         report.push(Diagnostic::note(
@@ -926,9 +935,12 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
         return Ok(report);
     }
     let config = &ctx.config()?.config;
+    // Outside any repository a TAG gets the name rules; a repository that cannot be read is
+    // exit 2, never a pass on the name alone.
     let mut view = match ctx.repo() {
         Ok(repo) => Some(TagView::load(repo, &config.tags, names.len())?),
-        Err(_) => None,
+        Err(e) if e.is_no_repository() => None,
+        Err(e) => return Err(e),
     };
     for name in &names {
         check_one(ctx, view.as_mut(), name, &mut report)?;

@@ -157,12 +157,11 @@ fn framework_flow(tool: &'static str, test: &str) {
     r.git(&["switch", "-q", "-c", "feature"]).code(0);
     fw.git(&r, &["commit", "-q", "-m", "on feature"]).code(0);
 
-    // A CI checkout of main: `run --all-files` passes (no commit in progress).
+    // `run --all-files` on main passes, in CI and on a laptop: no commit is in progress.
     r.git(&["switch", "-q", "main"]).code(0);
     fw.run(&r, &["run", "--all-files"], &[("CI", "true")])
         .code(0);
-    // Without CI the same run on main fails: the hook is really judging.
-    assert_ne!(fw.run(&r, &["run", "--all-files"], &[]).code, 0);
+    fw.run(&r, &["run", "--all-files"], &[]).code(0);
 }
 
 #[test]

@@ -25,7 +25,7 @@ const BINS: [&str; 5] = [
 ];
 
 /// A run still going after this is killed and fails the test.
-const WATCHDOG: Duration = Duration::from_secs(20);
+pub const WATCHDOG: Duration = Duration::from_secs(20);
 
 /// The same for one run over a 50 MB file: seconds in a release build, but the tests run the
 /// unoptimised binaries on a shared machine, so allow a minute (never "minutes").
@@ -35,8 +35,8 @@ const HUGE_WATCHDOG: Duration = Duration::from_secs(60);
 const MAX_RSS_KIB: u64 = 1024 * 1024;
 
 /// One finished run, with what the watchdog saw.
-struct Bounded {
-    run: Run,
+pub struct Bounded {
+    pub run: Run,
     elapsed: Duration,
     peak_rss_kib: u64,
 }
@@ -52,7 +52,7 @@ fn peak_rss_kib(pid: u32) -> u64 {
 }
 
 /// Runs a command with `stdin`, killing it (and failing the test) after `limit`.
-fn bounded(mut cmd: Command, stdin: Option<&[u8]>, limit: Duration, what: String) -> Bounded {
+pub fn bounded(mut cmd: Command, stdin: Option<&[u8]>, limit: Duration, what: String) -> Bounded {
     cmd.stdin(if stdin.is_some() {
         Stdio::piped()
     } else {

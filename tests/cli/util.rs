@@ -206,6 +206,17 @@ impl Repo {
         Run::from(cmd.output().expect("spawn"), what)
     }
 
+    /// Runs `cmd` with `stdin`, failing the test unless it succeeds; returns its stdout.
+    pub fn run_stdin(&self, mut cmd: Command, stdin: &[u8]) -> String {
+        use std::io::Write;
+        cmd.stdin(Stdio::piped()).stdout(Stdio::piped());
+        let mut child = cmd.spawn().expect("spawn");
+        child.stdin.take().unwrap().write_all(stdin).unwrap();
+        let out = child.wait_with_output().expect("wait");
+        assert!(out.status.success(), "{cmd:?} failed");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
     pub fn git(&self, args: &[&str]) -> Run {
         let mut cmd = self.command("git");
         cmd.args(args);

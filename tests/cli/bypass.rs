@@ -1,0 +1,280 @@
+//! A gate that cannot be talked into passing (issue: bypasses and silent fallbacks): every path
+//! that cannot read what it needs ends in exit 2 naming what failed, aliases of a protected
+//! branch are the branch, and a repository being repacked under relgate's feet is read right.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use crate::hostile::{WATCHDOG, bounded};
+use crate::util::{Repo, bin};
+
+const COMMITTING: (&str, &str) = ("GIT_INDEX_FILE", ".git/index");
+
+/// A Python project at 1.0.0 tagged v1.0.0, on main.
+fn project() -> Repo {
+    let r = Repo::new();
+    r.commit_file(
+        "pyproject.toml",
+        "[project]\nname = \"d\"\nversion = \"1.0.0\"\n",
+        "1.0.0",
+    );
+    r.tag("v1.0.0", None);
+    r
+}
+
+/// A gate in `r` under the watchdog (a hang fails the test instead of blocking it).
+fn gate(r: &Repo, name: &str, args: &[&str], env: &[(&str, &str)]) -> crate::util::Run {
+    let mut cmd = r.command(bin(name));
+    cmd.args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    bounded(cmd, None, WATCHDOG, format!("{name} {}", args.join(" "))).run
+}
+
+#[test]
+fn a_symbolic_alias_of_main_is_main() {
+    let r = project();
+    r.git(&["symbolic-ref", "refs/heads/work", "refs/heads/main"])
+        .code(0);
+    r.git(&["symbolic-ref", "HEAD", "refs/heads/work"]).code(0);
+    gate(&r, "guard-master-commit", &[], &[COMMITTING])
+        .code(1)
+        .stdout_has("commit on protected branch main");
+    // Through git: the commit does not land on main.
+    r.install_hook("guard-master-commit", "pre-commit");
+    r.write("a.txt", "a\n");
+    r.git(&["add", "a.txt"]).code(0);
+    assert_ne!(r.git(&["commit", "-q", "-m", "sneaky"]).code, 0);
+    assert_eq!(r.git_out(&["rev-list", "--count", "main"]), "1");
+}
+
+#[test]
+fn a_repository_git_refuses_is_exit_2_never_a_pass() {
+    let r = project();
+    r.git(&["config", "core.repositoryformatversion", "2"])
+        .code(0);
+    for (name, args, env) in [
+        ("check-version-sync", &[][..], &[][..]),
+        ("validate-tag", &["v2.0.0"][..], &[][..]),
+        (
+            "validate-tag",
+            &[][..],
+            &[("GITHUB_REF", "refs/tags/v2.0.0")][..],
+        ),
+        ("guard-master-commit", &[][..], &[COMMITTING][..]),
+        ("check-release-ready", &[][..], &[][..]),
+    ] {
+        gate(&r, name, args, env)
+            .code(2)
+            .stderr_has("cannot open the git repository at");
+    }
+    // An unknown extension in a version-1 repository: git refuses it, so does relgate.
+    r.git(&[
+        "config",
+        "-f",
+        ".git/config",
+        "core.repositoryformatversion",
+        "1",
+    ])
+    .code(0);
+    r.git(&["config", "extensions.frobnicate", "true"]).code(0);
+    gate(&r, "validate-tag", &["--all"], &[])
+        .code(2)
+        .stderr_has("unknown repository extension `extensions.frobnicate`");
+    r.git(&[
+        "config",
+        "-f",
+        ".git/config",
+        "--unset",
+        "extensions.frobnicate",
+    ])
+    .code(0);
+    gate(&r, "validate-tag", &["--all"], &[]).code(0);
+}
+
+#[test]
+fn reftable_repositories_are_refused_not_read_as_tagless() {
+    let r = Repo::init(&["--ref-format=reftable"]);
+    r.commit_file(
+        "pyproject.toml",
+        "[project]\nname = \"d\"\nversion = \"1.0.0\"\n",
+        "1.0.0",
+    );
+    r.tag("v2.0.0", None);
+    for (name, args) in [
+        ("validate-tag", &["--all"][..]),
+        ("validate-tag", &["v2.0.0"][..]),
+        ("check-version-sync", &[][..]),
+    ] {
+        gate(&r, name, args, &[])
+            .code(2)
+            .stderr_has("extensions.refStorage");
+    }
+}
+
+#[test]
+fn a_loose_tag_ref_that_is_a_fifo_is_refused_without_hanging() {
+    let r = project();
+    r.git(&["pack-refs", "--all"]).code(0);
+    let fifo = r.path().join(".git/refs/tags/v1.1.0");
+    std::fs::create_dir_all(fifo.parent().unwrap()).unwrap();
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    for (name, args) in [
+        ("validate-tag", &["v1.1.0"][..]),
+        ("validate-tag", &["--all"][..]),
+        ("check-release-ready", &[][..]),
+    ] {
+        gate(&r, name, args, &[])
+            .code(2)
+            .stderr_has("refs/tags/v1.1.0: it is not a regular file");
+    }
+}
+
+#[test]
+fn a_missing_tag_object_and_a_deep_tag_chain_name_the_tag() {
+    let r = project();
+    // A tag ref to an object that does not exist.
+    let missing = "1234567890123456789012345678901234567890";
+    std::fs::write(
+        r.path().join(".git/refs/tags/v1.1.0"),
+        format!("{missing}\n"),
+    )
+    .unwrap();
+    gate(&r, "validate-tag", &["v1.1.0"], &[])
+        .code(2)
+        .stderr_has("cannot read tag v1.1.0")
+        .stderr_has(&format!("{missing}, which is not in the repository"));
+    std::fs::remove_file(r.path().join(".git/refs/tags/v1.1.0")).unwrap();
+    // A chain of 100 tag objects: more than relgate follows, and the error names the tag.
+    let mut target = r.head();
+    for i in 0..100 {
+        let body = format!(
+            "object {target}\ntype {}\ntag t{i}\ntagger T <t@example.com> 1767225600 +0000\n\nt{i}\n",
+            if i == 0 { "commit" } else { "tag" }
+        );
+        let mut cmd = r.command("git");
+        cmd.args(["hash-object", "-t", "tag", "-w", "--stdin"]);
+        target = r.run_stdin(cmd, body.as_bytes()).trim().to_string();
+    }
+    r.git(&["update-ref", "refs/tags/v1.2.0", &target]).code(0);
+    gate(&r, "validate-tag", &["v1.2.0"], &[])
+        .code(2)
+        .stderr_has("cannot read tag v1.2.0")
+        .stderr_has("chain of more than 64 tags");
+}
+
+#[test]
+fn a_full_ref_name_is_the_tag_it_names() {
+    let r = project();
+    gate(&r, "validate-tag", &["refs/tags/v1.2"], &[])
+        .code(1)
+        .stdout_has("refs/tags/v1.2: error[tag-invalid] missing PATCH");
+    gate(&r, "validate-tag", &["refs/tags/v1.0.0"], &[])
+        .code(0)
+        .stdout_has("v1.0.0: ok");
+}
+
+#[test]
+fn git_dir_alone_makes_the_current_directory_the_work_tree() {
+    let r = project();
+    std::fs::create_dir(r.path().join("sub")).unwrap();
+    std::fs::write(r.path().join("sub/here.txt"), "x\n").unwrap();
+    let mut cmd = r.command(bin("check-release-ready"));
+    cmd.current_dir(r.path().join("sub"))
+        .env("GIT_DIR", r.path().join(".git"));
+    let run = bounded(
+        cmd,
+        None,
+        WATCHDOG,
+        "check-release-ready with GIT_DIR".into(),
+    )
+    .run;
+    // git status, run the same way, sees the same file as untracked.
+    let mut git = r.command("git");
+    git.current_dir(r.path().join("sub"))
+        .env("GIT_DIR", r.path().join(".git"))
+        .args(["status", "--porcelain"]);
+    let status = r.run(git, "git status".into());
+    assert!(status.stdout.contains("here.txt"), "{}", status.stdout);
+    assert!(
+        run.stdout.contains("FAIL clean-tree") && run.stdout.contains("here.txt (untracked)"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_repository_owned_by_someone_else_is_refused_as_git_refuses_it() {
+    // Only root can hand a directory to another user; elsewhere this test has nothing to prove.
+    let r = project();
+    let owner = Command::new("id").arg("-u").output().unwrap();
+    if String::from_utf8_lossy(&owner.stdout).trim() != "0" {
+        // Not root (a developer's machine): chown is refused. CI runs as root.
+        return;
+    }
+    let chown = Command::new("chown")
+        .args(["-R", "12345:12345"])
+        .arg(r.path())
+        .status()
+        .unwrap();
+    assert!(chown.success());
+    let git = r.git(&["status"]);
+    assert_ne!(git.code, 0, "git itself refuses: {}", git.stderr);
+    gate(&r, "validate-tag", &["--all"], &[])
+        .code(2)
+        .stderr_has("cannot open the git repository at")
+        .stderr_has("safe.directory");
+    std::fs::write(
+        r.home.path().join("gitconfig"),
+        format!("[safe]\n\tdirectory = {}\n", r.path().display()),
+    )
+    .unwrap();
+    gate(&r, "validate-tag", &["--all"], &[]).code(0);
+}
+
+#[test]
+fn gates_beside_pack_refs_and_gc_never_fail_to_read() {
+    let r = project();
+    for i in 0..30 {
+        r.tag(&format!("build-{i}"), None);
+    }
+    let dir = r.path().to_path_buf();
+    let home = r.home.path().to_path_buf();
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let churn = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                let mut git = Command::new("git");
+                crate::util::pin(&mut git, &home);
+                git.current_dir(&dir);
+                match n % 3 {
+                    0 => git.args(["pack-refs", "--all"]),
+                    1 => git.args(["tag", "-f", "-a", "-m", "x", "build-99"]),
+                    _ => git.args(["tag", "-d", "build-99"]),
+                };
+                let _ = git.output();
+                n += 1;
+            }
+        })
+    };
+    let until = Instant::now() + Duration::from_secs(4);
+    let mut runs = 0;
+    while Instant::now() < until {
+        for (name, args, want) in [
+            ("validate-tag", &["v1.0.0"][..], 0),
+            ("check-version-sync", &[][..], 0),
+            ("validate-tag", &["--all"][..], 0),
+        ] {
+            let run = gate(&r, name, args, &[]);
+            assert_eq!(run.code, want, "{}: {}{}", run.what, run.stdout, run.stderr);
+            runs += 1;
+        }
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    churn.join().unwrap();
+    assert!(runs > 10, "{runs}");
+}
