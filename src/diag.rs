@@ -166,8 +166,11 @@ pub struct Report {
     pub checks: Vec<CheckLine>,
     /// Tool-specific top-level JSON fields (`"tags": [...]`, `"sources": [...]`).
     pub extra: BTreeMap<&'static str, serde_json::Value>,
-    /// Text that replaces the normal rendering entirely (`--notes`, `--list`, `--explain`).
+    /// Text that replaces the normal rendering entirely (`--notes`, `--explain`).
     pub raw_output: Option<Vec<u8>>,
+    /// Text printed before the human rendering, which then shows only errors and warnings
+    /// (`--list`: the sources, then what is wrong with them).
+    pub preamble: Option<Vec<u8>>,
     /// The closing line of a checklist ("ready to tag v1.2.0"), instead of the counts.
     pub verdict: Option<String>,
     /// Overrides from `[rules]`.
@@ -183,6 +186,7 @@ impl Report {
             checks: Vec::new(),
             extra: BTreeMap::new(),
             raw_output: None,
+            preamble: None,
             verdict: None,
             overrides: BTreeMap::new(),
         }
@@ -301,6 +305,19 @@ pub fn render(
     {
         return out.write_all(raw);
     }
+    // After a preamble (`--list`), only what is wrong follows it, as with `--quiet`.
+    let quiet_style;
+    let style = match &report.preamble {
+        Some(pre) if style.format != Format::Json => {
+            out.write_all(pre)?;
+            quiet_style = Style {
+                quiet: true,
+                ..*style
+            };
+            &quiet_style
+        }
+        _ => style,
+    };
     match style.format {
         Format::Json => render_json(report, style, version, out),
         Format::Human => render_human(report, style, out),
@@ -495,7 +512,11 @@ fn render_json(
         diagnostics: &report.diagnostics,
         checks: &report.checks,
         extra: &report.extra,
-        output: report.raw_output.as_deref().map(String::from_utf8_lossy),
+        output: report
+            .raw_output
+            .as_deref()
+            .or(report.preamble.as_deref())
+            .map(String::from_utf8_lossy),
     };
     let text = serde_json::to_string(&json).map_err(io::Error::other)?;
     // serde_json leaves DEL, C1 controls and bidi characters raw (JSON allows them). In JSON

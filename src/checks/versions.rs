@@ -557,7 +557,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
     let sources = collect_sources(&tree, repo, config)?;
     report.extra.insert("sources", sources_json(&sources));
     if args.list {
-        report.raw_output = Some(list(&sources));
+        // The sources, then the findings about them: an exit status of 1 always says why.
+        report.preamble = Some(list(&sources));
     }
     check_sources(&sources, &mut report);
     if let Some(expect) = &args.expect {

@@ -278,3 +278,12 @@ fn gates_beside_pack_refs_and_gc_never_fail_to_read() {
     churn.join().unwrap();
     assert!(runs > 10, "{runs}");
 }
+
+#[test]
+fn list_never_exits_1_or_prints_nothing_without_saying_why() {
+    let r = Repo::new();
+    r.commit_file("README.md", "no version here\n", "initial");
+    gate(&r, "check-version-sync", &["--list"], &[])
+        .code(1)
+        .stdout_has("error[version-not-found] no version source found");
+}

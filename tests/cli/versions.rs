@@ -20,10 +20,16 @@ fn package_json(version: &str) -> String {
 }
 
 /// `--list` output (the exit code is the caller's business).
+/// The `--list` lines (the findings that follow a failing list are tested where they matter).
 fn listing(r: &Repo, args: &[&str]) -> String {
     let mut all = vec!["--list"];
     all.extend_from_slice(args);
-    r.relgate(CVS, &all).stdout
+    r.relgate(CVS, &all)
+        .stdout
+        .lines()
+        .take_while(|l| !l.contains(": error[") && !l.contains(": warn["))
+        .map(|l| format!("{l}\n"))
+        .collect()
 }
 
 /// The human report without the trailing verdict line.
@@ -381,12 +387,15 @@ fn configured_key_and_pattern_sources() {
          [[versions.source]]\npath = \"tool.toml\"\nkey = \"tool.mytool.version\"\n\n\
          [[versions.source]]\npath = \"app.json\"\nkey = \"app.version\"\n",
     );
+    // A failing list says why after the sources (exit 1 is never silent).
     assert_eq!(
-        listing(&r, &[]),
+        r.relgate(CVS, &["--list"]).code(1).stdout,
         "pyproject.toml:3:12  [project].version  1.0.0  1.0.0\n\
          docs/conf.py:2:12  pattern  1.0.0  1.0.0\n\
          tool.toml:2:12  tool.mytool.version  1.0.0  1.0.0\n\
-         app.json:1:22  app.version  1.0.1  1.0.1\n"
+         app.json:1:22  app.version  1.0.1  1.0.1\n\
+         app.json:1:22: error[version-mismatch] app.version says 1.0.1, but [project].version (pyproject.toml:3) says 1.0.0\n  \
+         help: make every source say the same version (compared by PEP 440 equality)\n"
     );
     let run = r.relgate(CVS, &[]);
     run.code(1);
@@ -812,7 +821,9 @@ fn staged_reads_the_index_and_any_index_git_names() {
     assert_eq!(
         run.stdout,
         "pyproject.toml:3:12  [project].version  7.0.0  7.0.0\n\
-         Cargo.toml:3:12  [package].version  2.0.1  2.0.1\n"
+         Cargo.toml:3:12  [package].version  2.0.1  2.0.1\n\
+         Cargo.toml:3:12: error[version-mismatch] [package].version says 2.0.1, but [project].version (pyproject.toml:3) says 7.0.0\n  \
+         help: make every source say the same version (compared by PEP 440 equality)\n"
     );
     assert_eq!(
         listing(&r, &["--staged"]),
