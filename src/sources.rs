@@ -2261,6 +2261,7 @@ mod tests {
             &VersionsConfig {
                 auto_detect: auto,
                 source: sources,
+                ..VersionsConfig::default()
             },
         )
     }

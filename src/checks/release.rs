@@ -611,6 +611,7 @@ fn lint_options(config: &Config, release: Option<&Version>) -> LintOptions {
         extra_types: config.changelog.extra_types.clone(),
         release: release.map(|v| v.raw().to_string()),
         tag_prefix: config.tags.prefix.clone(),
+        format: config.changelog.format,
     }
 }
 

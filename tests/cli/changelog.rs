@@ -795,14 +795,23 @@ fn notes_without_such_a_section_is_exit_1() {
     run.code(1);
     stdout_is(
         &run,
-        "CHANGELOG.md: error[changelog-missing-release] CHANGELOG.md has no section for 2.0.0\n\
+        "CHANGELOG.md: error[changelog-missing-release] CHANGELOG.md has no section for 2.0.0; \
+         the nearest version it has is 1.1.0 (line 7)\n\
          lint-changelog: failed (1 error, 0 warnings)\n",
     );
-    // An empty [Unreleased] has no notes.
+    let run = r.relgate(LC, &["--notes", "1.0.5"]);
+    run.code(1);
+    run.stdout_has("has no section for 1.0.5; the nearest versions it has are 1.0.0 (line 26) and 1.1.0 (line 7)");
+    // An empty section is told apart from a missing one, at its line.
     let r = repo_with(CLEAN);
-    r.relgate(LC, &["--notes", "unreleased"])
-        .code(1)
-        .stdout_has("CHANGELOG.md has no section for unreleased");
+    let run = r.relgate(LC, &["--notes", "unreleased"]);
+    run.code(1);
+    stdout_is(
+        &run,
+        "CHANGELOG.md:3:5: error[changelog-missing-release] the section for unreleased (line 3) is empty: there are no release notes to publish\n\
+         \x20 help: write the release notes in that section\n\
+         lint-changelog: failed (1 error, 0 warnings)\n",
+    );
 }
 
 #[test]
@@ -830,7 +839,8 @@ fn explain_prints_the_rule() {
     assert!(
         run.stdout.starts_with(
             "changelog-date-invalid (error, lint-changelog)\n\n\
-             The date is not `YYYY-MM-DD`, or there is no such day (`2023-02-30`).\n\nWhy: "
+             The date is not `YYYY-MM-DD` (Keep a Changelog), or there is no such day \
+             (`2023-02-30`, `February 30th, 2024`).\n\nWhy: "
         ),
         "{}",
         run.stdout
