@@ -1028,6 +1028,80 @@ fn installed_as_pre_commit_git_runs_it() {
     assert_eq!(r.head(), before);
 }
 
+/// What is committed is what is linted: a broken changelog staged is refused even when the work
+/// tree's is clean, and an unrelated commit passes even when the work tree's is broken.
+#[test]
+fn a_commit_hook_lints_the_staged_changelog() {
+    let r = repo_with(CLEAN);
+    r.git(&["add", "CHANGELOG.md"]).code(0);
+    r.commit("clean");
+    r.install_hook(LC, "pre-commit");
+    // Broken in the index, clean in the work tree: refused.
+    r.write("CHANGELOG.md", BROKEN);
+    r.git(&["add", "CHANGELOG.md"]).code(0);
+    r.write("CHANGELOG.md", CLEAN);
+    let before = r.head();
+    r.git(&["commit", "-q", "-m", "broken staged"])
+        .code(1)
+        .output_has("CHANGELOG.md:10:22: error[changelog-date-invalid]");
+    assert_eq!(r.head(), before);
+    // Clean in the index, an edit in progress in the work tree: an unrelated commit passes.
+    r.git(&["add", "CHANGELOG.md"]).code(0);
+    r.write("CHANGELOG.md", BROKEN);
+    r.write("other.txt", "x\n");
+    r.git(&["add", "other.txt"]).code(0);
+    r.git(&["commit", "-q", "-m", "unrelated"]).code(0);
+    assert_ne!(r.head(), before);
+}
+
+#[test]
+fn staged_reads_the_index_and_only_then_opens_the_repository() {
+    let r = repo_with(CLEAN);
+    r.git(&["add", "CHANGELOG.md"]).code(0);
+    r.write("CHANGELOG.md", BROKEN);
+    r.relgate(LC, &[]).code(1);
+    let run = r.relgate(LC, &["--staged"]);
+    run.code(0);
+    stdout_is(&run, &format!("CHANGELOG.md: ok\n{PASSED}"));
+    // GIT_INDEX_FILE (set by git for every commit hook) means the same.
+    r.relgate_env(LC, &[], &[("GIT_INDEX_FILE", ".git/index")])
+        .code(0);
+    // FILE is a path in the work tree, read from the index.
+    std::fs::create_dir_all(r.path().join("docs")).unwrap();
+    r.write("docs/NEWS.md", CLEAN);
+    r.git(&["add", "docs/NEWS.md"]).code(0);
+    r.write("docs/NEWS.md", BROKEN);
+    run_in(&r, "docs", &["--staged", "NEWS.md"]).code(0);
+    run_in(&r, "docs", &["NEWS.md"]).code(1);
+    // --notes and --release read the staged text too.
+    r.relgate(LC, &["--staged", "--notes", "1.1.0"])
+        .code(0)
+        .stdout_has("- Thing.");
+    // A file the index does not hold is named.
+    r.write("UNSTAGED.md", CLEAN);
+    r.relgate(LC, &["--staged", "UNSTAGED.md"])
+        .code(2)
+        .stderr_has("UNSTAGED.md is not in the index");
+    // Outside a hook the index is never read: a corrupt index does not matter, until --staged.
+    std::fs::write(r.path().join(".git/index"), b"DIRC garbage").unwrap();
+    r.write("CHANGELOG.md", CLEAN);
+    r.relgate(LC, &[]).code(0);
+    r.relgate(LC, &["--staged"])
+        .code(2)
+        .stderr_has("cannot read the index");
+}
+
+#[test]
+fn staged_with_no_changelog_in_the_index_is_a_note() {
+    let r = repo_with(CLEAN);
+    r.write("other.txt", "x\n");
+    r.git(&["add", "other.txt"]).code(0);
+    let run = r.relgate(LC, &["--staged", "--format", "json"]);
+    run.code(0);
+    assert_eq!(run.json()["diagnostics"][0]["rule"], "changelog-not-found");
+    r.relgate(LC, &["--staged", "--notes", "1.1.0"]).code(2);
+}
+
 #[test]
 fn reference_transaction_is_not_a_lint_changelog_hook() {
     let r = repo_with(CLEAN);

@@ -161,8 +161,9 @@ fn framework_flow(tool: &'static str, test: &str) {
     r.git(&["switch", "-q", "main"]).code(0);
     fw.run(&r, &["run", "--all-files"], &[("CI", "true")])
         .code(0);
-    // Without CI the same run on main fails: the hook is really judging.
-    assert_ne!(fw.run(&r, &["run", "--all-files"], &[]).code, 0);
+    // On a laptop too (DESIGN §5 guard-master-commit): nobody is committing; the refused commit
+    // above shows the hook judging when someone is.
+    fw.run(&r, &["run", "--all-files"], &[]).code(0);
 }
 
 #[test]
