@@ -138,8 +138,8 @@ pub struct Section<'a> {
     pub has_content: bool,
     /// Where the section ends: the line start of the heading that ends it, or the end of text.
     pub end: usize,
-    /// The body as written, minus the heading, with leading and trailing blank lines (and a
-    /// trailing block of version link definitions) trimmed: what `--notes` prints.
+    /// The body as written, minus the heading, with leading and trailing blank lines (and the
+    /// link definitions that end the file) trimmed: what `--notes` prints.
     pub body: Range<usize>,
 }
 
@@ -1263,16 +1263,22 @@ fn resolve_labels(
     }
 }
 
-/// The body between `start` and `end`, minus a trailing run of version link definitions (the
-/// file's link footer, which follows the oldest release) and blank lines at either end.
+/// The body between `start` and `end`, minus a trailing run of link definitions (the file's
+/// link block after the oldest release; inside the file, version links only) and blank lines
+/// at either end.
 fn trim_body(text: &str, start: usize, end: usize, links: &[LinkDef]) -> Range<usize> {
     let start = start.min(text.len());
     let mut end = end.clamp(start, text.len());
+    // The definitions that end the file are its link block, whatever their labels; inside the
+    // file only a run of version links (a misplaced footer) is cut.
+    let at_end = end == text.len();
     let first = links.partition_point(|l| l.span.start < start);
     let last = links.partition_point(|l| l.span.start < end);
     for l in links.get(first..last).unwrap_or_default().iter().rev() {
         let gap = text.get(l.span.end.min(end)..end).unwrap_or("x");
-        if !gap.trim().is_empty() || !(is_version_like(&l.label) || is_unreleased(&l.label)) {
+        if !gap.trim().is_empty()
+            || !(at_end || is_version_like(&l.label) || is_unreleased(&l.label))
+        {
             break;
         }
         end = l.span.start;

@@ -336,16 +336,6 @@ impl Shape {
             Form::MissingDash => s.push_str(&format!(" {date}")),
             _ => {}
         }
-        if setext {
-            s.push_str(if level == 1 {
-                " (underlined with ===)"
-            } else {
-                " (underlined with ---)"
-            });
-        }
-        if self.body_date {
-            s.push_str(", dated in its first line (`Released YYYY-MM-DD`)");
-        }
         s
     }
 }
@@ -414,6 +404,26 @@ impl Dialect {
             (Some(d), false) => d.shape.template(self.level, self.setext, d.word.as_deref()),
             _ => "## [X] - YYYY-MM-DD".into(),
         }
+    }
+
+    /// The dominant form in words: `` `## X (YYYY-MM-DD)` ``, `` `X` underlined with `===` ``,
+    /// `` `## Version X` dated in its first line (`Released YYYY-MM-DD`) ``.
+    pub fn describe(&self) -> String {
+        let mut s = format!("`{}`", self.template());
+        let Some(d) = self.dominant.as_ref().filter(|_| !self.strict) else {
+            return s;
+        };
+        if self.setext {
+            s.push_str(if self.level == 1 {
+                " underlined with `===`"
+            } else {
+                " underlined with `---`"
+            });
+        }
+        if d.shape.body_date {
+            s.push_str(" dated in its first line (`Released YYYY-MM-DD`)");
+        }
+        s
     }
 
     /// True when `shape` is one of the file's conventions.

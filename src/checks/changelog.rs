@@ -342,7 +342,7 @@ impl<'a> Cx<'_, 'a> {
 
     /// How a release is written in this file, for messages: `` `## X (YYYY-MM-DD)` ``.
     fn release_form(&self) -> String {
-        format!("`{}`", self.model.dialect.template())
+        self.model.dialect.describe()
     }
 
     fn strays(&mut self) {
@@ -818,15 +818,49 @@ impl<'a> Cx<'_, 'a> {
         let m = self.model;
         // Read while findings are pushed; put back for the link rules.
         let versions = std::mem::take(&mut self.versions);
+        // Releases of several products in one file (`jax 0.4.30`, `jaxlib 0.4.30`) are ordered
+        // per product; a heading that deviates belongs to the file's main product.
+        let words: std::collections::HashSet<String> = m
+            .releases()
+            .filter(|s| s.conformity == Conformity::Follows)
+            .map(|s| {
+                s.word
+                    .map(|w| w.text.to_ascii_lowercase())
+                    .unwrap_or_default()
+            })
+            .collect();
+        let main = m
+            .dialect
+            .dominant
+            .as_ref()
+            .and_then(|d| d.word.as_deref())
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
+        let product_of = |s: &Section<'a>| {
+            if words.len() <= 1 {
+                return String::new();
+            }
+            let word = s
+                .word
+                .map(|w| w.text.to_ascii_lowercase())
+                .unwrap_or_default();
+            if words.contains(&word) {
+                word
+            } else {
+                main.clone()
+            }
+        };
         let mut seen: HashMap<(String, Key), usize> = HashMap::with_capacity(m.sections.len());
         let mut above: HashMap<String, usize> = HashMap::new();
         let mut above_dated: HashMap<String, (usize, jiff::civil::Date)> = HashMap::new();
         for (i, s) in m.sections.iter().enumerate() {
             let Some(v) = s.version() else { continue };
-            let product = s
-                .word
-                .map(|w| w.text.to_ascii_lowercase())
-                .unwrap_or_default();
+            // A heading with prose after its number (`## 0.5 Migration Guide`) is reported as a
+            // heading; what its number means is not known.
+            if !m.dialect.strict && s.form == Form::Unrecognised {
+                continue;
+            }
+            let product = product_of(s);
             let parsed = versions.get(i).and_then(Option::as_ref);
             let key = parsed.map_or_else(|| Key::Raw(v.text.to_string()), Ver::key);
             match seen.entry((product.clone(), key)) {
@@ -857,9 +891,8 @@ impl<'a> Cx<'_, 'a> {
                             v.pos,
                             format!("[{}] is not lower than [{}] above it (line {})", s.label.text, prev.label.text, prev.heading.pos.line),
                             Some(format!(
-                                "releases go newest first: move this section above `{} {}`, or correct the version",
-                                "#".repeat(usize::from(prev.heading.level)),
-                                prev.heading.text.text
+                                "releases go newest first: move this section above `{}`, or correct the version",
+                                shown_heading(prev)
                             )),
                         );
                     }
@@ -1181,6 +1214,16 @@ impl<'a> Cx<'_, 'a> {
                 Some(help),
             );
         }
+    }
+}
+
+/// A heading as written on its line: `## 1.2.0 (2024-01-31)`, or a setext heading's text.
+fn shown_heading(s: &Section<'_>) -> String {
+    let t = s.heading.text.text.trim();
+    if s.heading.setext {
+        t.to_string()
+    } else {
+        format!("{} {t}", "#".repeat(usize::from(s.heading.level)))
     }
 }
 
@@ -2218,6 +2261,228 @@ mod tests {
             Notes::Body(b"### Fixed\r\n\r\n- A *b*\r\n".to_vec())
         );
         assert!(notes(b"\xff", "1.0.0", &o).is_err());
+    }
+
+    /// One fixture pair per dialect in tests/fixtures/dialects: the clean file has no finding,
+    /// the broken one exactly an impossible date, a heading written unlike the others, a release
+    /// out of order and a duplicate version (dialects without dates: no date), at their tokens.
+    #[test]
+    fn each_dialect_clean_and_broken() {
+        const BROKEN: &[(&str, &[&str])] = &[
+            (
+                "bat",
+                &[
+                    "19:3 heading",
+                    "25:4 version-order",
+                    "37:4 duplicate-version",
+                ],
+            ),
+            (
+                "changesets",
+                &[
+                    "15:4 heading",
+                    "21:4 version-order",
+                    "33:4 duplicate-version",
+                ],
+            ),
+            (
+                "commitizen",
+                &[
+                    "13:20 date-invalid",
+                    "23:4 heading",
+                    "29:5 version-order",
+                    "49:5 duplicate-version",
+                ],
+            ),
+            (
+                "conventional-changelog",
+                &[
+                    "9:69 date-invalid",
+                    "15:4 heading",
+                    "21:5 version-order",
+                    "33:5 duplicate-version",
+                ],
+            ),
+            (
+                "git-cliff",
+                &[
+                    "11:69 date-invalid",
+                    "17:4 heading",
+                    "23:5 version-order",
+                    "35:5 duplicate-version",
+                ],
+            ),
+            (
+                "httpx",
+                &[
+                    "19:11 date-invalid",
+                    "25:4 heading",
+                    "31:4 version-order",
+                    "43:4 duplicate-version",
+                ],
+            ),
+            (
+                "keep-a-changelog",
+                &[
+                    "14:20 date-invalid",
+                    "20:10 heading",
+                    "26:4 version-order",
+                    "38:4 duplicate-version",
+                ],
+            ),
+            (
+                "pallets",
+                &[
+                    "11:18 date-invalid",
+                    "15:4 heading",
+                    "21:12 version-order",
+                    "33:12 duplicate-version",
+                ],
+            ),
+            (
+                "setext",
+                &[
+                    "13:16 date-invalid",
+                    "20:1 heading",
+                    "27:1 version-order",
+                    "41:1 duplicate-version",
+                ],
+            ),
+            (
+                "tokio",
+                &[
+                    "7:19 date-invalid",
+                    "13:3 heading",
+                    "19:3 version-order",
+                    "31:3 duplicate-version",
+                ],
+            ),
+            (
+                "towncrier",
+                &[
+                    "11:19 date-invalid",
+                    "17:4 heading",
+                    "23:4 version-order",
+                    "35:4 duplicate-version",
+                ],
+            ),
+            (
+                "uv",
+                &[
+                    "13:21 date-invalid",
+                    "19:4 heading",
+                    "25:4 version-order",
+                    "41:4 duplicate-version",
+                ],
+            ),
+        ];
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/dialects");
+        let read = |name: &str| {
+            std::fs::read(format!("{dir}/{name}")).unwrap_or_else(|e| panic!("{name}: {e}"))
+        };
+        for (dialect, want) in BROKEN {
+            let clean = read(&format!("{dialect}.clean.md"));
+            assert_eq!(
+                run(std::str::from_utf8(&clean).unwrap()),
+                Vec::<String>::new(),
+                "{dialect}"
+            );
+            let broken = read(&format!("{dialect}.broken.md"));
+            let got: Vec<String> = run(std::str::from_utf8(&broken).unwrap())
+                .iter()
+                .map(|f| f.replace("changelog-", ""))
+                .collect();
+            assert_eq!(got, *want, "{dialect}");
+        }
+        assert_eq!(
+            std::fs::read_dir(dir).unwrap().count(),
+            BROKEN.len() * 2,
+            "a fixture without a test"
+        );
+    }
+
+    /// `--notes` prints a section's body byte for byte in every dialect: the newest release,
+    /// the section being prepared, and the oldest release without the file's link block or the
+    /// archive pointers after it.
+    #[test]
+    fn each_dialect_notes() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/dialects");
+        let o = LintOptions::default();
+        let notes_of = |dialect: &str, v: &str| {
+            let bytes = std::fs::read(format!("{dir}/{dialect}.clean.md")).unwrap();
+            match notes(&bytes, v, &o).unwrap() {
+                Notes::Body(b) => String::from_utf8(b).unwrap(),
+                other => panic!("{dialect} {v}: {other:?}"),
+            }
+        };
+        let cases: &[(&str, &str, &str)] = &[
+            (
+                "bat",
+                "2.0.0",
+                "## Features\n\n- Thing in 2.0.0, see #12 (@someone)\n",
+            ),
+            ("bat", "unreleased", "## Bugfixes\n\n- Pending fix\n"),
+            (
+                "changesets",
+                "2.0.0",
+                "### Major Changes\n\n- 1a2b3c4: thing in 2.0.0\n",
+            ),
+            (
+                "commitizen",
+                "v2.0.0",
+                "### Feat\n\n- **cli**: thing in 2.0.0\n\n### Fix\n\n- **core**: bug in 2.0.0\n",
+            ),
+            (
+                "conventional-changelog",
+                "1.2.1",
+                "### Bug Fixes\n\n* **core:** fix in 1.2.1 ([#12](https://github.com/o/r/issues/12)) ([abc1234](https://github.com/o/r/commit/abc1234))\n",
+            ),
+            (
+                "git-cliff",
+                "unreleased",
+                "### 🐛 Bug Fixes\n\n- Pending fix\n",
+            ),
+            ("httpx", "2.0.0", "### Fixed\n\n- Thing in 2.0.0. (#12)\n"),
+            (
+                "keep-a-changelog",
+                "1.0.0",
+                "### Added\n\n- Thing in 1.0.0.\n",
+            ),
+            (
+                "pallets",
+                "2.0.0",
+                "Released 2024-03-01\n\n-   Thing in 2.0.0. :issue:`12`\n",
+            ),
+            (
+                "pallets",
+                "unreleased",
+                "Unreleased\n\n-   Pending thing.\n",
+            ),
+            (
+                "setext",
+                "2.0.0",
+                "Feature enhancements:\n\n* Thing in 2.0.0.\n",
+            ),
+            (
+                "setext",
+                "unreleased",
+                "Unreleased changes. Release notes have not yet been written.\n",
+            ),
+            ("tokio", "1.0.0", "### Fixed\n\n- thing in 1.0.0 ([#12])\n"),
+            (
+                "towncrier",
+                "1.3.0",
+                "### Features\n\n- Thing in 1.3.0. ([#12](https://github.com/o/r/issues/12))\n",
+            ),
+            (
+                "uv",
+                "1.0.0",
+                "Released on 2024-01-01.\n\n### Bug fixes\n\n- Thing in 1.0.0 ([#12](https://github.com/o/r/pull/12))\n",
+            ),
+        ];
+        for (dialect, v, want) in cases {
+            assert_eq!(notes_of(dialect, v), *want, "{dialect} --notes {v}");
+        }
     }
 
     #[test]
