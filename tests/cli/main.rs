@@ -7,6 +7,7 @@
 mod changelog;
 mod common;
 mod field;
+mod field_changelog;
 mod framework;
 mod guard;
 mod hostile;
