@@ -847,8 +847,24 @@ fn explain_prints_the_rule() {
     );
     run.stdout_has("Fails:\n    ## [1.2.0] - 2023-02-30\n")
         .stdout_has("Passes:\n    ## [1.2.0] - 2023-02-28\n")
-        .stdout_has("\nFix: ");
+        .stdout_has("\nFix: ")
+        .stdout_has("\nApplies to: every dialect; the `YYYY-MM-DD` spelling only in Keep a Changelog files.\n");
     stderr_is(&run, "");
+    r.relgate(LC, &["--explain", "changelog-link-missing"])
+        .code(0)
+        .stdout_has("Applies to: Keep a Changelog files");
+    // The dialects themselves, and which rules apply to which.
+    let run = r.relgate(LC, &["--explain", "dialects"]);
+    run.code(0);
+    for part in [
+        "Dialects. A changelog is linted against its own convention.",
+        "commitizen (`## v1.2.0 (2024-01-31)`)",
+        "`## 0.11.x`",
+        "changelog-change-type",
+        "Every other rule applies to every dialect",
+    ] {
+        run.stdout_has(part);
+    }
     // Every rule the binary reports can be explained, its own note included.
     for rule in ["changelog-missing-release", "changelog-not-found"] {
         let run = r.relgate(LC, &["--explain", rule]);
