@@ -199,7 +199,7 @@ fn numeric(t: &str, words: &[(usize, &str)], lead: usize) -> Option<DateRead> {
     if !(is_num(a) && is_num(m) && is_num(d)) {
         return None;
     }
-    let sep = t[a.len()..].chars().next()?;
+    let sep = t.get(ya + a.len()..)?.chars().next()?;
     let kind = match sep {
         '-' if a.len() == 4 => DateKind::Iso,
         '/' | '.' => DateKind::Numeric,
@@ -442,6 +442,17 @@ mod tests {
         assert_eq!(month_number("june"), Some(6));
         assert_eq!(month_number("Ju"), None);
         assert_eq!(month_number("Des"), None);
+        // Anything else is no date, whatever its bytes.
+        for odd in [
+            "€1/2/2024",
+            "(yanké)",
+            "é2024-1-2",
+            "2024\u{2013}01\u{2013}02",
+            "31. März 2024",
+        ] {
+            let _ = read(odd);
+        }
+        assert_eq!(day_of("€2024/1/2").as_deref(), Some("2024-01-02"));
     }
 
     #[test]

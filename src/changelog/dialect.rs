@@ -121,7 +121,10 @@ impl HeadingParts {
                 let close = s[inner..].find(')').map_or(s.len(), |k| inner + k);
                 let d = skip_ws(s, inner);
                 let group = &s[d..close];
-                if group.len() >= 6 && group[..6].eq_ignore_ascii_case("yanked") {
+                if group
+                    .get(..6)
+                    .is_some_and(|g| g.eq_ignore_ascii_case("yanked"))
+                {
                     // setuptools-scm: `## v9.1.1 (yanked)`.
                     p.form = Some(Form::Bare);
                     p.yanked = Some(i..(close + 1).min(s.len()));
@@ -714,6 +717,16 @@ mod tests {
         assert_eq!(HeadingParts::parse("Highlights").kind, None);
         assert_eq!(HeadingParts::parse("Version history").kind, None);
         assert!(is_series("0.11.x") && is_series("v1.x") && !is_series("0.11.1"));
+        // Any bytes, no panic: a multi-byte character where a marker or a date is looked for.
+        for odd in [
+            "1.0.0 (yank€)",
+            "1.0.0 (€)",
+            "Version 1.0 — ✓",
+            "[1.0.0](€) – €",
+            "v1 /",
+        ] {
+            let _ = HeadingParts::parse(odd);
+        }
     }
 
     fn cand(level: u8, text: &str) -> Candidate {
