@@ -1784,6 +1784,18 @@ mod tests {
         let pep = format!("{HEAD}## 1.2.0rc1 - 2024-01-31\n\n- x\n");
         assert_eq!(at(&pep, VERSION_INVALID), ["5:4"]);
         assert!(diag(&pep, VERSION_INVALID).help.unwrap().contains("pep440"));
+        // Helps are built from the value, never a fixed example.
+        let beta = format!("{HEAD}## 1.2.0b3 - 2024-01-31\n\n- x\n");
+        assert_eq!(
+            diag(&beta, VERSION_INVALID).help.unwrap(),
+            "`1.2.0b3` is a PEP 440 version: write it as SemVer, `1.2.0-beta.3`, or set `changelog.scheme = \"pep440\"`"
+        );
+        let garbage = format!("{HEAD}## 1.2.0.x.y - 2024-01-31\n\n- x\n");
+        let help = diag(&garbage, VERSION_INVALID).help.unwrap();
+        assert!(
+            help.contains("`1.2.0.x.y`") && !help.contains("rc.1"),
+            "{help}"
+        );
         assert_eq!(
             diag(
                 &format!("{HEAD}## 1.2 - 2024-01-31\n\n- x\n"),
@@ -2399,6 +2411,32 @@ mod tests {
             BROKEN.len() * 2,
             "a fixture without a test"
         );
+    }
+
+    /// `changelog.format = "keep-a-changelog"` holds any file to Keep a Changelog: its grammar
+    /// and its rules, even where the file has a convention of its own.
+    #[test]
+    fn keep_a_changelog_can_be_forced() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/dialects");
+        let text = std::fs::read_to_string(format!("{dir}/towncrier.clean.md")).unwrap();
+        let forced = LintOptions {
+            format: ChangelogFormat::KeepAChangelog,
+            ..LintOptions::default()
+        };
+        let got = run_with(&text, &forced);
+        assert!(
+            got.contains(&"5:10 changelog-heading".to_string()),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&"7:5 changelog-change-type".to_string()),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&"5:1 changelog-unreleased-missing".to_string()),
+            "{got:?}"
+        );
+        assert_eq!(run(&text), Vec::<String>::new());
     }
 
     /// `--notes` prints a section's body byte for byte in every dialect: the newest release,

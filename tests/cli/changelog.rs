@@ -1044,6 +1044,40 @@ fn installed_as_pre_commit_git_runs_it() {
     assert_eq!(r.head(), before);
 }
 
+/// Versions are read in the project's scheme: PEP 440 where every version source is Python.
+#[test]
+fn versions_follow_the_projects_scheme() {
+    let text = "# Changelog\n\n## [Unreleased]\n\n## [1.2.0b3] - 2024-02-01\n\n### Added\n\n- Beta.\n\n## [1.1.0] - 2024-01-01\n\n### Added\n\n- First.\n\n\
+                [Unreleased]: https://github.com/o/r/compare/v1.2.0b3...HEAD\n\
+                [1.2.0b3]: https://github.com/o/r/compare/v1.1.0...v1.2.0b3\n[1.1.0]: https://github.com/o/r/releases/tag/v1.1.0\n";
+    let r = repo_with(text);
+    let run = r.relgate(LC, &[]);
+    run.code(1);
+    run.stdout_has("`1.2.0b3` is a PEP 440 version: write it as SemVer, `1.2.0-beta.3`");
+    r.write(
+        "pyproject.toml",
+        "[project]\nname = \"demo\"\nversion = \"1.2.0b3\"\n",
+    );
+    r.relgate(LC, &["--deny-warnings"]).code(0);
+}
+
+/// `changelog.format = "keep-a-changelog"` holds a file of another convention to Keep a
+/// Changelog's grammar and rules.
+#[test]
+fn the_format_can_be_forced_to_keep_a_changelog() {
+    let text = "# Changelog\n\n## 1.1.0 (2024-02-01)\n\n### Features\n\n- Thing.\n\n## 1.0.0 (2024-01-01)\n\n### Features\n\n- First.\n";
+    let r = repo_with(text);
+    r.relgate(LC, &["--deny-warnings"]).code(0);
+    r.write(
+        "relgate.toml",
+        "[changelog]\nformat = \"keep-a-changelog\"\n",
+    );
+    let run = r.relgate(LC, &[]);
+    run.code(1);
+    run.stdout_has("CHANGELOG.md:3:10: error[changelog-heading] release heading `1.1.0 (2024-02-01)` does not match `[X] - YYYY-MM-DD`")
+        .stdout_has("error[changelog-change-type] `### Features` in [1.1.0] is not a change type");
+}
+
 /// What is committed is what is linted: a broken changelog staged is refused even when the work
 /// tree's is clean, and an unrelated commit passes even when the work tree's is broken.
 #[test]
