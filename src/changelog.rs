@@ -1,14 +1,20 @@
-//! The changelog model: a Keep a Changelog file read into titles, sections and link definitions.
+//! The changelog model: a changelog read into its title, sections and link definitions.
 //!
 //! The file is parsed once as CommonMark by pulldown-cmark (with byte offsets), so only
 //! document-level headings count: a heading inside a fenced block, a list item, a block quote or
-//! an HTML comment is text. Every position is a byte offset into the text (after a stripped UTF-8
-//! BOM) plus its 1-based line and character column; CRLF, lone CR and LF all end a line, so a file
-//! gives the same positions whatever its line endings. Texts of 2 MiB and more are parsed in two
-//! halves on two threads, cut at a section heading where the halves provably parse as the whole
-//! does (else sequentially). This module only describes what is written (tokens, where they are,
-//! what they contain); it never judges it: the rules live in `checks::changelog`, and nothing here
-//! prints, reads files or allocates per line beyond the line index.
+//! an HTML comment is text. The headings of levels 1 to 3 are collected first; which of them are
+//! releases is then decided by the file's own convention ([`dialect`]): the level and shape most
+//! of its release headings have, whether it is Keep a Changelog. Every position is a byte offset
+//! into the text (after a stripped UTF-8 BOM) plus its 1-based line and character column; CRLF,
+//! lone CR and LF all end a line, so a file gives the same positions whatever its line endings.
+//! Texts of 2 MiB and more are parsed in two halves on two threads, cut at a heading where the
+//! halves provably parse as the whole does (else sequentially). This module only describes what
+//! is written (tokens, where they are, what they contain); it never judges it: the rules live in
+//! `checks::changelog`, and nothing here prints, reads files or allocates per line beyond the
+//! line index.
+
+pub mod date;
+pub mod dialect;
 
 use std::borrow::Cow;
 use std::cell::Cell;
@@ -22,6 +28,7 @@ use pulldown_cmark::{
 };
 
 use crate::error::{Error, Result};
+use dialect::{Candidate, Conformity, Dialect, HeadingParts, LabelStyle, Role, Shape};
 
 const BOM: &str = "\u{feff}";
 
@@ -50,18 +57,23 @@ pub struct Heading<'a> {
     pub text: Token<'a>,
     /// Byte range of the whole heading, including its line ending(s).
     pub range: Range<usize>,
+    /// Underlined (`===`, `---`) rather than `#`-prefixed.
+    pub setext: bool,
 }
 
-/// Whether a level-2 heading is the `[Unreleased]` section or a release.
+/// What a section heading opens.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SectionKind {
+    /// `[Unreleased]` (any case, bracketed or not), or ripgrep's `TBD`.
     Unreleased,
     Release,
+    /// A version series that points at an archived changelog (uv's `## 0.11.x`).
+    Archive,
 }
 
 /// How the part after the label is written, as far as the heading grammar
 /// `[X] - YYYY-MM-DD [YANKED]` is concerned.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Form {
     /// Nothing after the label.
     Bare,
@@ -73,23 +85,33 @@ pub enum Form {
     Parenthesised,
     /// An en or em dash instead of `-`.
     WrongDash,
-    /// Anything else (`## 1.0.0 / beta`, `## [1.0.0 - date`).
+    /// ` / <date>` (mocha, commander.js).
+    Slash,
+    /// Anything else (`## 1.0.0 beta`, `## [1.0.0 - date`).
     Unrecognised,
 }
 
-/// A level-2 heading that is `[Unreleased]` or a release, and what follows it up to the next one.
+/// A heading that opens a section (`[Unreleased]`, a release or an archive pointer), and what
+/// follows it up to the next one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Section<'a> {
     pub kind: SectionKind,
     pub heading: Heading<'a>,
-    /// The label: the inside of `[...]`, or the first word of an unbracketed heading. For a
-    /// release this is the version string.
+    /// A word before the version (`Version` in `## Version 8.5.0`).
+    pub word: Option<Token<'a>>,
+    /// The label: the inside of `[...]`, or the first word of an unbracketed heading (after
+    /// `word`). For a release this is the version string as written.
     pub label: Token<'a>,
+    /// For a release: the version as the file's convention reads it (`4.13.9` of `v4.13.9`
+    /// where the convention writes a `v`; the label itself under Keep a Changelog).
+    pub version: Option<Token<'a>>,
     pub bracketed: bool,
     /// `[X](url)`: the heading label is an inline link.
     pub inline_url: Option<Token<'a>>,
     /// `[X][ref]`: the label of a full reference link (empty for a collapsed `[X][]`).
     pub ref_label: Option<Token<'a>>,
+    /// Byte offset where the label as written starts (its `[`, after any word).
+    pub label_start: usize,
     /// Byte offset just past the label as written (brackets and any link part included).
     pub label_end: usize,
     /// Index into [`Changelog::links`] of the definition the label resolves to (for a
@@ -98,19 +120,26 @@ pub struct Section<'a> {
     pub form: Form,
     /// The first token that breaks the form (the separator, the parenthesis, the stray text).
     pub form_pos: Pos,
+    /// The release date: in the heading, or in the first line of the body (`date_in_body`).
     pub date: Option<Token<'a>>,
-    /// The `[YANKED]` marker in whatever case it was written.
+    pub date_in_body: bool,
+    /// The first line of the body says `Unreleased`: a release being prepared (Pallets).
+    pub pending: bool,
+    /// The yanked marker (`[YANKED]`, `(yanked)`) in whatever spelling it was written.
     pub yanked: Option<Token<'a>>,
     /// Text after the date (and marker) that the grammar has no place for.
     pub trailing: Option<Token<'a>>,
+    /// How the heading relates to the file's convention (always `Follows` for sections other
+    /// than releases, and under Keep a Changelog's grammar, which the rules apply themselves).
+    pub conformity: Conformity,
     pub change_types: Vec<ChangeType<'a>>,
     /// Any content at all below the heading (lists, paragraphs, code, non-comment HTML); HTML
     /// comments, thematic breaks and empty list items do not count.
     pub has_content: bool,
     /// Where the section ends: the line start of the heading that ends it, or the end of text.
     pub end: usize,
-    /// The body as written, minus the heading, with leading and trailing blank lines (and a
-    /// trailing block of version link definitions) trimmed: what `--notes` prints.
+    /// The body as written, minus the heading, with leading and trailing blank lines (and the
+    /// link definitions that end the file) trimmed: what `--notes` prints.
     pub body: Range<usize>,
 }
 
@@ -119,12 +148,16 @@ impl<'a> Section<'a> {
         self.kind == SectionKind::Unreleased
     }
 
-    /// The version string of a release (`None` for `[Unreleased]`).
+    /// The version of a release (`None` for other sections).
     pub fn version(&self) -> Option<Token<'a>> {
-        (self.kind == SectionKind::Release).then_some(self.label)
+        if self.kind == SectionKind::Release {
+            self.version
+        } else {
+            None
+        }
     }
 
-    /// True when the `[YANKED]` marker is present (in any case).
+    /// True when a yanked marker is present (in any spelling).
     pub fn is_yanked(&self) -> bool {
         self.yanked.is_some()
     }
@@ -148,13 +181,16 @@ impl<'a> Section<'a> {
     }
 }
 
-/// A level-3 heading inside a section.
+/// A heading inside a section, below its level: a change type (`### Added`), or a heading under
+/// one.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ChangeType<'a> {
     pub heading: Heading<'a>,
     /// Its text, trimmed.
     pub name: Token<'a>,
     pub has_entries: bool,
+    /// The change type it is under (index into the section's list), if any.
+    pub parent: Option<usize>,
 }
 
 /// A link reference definition, `[label]: url`.
@@ -184,6 +220,14 @@ pub enum Opening {
     Other(&'static str, Pos),
 }
 
+/// How to read a changelog's headings.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// `changelog.format = "keep-a-changelog"`: Keep a Changelog's grammar, whatever the file's
+    /// own convention.
+    pub keep_a_changelog: bool,
+}
+
 /// A parsed changelog. Borrow of the text it was parsed from.
 #[derive(Debug)]
 pub struct Changelog<'a> {
@@ -194,9 +238,11 @@ pub struct Changelog<'a> {
     /// The first level-1 heading before any section.
     pub title: Option<Heading<'a>>,
     pub opening: Opening,
-    /// `[Unreleased]` and release sections, in file order.
+    /// The file's convention for release headings.
+    pub dialect: Dialect,
+    /// Unreleased, release and archive sections, in file order.
     pub sections: Vec<Section<'a>>,
-    /// Level-1 and level-2 headings that are neither the title nor a section.
+    /// Headings at the release level (or above it) that are neither the title nor a section.
     pub strays: Vec<Heading<'a>>,
     /// Link reference definitions (the first of each label, as CommonMark uses), in file order.
     pub links: Vec<LinkDef>,
@@ -205,23 +251,31 @@ pub struct Changelog<'a> {
 }
 
 impl<'a> Changelog<'a> {
-    /// Parses changelog bytes. A UTF-8 BOM is stripped; anything that is not UTF-8 is an error
-    /// naming the byte offset (counted in the input, BOM included).
+    /// Parses changelog bytes, each file in its own convention. A UTF-8 BOM is stripped;
+    /// anything that is not UTF-8 is an error naming the byte offset (counted in the input, BOM
+    /// included).
     pub fn parse(bytes: &'a [u8]) -> Result<Changelog<'a>> {
-        let text = decode(bytes)?;
-        Ok(build(text, bytes.starts_with(BOM.as_bytes())))
+        Self::parse_with(bytes, ParseOptions::default())
     }
 
-    /// Release sections (not `[Unreleased]`), in file order.
+    pub fn parse_with(bytes: &'a [u8], opts: ParseOptions) -> Result<Changelog<'a>> {
+        let text = decode(bytes)?;
+        Ok(build(text, bytes.starts_with(BOM.as_bytes()), opts))
+    }
+
+    /// Release sections (not unreleased sections or archive pointers), in file order.
     pub fn releases(&self) -> impl Iterator<Item = &Section<'a>> {
         self.sections
             .iter()
             .filter(|s| s.kind == SectionKind::Release)
     }
 
-    /// The first `[Unreleased]` section.
+    /// The first unreleased section, else the first release being prepared (`pending`).
     pub fn unreleased(&self) -> Option<&Section<'a>> {
-        self.sections.iter().find(|s| s.is_unreleased())
+        self.sections
+            .iter()
+            .find(|s| s.is_unreleased())
+            .or_else(|| self.releases().find(|s| s.pending))
     }
 
     /// Line and column of a byte offset in [`Changelog::text`].
@@ -232,6 +286,20 @@ impl<'a> Changelog<'a> {
     /// The body of a section as it is written (see [`Section::body`]).
     pub fn body(&self, section: &Section<'a>) -> &'a str {
         self.text.get(section.body.clone()).unwrap_or("")
+    }
+
+    /// The byte offset where 1-based `line` starts.
+    pub fn line_start(&self, line: usize) -> usize {
+        self.lines.line_start(line)
+    }
+
+    /// The section whose body holds `offset` (its heading included).
+    pub fn section_at(&self, offset: usize) -> Option<&Section<'a>> {
+        let i = self
+            .sections
+            .partition_point(|s| s.heading.range.start <= offset);
+        let s = self.sections.get(i.checked_sub(1)?)?;
+        (offset < s.end.max(s.heading.range.end)).then_some(s)
     }
 }
 
@@ -354,23 +422,23 @@ struct OpenHeading {
     content: Option<Range<usize>>,
 }
 
+/// A document-level heading of level 1 to 3 as parsed, before the dialect gives it a role.
+#[derive(Debug)]
+struct RawHead<'a> {
+    heading: Heading<'a>,
+    /// Content (anything but headings of levels 1 to 3) follows it before the next such heading.
+    content_after: bool,
+}
+
 /// What the event loop knows about where it is.
 struct Builder<'a, 'l> {
     text: &'a str,
     lines: &'l LineIndex,
     hint: Cell<usize>,
-    title: Option<Heading<'a>>,
     opening: Option<Opening>,
     /// Offset of the block that set `opening` (to undo a title that turns out to be a release).
     opening_at: usize,
-    /// Whether a level-1 heading has been seen: only the first one can be the title.
-    seen_h1: bool,
-    sections: Vec<Section<'a>>,
-    /// Where each section's body ends (the line start of the heading that ends it).
-    body_ends: Vec<usize>,
-    strays: Vec<Heading<'a>>,
-    current: Option<usize>,
-    current_type: Option<usize>,
+    heads: Vec<RawHead<'a>>,
     depth: usize,
     heading: Option<OpenHeading>,
     /// The last document-level block: whether it is a code or HTML block, and where it ends.
@@ -382,15 +450,15 @@ struct Builder<'a, 'l> {
 /// Texts at least this long are parsed in two halves on two threads (see [`build_split`]).
 const SPLIT_MIN: usize = 2 << 20;
 
-fn build(text: &str, bom: bool) -> Changelog<'_> {
+fn build(text: &str, bom: bool, opts: ParseOptions) -> Changelog<'_> {
     let lines = LineIndex::new(text);
     // Asked only for big texts: on Linux the answer costs a look at the cgroup files.
     let parallel = || std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
     let split = (text.len() >= SPLIT_MIN && parallel())
         .then(|| split_point(text))
         .flatten()
-        .and_then(|at| build_split(text, &lines, at));
-    let (parts, links) = split.unwrap_or_else(|| build_sequential(text, &lines));
+        .and_then(|at| build_split(text, &lines, at, opts));
+    let (parts, links) = split.unwrap_or_else(|| build_sequential(text, &lines, opts));
     assemble(text, bom, lines, parts, links)
 }
 
@@ -406,6 +474,7 @@ fn assemble<'a>(
         bom,
         title: parts.title,
         opening: parts.opening,
+        dialect: parts.dialect,
         sections: parts.sections,
         strays: parts.strays,
         links,
@@ -464,35 +533,40 @@ fn parse_part<'a, 'l>(
     (b, events)
 }
 
-fn build_sequential<'a>(text: &'a str, lines: &LineIndex) -> (Parts<'a>, Vec<LinkDef>) {
+fn build_sequential<'a>(
+    text: &'a str,
+    lines: &LineIndex,
+    opts: ParseOptions,
+) -> (Parts<'a>, Vec<LinkDef>) {
     let (tx, rx) = channel();
     let (mut b, events) = parse_part(text, lines, text, 0, tx);
     b.used
         .extend(rx.try_iter().filter_map(|l| l.version).map(Cow::Owned));
-    let links = collect_links(
-        text,
-        lines,
-        &[(events.reference_definitions(), 0)],
-        &mut b.sections,
-    );
-    b.mark_referenced(links)
+    b.finish(&[(events.reference_definitions(), 0)], opts)
 }
 
-/// A section heading (`## [1.2.0] ...` at the start of a line, after a blank line) near the
-/// middle: the halves around it parse as the whole does, unless the first half ends inside a
-/// fenced code block or an HTML block, which [`build_split`] checks after parsing.
+/// A heading that opens a section (`## [1.2.0] ...`, `# 1.53.1 (...)` at the start of a line,
+/// after a blank line) near the middle: the halves around it parse as the whole does, unless
+/// the first half ends inside a fenced code block or an HTML block, which [`build_split`]
+/// checks after parsing.
 fn split_point(text: &str) -> Option<usize> {
     let bytes = text.as_bytes();
     let mut from = text.len() / 2;
     for _ in 0..10_000 {
-        let i = from + text.get(from..)?.find("\n## ")?;
+        let i = from + text.get(from..)?.find("\n#")?;
         let line = i + 1;
         let before = &bytes[..i];
         let blank_before = before.ends_with(b"\n") || before.ends_with(b"\n\r");
         let eol = text[line..]
             .find(['\n', '\r'])
             .map_or(text.len(), |k| line + k);
-        if blank_before && heading_kind(&text[line + 3..eol]).is_some() {
+        let hashes = text[line..eol].bytes().take_while(|&b| b == b'#').count();
+        let content = text.get(line + hashes..eol).unwrap_or("");
+        if blank_before
+            && (1..=2).contains(&hashes)
+            && content.starts_with(' ')
+            && heading_kind(content).is_some()
+        {
             return Some(line);
         }
         from = line;
@@ -506,6 +580,7 @@ fn build_split<'a>(
     text: &'a str,
     lines: &LineIndex,
     at: usize,
+    opts: ParseOptions,
 ) -> Option<(Parts<'a>, Vec<LinkDef>)> {
     let (first, second) = (text.get(..at)?, text.get(at..)?);
     std::thread::scope(|scope| {
@@ -517,12 +592,9 @@ fn build_split<'a>(
         let worker = worker.ok()?;
         let (mut a, head) = parse_part(text, lines, first, 0, tx);
         let (b, tail) = worker.join().ok()?;
-        // The second half must open with the section heading it was cut at, and the first must
-        // not end inside a block that would have swallowed it.
-        let starts_clean = b
-            .sections
-            .first()
-            .is_some_and(|s| s.heading.range.start == at);
+        // The second half must open with the heading it was cut at, and the first must not end
+        // inside a block that would have swallowed it.
+        let starts_clean = b.heads.first().is_some_and(|h| h.heading.range.start == at);
         if a.ends_open(at) || !starts_clean {
             return None;
         }
@@ -540,10 +612,9 @@ fn build_split<'a>(
             }
             used.extend(l.version.map(Cow::Owned));
         }
-        a.absorb(b, at);
+        a.absorb(b);
         a.used.extend(used);
-        let links = collect_links(text, lines, &defs, &mut a.sections);
-        Some(a.mark_referenced(links))
+        Some(a.finish(&defs, opts))
     })
 }
 
@@ -587,11 +658,12 @@ fn comment_only(html: &str) -> bool {
     true
 }
 
-/// What a builder found, before the links are attached.
+/// What a builder found, with the links attached.
 #[derive(Debug)]
 struct Parts<'a> {
     title: Option<Heading<'a>>,
     opening: Opening,
+    dialect: Dialect,
     sections: Vec<Section<'a>>,
     strays: Vec<Heading<'a>>,
 }
@@ -602,15 +674,9 @@ impl<'a, 'l> Builder<'a, 'l> {
             text,
             lines,
             hint: Cell::new(0),
-            title: None,
             opening: None,
             opening_at: 0,
-            seen_h1: false,
-            sections: Vec::new(),
-            body_ends: Vec::new(),
-            strays: Vec::new(),
-            current: None,
-            current_type: None,
+            heads: Vec::new(),
             depth: 0,
             heading: None,
             last_block: None,
@@ -631,32 +697,35 @@ impl<'a, 'l> Builder<'a, 'l> {
         self.lines.pos(self.text, offset, &self.hint)
     }
 
-    /// Appends what the builder of the second half found; `at` is where that half starts (a
-    /// section heading, which ends the first half's last section).
-    fn absorb(&mut self, b: Builder<'a, '_>, at: usize) {
-        self.end_section(at);
-        let n = self.sections.len();
-        self.sections.extend(b.sections);
-        self.body_ends.extend(b.body_ends);
-        self.strays.extend(b.strays);
+    /// Appends what the builder of the second half found (which starts with a heading).
+    fn absorb(&mut self, b: Builder<'a, '_>) {
+        self.heads.extend(b.heads);
         self.used.extend(b.used);
         if self.opening.is_none() {
             self.opening = b.opening;
             self.opening_at = b.opening_at;
         }
-        self.seen_h1 |= b.seen_h1;
-        self.current = b.current.map(|i| i + n);
-        self.current_type = b.current_type;
         self.depth = b.depth;
     }
 
-    /// Marks the definitions that a reference link uses, and finishes the parts.
-    fn mark_referenced(self, mut links: Vec<LinkDef>) -> (Parts<'a>, Vec<LinkDef>) {
+    /// Gives the headings their roles, attaches the link definitions and trims the bodies.
+    fn finish(
+        self,
+        defs: &[(&pulldown_cmark::RefDefs<'_>, usize)],
+        opts: ParseOptions,
+    ) -> (Parts<'a>, Vec<LinkDef>) {
         let used: HashSet<&str> = self.used.iter().map(|u| &**u).collect();
+        let mut links = collect_links(self.text, self.lines, defs);
         for l in &mut links {
             l.referenced = used.contains(&*lowercase(&l.label));
         }
-        (self.finish(&links), links)
+        let opening = self.opening.unwrap_or(Opening::Nothing);
+        let mut parts = classify(self.text, self.lines, self.heads, opening, &links, opts);
+        resolve_labels(defs, &mut parts.sections, &mut links);
+        for s in &mut parts.sections {
+            s.body = trim_body(self.text, s.body.start, s.end, &links);
+        }
+        (parts, links)
     }
 
     /// One parser event. Only document-level structure is kept: headings of level 1 to 3 and
@@ -769,13 +838,8 @@ impl<'a, 'l> Builder<'a, 'l> {
     }
 
     fn content(&mut self) {
-        if let Some(i) = self.current
-            && let Some(s) = self.sections.get_mut(i)
-        {
-            s.has_content = true;
-            if let Some(t) = self.current_type.and_then(|t| s.change_types.get_mut(t)) {
-                t.has_entries = true;
-            }
+        if let Some(h) = self.heads.last_mut() {
+            h.content_after = true;
         }
     }
 
@@ -784,6 +848,11 @@ impl<'a, 'l> Builder<'a, 'l> {
         let start = open.range.start;
         let content = open.content.unwrap_or(start..start);
         let content_text = text.get(content.clone()).unwrap_or("");
+        let setext = !text
+            .get(start..open.range.end)
+            .unwrap_or("")
+            .trim_start_matches(' ')
+            .starts_with('#');
         let heading = Heading {
             level: open.level,
             pos: self.at(start),
@@ -792,144 +861,352 @@ impl<'a, 'l> Builder<'a, 'l> {
                 pos: self.at(content.start),
             },
             range: open.range.clone(),
+            setext,
         };
-        let line_start = self.lines.line_start(heading.pos.line);
-        match open.level {
-            1 => {
-                self.end_section(line_start);
-                // `# 1.2.0 (date)` or `# Unreleased` is a release written at the wrong level, not
-                // a title.
-                let release_like = HeadingParts::parse(content_text).kind().is_some();
-                if release_like && self.opening == Some(Opening::Title) && self.opening_at == start
-                {
-                    self.opening = Some(Opening::Other("a level-1 release heading", heading.pos));
-                }
-                let first = !self.seen_h1;
-                self.seen_h1 = true;
-                if first && self.sections.is_empty() && !release_like {
-                    self.title = Some(heading);
-                } else {
-                    self.strays.push(heading);
-                }
-            }
-            2 => {
-                let parts = HeadingParts::parse(content_text);
-                match parts.kind() {
-                    Some(kind) => {
-                        self.end_section(line_start);
-                        let section = self.section(kind, heading, &parts, content.start);
-                        self.sections.push(section);
-                        self.body_ends.push(text.len());
-                        self.current = Some(self.sections.len() - 1);
-                    }
-                    None => {
-                        // A stray level-2 heading (`## Highlights`) does not end the release: its
-                        // text stays in the release's notes, and the rule reports the heading
-                        // itself. One that names a version (`## Version 1.2.0`) is a release in
-                        // another spelling: what follows is not the current release's.
-                        if version_word(content_text).is_some() {
-                            self.end_section(line_start);
-                        }
-                        self.current_type = None;
-                        self.strays.push(heading);
-                    }
-                }
-            }
-            _ => {
-                if self.current.is_none() {
-                    return;
-                }
-                let trimmed = content_text.trim();
-                let lead = content_text.len() - content_text.trim_start().len();
-                let name = Token {
-                    text: trimmed,
-                    pos: self.at(content.start + lead),
-                };
-                let Some(s) = self.current.and_then(|i| self.sections.get_mut(i)) else {
-                    return;
-                };
-                s.change_types.push(ChangeType {
-                    heading,
-                    name,
-                    has_entries: false,
-                });
-                self.current_type = Some(s.change_types.len() - 1);
-            }
-        }
-    }
-
-    fn end_section(&mut self, at: usize) {
-        if let Some(i) = self.current.take()
-            && let Some(end) = self.body_ends.get_mut(i)
+        // `# 1.2.0 (date)` or `# Unreleased` opening the file is a release, not a title.
+        if open.level == 1
+            && self.opening == Some(Opening::Title)
+            && self.opening_at == start
+            && heading_kind(content_text).is_some()
         {
-            *end = at;
+            self.opening = Some(Opening::Other("a level-1 release heading", heading.pos));
         }
-        self.current_type = None;
-    }
-
-    fn token(&self, base: usize, r: &Range<usize>) -> Token<'a> {
-        let start = base + r.start;
-        Token {
-            text: self.text.get(start..base + r.end).unwrap_or(""),
-            pos: self.at(start),
-        }
-    }
-
-    fn section(
-        &self,
-        kind: SectionKind,
-        heading: Heading<'a>,
-        p: &HeadingParts,
-        base: usize,
-    ) -> Section<'a> {
-        let tok = |r: &Option<Range<usize>>| r.as_ref().map(|r| self.token(base, r));
-        let body_start = self.lines.next_line_start(
-            self.text.len(),
-            heading.range.end.saturating_sub(1).max(heading.range.start),
-        );
-        Section {
-            kind,
-            label: self.token(base, &p.label),
-            bracketed: p.bracketed,
-            inline_url: tok(&p.url),
-            ref_label: tok(&p.ref_label),
-            label_end: base + p.label_end,
-            link: None,
-            form: p.form.unwrap_or(Form::Unrecognised),
-            form_pos: self.at(base + p.form_at),
-            date: tok(&p.date),
-            yanked: tok(&p.yanked),
-            trailing: tok(&p.trailing),
-            change_types: Vec::new(),
-            has_content: false,
-            body: body_start..body_start,
-            end: self.text.len(),
+        self.heads.push(RawHead {
             heading,
-        }
-    }
-
-    fn finish(mut self, links: &[LinkDef]) -> Parts<'a> {
-        for (s, end) in self.sections.iter_mut().zip(self.body_ends.iter()) {
-            s.end = *end;
-            s.body = trim_body(self.text, s.body.start, *end, links);
-        }
-        Parts {
-            title: self.title,
-            opening: self.opening.unwrap_or(Opening::Nothing),
-            sections: self.sections,
-            strays: self.strays,
-        }
+            content_after: false,
+        });
     }
 }
 
-/// Copies the definitions out of the parser (sorted by position) and resolves section labels
-/// against them with CommonMark's matching (case-insensitive, whitespace collapsed). Whether a
-/// reference uses each is left to [`Builder::mark_referenced`].
+/// A heading read for its role: its parts, kind and shape.
+struct Read<'a> {
+    raw: RawHead<'a>,
+    parts: HeadingParts,
+    kind: Option<SectionKind>,
+    /// The date in the first line of the body, and whether that line says `Unreleased`.
+    body_date: Option<Range<usize>>,
+    pending: bool,
+}
+
+/// True when the text before the first section names keepachangelog.com.
+fn names_keep_a_changelog(text: &str, links: &[LinkDef], first_section: usize) -> bool {
+    const NAME: &str = "keepachangelog.com";
+    let pre = text.get(..first_section).unwrap_or(text);
+    pre.as_bytes()
+        .windows(NAME.len())
+        .any(|w| w.eq_ignore_ascii_case(NAME.as_bytes()))
+        || links
+            .iter()
+            .any(|l| l.url.to_ascii_lowercase().contains(NAME))
+}
+
+/// The first line after a heading, if it comes before `limit` (the next heading).
+fn first_body_line(text: &str, from: usize, limit: usize) -> Option<(usize, &str)> {
+    let limit = limit.min(text.len());
+    let mut at = from.min(limit);
+    for line in text.get(at..limit)?.split_inclusive(['\n', '\r']) {
+        if !line.trim().is_empty() {
+            return Some((at, line.trim_end_matches(['\n', '\r'])));
+        }
+        at += line.len();
+    }
+    None
+}
+
+/// Decides the role of every heading under the file's dialect and builds the sections.
+fn classify<'a>(
+    text: &'a str,
+    lines: &LineIndex,
+    heads: Vec<RawHead<'a>>,
+    mut opening: Opening,
+    links: &[LinkDef],
+    opts: ParseOptions,
+) -> Parts<'a> {
+    let hint = Cell::new(0);
+    let pos = |o: usize| lines.pos(text, o, &hint);
+    let starts: Vec<usize> = heads.iter().map(|h| h.heading.range.start).collect();
+    let mut read: Vec<Read<'a>> = Vec::with_capacity(heads.len());
+    for (i, raw) in heads.into_iter().enumerate() {
+        let parts = HeadingParts::parse(raw.heading.text.text);
+        let label = raw.heading.text.text.get(parts.label.clone()).unwrap_or("");
+        let kind = match parts.kind() {
+            // `## 0.11.x` with nothing after it points at an archived changelog.
+            Some(SectionKind::Release)
+                if dialect::is_series(label) && parts.form == Some(Form::Bare) =>
+            {
+                Some(SectionKind::Archive)
+            }
+            k => k,
+        };
+        let (mut body_date, mut pending) = (None, false);
+        if kind == Some(SectionKind::Release)
+            && parts.form == Some(Form::Bare)
+            && parts.trailing.is_none()
+        {
+            let body = lines.next_line_start(
+                text.len(),
+                raw.heading
+                    .range
+                    .end
+                    .saturating_sub(1)
+                    .max(raw.heading.range.start),
+            );
+            let limit = starts.get(i + 1).copied().unwrap_or(text.len());
+            if let Some((at, line)) = first_body_line(text, body, limit) {
+                match date::body_date(line) {
+                    Some(date::BodyDate::Released(r)) => body_date = Some(at + r.start..at + r.end),
+                    Some(date::BodyDate::Pending) => pending = true,
+                    None => {}
+                }
+            }
+        }
+        read.push(Read {
+            raw,
+            parts,
+            kind,
+            body_date,
+            pending,
+        });
+    }
+    let shape = |r: &Read<'a>| -> Option<Shape> {
+        if r.kind != Some(SectionKind::Release) {
+            return None;
+        }
+        let t = r.raw.heading.text.text;
+        let p = &r.parts;
+        let label = t.get(p.label.clone()).unwrap_or("");
+        Some(Shape {
+            label: if p.url.is_some() {
+                LabelStyle::Linked
+            } else if p.bracketed {
+                LabelStyle::Bracketed
+            } else {
+                LabelStyle::Bare
+            },
+            v: label.starts_with(['v', 'V']),
+            word: p
+                .word
+                .clone()
+                .map(|w| t.get(w).unwrap_or("").to_ascii_lowercase()),
+            form: p.form.unwrap_or(Form::Unrecognised),
+            date: p
+                .date
+                .clone()
+                .map(|d| dialect::date_kind(t.get(d).unwrap_or(""))),
+            body_date: r.body_date.is_some() || r.pending,
+            trailing: p.trailing.is_some(),
+        })
+    };
+    let candidates: Vec<Candidate> = read
+        .iter()
+        .map(|r| Candidate {
+            level: r.raw.heading.level,
+            setext: r.raw.heading.setext,
+            kind: r.kind.filter(|k| *k != SectionKind::Archive),
+            shape: shape(r),
+            bracketed_unreleased: r.parts.bracketed && r.kind == Some(SectionKind::Unreleased),
+            word: r
+                .parts
+                .word
+                .clone()
+                .map(|w| r.raw.heading.text.text.get(w).unwrap_or("").to_string()),
+        })
+        .collect();
+    let first_section = read
+        .iter()
+        .find(|r| r.kind.is_some())
+        .map_or(text.len(), |r| r.raw.heading.range.start);
+    let named = names_keep_a_changelog(text, links, first_section);
+    let (mut dialect, roles) = dialect::detect(&candidates, named, opts.keep_a_changelog);
+    dialect.example = dialect
+        .dominant
+        .as_ref()
+        .and_then(|d| read.get(d.example))
+        .map(|r| {
+            let h = &r.raw.heading;
+            let t = h.text.text.trim();
+            let shown = if h.setext {
+                t.to_string()
+            } else {
+                format!("{} {t}", "#".repeat(usize::from(h.level)))
+            };
+            (h.pos.line, shown)
+        });
+    let level = dialect.level;
+    let strict = dialect.strict;
+
+    let mut title = None;
+    let mut seen_h1 = false;
+    let mut sections: Vec<Section<'a>> = Vec::new();
+    let mut strays = Vec::new();
+    let mut current: Option<usize> = None;
+    // The open change types of the current section, by level, for parents.
+    let mut open_types: Vec<(u8, usize)> = Vec::new();
+    for (r, role) in read.into_iter().zip(roles) {
+        let h = r.raw.heading;
+        let line_start = lines.line_start(h.pos.line);
+        let archive = r.kind == Some(SectionKind::Archive) && h.level <= level;
+        let opens = match role {
+            Some(Role::Release(_)) | Some(Role::Unreleased) => true,
+            _ => archive,
+        };
+        let first_h1 = h.level == 1 && !seen_h1;
+        seen_h1 |= h.level == 1;
+        if opens {
+            if let Some(c) = current.take() {
+                sections[c].end = line_start;
+            }
+            open_types.clear();
+            let conformity = match role {
+                Some(Role::Release(c)) => c,
+                _ => Conformity::Follows,
+            };
+            let kind = if archive {
+                SectionKind::Archive
+            } else if role == Some(Role::Unreleased) {
+                SectionKind::Unreleased
+            } else {
+                SectionKind::Release
+            };
+            let base = h.text.pos.offset;
+            let p = &r.parts;
+            let tok = |rg: &Option<Range<usize>>| {
+                rg.as_ref().map(|rg| Token {
+                    text: text.get(base + rg.start..base + rg.end).unwrap_or(""),
+                    pos: pos(base + rg.start),
+                })
+            };
+            let label = tok(&Some(p.label.clone())).unwrap_or(h.text);
+            let version = (kind == SectionKind::Release).then(|| {
+                let v = label.text;
+                match v.strip_prefix(['v', 'V']) {
+                    Some(rest) if !strict && rest.starts_with(|c: char| c.is_ascii_digit()) => {
+                        Token {
+                            text: rest,
+                            pos: Pos {
+                                offset: label.pos.offset + 1,
+                                line: label.pos.line,
+                                col: label.pos.col + 1,
+                            },
+                        }
+                    }
+                    _ => label,
+                }
+            });
+            let (date, date_in_body) = match (&p.date, &r.body_date) {
+                (Some(_), _) => (tok(&p.date), false),
+                (None, Some(b)) if !strict => (
+                    Some(Token {
+                        text: text.get(b.clone()).unwrap_or(""),
+                        pos: pos(b.start),
+                    }),
+                    true,
+                ),
+                _ => (None, false),
+            };
+            let body_start =
+                lines.next_line_start(text.len(), h.range.end.saturating_sub(1).max(h.range.start));
+            sections.push(Section {
+                kind,
+                word: tok(&p.word),
+                label,
+                version,
+                bracketed: p.bracketed,
+                inline_url: tok(&p.url),
+                ref_label: tok(&p.ref_label),
+                label_start: base + p.label_start,
+                label_end: base + p.label_end,
+                link: None,
+                form: p.form.unwrap_or(Form::Unrecognised),
+                form_pos: pos(base + p.form_at),
+                date,
+                date_in_body,
+                pending: r.pending && !strict,
+                yanked: tok(&p.yanked),
+                trailing: tok(&p.trailing),
+                conformity,
+                change_types: Vec::new(),
+                has_content: r.raw.content_after,
+                body: body_start..body_start,
+                end: text.len(),
+                heading: h,
+            });
+            current = Some(sections.len() - 1);
+            continue;
+        }
+        if h.level == 1 && first_h1 && sections.is_empty() && r.kind.is_none() {
+            title = Some(h);
+            continue;
+        }
+        if role == Some(Role::Stray) || h.level <= level {
+            // A stray at the release level (`## Highlights`) does not end the release: its text
+            // stays in the release's notes, and the rule reports the heading itself. One above
+            // it, or one that names a version (`## Version 1.2.0` where releases are `[X]`), does:
+            // what follows is not the current release's.
+            let ends = h.level < level || version_word(h.text.text).is_some();
+            match current {
+                Some(c) if ends => {
+                    sections[c].end = line_start;
+                    current = None;
+                }
+                Some(c) => sections[c].has_content |= r.raw.content_after,
+                None => {}
+            }
+            open_types.clear();
+            strays.push(h);
+            continue;
+        }
+        // A heading inside a section: a change type, or a heading under one.
+        let Some(c) = current else { continue };
+        let s = &mut sections[c];
+        s.has_content |= r.raw.content_after;
+        while open_types.last().is_some_and(|&(l, _)| l >= h.level) {
+            open_types.pop();
+        }
+        let parent = open_types.last().map(|&(_, i)| i);
+        if let Some(p) = parent.and_then(|p| s.change_types.get_mut(p)) {
+            p.has_entries = true;
+        }
+        let trimmed = h.text.text.trim();
+        let lead = h.text.text.len() - h.text.text.trim_start().len();
+        let name = Token {
+            text: trimmed,
+            pos: pos(h.text.pos.offset + lead),
+        };
+        s.change_types.push(ChangeType {
+            name,
+            has_entries: r.raw.content_after,
+            parent,
+            heading: h,
+        });
+        open_types.push((
+            s.change_types.last().map_or(3, |t| t.heading.level),
+            s.change_types.len() - 1,
+        ));
+    }
+    // A file whose releases are level-1 headings has no title level: opening with a release is
+    // opening with its top level.
+    if title.is_none()
+        && level == 1
+        && matches!(opening, Opening::Other("a level-1 release heading", _))
+    {
+        opening = Opening::Title;
+    }
+    Parts {
+        title,
+        opening,
+        dialect,
+        sections,
+        strays,
+    }
+}
+
+/// Copies the definitions out of the parser (sorted by position). Whether a reference uses
+/// each is marked by the caller, which section names each by [`resolve_labels`].
 fn collect_links(
     text: &str,
     lines: &LineIndex,
     defs: &[(&pulldown_cmark::RefDefs<'_>, usize)],
-    sections: &mut [Section<'_>],
 ) -> Vec<LinkDef> {
     let mut links: Vec<LinkDef> = Vec::new();
     for (n, (map, base)) in defs.iter().enumerate() {
@@ -957,6 +1234,16 @@ fn collect_links(
     for l in &mut links {
         l.pos = lines.pos(text, l.span.start, &hint);
     }
+    links
+}
+
+/// Resolves section labels against the definitions with CommonMark's matching
+/// (case-insensitive, whitespace collapsed).
+fn resolve_labels(
+    defs: &[(&pulldown_cmark::RefDefs<'_>, usize)],
+    sections: &mut [Section<'_>],
+    links: &mut [LinkDef],
+) {
     for s in sections.iter_mut() {
         let key = match &s.ref_label {
             Some(r) if !r.text.trim().is_empty() => r.text,
@@ -974,19 +1261,24 @@ fn collect_links(
             links[i].names_section = true;
         }
     }
-    links
 }
 
-/// The body between `start` and `end`, minus a trailing run of version link definitions (the
-/// file's link footer, which follows the oldest release) and blank lines at either end.
+/// The body between `start` and `end`, minus a trailing run of link definitions (the file's
+/// link block after the oldest release; inside the file, version links only) and blank lines
+/// at either end.
 fn trim_body(text: &str, start: usize, end: usize, links: &[LinkDef]) -> Range<usize> {
     let start = start.min(text.len());
     let mut end = end.clamp(start, text.len());
+    // The definitions that end the file are its link block, whatever their labels; inside the
+    // file only a run of version links (a misplaced footer) is cut.
+    let at_end = end == text.len();
     let first = links.partition_point(|l| l.span.start < start);
     let last = links.partition_point(|l| l.span.start < end);
     for l in links.get(first..last).unwrap_or_default().iter().rev() {
         let gap = text.get(l.span.end.min(end)..end).unwrap_or("x");
-        if !gap.trim().is_empty() || !(is_version_like(&l.label) || is_unreleased(&l.label)) {
+        if !gap.trim().is_empty()
+            || !(at_end || is_version_like(&l.label) || is_unreleased(&l.label))
+        {
             break;
         }
         end = l.span.start;
@@ -1044,179 +1336,10 @@ pub fn is_unreleased(label: &str) -> bool {
     label.trim().eq_ignore_ascii_case("unreleased")
 }
 
-/// A level-2 heading's content split into the grammar's parts (byte ranges into the content).
-#[derive(Debug, Default, PartialEq, Eq)]
-struct HeadingParts {
-    label: Range<usize>,
-    bracketed: bool,
-    url: Option<Range<usize>>,
-    ref_label: Option<Range<usize>>,
-    label_end: usize,
-    form: Option<Form>,
-    form_at: usize,
-    date: Option<Range<usize>>,
-    yanked: Option<Range<usize>>,
-    trailing: Option<Range<usize>>,
-    kind: Option<SectionKind>,
-}
-
-impl HeadingParts {
-    fn parse(s: &str) -> HeadingParts {
-        let mut p = HeadingParts::default();
-        let mut i;
-        if let Some(inner) = s.strip_prefix('[') {
-            let Some(close) = inner.find(']') else {
-                p.label = 0..s.len();
-                p.form = Some(Form::Unrecognised);
-                return p;
-            };
-            let (a, b) = trim_range(s, 1, 1 + close);
-            p.label = a..b;
-            p.bracketed = true;
-            i = close + 2;
-            let next = s[i..].chars().next();
-            if next == Some('(') {
-                if let Some(k) = s[i + 1..].find(')') {
-                    let (a, b) = trim_range(s, i + 1, i + 1 + k);
-                    let b = s[a..b].find(char::is_whitespace).map_or(b, |w| a + w);
-                    p.url = Some(a..b);
-                    i = i + 1 + k + 1;
-                }
-            } else if next == Some('[')
-                && let Some(k) = s[i + 1..].find(']')
-            {
-                p.ref_label = Some(i + 1..i + 1 + k);
-                i = i + 1 + k + 1;
-            }
-        } else {
-            let end = s.find(char::is_whitespace).unwrap_or(s.len());
-            p.label = 0..end;
-            i = end;
-        }
-        p.label_end = i;
-        let label = &s[p.label.clone()];
-        p.kind = if is_unreleased(label) {
-            Some(SectionKind::Unreleased)
-        } else if starts_like_version(label) {
-            Some(SectionKind::Release)
-        } else {
-            None
-        };
-        i = skip_ws(s, i);
-        p.form_at = i;
-        let rest = &s[i..];
-        let Some(first) = rest.chars().next() else {
-            p.form = Some(Form::Bare);
-            return p;
-        };
-        let after_date;
-        match first {
-            '-' | '\u{2013}' | '\u{2014}' => {
-                p.form = Some(if first == '-' {
-                    Form::Dash
-                } else {
-                    Form::WrongDash
-                });
-                let d = skip_ws(s, i + first.len_utf8());
-                let e = date_end(s, d, s.len());
-                if e > d {
-                    p.date = Some(d..e);
-                }
-                after_date = e;
-            }
-            '(' => {
-                let inner = i + 1;
-                let close = s[inner..].find(')').map_or(s.len(), |k| inner + k);
-                let d = skip_ws(s, inner);
-                if s[d..close].contains(|c: char| c.is_ascii_digit()) {
-                    p.form = Some(Form::Parenthesised);
-                    let e = date_end(s, d, close);
-                    p.date = Some(d..e);
-                    after_date = (close + 1).min(s.len());
-                } else {
-                    p.form = Some(Form::Unrecognised);
-                    after_date = i;
-                }
-            }
-            '[' => {
-                p.form = Some(Form::Bare);
-                after_date = i;
-            }
-            c if c.is_ascii_digit() => {
-                p.form = Some(Form::MissingDash);
-                let e = date_end(s, i, s.len());
-                p.date = Some(i..e);
-                after_date = e;
-            }
-            _ => {
-                p.form = Some(Form::Unrecognised);
-                after_date = i;
-            }
-        }
-        let mut j = skip_ws(s, after_date);
-        if s[j..].len() >= 8
-            && s.is_char_boundary(j + 8)
-            && s[j..j + 8].eq_ignore_ascii_case("[yanked]")
-        {
-            p.yanked = Some(j..j + 8);
-            j = skip_ws(s, j + 8);
-        }
-        let end = s.trim_end().len();
-        if j < end && p.form != Some(Form::Unrecognised) {
-            p.trailing = Some(j..end);
-        }
-        p
-    }
-
-    /// `None` when the heading is neither `[Unreleased]` nor a release.
-    fn kind(&self) -> Option<SectionKind> {
-        self.kind
-    }
-}
-
-/// Whether heading text reads as `[Unreleased]` or a release (`1.2.0 ...`, `[v1.2.0](url) ...`),
-/// whatever its level and shape.
+/// Whether heading text reads as an unreleased section or a release (`1.2.0 ...`,
+/// `[v1.2.0](url) ...`, `Version 1.2.0`), whatever its level and shape.
 pub fn heading_kind(text: &str) -> Option<SectionKind> {
     HeadingParts::parse(text.trim()).kind()
-}
-
-/// A label that starts like a version (a digit, or `v` and a digit): the heading is a release.
-fn starts_like_version(label: &str) -> bool {
-    let digits = label.strip_prefix(['v', 'V']).unwrap_or(label);
-    digits.starts_with(|c: char| c.is_ascii_digit())
-}
-
-/// Where the date starting at `d` ends (before `limit`): an ISO-looking date (four digits
-/// first) is one word, so text after it is reported as such; any other spelling
-/// (`22 January 2022`, `July 20th, 2026`) runs to the `[YANKED]` marker or the limit, so the
-/// date rule can read it whole and suggest the ISO form.
-fn date_end(s: &str, d: usize, limit: usize) -> usize {
-    let limit = limit.clamp(d.min(s.len()), s.len());
-    let span = &s[d.min(limit)..limit];
-    let word = span.find(char::is_whitespace).map_or(span.len(), |k| k);
-    let iso_like = word > 4
-        && span.as_bytes()[..4].iter().all(u8::is_ascii_digit)
-        && !span[..word].ends_with(',');
-    if iso_like {
-        return d + word;
-    }
-    let cut = span
-        .to_ascii_lowercase()
-        .find("[yanked]")
-        .unwrap_or(span.len());
-    d + span[..cut].trim_end().len()
-}
-
-fn skip_ws(s: &str, i: usize) -> usize {
-    let i = i.min(s.len());
-    i + (s[i..].len() - s[i..].trim_start().len())
-}
-
-fn trim_range(s: &str, a: usize, b: usize) -> (usize, usize) {
-    let inner = &s[a..b];
-    let a2 = a + (inner.len() - inner.trim_start().len());
-    let b2 = a + inner.trim_end().len();
-    (a2, b2.max(a2))
 }
 
 #[cfg(test)]
@@ -1412,10 +1535,18 @@ mod tests {
 
     #[test]
     fn release_like_level_one_heading_is_not_a_title() {
+        // Releases at level 1 (tokio): the file opens with its top level, and a later level-1
+        // heading that is no release is a stray.
         let m = parse("# 1.2.0 (2024-01-01)\n\n- x\n\n# Changelog\n");
         assert!(m.title.is_none());
-        assert!(matches!(m.opening, Opening::Other(_, _)));
-        assert_eq!(m.strays.len(), 2);
+        assert_eq!(m.opening, Opening::Title);
+        assert_eq!(m.dialect.level, 1);
+        assert_eq!(labels(&m), ["1.2.0"]);
+        assert_eq!(m.strays.len(), 1);
+        // In a Keep a Changelog file a level-1 release is at the wrong level.
+        let kac = parse("# 1.2.0 - 2024-01-01\n\n## [Unreleased]\n\n## [1.1.0] - 2023-01-01\n");
+        assert!(matches!(kac.opening, Opening::Other(_, _)));
+        assert_eq!(kac.strays.len(), 1);
     }
 
     #[test]
@@ -1437,11 +1568,15 @@ mod split_tests {
     use super::*;
 
     fn sequential(text: &str) -> String {
-        format!("{:?}", build_sequential(text, &LineIndex::new(text)))
+        format!(
+            "{:?}",
+            build_sequential(text, &LineIndex::new(text), ParseOptions::default())
+        )
     }
 
     fn split(text: &str, at: usize) -> Option<String> {
-        build_split(text, &LineIndex::new(text), at).map(|r| format!("{r:?}"))
+        build_split(text, &LineIndex::new(text), at, ParseOptions::default())
+            .map(|r| format!("{r:?}"))
     }
 
     #[test]
@@ -1468,9 +1603,10 @@ mod split_tests {
         assert!(split(text, text.find("## [0.9.0]").unwrap()).is_none());
         let html = "# C\n\n<!--\n\n## [0.9.0] - 2023-01-01\n\n-->\n";
         assert!(split(html, html.find("## [0.9.0]").unwrap()).is_none());
-        // Not cut at a section heading: the second half would lose its section.
         let stray = "# C\n\n## [1.0.0] - 2024-01-01\n\n## Highlights\n\n- x\n";
-        assert!(split(stray, stray.find("## Highlights").unwrap()).is_none());
+        // Cut at any heading, the halves give the whole parse: roles are decided after joining.
+        let at = stray.find("## Highlights").unwrap();
+        assert_eq!(split(stray, at).unwrap(), sequential(stray));
         // Cross-half references still resolve and count as used.
         let refs = "# C\n\n## [1.0.0] - 2024-01-01\n\n- see [0.9.0]\n\n## [0.9.0] - 2023-01-01\n\n- y\n\n[1.0.0]: https://x/1\n[0.9.0]: https://x/0\n";
         let m = split(refs, refs.find("## [0.9.0]").unwrap()).unwrap();
@@ -1492,9 +1628,9 @@ mod split_tests {
             text.push_str(release);
         }
         text.push_str("[0.9.0]: https://x\n");
-        let parsed = format!("{:?}", build(&text, false));
+        let parsed = format!("{:?}", build(&text, false, ParseOptions::default()));
         let lines = LineIndex::new(&text);
-        let (parts, links) = build_sequential(&text, &lines);
+        let (parts, links) = build_sequential(&text, &lines, ParseOptions::default());
         let expected = assemble(&text, false, lines, parts, links);
         assert!(parsed == format!("{expected:?}"));
     }

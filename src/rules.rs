@@ -83,6 +83,9 @@ pub fn markdown() -> String {
                 r.summary
             );
         }
+        if tool == "lint-changelog" {
+            let _ = write!(out, "\n{}", crate::checks::changelog::DIALECTS);
+        }
         for r in all().filter(|r| r.tool == tool) {
             let _ = write!(
                 out,
@@ -96,6 +99,9 @@ pub fn markdown() -> String {
             );
             if let Some(fix) = crate::checks::changelog::how_to_fix(r.id) {
                 let _ = writeln!(out, "\nHow to fix: {fix}");
+            }
+            if let Some(scope) = crate::checks::changelog::applies_to(r.id) {
+                let _ = writeln!(out, "\nApplies to: {scope}.");
             }
         }
     }

@@ -5,7 +5,7 @@
 use libfuzzer_sys::fuzz_target;
 use relgate::changelog::Changelog;
 use relgate::checks::changelog::{self, LintOptions};
-use relgate::config::ChangelogScheme;
+use relgate::config::{ChangelogFormat, ChangelogScheme};
 
 fuzz_target!(|data: &[u8]| {
     let (flags, text) = match data.split_first() {
@@ -39,16 +39,22 @@ fuzz_target!(|data: &[u8]| {
         } else {
             String::new()
         },
+        format: if flags & 16 == 0 {
+            ChangelogFormat::Auto
+        } else {
+            ChangelogFormat::KeepAChangelog
+        },
     };
     let linted = changelog::lint("CHANGELOG.md", text, &opts);
-    let notes = changelog::notes(text, "unreleased");
+    let notes = changelog::notes(text, "unreleased", &opts);
     assert_eq!(
         linted.is_err(),
         notes.is_err(),
         "lint and notes disagree on readability"
     );
-    let _ = changelog::notes(text, &from_text);
-    if let Ok(model) = Changelog::parse(text) {
+    let _ = changelog::notes(text, &from_text, &opts);
+    let _ = changelog::lint_for_release("CHANGELOG.md", text, &opts);
+    if let Ok(model) = Changelog::parse_with(text, opts.parse_options()) {
         let _ = changelog::newest_release(&model);
         let _ = changelog::has_dated_section(&model, &from_text, scheme, &opts.tag_prefix);
         let _ = changelog::entry_problems(&model, &from_text, scheme, &opts.tag_prefix);

@@ -1,26 +1,40 @@
 //! The rules of `lint-changelog`, and the release-notes and release-entry queries built on the
-//! same model.
+//! same model (in [`entry`]; the rules' reference text is in [`docs`]).
 //!
 //! Every rule is a plain function over a parsed [`Changelog`]: it reads positions and tokens the
 //! model recorded and returns [`Diagnostic`]s that point at the offending token, with a `help`
-//! that says how to fix it. This module is lenient where real changelogs deviate harmlessly
-//! (unbracketed versions, `*` bullets, summaries, lower-case `[unreleased]`) and strict where a
-//! deviation breaks automation (duplicates, impossible dates, order, stray headings). It never
-//! reads files, prints, or touches git: the binary loads the bytes and renders the findings.
+//! that says how to fix it. Each file is judged by its own dialect (the model's `Dialect`):
+//! the Keep a Changelog rules only where the file is Keep a Changelog, the others everywhere.
+//! This module is lenient where real changelogs deviate harmlessly (unbracketed versions, `*`
+//! bullets, summaries, lower-case `[unreleased]`, a generator's own heading form) and strict
+//! where a deviation breaks automation (duplicates, impossible dates, order, stray headings). It
+//! never reads files, prints, or touches git: the binary loads the bytes and renders the
+//! findings.
+
+mod docs;
+mod entry;
+
+pub use docs::{DIALECTS, RULES, applies_to, explain, explain_doc, how_to_fix};
+pub use entry::{
+    EntryProblem, Notes, entry_problems, find_release, has_dated_section, is_dated, newest_release,
+    notes,
+};
 
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
-use std::fmt::Write as _;
 use std::str::FromStr;
 
+use crate::changelog::date::{self, DateRead, Reading};
+use crate::changelog::dialect::Conformity;
 use crate::changelog::{
-    ChangeType, Changelog, Form, Pos, Section, SectionKind, Token, heading_kind, is_unreleased,
-    is_version_like, version_word,
+    ChangeType, Changelog, Form, ParseOptions, Pos, Section, SectionKind, Token, heading_kind,
+    is_unreleased, is_version_like, version_word,
 };
-use crate::config::{ChangelogScheme, nearest};
-use crate::diag::{Diagnostic, RuleDoc, Severity};
+use crate::config::{ChangelogFormat, ChangelogScheme, nearest};
+use crate::diag::{Diagnostic, Severity};
 use crate::error::{Error, Result};
+use entry::{Key, Ver, strip_tag};
 
 const TOOL: &str = "lint-changelog";
 
@@ -53,279 +67,6 @@ pub const CHANGE_TYPES: [&str; 6] = [
     "Security",
 ];
 
-/// Every rule of `lint-changelog`, as `--explain` and docs/rules.md show them.
-pub const RULES: &[RuleDoc] = &[
-    RuleDoc {
-        id: TITLE,
-        tool: TOOL,
-        severity: Severity::Warn,
-        summary: "the file does not open with a level-1 heading",
-        why: "A changelog opens with its title (`# Changelog`) so readers and tools know what the \
-              file is. Text or a release heading before any title usually means a broken header \
-              or a file that is not a changelog. HTML comments (markdownlint switches, \
-              `<!-- next-header -->`) may come first; they are invisible.",
-        bad: "Notable changes to this project.\n\n# Changelog\n",
-        good: "# Changelog\n\nNotable changes to this project.\n",
-    },
-    RuleDoc {
-        id: UNRELEASED_MISSING,
-        tool: TOOL,
-        severity: Severity::Warn,
-        summary: "no `[Unreleased]` section",
-        why: "Keep a Changelog keeps an `[Unreleased]` section at the top so changes are written \
-              down as they land, not reconstructed at release time. It may be empty: an empty \
-              `[Unreleased]` right after a release is normal and never reported.",
-        bad: "# Changelog\n\n## [1.0.0] - 2024-01-31\n\n### Added\n\n- First release.\n",
-        good: "# Changelog\n\n## [Unreleased]\n\n## [1.0.0] - 2024-01-31\n\n### Added\n\n- First release.\n",
-    },
-    RuleDoc {
-        id: UNRELEASED_POSITION,
-        tool: TOOL,
-        severity: Severity::Error,
-        summary: "`[Unreleased]` is not the first release section (or appears twice)",
-        why: "Release tooling reads `[Unreleased]` as \"everything above the newest release\"; \
-              one below a release, or a second one, puts entries in the wrong release's notes.",
-        bad: "## [1.1.0] - 2024-03-01\n\n- Fix.\n\n## [Unreleased]\n\n- New thing.\n",
-        good: "## [Unreleased]\n\n- New thing.\n\n## [1.1.0] - 2024-03-01\n\n- Fix.\n",
-    },
-    RuleDoc {
-        id: HEADING,
-        tool: TOOL,
-        severity: Severity::Error,
-        summary: "a level-2 heading (or a second level-1 heading) that is neither `[Unreleased]` nor \
-                  a release `[X] - YYYY-MM-DD` (brackets optional, optional ` [YANKED]`)",
-        why: "Tools that extract release notes (parse-changelog, release-plz, cargo-dist) cut a \
-              release at the next heading of the same level, so `## Highlights` inside a release \
-              silently truncates its notes, and a heading in another shape (`## [1.2.0] \
-              2024-01-31`, `## 1.2.0 (2024-01-31)`, `## Version 1.2.0`) or at level 1 \
-              (`# 1.2.0`) is not recognised as a release at all. The help shows the heading \
-              rewritten in the expected form.",
-        bad: "## [1.2.0] 2024-01-31\n\n## Highlights\n\n- Faster.\n",
-        good: "## [1.2.0] - 2024-01-31\n\n**Highlights**\n\n- Faster.\n",
-    },
-    RuleDoc {
-        id: VERSION_INVALID,
-        tool: TOOL,
-        severity: Severity::Error,
-        summary: "the version is not valid SemVer (or PEP 440 with `changelog.scheme = \"pep440\"`)",
-        why: "Versions are compared to order releases, find duplicates and match tags; a version \
-              that does not parse (`v1.2.0`, `1.2`, `0.1.x`) cannot be compared and usually does \
-              not match the tag that will be pushed.",
-        bad: "## [v1.2] - 2024-01-31\n",
-        good: "## [1.2.0] - 2024-01-31\n",
-    },
-    RuleDoc {
-        id: DATE_MISSING,
-        tool: TOOL,
-        severity: Severity::Error,
-        summary: "a release without a date",
-        why: "Keep a Changelog shows each release's date; an undated section is usually a release \
-              that was never finished (or an unreleased section under another name).",
-        bad: "## [1.2.0]\n\n- Fix.\n",
-        good: "## [1.2.0] - 2024-01-31\n\n- Fix.\n",
-    },
-    RuleDoc {
-        id: DATE_INVALID,
-        tool: TOOL,
-        severity: Severity::Error,
-        summary: "the date is not `YYYY-MM-DD`, or there is no such day (`2023-02-30`)",
-        why: "ISO 8601 dates sort and parse everywhere; other spellings (`2024/01/31`, \
-              `31.01.2024`) and impossible days are typos that tools either reject or silently \
-              roll over into another month.",
-        bad: "## [1.2.0] - 2023-02-30\n",
-        good: "## [1.2.0] - 2023-02-28\n",
-    },
-    RuleDoc {
-        id: VERSION_ORDER,
-        tool: TOOL,
-        severity: Severity::Error,
-        summary: "a release is not lower (by precedence) than the one above it",
-        why: "Releases go newest first. Tools take the first release as the latest one, so a \
-              release out of order publishes the wrong notes. Order is SemVer precedence \
-              (`1.0.0-rc.10` > `1.0.0-rc.9`, build metadata ignored) or PEP 440 ordering.",
-        bad: "## [1.1.0] - 2024-03-01\n\n- Fix.\n\n## [1.2.0] - 2024-02-01\n\n- Feature.\n",
-        good: "## [1.2.0] - 2024-03-01\n\n- Feature.\n\n## [1.1.0] - 2024-02-01\n\n- Fix.\n",
-    },
-    RuleDoc {
-        id: DATE_ORDER,
-        tool: TOOL,
-        severity: Severity::Warn,
-        summary: "a release is dated later than the one above it",
-        why: "Dates that go up while versions go down are usually a typo in one of the two dates. \
-              It is only a warning: a maintenance release of an old line can be newer than the \
-              next major release.",
-        bad: "## [1.6.2] - 2024-02-28\n\n- Fix.\n\n## [1.6.1] - 2024-12-24\n\n- Fix.\n",
-        good: "## [1.6.2] - 2025-02-28\n\n- Fix.\n\n## [1.6.1] - 2024-12-24\n\n- Fix.\n",
-    },
-    RuleDoc {
-        id: DUPLICATE_VERSION,
-        tool: TOOL,
-        severity: Severity::Error,
-        summary: "a version appears twice (reported at the second, naming the first's line)",
-        why: "With two sections for one version, parse-changelog fails and release tools publish \
-              empty or wrong notes. Versions are compared by precedence, so `1.0.0+a` and \
-              `1.0.0+b` are the same release.",
-        bad: "## [0.15.0] - 2023-03-13\n\n- A.\n\n## [0.15.0] - 2023-03-13\n\n- B.\n",
-        good: "## [0.15.0] - 2023-03-13\n\n- A.\n- B.\n",
-    },
-    RuleDoc {
-        id: CHANGE_TYPE,
-        tool: TOOL,
-        severity: Severity::Error,
-        summary: "a level-3 heading in a release that is not Added, Changed, Deprecated, Removed, \
-                  Fixed or Security (extra types via `changelog.extra-types`)",
-        why: "Keep a Changelog groups changes under six types so readers find what matters to \
-              them; near misses (`### Fixes`, `### [Fixed]`, `### added`) break tools that \
-              group by type. Teams that want more types list them in `changelog.extra-types`.",
-        bad: "## [1.2.0] - 2024-01-31\n\n### Fixes\n\n- Crash on start.\n",
-        good: "## [1.2.0] - 2024-01-31\n\n### Fixed\n\n- Crash on start.\n",
-    },
-    RuleDoc {
-        id: DUPLICATE_CHANGE_TYPE,
-        tool: TOOL,
-        severity: Severity::Error,
-        summary: "a change type twice in one release",
-        why: "Two `### Fixed` headings in one release split its entries; tools that read a \
-              release as a map of types keep only one of them.",
-        bad: "## [1.2.0] - 2024-01-31\n\n### Fixed\n\n- A.\n\n### Fixed\n\n- B.\n",
-        good: "## [1.2.0] - 2024-01-31\n\n### Fixed\n\n- A.\n- B.\n",
-    },
-    RuleDoc {
-        id: EMPTY_SECTION,
-        tool: TOOL,
-        severity: Severity::Warn,
-        summary: "a change-type heading with no entries (`[Unreleased]` templates excepted)",
-        why: "An empty `### Added` promises changes that are not there; it is usually a template \
-              left behind. Empty type headings under `[Unreleased]` are a normal template and \
-              are not reported.",
-        bad: "## [1.2.0] - 2024-01-31\n\n### Added\n\n### Fixed\n\n- Crash on start.\n",
-        good: "## [1.2.0] - 2024-01-31\n\n### Fixed\n\n- Crash on start.\n",
-    },
-    RuleDoc {
-        id: EMPTY_RELEASE,
-        tool: TOOL,
-        severity: Severity::Warn,
-        summary: "a release with no content at all",
-        why: "An empty release section produces empty release notes on GitHub and in package \
-              registries. HTML comments and thematic breaks are not content.",
-        bad: "## [1.2.0] - 2024-01-31\n\n## [1.1.0] - 2024-01-01\n\n- Fix.\n",
-        good: "## [1.2.0] - 2024-01-31\n\n- Faster start-up.\n\n## [1.1.0] - 2024-01-01\n\n- Fix.\n",
-    },
-    RuleDoc {
-        id: LINK_MISSING,
-        tool: TOOL,
-        severity: Severity::Warn,
-        summary: "a bracketed version label with no link reference definition",
-        why: "`## [1.2.0]` is a link only when `[1.2.0]: URL` is defined somewhere in the file \
-              (labels match case-insensitively); without it the brackets render literally and \
-              the version is not linkable. `[YANKED]` is a marker, never a label.",
-        bad: "## [1.2.0] - 2024-01-31\n\n- Fix.\n",
-        good: "## [1.2.0] - 2024-01-31\n\n- Fix.\n\n[1.2.0]: https://github.com/o/r/compare/v1.1.0...v1.2.0\n",
-    },
-    RuleDoc {
-        id: LINK_UNUSED,
-        tool: TOOL,
-        severity: Severity::Warn,
-        summary: "a definition whose label looks like a version but names no section",
-        why: "A version link without its section is left over from a renamed or removed \
-              release, or its label has a typo so the real section is not linked. Only \
-              version-like labels (and `[unreleased]`) are checked, and a definition that a \
-              link in the text uses (`needs [v3.0.0][] of the server`) is not reported: issue, \
-              PR and user links are the file's business.",
-        bad: "## [1.2.0] - 2024-01-31\n\n- Fix.\n\n[1.2.0]: https://example.com/1.2.0\n[1.1.9]: https://example.com/1.1.9\n",
-        good: "## [1.2.0] - 2024-01-31\n\n- Fix.\n\n[1.2.0]: https://example.com/1.2.0\n",
-    },
-    RuleDoc {
-        id: LINK_COMPARE,
-        tool: TOOL,
-        severity: Severity::Warn,
-        summary: "a compare link that does not go from the previous release's tag to this one's \
-                  (`.../compare/v1.0.0...v1.1.0`; Unreleased ends at `HEAD`)",
-        why: "Compare links are edited by hand at each release and go stale: `[Unreleased]` \
-              still comparing from the release before last, or a copied line that compares the \
-              wrong pair. Only GitHub/GitLab `/compare/A...B` (or `A..B`) links are checked. The \
-              previous release is the highest lower version (so maintenance releases listed by \
-              date are judged fairly), the release below, or for a final release the previous \
-              final one. Tags are `<tags.prefix><version>`; links that consistently use bare \
-              versions or a package name before the prefix (`pkg-v1.2.0`) are accepted. The \
-              oldest release may link to a tag page instead.",
-        bad: "## [Unreleased]\n\n## [1.1.0] - 2024-02-01\n\n- Fix.\n\n## [1.0.0] - 2024-01-01\n\n- First.\n\n\
-              [unreleased]: https://github.com/o/r/compare/v1.0.0...HEAD\n\
-              [1.1.0]: https://github.com/o/r/compare/v1.0.0...v1.1.0\n\
-              [1.0.0]: https://github.com/o/r/releases/tag/v1.0.0\n",
-        good: "## [Unreleased]\n\n## [1.1.0] - 2024-02-01\n\n- Fix.\n\n## [1.0.0] - 2024-01-01\n\n- First.\n\n\
-               [unreleased]: https://github.com/o/r/compare/v1.1.0...HEAD\n\
-               [1.1.0]: https://github.com/o/r/compare/v1.0.0...v1.1.0\n\
-               [1.0.0]: https://github.com/o/r/releases/tag/v1.0.0\n",
-    },
-    RuleDoc {
-        id: MISSING_RELEASE,
-        tool: TOOL,
-        severity: Severity::Error,
-        summary: "with `--release X`: no dated, non-yanked section for X that is the newest \
-                  release and has notes",
-        why: "Run before tagging (or in the tag's CI job), this stops a release whose changelog \
-              entry was forgotten, left under `[Unreleased]`, left undated, or written below an \
-              older version, which would publish empty or wrong release notes.",
-        bad: "$ lint-changelog --release 1.3.0   # CHANGELOG.md:\n## [Unreleased]\n\n- New thing.\n\n## [1.2.0] - 2024-01-31\n\n- Fix.\n",
-        good: "$ lint-changelog --release 1.3.0   # CHANGELOG.md:\n## [Unreleased]\n\n## [1.3.0] - 2024-03-01\n\n- New thing.\n\n## [1.2.0] - 2024-01-31\n\n- Fix.\n",
-    },
-];
-
-/// How to fix a finding of each rule, for `--explain` and the rules reference.
-pub fn how_to_fix(rule: &str) -> Option<&'static str> {
-    Some(match rule {
-        TITLE => {
-            "Start the file with `# Changelog` (comments may precede it); move any \
-                  introduction below the title."
-        }
-        UNRELEASED_MISSING => "Add `## [Unreleased]` above the newest release.",
-        UNRELEASED_POSITION => {
-            "Move the `[Unreleased]` section above every release, and merge a \
-                                second one into the first."
-        }
-        HEADING => {
-            "Write releases as `## [X] - YYYY-MM-DD` (the help shows the heading \
-                    rewritten); turn other level-2 headings inside a release into bold text or \
-                    list items, and change types into level-3 headings."
-        }
-        VERSION_INVALID => {
-            "Write the version as the scheme wants it (`1.2.0`, no `v`, three \
-                            parts), or set `changelog.scheme = \"pep440\"` for PEP 440 versions."
-        }
-        DATE_MISSING => "Add the release date: `## [X] - YYYY-MM-DD`.",
-        DATE_INVALID => "Write a real day as `YYYY-MM-DD`; the help names the nearest valid date.",
-        VERSION_ORDER => {
-            "Move the section so releases go from newest to oldest, or correct the \
-                          version."
-        }
-        DATE_ORDER => {
-            "Correct the mistyped date (the help names both); a maintenance release of \
-                       an older line may keep its date and the warning can be switched off."
-        }
-        DUPLICATE_VERSION => "Merge the two sections, or correct the version of one of them.",
-        CHANGE_TYPE => {
-            "Rename the heading to the suggested type, or list the type in \
-                        `changelog.extra-types`."
-        }
-        DUPLICATE_CHANGE_TYPE => "Merge the entries under the first heading and remove the second.",
-        EMPTY_SECTION => "Add entries under the heading or remove it.",
-        EMPTY_RELEASE => "Write what changed in the release, or remove the section.",
-        LINK_MISSING => {
-            "Add the definition shown in the help at the end of the file, or drop the \
-                         brackets."
-        }
-        LINK_UNUSED => "Remove the definition, or correct its label to the section's version.",
-        LINK_COMPARE => "Replace the URL with the one shown in the help.",
-        MISSING_RELEASE => {
-            "Rename `[Unreleased]` to `[X] - YYYY-MM-DD` (adding a new empty \
-                            `[Unreleased]` above it), date it, and make sure it is the topmost \
-                            release with entries."
-        }
-        _ => return None,
-    })
-}
-
 /// What `lint` needs besides the text.
 #[derive(Clone, Debug)]
 pub struct LintOptions {
@@ -336,6 +77,8 @@ pub struct LintOptions {
     pub release: Option<String>,
     /// The tag prefix (`tags.prefix`), for compare links and for stripping from `--release`.
     pub tag_prefix: String,
+    /// `changelog.format`: `keep-a-changelog` holds any file to Keep a Changelog.
+    pub format: ChangelogFormat,
 }
 
 impl Default for LintOptions {
@@ -345,15 +88,80 @@ impl Default for LintOptions {
             extra_types: Vec::new(),
             release: None,
             tag_prefix: "v".into(),
+            format: ChangelogFormat::Auto,
         }
     }
 }
 
+impl LintOptions {
+    /// How the model reads the headings.
+    pub fn parse_options(&self) -> ParseOptions {
+        ParseOptions {
+            keep_a_changelog: self.format == ChangelogFormat::KeepAChangelog,
+        }
+    }
+}
+
+/// Parses changelog bytes as `opts` says; the error names the file.
+fn parse<'a>(shown_path: &str, bytes: &'a [u8], opts: &LintOptions) -> Result<Changelog<'a>> {
+    Changelog::parse_with(bytes, opts.parse_options())
+        .map_err(|e| Error::new(format!("{shown_path}: {}", e.message())))
+}
+
 /// Lints changelog bytes. `Err` only when the file cannot be read as text (not UTF-8).
 pub fn lint(shown_path: &str, bytes: &[u8], opts: &LintOptions) -> Result<Vec<Diagnostic>> {
-    let model = Changelog::parse(bytes)
-        .map_err(|e| Error::new(format!("{shown_path}: {}", e.message())))?;
+    let model = parse(shown_path, bytes, opts)?;
     Ok(lint_model(shown_path, &model, opts))
+}
+
+/// The findings of a lint for the release being cut (`check-release-ready`).
+#[derive(Debug, Default)]
+pub struct ReleaseFindings {
+    /// `changelog-missing-release`: the release's own entry.
+    pub entry: Vec<Diagnostic>,
+    /// Findings in the release's section, outside any older release, and the file-wide ones
+    /// (duplicates, version order): an error among them fails the release.
+    pub current: Vec<Diagnostic>,
+    /// Findings in the sections of other releases: history, which does not stop this release.
+    pub older: Vec<Diagnostic>,
+}
+
+/// Lints changelog bytes for releasing `opts.release`, and sorts the findings by whether they
+/// concern that release (see [`ReleaseFindings`]). Without a release every finding is current.
+pub fn lint_for_release(
+    shown_path: &str,
+    bytes: &[u8],
+    opts: &LintOptions,
+) -> Result<ReleaseFindings> {
+    let model = parse(shown_path, bytes, opts)?;
+    let mine = opts
+        .release
+        .as_deref()
+        .and_then(|v| find_release(&model, v, Some(opts.scheme), &opts.tag_prefix))
+        .map(|s| s.heading.range.start);
+    let mut out = ReleaseFindings::default();
+    for d in lint_model(shown_path, &model, opts) {
+        if d.rule == MISSING_RELEASE {
+            out.entry.push(d);
+            continue;
+        }
+        let file_wide = matches!(d.rule, DUPLICATE_VERSION | VERSION_ORDER);
+        let offset = d
+            .line
+            .map(|l| model.line_start(l) + d.column.unwrap_or(1).saturating_sub(1));
+        let section = offset.and_then(|o| model.section_at(o));
+        let older = opts.release.is_some()
+            && !file_wide
+            && section.is_some_and(|s| {
+                s.kind != SectionKind::Unreleased && Some(s.heading.range.start) != mine
+            });
+        if older {
+            out.older.push(d);
+        } else {
+            out.current.push(d);
+        }
+    }
+    Ok(out)
 }
 
 /// Lints a parsed changelog; findings are sorted by position.
@@ -362,8 +170,13 @@ pub fn lint_model(shown_path: &str, model: &Changelog<'_>, opts: &LintOptions) -
         .sections
         .iter()
         .map(|s| {
-            s.version()
-                .and_then(|v| Ver::parse(v.text, opts.scheme).ok())
+            s.version().and_then(|v| {
+                if model.dialect.strict {
+                    Ver::parse(v.text, opts.scheme).ok()
+                } else {
+                    Ver::parse_lenient(v.text, opts.scheme).ok()
+                }
+            })
         })
         .collect();
     let mut cx = Cx {
@@ -388,398 +201,6 @@ pub fn lint_model(shown_path: &str, model: &Changelog<'_>, opts: &LintOptions) -
     let mut out = cx.out;
     out.sort_by_key(|d| (d.line, d.column));
     out
-}
-
-/// The body of one section as written, for `--notes`: `version` is `unreleased` (any case) or a
-/// version with or without a `v` prefix. `None` when there is no such section or its body is
-/// blank.
-pub fn notes(bytes: &[u8], version: &str) -> Result<Option<Vec<u8>>> {
-    let model = Changelog::parse(bytes)?;
-    let section = if is_unreleased(version) {
-        model.unreleased()
-    } else {
-        find_release(&model, version, None, "v")
-    };
-    Ok(section
-        .map(|s| model.body(s).as_bytes().to_vec())
-        .filter(|b| !b.is_empty()))
-}
-
-/// The text `lint-changelog --explain RULE` prints.
-pub fn explain(rule: &str) -> Option<String> {
-    RULES.iter().find(|r| r.id == rule).map(explain_doc)
-}
-
-/// The `--explain` text of one rule (also for rules documented outside [`RULES`]).
-pub fn explain_doc(doc: &RuleDoc) -> String {
-    let mut s = String::new();
-    let _ = writeln!(s, "{} ({}, {})\n", doc.id, doc.severity.as_str(), doc.tool);
-    let _ = writeln!(s, "{}.\n", capitalise(doc.summary));
-    let _ = writeln!(s, "Why: {}\n", doc.why);
-    let _ = writeln!(s, "Fails:\n{}", indent(doc.bad));
-    let _ = writeln!(s, "Passes:\n{}", indent(doc.good));
-    if let Some(fix) = how_to_fix(doc.id) {
-        let _ = writeln!(s, "Fix: {fix}");
-    }
-    s
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().chain(c).collect(),
-        None => String::new(),
-    }
-}
-
-fn indent(s: &str) -> String {
-    let mut out = String::new();
-    for line in s.lines() {
-        if line.is_empty() {
-            out.push('\n');
-        } else {
-            let _ = writeln!(out, "    {line}");
-        }
-    }
-    out
-}
-
-/// The newest release: the first release section in file order (`[Unreleased]` excluded).
-pub fn newest_release<'m, 'a>(model: &'m Changelog<'a>) -> Option<&'m Section<'a>> {
-    model.releases().next()
-}
-
-/// The first release section for `version` (given with or without `tag_prefix`); with a scheme,
-/// versions that are equal by precedence match too (`1.2.0-rc.1` and `1.2.0rc1` under PEP 440).
-pub fn find_release<'m, 'a>(
-    model: &'m Changelog<'a>,
-    version: &str,
-    scheme: Option<ChangelogScheme>,
-    tag_prefix: &str,
-) -> Option<&'m Section<'a>> {
-    let want = strip_tag(version.trim(), tag_prefix);
-    let by_text = model
-        .releases()
-        .find(|s| s.label.text == want || strip_tag(s.label.text, tag_prefix) == want);
-    if by_text.is_some() {
-        return by_text;
-    }
-    let schemes: &[ChangelogScheme] = match &scheme {
-        Some(ChangelogScheme::Semver) => &[ChangelogScheme::Semver],
-        Some(ChangelogScheme::Pep440) => &[ChangelogScheme::Pep440],
-        None => &[ChangelogScheme::Semver, ChangelogScheme::Pep440],
-    };
-    schemes.iter().find_map(|&sc| {
-        let want = Ver::parse(want, sc).ok()?;
-        model.releases().find(|s| {
-            Ver::parse(strip_tag(s.label.text, tag_prefix), sc)
-                .is_ok_and(|v| v.cmp(&want) == Ordering::Equal)
-        })
-    })
-}
-
-/// True when the changelog has a section for `version` with a valid date (for
-/// `check-release-ready`'s `changelog-entry`).
-pub fn has_dated_section(
-    model: &Changelog<'_>,
-    version: &str,
-    scheme: ChangelogScheme,
-    tag_prefix: &str,
-) -> bool {
-    find_release(model, version, Some(scheme), tag_prefix).is_some_and(|s| {
-        s.date
-            .is_some_and(|d| matches!(check_date(d.text), DateCheck::Valid(_)))
-    })
-}
-
-/// Why the changelog is not ready for releasing a version.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum EntryProblem {
-    /// No section for the version.
-    Missing,
-    /// The section has no valid `YYYY-MM-DD` date.
-    Undated,
-    Yanked,
-    /// Another release is above it (its version string and line).
-    NotNewest {
-        newest: String,
-        line: usize,
-    },
-    /// The section has no content.
-    NoNotes,
-}
-
-impl std::fmt::Display for EntryProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            EntryProblem::Missing => f.write_str("no section for it"),
-            EntryProblem::Undated => f.write_str("its section has no valid release date"),
-            EntryProblem::Yanked => f.write_str("its section is marked [YANKED]"),
-            EntryProblem::NotNewest { newest, line } => {
-                write!(
-                    f,
-                    "it is not the newest release: [{newest}] (line {line}) is above it"
-                )
-            }
-            EntryProblem::NoNotes => f.write_str("its section has no release notes"),
-        }
-    }
-}
-
-/// Checks that `version` has a dated, non-yanked section that is the newest release and has
-/// notes. Returns the section (if any) and every problem found; no problems means ready.
-pub fn entry_problems<'m, 'a>(
-    model: &'m Changelog<'a>,
-    version: &str,
-    scheme: ChangelogScheme,
-    tag_prefix: &str,
-) -> (Option<&'m Section<'a>>, Vec<EntryProblem>) {
-    let Some(s) = find_release(model, version, Some(scheme), tag_prefix) else {
-        return (None, vec![EntryProblem::Missing]);
-    };
-    let mut problems = Vec::new();
-    if !s
-        .date
-        .is_some_and(|d| matches!(check_date(d.text), DateCheck::Valid(_)))
-    {
-        problems.push(EntryProblem::Undated);
-    }
-    if s.is_yanked() {
-        problems.push(EntryProblem::Yanked);
-    }
-    if let Some(newest) = newest_release(model)
-        && !std::ptr::eq(newest, s)
-    {
-        problems.push(EntryProblem::NotNewest {
-            newest: newest.label.text.to_string(),
-            line: newest.heading.pos.line,
-        });
-    }
-    if !s.has_content {
-        problems.push(EntryProblem::NoNotes);
-    }
-    (Some(s), problems)
-}
-
-/// `v1.2.0` → `1.2.0` when the prefix is followed by a digit.
-fn strip_tag<'s>(v: &'s str, prefix: &str) -> &'s str {
-    let prefixes = [prefix, "v", "V"];
-    for p in prefixes {
-        if p.is_empty() {
-            continue;
-        }
-        if let Some(rest) = v.strip_prefix(p)
-            && rest.starts_with(|c: char| c.is_ascii_digit())
-        {
-            return rest;
-        }
-    }
-    v
-}
-
-/// A version under the configured scheme.
-#[derive(Clone, Debug)]
-enum Ver {
-    Semver(semver::Version),
-    Pep(pep440_rs::Version),
-}
-
-/// Equality key for duplicates: precedence-equal versions share a key.
-#[derive(Hash, PartialEq, Eq)]
-enum Key {
-    Semver(semver::Version),
-    Pep(pep440_rs::Version),
-    Raw(String),
-}
-
-impl Ver {
-    fn parse(s: &str, scheme: ChangelogScheme) -> std::result::Result<Ver, String> {
-        match scheme {
-            ChangelogScheme::Semver => semver::Version::parse(s)
-                .map(Ver::Semver)
-                .map_err(|e| e.to_string()),
-            ChangelogScheme::Pep440 => pep440_rs::Version::from_str(s)
-                .map(Ver::Pep)
-                .map_err(|e| e.to_string()),
-        }
-    }
-
-    fn cmp(&self, other: &Ver) -> Ordering {
-        match (self, other) {
-            (Ver::Semver(a), Ver::Semver(b)) => a.cmp_precedence(b),
-            (Ver::Pep(a), Ver::Pep(b)) => a.cmp(b),
-            // One scheme per run: mixed pairs never meet.
-            _ => Ordering::Equal,
-        }
-    }
-
-    fn is_pre(&self) -> bool {
-        match self {
-            Ver::Semver(v) => !v.pre.is_empty(),
-            Ver::Pep(v) => v.any_prerelease(),
-        }
-    }
-
-    fn key(&self) -> Key {
-        match self {
-            Ver::Semver(v) => {
-                let mut v = v.clone();
-                v.build = semver::BuildMetadata::EMPTY;
-                Key::Semver(v)
-            }
-            Ver::Pep(v) => Key::Pep(v.clone()),
-        }
-    }
-}
-
-/// Outcome of checking a date token.
-#[derive(Debug, PartialEq, Eq)]
-enum DateCheck {
-    Valid((u32, u32, u32)),
-    /// Byte offset in the token of the bad part, what is wrong, and a valid date to suggest.
-    Invalid {
-        at: usize,
-        why: String,
-        suggest: Option<String>,
-    },
-}
-
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-fn days_in_month(y: u32, m: u32) -> u32 {
-    match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if (y.is_multiple_of(4) && !y.is_multiple_of(100)) || y.is_multiple_of(400) => 29,
-        2 => 28,
-        _ => 0,
-    }
-}
-
-fn valid_ymd(y: u32, m: u32, d: u32) -> bool {
-    (1..=12).contains(&m) && d >= 1 && d <= days_in_month(y, m)
-}
-
-fn check_date(tok: &str) -> DateCheck {
-    let b = tok.as_bytes();
-    let digits = |r: std::ops::Range<usize>| -> Option<u32> {
-        b.get(r)?.iter().try_fold(0u32, |n, &c| {
-            c.is_ascii_digit()
-                .then(|| n.saturating_mul(10).saturating_add(u32::from(c - b'0')))
-        })
-    };
-    if b.len() == 10
-        && b[4] == b'-'
-        && b[7] == b'-'
-        && let (Some(y), Some(m), Some(d)) = (digits(0..4), digits(5..7), digits(8..10))
-    {
-        if !(1..=12).contains(&m) {
-            let suggest = valid_ymd(y, d, m).then(|| format!("{y:04}-{d:02}-{m:02}"));
-            return DateCheck::Invalid {
-                at: 5,
-                why: format!("there is no month {m:02}"),
-                suggest,
-            };
-        }
-        let dim = days_in_month(y, m);
-        if d == 0 || d > dim {
-            let month = MONTHS.get(m as usize - 1).copied().unwrap_or("the month");
-            let fixed = d.clamp(1, dim);
-            return DateCheck::Invalid {
-                at: 8,
-                why: format!("{month} {y} has {dim} days"),
-                suggest: Some(format!("{y:04}-{m:02}-{fixed:02}")),
-            };
-        }
-        return DateCheck::Valid((y, m, d));
-    }
-    let upper = tok.to_ascii_uppercase();
-    if upper.contains("YYYY")
-        || upper.contains("DD")
-        || upper.contains("MM")
-        || !tok.contains(|c: char| c.is_ascii_digit())
-    {
-        return DateCheck::Invalid {
-            at: 0,
-            why: "a placeholder, not a date".into(),
-            suggest: None,
-        };
-    }
-    DateCheck::Invalid {
-        at: 0,
-        why: "not in YYYY-MM-DD form".into(),
-        suggest: salvage_date(tok),
-    }
-}
-
-/// A recognisable year, month and day in another spelling (`2026/03/04`, `2024-1-5`,
-/// `22 January 2022`, `July 20th, 2026`, `2026-Aug-21`), as YYYY-MM-DD.
-fn salvage_date(tok: &str) -> Option<String> {
-    let words: Vec<&str> = tok
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    let numeric = |w: &str| w.bytes().all(|b| b.is_ascii_digit());
-    let (y, m, d) = match words.as_slice() {
-        [y, m, d, ..]
-            if y.len() == 4
-                && numeric(y)
-                && numeric(m)
-                && numeric(d)
-                && m.len() <= 2
-                && d.len() <= 2 =>
-        {
-            (y.parse().ok()?, m.parse().ok()?, d.parse().ok()?)
-        }
-        _ => {
-            let year = words
-                .iter()
-                .find(|w| w.len() == 4 && numeric(w))?
-                .parse()
-                .ok()?;
-            let month = words.iter().find_map(|w| month_number(w))?;
-            let day = words.iter().find_map(|w| {
-                let digits = w.trim_end_matches(|c: char| c.is_ascii_alphabetic());
-                let suffix = &w[digits.len()..];
-                let ordinal = matches!(
-                    suffix.to_ascii_lowercase().as_str(),
-                    "" | "st" | "nd" | "rd" | "th"
-                );
-                (ordinal && (1..=2).contains(&digits.len()) && numeric(digits))
-                    .then(|| digits.parse::<u32>().ok())?
-            })?;
-            (year, month, day)
-        }
-    };
-    valid_ymd(y, m, d).then(|| format!("{y:04}-{m:02}-{d:02}"))
-}
-
-/// `Jan`, `january`, `Sept` → 1, 1, 9.
-fn month_number(word: &str) -> Option<u32> {
-    let w = word.to_ascii_lowercase();
-    if w.len() < 3 || !w.bytes().all(|b| b.is_ascii_alphabetic()) {
-        return None;
-    }
-    MONTHS
-        .iter()
-        .position(|m| {
-            let m = m.to_ascii_lowercase();
-            m.starts_with(&w) || (w == "sept" && m == "september")
-        })
-        .and_then(|i| u32::try_from(i + 1).ok())
 }
 
 /// The lint run: the model, the options and the findings so far.
@@ -814,7 +235,7 @@ impl<'a> Cx<'_, 'a> {
         let head = self
             .model
             .text
-            .get(s.heading.text.pos.offset..s.label_end)
+            .get(s.label_start..s.label_end)
             .unwrap_or(s.label.text);
         let date = date.map_or_else(|| "YYYY-MM-DD".to_string(), str::to_string);
         let yanked = if s.is_yanked() { " [YANKED]" } else { "" };
@@ -855,6 +276,9 @@ impl<'a> Cx<'_, 'a> {
 
     fn unreleased(&mut self) {
         let m = self.model;
+        if m.dialect.kac.is_none() {
+            return;
+        }
         let mut first_unreleased: Option<&Section<'a>> = None;
         let mut first_release: Option<&Section<'a>> = None;
         for s in &m.sections {
@@ -862,6 +286,7 @@ impl<'a> Cx<'_, 'a> {
                 SectionKind::Release => {
                     first_release.get_or_insert(s);
                 }
+                SectionKind::Archive => {}
                 SectionKind::Unreleased => {
                     if let Some(first) = first_unreleased {
                         self.push(
@@ -915,28 +340,31 @@ impl<'a> Cx<'_, 'a> {
         }
     }
 
+    /// How a release is written in this file, for messages: `` `## X (YYYY-MM-DD)` ``.
+    fn release_form(&self) -> String {
+        self.model.dialect.describe()
+    }
+
     fn strays(&mut self) {
         let m = self.model;
+        let level = m.dialect.level;
+        let form = self.release_form();
         for h in &m.strays {
             let text = h.text.text.trim();
             let pos = if text.is_empty() { h.pos } else { h.text.pos };
-            // Sections are in file order: the last one starting before the heading, if it has
-            // not ended yet, contains it.
-            let before = m
-                .sections
-                .partition_point(|s| s.heading.pos.offset < h.pos.offset);
-            let inside = before
-                .checked_sub(1)
-                .and_then(|i| m.sections.get(i))
-                .filter(|s| h.pos.offset < s.end);
-            let as_release = release_suggestion(text);
+            let inside = m.section_at(h.pos.offset).filter(|s| h.pos.offset < s.end);
+            let as_release = if m.dialect.strict {
+                release_suggestion(text)
+            } else {
+                None
+            };
             let bare = text.trim_end_matches(':');
             let as_type = CHANGE_TYPES
                 .iter()
                 .copied()
                 .chain(self.opts.extra_types.iter().map(String::as_str))
                 .find(|t| t.eq_ignore_ascii_case(bare));
-            let (message, help) = if h.level == 1 {
+            let (message, help) = if h.level < level {
                 let kind = heading_kind(text);
                 let msg = if kind.is_some() {
                     format!(
@@ -957,21 +385,34 @@ impl<'a> Cx<'_, 'a> {
                 };
                 (msg, help)
             } else {
-                let msg = format!(
-                    "level-2 heading `{text}` is neither [Unreleased] nor a release `[X] - YYYY-MM-DD`"
-                );
+                let msg = if m.dialect.kac.is_some() && m.dialect.strict {
+                    format!(
+                        "level-{level} heading `{text}` is neither [Unreleased] nor a release `[X] - YYYY-MM-DD`"
+                    )
+                } else {
+                    format!(
+                        "level-{level} heading `{text}` is neither the unreleased section nor a release ({form})"
+                    )
+                };
+                let down = "#".repeat(usize::from(level) + 1);
                 let help = if let Some(t) = as_type {
-                    format!("a change type is a level-3 heading: `### {t}`")
+                    format!(
+                        "a change type is a level-{} heading: `{down} {t}`",
+                        level + 1
+                    )
                 } else if let Some(r) = as_release {
                     format!("write the release heading as `{r}`")
                 } else if let Some(s) = inside {
                     format!(
-                        "inside [{}] it ends that release's notes for tools that split on level-2 headings; \
+                        "inside [{}] it ends that release's notes for tools that split on level-{level} headings; \
                          make it bold text (`**{text}**`) or part of a list",
                         s.label.text
                     )
                 } else {
-                    "make it plain or bold text, or a level-3 heading inside a release".into()
+                    format!(
+                        "make it plain or bold text, or a level-{} heading inside a release",
+                        level + 1
+                    )
                 };
                 (msg, help)
             };
@@ -979,7 +420,7 @@ impl<'a> Cx<'_, 'a> {
         }
     }
 
-    /// Heading grammar, version and date of one section.
+    /// Heading, version and date of one section.
     fn heading(&mut self, index: usize, s: &Section<'a>) {
         if s.is_unreleased() {
             let ok = matches!(s.form, Form::Bare | Form::Dash)
@@ -987,37 +428,179 @@ impl<'a> Cx<'_, 'a> {
                 && s.yanked.is_none();
             if !ok {
                 let at = s.trailing.map_or(s.form_pos, |t| t.pos);
+                let write = if self.model.dialect.strict {
+                    "write it as `## [Unreleased]`".to_string()
+                } else {
+                    format!("write it as `{}`", s.label.text)
+                };
                 self.push(
                     HEADING,
                     at,
                     format!(
-                        "heading `{}` is not `[Unreleased]` (unexpected text after the label)",
-                        s.heading.text.text
+                        "heading `{}` is not `{}` (unexpected text after the label)",
+                        s.heading.text.text, s.label.text
                     ),
-                    Some("write it as `## [Unreleased]`".into()),
+                    Some(write),
                 );
             }
             return;
         }
-        let date_tok = s.date;
-        let date = date_tok.map(|d| (d, check_date(d.text)));
-        let form_problem = match s.form {
-            Form::Dash | Form::Bare => None,
-            Form::MissingDash => Some("no ` - ` between the version and the date"),
-            Form::Parenthesised => Some("the date is in parentheses"),
-            Form::WrongDash => {
-                Some("the version and the date are separated by a long dash, not ` - `")
+        if s.kind != SectionKind::Release {
+            return;
+        }
+        if let Some(v) = s.version()
+            && self.versions.get(index).is_some_and(Option::is_none)
+        {
+            self.version_invalid(v);
+        }
+        if self.model.dialect.strict {
+            self.heading_kac(s);
+        } else {
+            self.heading_own(s);
+        }
+    }
+
+    /// A release heading in a file judged by its own convention.
+    fn heading_own(&mut self, s: &Section<'a>) {
+        let d = &self.model.dialect;
+        let read = s.date.map(|t| (t, date::read(t.text)));
+        match s.conformity {
+            Conformity::Follows => {}
+            Conformity::Deviates => {
+                let at = self
+                    .model
+                    .pos(s.word.map_or(s.label_start, |w| w.pos.offset));
+                let (count, total) = d.dominant.as_ref().map_or((0, 0), |d| (d.count, d.total));
+                let help = match (self.rewrite(s, read.as_ref().map(|r| &r.1)), &d.example) {
+                    (Some(r), _) => format!("write `{r}`"),
+                    (None, Some((line, ex))) => {
+                        format!(
+                            "write it the way the file's other releases are, like `{ex}` (line {line})"
+                        )
+                    }
+                    (None, None) => format!("write it as {}", self.release_form()),
+                };
+                self.push(
+                    HEADING,
+                    at,
+                    format!(
+                        "release heading `{}` is not written like this file's releases: {} ({count} of {total})",
+                        s.heading.text.text,
+                        self.release_form()
+                    ),
+                    Some(help),
+                );
             }
-            Form::Unrecognised => Some("unexpected text after the version"),
+            Conformity::Undated => self.push(
+                DATE_MISSING,
+                s.label.pos,
+                format!(
+                    "release [{}] has no date; this file's releases are written {}",
+                    s.label.text,
+                    self.release_form()
+                ),
+                Some(format!("add the release date: {}", self.release_form())),
+            ),
+        }
+        let Some((t, r)) = read else { return };
+        match r.reading {
+            Reading::Day(_) | Reading::Ambiguous => {}
+            Reading::NoSuchDay { at, why, suggest } => {
+                let help = match suggest {
+                    Some(sug) => format!("did you mean {sug}?"),
+                    None => "write the day the release was made".into(),
+                };
+                self.push(
+                    DATE_INVALID,
+                    offset_pos(t, at),
+                    format!("invalid release date `{}`: {why}", t.text),
+                    Some(help),
+                );
+            }
+            Reading::NotADate { why } if s.conformity != Conformity::Deviates => self.push(
+                DATE_INVALID,
+                t.pos,
+                format!("invalid release date `{}`: {why}", t.text),
+                Some(format!(
+                    "write the release date as the file does: {}",
+                    self.release_form()
+                )),
+            ),
+            Reading::NotADate { .. } => {}
+        }
+    }
+
+    /// The heading rewritten in the file's dominant form, when that can be built from what it
+    /// holds (not for linked labels, whose URL is not known).
+    fn rewrite(&self, s: &Section<'a>, date: Option<&DateRead>) -> Option<String> {
+        let d = &self.model.dialect;
+        let dom = &d.dominant.as_ref()?.shape;
+        let version = s.version()?.text;
+        let mut out = String::new();
+        if !d.setext {
+            out.push_str(&"#".repeat(usize::from(d.level)));
+            out.push(' ');
+        }
+        if let Some(w) = d.dominant.as_ref().and_then(|d| d.word.as_deref()) {
+            out.push_str(w);
+            out.push(' ');
+        }
+        let v = if dom.v {
+            format!("v{version}")
+        } else {
+            version.to_string()
         };
-        let date_ok = matches!(date, Some((_, DateCheck::Valid(_))));
+        match dom.label {
+            crate::changelog::dialect::LabelStyle::Bare => out.push_str(&v),
+            crate::changelog::dialect::LabelStyle::Bracketed => out.push_str(&format!("[{v}]")),
+            crate::changelog::dialect::LabelStyle::Linked => return None,
+        }
+        if dom.body_date || dom.date.is_none() {
+            return (!dom.body_date).then_some(out);
+        }
+        let date = date?;
+        let text = match (dom.date, date.kind, &date.reading) {
+            (Some(date::DateKind::Iso), _, Reading::Day(day)) => date::iso(*day),
+            (Some(k), kind, _) if k == kind => s.date?.text.to_string(),
+            _ => return None,
+        };
+        match dom.form {
+            Form::Dash => out.push_str(&format!(" - {text}")),
+            Form::Parenthesised => out.push_str(&format!(" ({text})")),
+            Form::Slash => out.push_str(&format!(" / {text}")),
+            Form::WrongDash => out.push_str(&format!(" \u{2013} {text}")),
+            Form::MissingDash => out.push_str(&format!(" {text}")),
+            _ => return None,
+        }
+        Some(out)
+    }
+
+    /// A release heading in a Keep a Changelog file: `[X] - YYYY-MM-DD`.
+    fn heading_kac(&mut self, s: &Section<'a>) {
+        let date = s.date.map(|d| (d, date::read(d.text)));
+        let form_problem = if s.word.is_some() {
+            Some("a word before the version")
+        } else {
+            match s.form {
+                Form::Dash | Form::Bare => None,
+                Form::MissingDash => Some("no ` - ` between the version and the date"),
+                Form::Parenthesised => Some("the date is in parentheses"),
+                Form::WrongDash => {
+                    Some("the version and the date are separated by a long dash, not ` - `")
+                }
+                Form::Slash => Some("the version and the date are separated by ` / `, not ` - `"),
+                Form::Unrecognised => Some("unexpected text after the version"),
+            }
+        };
+        let date_ok = date.as_ref().is_some_and(|(_, r)| r.iso && r.is_valid());
         // The rewritten heading goes into helps only: most headings need none, so build it only
         // when there is something to report.
         let (good_date, canonical) = if form_problem.is_some() || s.trailing.is_some() || !date_ok {
-            let good_date = match &date {
-                Some((d, DateCheck::Valid(_))) => Some(d.text.to_string()),
-                Some((_, DateCheck::Invalid { suggest, .. })) => suggest.clone(),
-                None => None,
+            let good_date = match date.as_ref().map(|(d, r)| (d, &r.reading)) {
+                Some((_, Reading::Day(day))) => Some(date::iso(*day)),
+                Some((d, Reading::Ambiguous)) => Some(d.text.to_string()),
+                Some((_, Reading::NoSuchDay { suggest, .. })) => suggest.clone(),
+                _ => None,
             };
             let canonical = self.canonical(s, good_date.as_deref());
             (good_date, canonical)
@@ -1027,7 +610,7 @@ impl<'a> Cx<'_, 'a> {
         if let Some(what) = form_problem {
             self.push(
                 HEADING,
-                s.form_pos,
+                s.word.map_or(s.form_pos, |w| w.pos),
                 format!(
                     "release heading `{}` does not match `[X] - YYYY-MM-DD`: {what}",
                     s.heading.text.text
@@ -1054,13 +637,8 @@ impl<'a> Cx<'_, 'a> {
                 HEADING,
                 y.pos,
                 format!("the yanked marker is written `{}`", y.text),
-                Some("write it `[YANKED]`, in upper case".into()),
+                Some("write it `[YANKED]`, in upper case, after the date".into()),
             );
-        }
-        if let Some(v) = s.version()
-            && self.versions.get(index).is_some_and(Option::is_none)
-        {
-            self.version_invalid(v);
         }
         match date {
             None if form_problem.is_none() || s.form == Form::Dash => self.push(
@@ -1070,8 +648,16 @@ impl<'a> Cx<'_, 'a> {
                 Some(format!("write `{canonical}` with the release date")),
             ),
             None => {}
-            Some((_, DateCheck::Valid(_))) => {}
-            Some((d, DateCheck::Invalid { at, why, suggest })) => {
+            Some((_, r)) if r.iso && r.is_valid() => {}
+            // The heading's rewrite already spells a real day as YYYY-MM-DD.
+            Some((_, r)) if form_problem.is_some() && r.is_valid() => {}
+            Some((d, r)) => {
+                let (at, why, suggest) = match r.reading {
+                    Reading::NoSuchDay { at, why, suggest } => (at, why, suggest),
+                    Reading::NotADate { why } => (0, why, None),
+                    Reading::Day(day) => (0, "not in YYYY-MM-DD form".into(), Some(date::iso(day))),
+                    Reading::Ambiguous => (0, "not in YYYY-MM-DD form".into(), None),
+                };
                 let pos = offset_pos(d, at);
                 let help = match suggest {
                     Some(sug) => format!("did you mean {sug}? write `{canonical}`"),
@@ -1100,33 +686,38 @@ impl<'a> Cx<'_, 'a> {
         let scheme = self.opts.scheme;
         let why = Ver::parse(v.text, scheme).err().unwrap_or_default();
         let stripped = strip_tag(v.text, &self.opts.tag_prefix);
+        let scheme_name = match scheme {
+            ChangelogScheme::Semver => "SemVer",
+            ChangelogScheme::Pep440 => "PEP 440",
+        };
         let help = if stripped != v.text && Ver::parse(stripped, scheme).is_ok() {
             format!(
                 "drop the prefix: the heading names the version, the tag adds the prefix: `{stripped}`"
             )
-        } else if scheme == ChangelogScheme::Semver && pep440_rs::Version::from_str(v.text).is_ok()
-        {
-            let parts = v.text.split('.').count();
-            if parts == 2
-                && v.text
-                    .split('.')
-                    .all(|p| p.chars().all(|c| c.is_ascii_digit()))
-            {
-                format!("SemVer needs three parts: `{}.0`", v.text)
-            } else {
-                "this is a PEP 440 version: set `changelog.scheme = \"pep440\"`, or write it as SemVer \
-                 (`1.2.0-rc.1`)"
-                    .into()
+        } else if let Some(fixed) = respell(stripped, scheme) {
+            match scheme {
+                ChangelogScheme::Semver
+                    if pep440_rs::Version::from_str(stripped).is_ok() && !is_short(stripped) =>
+                {
+                    format!(
+                        "`{}` is a PEP 440 version: write it as SemVer, `{fixed}`, or set `changelog.scheme = \"pep440\"`",
+                        v.text
+                    )
+                }
+                ChangelogScheme::Semver => format!("SemVer needs three parts: `{fixed}`"),
+                ChangelogScheme::Pep440 => format!("write it as PEP 440 spells it: `{fixed}`"),
             }
         } else {
             match scheme {
-                ChangelogScheme::Semver => "write MAJOR.MINOR.PATCH with an optional pre-release, e.g. `1.2.0` or `1.2.0-rc.1`".into(),
-                ChangelogScheme::Pep440 => "write a PEP 440 version, e.g. `1.2.0` or `1.2.0rc1`".into(),
+                ChangelogScheme::Semver => format!(
+                    "write `{}` as MAJOR.MINOR.PATCH with an optional `-` pre-release",
+                    v.text
+                ),
+                ChangelogScheme::Pep440 => format!(
+                    "write `{}` as a PEP 440 release (numbers, then an optional a, b or rc part)",
+                    v.text
+                ),
             }
-        };
-        let scheme_name = match scheme {
-            ChangelogScheme::Semver => "SemVer",
-            ChangelogScheme::Pep440 => "PEP 440",
         };
         self.push(
             VERSION_INVALID,
@@ -1137,7 +728,13 @@ impl<'a> Cx<'_, 'a> {
     }
 
     fn change_types(&mut self, s: &Section<'a>) {
+        if s.kind == SectionKind::Archive {
+            return;
+        }
         let extra = &self.opts.extra_types;
+        // The vocabulary is Keep a Changelog's; other conventions name their sections freely.
+        let vocabulary = self.model.dialect.kac.is_some();
+        let types_level = self.model.dialect.level + 1;
         let allowed: Vec<&str> = if s.change_types.is_empty() {
             Vec::new()
         } else {
@@ -1147,26 +744,31 @@ impl<'a> Cx<'_, 'a> {
                 .chain(extra.iter().map(String::as_str))
                 .collect()
         };
-        let mut seen: Vec<&ChangeType<'a>> = Vec::new();
+        // Seen names by parent: a linear pass, each name compared within its own parent.
+        let mut seen: HashMap<(Option<usize>, u8, &str), &ChangeType<'a>> = HashMap::new();
         for t in &s.change_types {
             let name = t.name.text;
-            if allowed.contains(&name) {
-                if let Some(first) = seen.iter().find(|f| f.name.text == name) {
-                    self.push(
-                        DUPLICATE_CHANGE_TYPE,
-                        t.name.pos,
-                        format!(
-                            "`### {name}` appears twice in [{}] (first at line {})",
-                            s.label.text, first.heading.pos.line
-                        ),
-                        Some(format!(
-                            "merge its entries under the first `### {name}` and remove this heading"
-                        )),
-                    );
-                } else {
-                    seen.push(t);
-                }
-            } else {
+            let is_type = allowed.contains(&name);
+            let checked = !vocabulary || is_type;
+            let key = (t.parent, t.heading.level, name);
+            if checked && let Some(first) = seen.get(&key) {
+                self.push(
+                    DUPLICATE_CHANGE_TYPE,
+                    t.name.pos,
+                    format!(
+                        "`{} {name}` appears twice in [{}] (first at line {})",
+                        "#".repeat(usize::from(t.heading.level)),
+                        s.label.text,
+                        first.heading.pos.line
+                    ),
+                    Some(format!(
+                        "merge its entries under the first `{} {name}` and remove this heading",
+                        "#".repeat(usize::from(t.heading.level))
+                    )),
+                );
+            } else if checked {
+                seen.insert(key, t);
+            } else if t.heading.level == types_level {
                 let help = suggest_type(name, &allowed);
                 self.push(
                     CHANGE_TYPE,
@@ -1179,7 +781,7 @@ impl<'a> Cx<'_, 'a> {
                     Some(help),
                 );
             }
-            if !t.has_entries && !s.is_unreleased() {
+            if !t.has_entries && !s.is_unreleased() && !s.pending {
                 self.push(
                     EMPTY_SECTION,
                     if name.is_empty() {
@@ -1187,12 +789,20 @@ impl<'a> Cx<'_, 'a> {
                     } else {
                         t.name.pos
                     },
-                    format!("`### {name}` in [{}] has no entries", s.label.text),
+                    format!(
+                        "`{} {name}` in [{}] has no entries",
+                        "#".repeat(usize::from(t.heading.level)),
+                        s.label.text
+                    ),
                     Some("add entries below it or remove the heading".into()),
                 );
             }
         }
-        if !s.is_unreleased() && !s.has_content && s.change_types.is_empty() {
+        if s.kind == SectionKind::Release
+            && !s.pending
+            && !s.has_content
+            && s.change_types.is_empty()
+        {
             self.push(
                 EMPTY_RELEASE,
                 s.label.pos,
@@ -1202,23 +812,64 @@ impl<'a> Cx<'_, 'a> {
         }
     }
 
-    /// Version order, duplicates and date order, each release against the nearest one above.
+    /// Version order, duplicates and date order, each release against the nearest one above
+    /// (of the same product, where a file holds several: `jax 0.4.30`, `jaxlib 0.4.30`).
     fn order(&mut self) {
         let m = self.model;
-        let mut seen: HashMap<Key, usize> = HashMap::with_capacity(m.sections.len());
-        let mut above: Option<usize> = None;
-        let mut above_dated: Option<(usize, (u32, u32, u32))> = None;
+        // Read while findings are pushed; put back for the link rules.
+        let versions = std::mem::take(&mut self.versions);
+        // Releases of several products in one file (`jax 0.4.30`, `jaxlib 0.4.30`) are ordered
+        // per product; a heading that deviates belongs to the file's main product.
+        let words: std::collections::HashSet<String> = m
+            .releases()
+            .filter(|s| s.conformity == Conformity::Follows)
+            .map(|s| {
+                s.word
+                    .map(|w| w.text.to_ascii_lowercase())
+                    .unwrap_or_default()
+            })
+            .collect();
+        let main = m
+            .dialect
+            .dominant
+            .as_ref()
+            .and_then(|d| d.word.as_deref())
+            .map(str::to_ascii_lowercase)
+            .unwrap_or_default();
+        let product_of = |s: &Section<'a>| {
+            if words.len() <= 1 {
+                return String::new();
+            }
+            let word = s
+                .word
+                .map(|w| w.text.to_ascii_lowercase())
+                .unwrap_or_default();
+            if words.contains(&word) {
+                word
+            } else {
+                main.clone()
+            }
+        };
+        let mut seen: HashMap<(String, Key), usize> = HashMap::with_capacity(m.sections.len());
+        let mut above: HashMap<String, usize> = HashMap::new();
+        let mut above_dated: HashMap<String, (usize, jiff::civil::Date)> = HashMap::new();
         for (i, s) in m.sections.iter().enumerate() {
             let Some(v) = s.version() else { continue };
-            let parsed = self.versions.get(i).and_then(Option::as_ref);
+            // A heading with prose after its number (`## 0.5 Migration Guide`) is reported as a
+            // heading; what its number means is not known.
+            if !m.dialect.strict && s.form == Form::Unrecognised {
+                continue;
+            }
+            let product = product_of(s);
+            let parsed = versions.get(i).and_then(Option::as_ref);
             let key = parsed.map_or_else(|| Key::Raw(v.text.to_string()), Ver::key);
-            match seen.entry(key) {
+            match seen.entry((product.clone(), key)) {
                 Entry::Occupied(e) => {
                     let first = &m.sections[*e.get()];
                     self.push(
                         DUPLICATE_VERSION,
                         v.pos,
-                        format!("version {} appears twice: first at line {} (`{}`)", v.text, first.heading.pos.line, first.heading.text.text),
+                        format!("version {} appears twice: first at line {} (`{}`)", s.label.text, first.heading.pos.line, first.heading.text.text),
                         Some("merge the two sections, or correct this version; release tools fail or publish the wrong notes on duplicates".into()),
                     );
                     continue;
@@ -1228,10 +879,9 @@ impl<'a> Cx<'_, 'a> {
                 }
             }
             if let Some(p) = parsed {
-                if let Some(j) = above {
+                if let Some(&j) = above.get(&product) {
                     let prev = &m.sections[j];
-                    let higher = self
-                        .versions
+                    let higher = versions
                         .get(j)
                         .and_then(Option::as_ref)
                         .is_some_and(|q| p.cmp(q) != Ordering::Less);
@@ -1239,21 +889,26 @@ impl<'a> Cx<'_, 'a> {
                         self.push(
                             VERSION_ORDER,
                             v.pos,
-                            format!("[{}] is not lower than [{}] above it (line {})", v.text, prev.label.text, prev.heading.pos.line),
+                            format!("[{}] is not lower than [{}] above it (line {})", s.label.text, prev.label.text, prev.heading.pos.line),
                             Some(format!(
-                                "releases go newest first: move this section above `## {}`, or correct the version",
-                                prev.heading.text.text
+                                "releases go newest first: move this section above `{}`, or correct the version",
+                                shown_heading(prev)
                             )),
                         );
                     }
                 }
-                above = Some(i);
+                above.insert(product.clone(), i);
             }
             if let Some(d) = s.date
-                && let DateCheck::Valid(ymd) = check_date(d.text)
+                && let Some(day) = date::read(d.text).day()
             {
-                if let Some((j, prev)) = above_dated
-                    && ymd > prev
+                let backport = |j: usize| match (parsed, versions.get(j).and_then(Option::as_ref)) {
+                    (Some(p), Some(q)) => p.is_backport_below(q),
+                    _ => false,
+                };
+                if let Some(&(j, prev)) = above_dated.get(&product)
+                    && day > prev
+                    && !backport(j)
                 {
                     let p = &m.sections[j];
                     self.push(
@@ -1261,7 +916,7 @@ impl<'a> Cx<'_, 'a> {
                         d.pos,
                         format!(
                             "[{}] is dated {}, later than [{}] above it ({}, line {})",
-                            v.text,
+                            s.label.text,
                             d.text,
                             p.label.text,
                             p.date.map_or("", |t| t.text),
@@ -1273,13 +928,17 @@ impl<'a> Cx<'_, 'a> {
                         ),
                     );
                 }
-                above_dated = Some((i, ymd));
+                above_dated.insert(product, (i, day));
             }
         }
+        self.versions = versions;
     }
 
     fn links(&mut self) {
         let m = self.model;
+        if m.dialect.kac.is_none() {
+            return;
+        }
         let base = repo_base(m);
         let preds = self.predecessors();
         // A definition shared by two sections (a duplicate version) is judged once.
@@ -1558,6 +1217,62 @@ impl<'a> Cx<'_, 'a> {
     }
 }
 
+/// A heading as written on its line: `## 1.2.0 (2024-01-31)`, or a setext heading's text.
+fn shown_heading(s: &Section<'_>) -> String {
+    let t = s.heading.text.text.trim();
+    if s.heading.setext {
+        t.to_string()
+    } else {
+        format!("{} {t}", "#".repeat(usize::from(s.heading.level)))
+    }
+}
+
+/// A numeric release with fewer than three parts (`1.2`).
+fn is_short(v: &str) -> bool {
+    let parts: Vec<&str> = v.split('.').collect();
+    parts.len() < 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+/// `v` respelled valid in `scheme`, when it is a valid version in the other one or a short
+/// release: `1.2.0b3` → `1.2.0-beta.3`, `1.2` → `1.2.0`, `1.2.0-rc.1` → `1.2.0rc1`.
+fn respell(v: &str, scheme: ChangelogScheme) -> Option<String> {
+    match scheme {
+        ChangelogScheme::Semver => {
+            let pep = pep440_rs::Version::from_str(v).ok()?;
+            if pep.is_post() || pep.is_dev() || pep.is_local() || pep.epoch() != 0 {
+                return None;
+            }
+            let release = pep.release();
+            if release.len() > 3 {
+                return None;
+            }
+            let mut out = format!(
+                "{}.{}.{}",
+                release.first().copied().unwrap_or(0),
+                release.get(1).copied().unwrap_or(0),
+                release.get(2).copied().unwrap_or(0)
+            );
+            if let Some(pre) = pep.pre() {
+                let label = match pre.kind {
+                    pep440_rs::PrereleaseKind::Alpha => "alpha",
+                    pep440_rs::PrereleaseKind::Beta => "beta",
+                    pep440_rs::PrereleaseKind::Rc => "rc",
+                };
+                out.push_str(&format!("-{label}.{}", pre.number));
+            }
+            semver::Version::parse(&out).is_ok().then_some(out)
+        }
+        ChangelogScheme::Pep440 => {
+            let sv = semver::Version::parse(v).ok()?;
+            let pep = pep440_rs::Version::from_str(&sv.to_string()).ok()?;
+            Some(pep.to_string())
+        }
+    }
+}
+
 /// The position `at` bytes into a token on its line.
 fn offset_pos(t: Token<'_>, at: usize) -> Pos {
     let at = at.min(t.text.len());
@@ -1702,10 +1417,7 @@ fn release_suggestion(text: &str) -> Option<String> {
         .collect();
     let rest = rest.join(" ");
     let version = version.strip_prefix(['v', 'V']).unwrap_or(version);
-    let date = match check_date(rest.split_whitespace().next().unwrap_or("")) {
-        DateCheck::Valid(_) => rest.split_whitespace().next().map(str::to_string),
-        DateCheck::Invalid { .. } => salvage_date(&rest),
-    };
+    let date = date::read(&rest).day().map(date::iso);
     Some(format!(
         "## [{version}] - {}",
         date.as_deref().unwrap_or("YYYY-MM-DD")
@@ -1724,6 +1436,7 @@ mod corpus_tests {
     //! reviewed snapshot. `RELGATE_BLESS=1` rewrites the snapshots (review the diff!).
 
     use super::*;
+    use std::fmt::Write as _;
     use std::path::{Path, PathBuf};
 
     const CORPUS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus");
@@ -1945,7 +1658,12 @@ mod tests {
         );
         assert_eq!(at("\n\n## [Unreleased]\n", TITLE), ["3:1"]);
         assert_eq!(at("", TITLE), ["1:1"]);
-        assert_eq!(at("# 1.2.0 (2024-01-01)\n", TITLE), ["1:1"]);
+        // Releases at level 1 (tokio, bat): the file's top level is its releases, no title.
+        assert!(at("# 1.2.0 (2024-01-01)\n", TITLE).is_empty());
+        assert_eq!(
+            at("# [Unreleased]\n\n## [1.2.0] - 2024-01-01\n\n- x\n", TITLE),
+            ["1:1"]
+        );
         assert!(at("<!-- markdownlint-disable -->\n# Change Log\n", TITLE).is_empty());
         assert!(at("Changelog\n===\n", TITLE).is_empty());
     }
@@ -2036,9 +1754,9 @@ mod tests {
         let prefixed = format!("{HEAD}## Version 1.2.0 (June 24, 2024)\n\n- x\n");
         assert_eq!(
             diag(&prefixed, HEADING).help.unwrap(),
-            "write the release heading as `## [1.2.0] - 2024-06-24`"
+            "write `## 1.2.0 - 2024-06-24`"
         );
-        assert_eq!(at("# C\n\n# 1.0.0\n", HEADING), ["3:3"]);
+        assert_eq!(at("# C\n\n## [Unreleased]\n\n# 1.0.0\n", HEADING), ["5:3"]);
         // A stray heading that names a version is a release in another spelling: its change
         // types are not piled onto the section above.
         let respelled =
@@ -2066,6 +1784,18 @@ mod tests {
         let pep = format!("{HEAD}## 1.2.0rc1 - 2024-01-31\n\n- x\n");
         assert_eq!(at(&pep, VERSION_INVALID), ["5:4"]);
         assert!(diag(&pep, VERSION_INVALID).help.unwrap().contains("pep440"));
+        // Helps are built from the value, never a fixed example.
+        let beta = format!("{HEAD}## 1.2.0b3 - 2024-01-31\n\n- x\n");
+        assert_eq!(
+            diag(&beta, VERSION_INVALID).help.unwrap(),
+            "`1.2.0b3` is a PEP 440 version: write it as SemVer, `1.2.0-beta.3`, or set `changelog.scheme = \"pep440\"`"
+        );
+        let garbage = format!("{HEAD}## 1.2.0.x.y - 2024-01-31\n\n- x\n");
+        let help = diag(&garbage, VERSION_INVALID).help.unwrap();
+        assert!(
+            help.contains("`1.2.0.x.y`") && !help.contains("rc.1"),
+            "{help}"
+        );
         assert_eq!(
             diag(
                 &format!("{HEAD}## 1.2 - 2024-01-31\n\n- x\n"),
@@ -2422,8 +2152,8 @@ mod tests {
             assert!(at(&src, LINK_COMPARE).is_empty(), "{from}: {:?}", run(&src));
         }
         // Inline heading links are checked too, at the token inside the heading.
-        let inline = "# C\n\n## [1.1.0](https://x/compare/v0.9.0...v1.1.0) - 2024-02-01\n\n- a\n\n## 1.0.0 - 2024-01-01\n\n- b\n";
-        assert_eq!(at(inline, LINK_COMPARE), ["3:30"]);
+        let inline = "# C\n\n## [Unreleased]\n\n## [1.1.0](https://x/compare/v0.9.0...v1.1.0) - 2024-02-01\n\n- a\n\n## 1.0.0 - 2024-01-01\n\n- b\n";
+        assert_eq!(at(inline, LINK_COMPARE), ["5:30"]);
         // Tags follow `tag_prefix`.
         let no_prefix = LintOptions {
             tag_prefix: String::new(),
@@ -2515,23 +2245,282 @@ mod tests {
     fn notes_are_the_body_as_written() {
         let src = "# C\r\n\r\n## [Unreleased]\r\n\r\n- Soon.\r\n\r\n## [1.1.0] - 2024-02-01\r\n\r\n### Fixed\r\n\r\n- A *b*\r\n\r\n## [1.0.0] - 2024-01-01\r\n\r\n[1.1.0]: https://x\r\n";
         let b = src.as_bytes();
+        let o = LintOptions::default();
+        let body = |v: &str| match notes(b, v, &o).unwrap() {
+            Notes::Body(b) => b,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(body("1.1.0"), b"### Fixed\r\n\r\n- A *b*\r\n");
+        assert_eq!(body("v1.1.0"), b"### Fixed\r\n\r\n- A *b*\r\n");
+        assert_eq!(body("UNRELEASED"), b"- Soon.\r\n");
+        // An empty section and a missing one are told apart.
         assert_eq!(
-            notes(b, "1.1.0").unwrap().unwrap(),
-            b"### Fixed\r\n\r\n- A *b*\r\n"
+            notes(b, "1.0.0", &o).unwrap(),
+            Notes::Empty {
+                line: 13,
+                column: 5
+            }
         );
         assert_eq!(
-            notes(b, "v1.1.0").unwrap().unwrap(),
-            b"### Fixed\r\n\r\n- A *b*\r\n"
+            notes(b, "1.0.5", &o).unwrap(),
+            Notes::Missing {
+                nearest: vec![("1.0.0".into(), 13), ("1.1.0".into(), 7)]
+            }
         );
-        assert_eq!(notes(b, "UNRELEASED").unwrap().unwrap(), b"- Soon.\r\n");
-        assert_eq!(notes(b, "1.0.0").unwrap(), None);
-        assert_eq!(notes(b, "2.0.0").unwrap(), None);
         let bom = [b"\xef\xbb\xbf".as_slice(), b].concat();
         assert_eq!(
-            notes(&bom, "1.1.0").unwrap().unwrap(),
-            b"### Fixed\r\n\r\n- A *b*\r\n"
+            notes(&bom, "1.1.0", &o).unwrap(),
+            Notes::Body(b"### Fixed\r\n\r\n- A *b*\r\n".to_vec())
         );
-        assert!(notes(b"\xff", "1.0.0").is_err());
+        assert!(notes(b"\xff", "1.0.0", &o).is_err());
+    }
+
+    /// One fixture pair per dialect in tests/fixtures/dialects: the clean file has no finding,
+    /// the broken one exactly an impossible date, a heading written unlike the others, a release
+    /// out of order and a duplicate version (dialects without dates: no date), at their tokens.
+    #[test]
+    fn each_dialect_clean_and_broken() {
+        const BROKEN: &[(&str, &[&str])] = &[
+            (
+                "bat",
+                &[
+                    "19:3 heading",
+                    "25:4 version-order",
+                    "37:4 duplicate-version",
+                ],
+            ),
+            (
+                "changesets",
+                &[
+                    "15:4 heading",
+                    "21:4 version-order",
+                    "33:4 duplicate-version",
+                ],
+            ),
+            (
+                "commitizen",
+                &[
+                    "13:20 date-invalid",
+                    "23:4 heading",
+                    "29:5 version-order",
+                    "49:5 duplicate-version",
+                ],
+            ),
+            (
+                "conventional-changelog",
+                &[
+                    "9:69 date-invalid",
+                    "15:4 heading",
+                    "21:5 version-order",
+                    "33:5 duplicate-version",
+                ],
+            ),
+            (
+                "git-cliff",
+                &[
+                    "11:69 date-invalid",
+                    "17:4 heading",
+                    "23:5 version-order",
+                    "35:5 duplicate-version",
+                ],
+            ),
+            (
+                "httpx",
+                &[
+                    "19:11 date-invalid",
+                    "25:4 heading",
+                    "31:4 version-order",
+                    "43:4 duplicate-version",
+                ],
+            ),
+            (
+                "keep-a-changelog",
+                &[
+                    "14:20 date-invalid",
+                    "20:10 heading",
+                    "26:4 version-order",
+                    "38:4 duplicate-version",
+                ],
+            ),
+            (
+                "pallets",
+                &[
+                    "11:18 date-invalid",
+                    "15:4 heading",
+                    "21:12 version-order",
+                    "33:12 duplicate-version",
+                ],
+            ),
+            (
+                "setext",
+                &[
+                    "13:16 date-invalid",
+                    "20:1 heading",
+                    "27:1 version-order",
+                    "41:1 duplicate-version",
+                ],
+            ),
+            (
+                "tokio",
+                &[
+                    "7:19 date-invalid",
+                    "13:3 heading",
+                    "19:3 version-order",
+                    "31:3 duplicate-version",
+                ],
+            ),
+            (
+                "towncrier",
+                &[
+                    "11:19 date-invalid",
+                    "17:4 heading",
+                    "23:4 version-order",
+                    "35:4 duplicate-version",
+                ],
+            ),
+            (
+                "uv",
+                &[
+                    "13:21 date-invalid",
+                    "19:4 heading",
+                    "25:4 version-order",
+                    "41:4 duplicate-version",
+                ],
+            ),
+        ];
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/dialects");
+        let read = |name: &str| {
+            std::fs::read(format!("{dir}/{name}")).unwrap_or_else(|e| panic!("{name}: {e}"))
+        };
+        for (dialect, want) in BROKEN {
+            let clean = read(&format!("{dialect}.clean.md"));
+            assert_eq!(
+                run(std::str::from_utf8(&clean).unwrap()),
+                Vec::<String>::new(),
+                "{dialect}"
+            );
+            let broken = read(&format!("{dialect}.broken.md"));
+            let got: Vec<String> = run(std::str::from_utf8(&broken).unwrap())
+                .iter()
+                .map(|f| f.replace("changelog-", ""))
+                .collect();
+            assert_eq!(got, *want, "{dialect}");
+        }
+        assert_eq!(
+            std::fs::read_dir(dir).unwrap().count(),
+            BROKEN.len() * 2,
+            "a fixture without a test"
+        );
+    }
+
+    /// `changelog.format = "keep-a-changelog"` holds any file to Keep a Changelog: its grammar
+    /// and its rules, even where the file has a convention of its own.
+    #[test]
+    fn keep_a_changelog_can_be_forced() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/dialects");
+        let text = std::fs::read_to_string(format!("{dir}/towncrier.clean.md")).unwrap();
+        let forced = LintOptions {
+            format: ChangelogFormat::KeepAChangelog,
+            ..LintOptions::default()
+        };
+        let got = run_with(&text, &forced);
+        assert!(
+            got.contains(&"5:10 changelog-heading".to_string()),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&"7:5 changelog-change-type".to_string()),
+            "{got:?}"
+        );
+        assert!(
+            got.contains(&"5:1 changelog-unreleased-missing".to_string()),
+            "{got:?}"
+        );
+        assert_eq!(run(&text), Vec::<String>::new());
+    }
+
+    /// `--notes` prints a section's body byte for byte in every dialect: the newest release,
+    /// the section being prepared, and the oldest release without the file's link block or the
+    /// archive pointers after it.
+    #[test]
+    fn each_dialect_notes() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/dialects");
+        let o = LintOptions::default();
+        let notes_of = |dialect: &str, v: &str| {
+            let bytes = std::fs::read(format!("{dir}/{dialect}.clean.md")).unwrap();
+            match notes(&bytes, v, &o).unwrap() {
+                Notes::Body(b) => String::from_utf8(b).unwrap(),
+                other => panic!("{dialect} {v}: {other:?}"),
+            }
+        };
+        let cases: &[(&str, &str, &str)] = &[
+            (
+                "bat",
+                "2.0.0",
+                "## Features\n\n- Thing in 2.0.0, see #12 (@someone)\n",
+            ),
+            ("bat", "unreleased", "## Bugfixes\n\n- Pending fix\n"),
+            (
+                "changesets",
+                "2.0.0",
+                "### Major Changes\n\n- 1a2b3c4: thing in 2.0.0\n",
+            ),
+            (
+                "commitizen",
+                "v2.0.0",
+                "### Feat\n\n- **cli**: thing in 2.0.0\n\n### Fix\n\n- **core**: bug in 2.0.0\n",
+            ),
+            (
+                "conventional-changelog",
+                "1.2.1",
+                "### Bug Fixes\n\n* **core:** fix in 1.2.1 ([#12](https://github.com/o/r/issues/12)) ([abc1234](https://github.com/o/r/commit/abc1234))\n",
+            ),
+            (
+                "git-cliff",
+                "unreleased",
+                "### 🐛 Bug Fixes\n\n- Pending fix\n",
+            ),
+            ("httpx", "2.0.0", "### Fixed\n\n- Thing in 2.0.0. (#12)\n"),
+            (
+                "keep-a-changelog",
+                "1.0.0",
+                "### Added\n\n- Thing in 1.0.0.\n",
+            ),
+            (
+                "pallets",
+                "2.0.0",
+                "Released 2024-03-01\n\n-   Thing in 2.0.0. :issue:`12`\n",
+            ),
+            (
+                "pallets",
+                "unreleased",
+                "Unreleased\n\n-   Pending thing.\n",
+            ),
+            (
+                "setext",
+                "2.0.0",
+                "Feature enhancements:\n\n* Thing in 2.0.0.\n",
+            ),
+            (
+                "setext",
+                "unreleased",
+                "Unreleased changes. Release notes have not yet been written.\n",
+            ),
+            ("tokio", "1.0.0", "### Fixed\n\n- thing in 1.0.0 ([#12])\n"),
+            (
+                "towncrier",
+                "1.3.0",
+                "### Features\n\n- Thing in 1.3.0. ([#12](https://github.com/o/r/issues/12))\n",
+            ),
+            (
+                "uv",
+                "1.0.0",
+                "Released on 2024-01-01.\n\n### Bug fixes\n\n- Thing in 1.0.0 ([#12](https://github.com/o/r/pull/12))\n",
+            ),
+        ];
+        for (dialect, v, want) in cases {
+            assert_eq!(notes_of(dialect, v), *want, "{dialect} --notes {v}");
+        }
     }
 
     #[test]
@@ -2662,8 +2651,9 @@ mod tests {
         };
         for input in &inputs {
             let linted = lint("f", input, &opts);
-            let _ = notes(input, "1.2.0");
-            let _ = notes(input, "unreleased");
+            let _ = notes(input, "1.2.0", &opts);
+            let _ = notes(input, "unreleased", &opts);
+            let _ = lint_for_release("f", input, &opts);
             if let Ok(m) = Changelog::parse(input) {
                 assert!(linted.is_ok());
                 for s in &m.sections {

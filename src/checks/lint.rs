@@ -1,16 +1,21 @@
-//! lint-changelog, the binary: which file, which mode (`--release`, `--notes`, `--explain`).
+//! lint-changelog, the binary: which file, read from where, which mode (`--release`,
+//! `--notes`, `--explain`).
 //!
 //! The changelog model lives in [`crate::changelog`] and its rules in
 //! [`crate::checks::changelog`]; this module only finds and reads the file and picks the mode.
+//! In a commit hook (`GIT_INDEX_FILE` set) or with `--staged` the file is read from the index,
+//! what is being committed; otherwise from the work tree, without opening the repository.
 
 use std::path::{Path, PathBuf};
 
-use crate::checks::changelog::{self, LintOptions};
+use crate::checks::changelog::{self, LintOptions, Notes};
 use crate::cli::{self, Common, Ctx, Flag, Tool};
 use crate::config::{self, Config};
 use crate::diag::{Diagnostic, Report, RuleDoc, Severity};
 use crate::error::{Error, Result};
 use crate::hook::Hook;
+use crate::sources::FileReader;
+use crate::tree::Staged;
 
 pub const TOOL: Tool = Tool {
     name: "lint-changelog",
@@ -20,16 +25,21 @@ lint-changelog: a Keep a Changelog linter with exact line:column findings
 Usage: lint-changelog [OPTIONS] [FILE]
 
 FILE defaults to changelog.path, else CHANGELOG.md, CHANGELOG, CHANGES.md or HISTORY.md at the
-work-tree root. Lenient where real changelogs deviate harmlessly, strict where automation breaks
-(duplicates, impossible dates, order, stray headings that cut release notes short).
+work-tree root. Each file is linted against its own dialect (Keep a Changelog, commitizen,
+release-please, towncrier, Pallets, setext, ...: see --explain dialects). Lenient where real
+changelogs deviate harmlessly, strict where automation breaks (duplicates, impossible dates,
+order, stray headings that cut release notes short).
 
 Options:
       --release <VERSION>    Also require a dated, non-yanked section for VERSION that is the
                              newest release and has notes
       --notes <VERSION|unreleased>
                              Print that section's body as written (for gh release --notes-file);
-                             exit 1 if there is none
+                             exit 1 if there is none or it is empty
+      --staged               Read the changelog from the index: what is about to be committed
+                             (the default inside a git commit hook, where GIT_INDEX_FILE is set)
       --explain <RULE>       Print what a rule finds, why, and a failing and a passing example
+                             (`--explain dialects`: which rules apply to which changelogs)
 ",
     reads_git: false,
     needs: crate::conventions::Needs::FILES,
@@ -51,8 +61,11 @@ fn all_rules() -> impl Iterator<Item = &'static RuleDoc> {
     changelog::RULES.iter().chain(RULES)
 }
 
-/// What `--explain RULE` prints, for any rule in [`all_rules`].
+/// What `--explain RULE` prints, for any rule in [`all_rules`] (and `dialects`).
 fn explain(rule: &str) -> Option<String> {
+    if rule == "dialects" {
+        return changelog::explain(rule);
+    }
     all_rules()
         .find(|r| r.id == rule)
         .map(changelog::explain_doc)
@@ -68,6 +81,7 @@ pub struct Args {
     pub release: Option<String>,
     pub notes: Option<String>,
     pub explain: Option<String>,
+    pub staged: bool,
 }
 
 pub fn flag(a: &mut Args, _: &mut Common, flag: Flag, parser: &mut lexopt::Parser) -> Result<()> {
@@ -75,6 +89,7 @@ pub fn flag(a: &mut Args, _: &mut Common, flag: Flag, parser: &mut lexopt::Parse
         Flag::Long(l) if l == "release" => a.release = Some(cli::value(parser, "--release")?),
         Flag::Long(l) if l == "notes" => a.notes = Some(cli::value(parser, "--notes")?),
         Flag::Long(l) if l == "explain" => a.explain = Some(cli::value(parser, "--explain")?),
+        Flag::Long(l) if l == "staged" => a.staged = true,
         Flag::Value(v) if a.file.is_none() => a.file = Some(PathBuf::from(v)),
         other => return Err(other.unexpected()),
     }
@@ -139,54 +154,169 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
         };
     }
     let config = &ctx.config()?.config;
-    let (path, shown) = match &args.file {
-        Some(f) => (f.clone(), f.display().to_string()),
-        None => match find_file(&ctx.work_tree()?, config)? {
-            Some(found) => found,
-            None if args.release.is_some() || args.notes.is_some() => {
-                return Err(Error::new(format!(
-                    "no changelog found at the work-tree root (looked for {}); pass FILE or set changelog.path",
-                    DEFAULT_NAMES.join(", ")
-                )));
-            }
-            None => {
-                report.push(Diagnostic::note(
-                    "changelog-not-found",
-                    format!(
-                        "no changelog to lint (looked for {})",
-                        DEFAULT_NAMES.join(", ")
-                    ),
-                ));
-                return Ok(report);
-            }
-        },
-    };
-    let bytes = read_file(&path, &shown)?;
-    if let Some(v) = &args.notes {
-        match changelog::notes(&bytes, v).map_err(|e| Error::new(format!("{shown}: {e}")))? {
-            Some(body) => report.raw_output = Some(body),
-            None => report.push(
-                Diagnostic::error(
-                    "changelog-missing-release",
-                    format!("{shown} has no section for {v}"),
-                )
-                .in_file(shown.clone()),
-            ),
-        }
-        return Ok(report);
-    }
     let opts = LintOptions {
         scheme: config.changelog.scheme,
         extra_types: config.changelog.extra_types.clone(),
         release: args.release.clone(),
         tag_prefix: config.tags.prefix.clone(),
+        format: config.changelog.format,
     };
+    let needed = args.release.is_some() || args.notes.is_some();
+    let found = if args.staged || in_commit_hook() {
+        read_staged(ctx, config, args.file.as_deref())?
+    } else {
+        match &args.file {
+            Some(f) => Some((
+                read_file(f, &f.display().to_string())?,
+                f.display().to_string(),
+            )),
+            None => match find_file(&ctx.work_tree()?, config)? {
+                Some((path, shown)) => Some((read_file(&path, &shown)?, shown)),
+                None => None,
+            },
+        }
+    };
+    let Some((bytes, shown)) = found else {
+        if needed {
+            return Err(Error::new(format!(
+                "no changelog found at the work-tree root (looked for {}); pass FILE or set changelog.path",
+                DEFAULT_NAMES.join(", ")
+            )));
+        }
+        report.push(Diagnostic::note(
+            "changelog-not-found",
+            format!(
+                "no changelog to lint (looked for {})",
+                DEFAULT_NAMES.join(", ")
+            ),
+        ));
+        return Ok(report);
+    };
+    if let Some(v) = &args.notes {
+        let found =
+            changelog::notes(&bytes, v, &opts).map_err(|e| Error::new(format!("{shown}: {e}")))?;
+        match found {
+            Notes::Body(body) => report.raw_output = Some(body),
+            Notes::Empty { line, column } => report.push(
+                Diagnostic::error(
+                    "changelog-missing-release",
+                    format!(
+                        "the section for {v} (line {line}) is empty: there are no release notes to publish"
+                    ),
+                )
+                .at(shown.clone(), line, column)
+                .help("write the release notes in that section"),
+            ),
+            Notes::Missing { nearest } => {
+                let near: Vec<String> = nearest
+                    .iter()
+                    .map(|(v, line)| format!("{v} (line {line})"))
+                    .collect();
+                let tail = match near.as_slice() {
+                    [] => "; it has no release sections".to_string(),
+                    [one] => format!("; the nearest version it has is {one}"),
+                    many => format!("; the nearest versions it has are {}", many.join(" and ")),
+                };
+                report.push(
+                    Diagnostic::error(
+                        "changelog-missing-release",
+                        format!(
+                            "{shown} has no section for {}{tail}",
+                            crate::diag::escape(v)
+                        ),
+                    )
+                    .in_file(shown.clone()),
+                );
+            }
+        }
+        return Ok(report);
+    }
     report.extend(changelog::lint(&shown, &bytes, &opts)?);
     // After `[rules]`: a file whose only findings are turned off is clean.
     if report.diagnostics.is_empty() {
         report.pass(format!("{shown}: ok"));
     }
     Ok(report)
+}
+
+/// True inside a git commit hook: git sets `GIT_INDEX_FILE` for pre-commit,
+/// pre-merge-commit, prepare-commit-msg and commit-msg, and their children.
+fn in_commit_hook() -> bool {
+    std::env::var_os("GIT_INDEX_FILE").is_some_and(|v| !v.is_empty())
+}
+
+/// The changelog as staged: FILE (a path in the work tree), the configured path, or the first
+/// of the usual names the index holds. `None` when none is staged.
+fn read_staged(
+    ctx: &Ctx,
+    config: &Config,
+    file: Option<&Path>,
+) -> Result<Option<(Vec<u8>, String)>> {
+    let repo = ctx.repo()?;
+    let root = repo.require_workdir("lint-changelog --staged")?;
+    let index = Staged::new(repo)?;
+    let read = |rel: &str| -> Result<Option<Vec<u8>>> {
+        index
+            .read(rel)
+            .map_err(|e| Error::new(format!("cannot read the staged {rel}")).caused_by(e))
+    };
+    if let Some(f) = file {
+        let rel = repo_relative(&root, f)?;
+        return match read(&rel)? {
+            Some(bytes) => Ok(Some((bytes, f.display().to_string()))),
+            None => Err(Error::new(format!(
+                "{} is not in the index; stage it (`git add {}`) or run without --staged",
+                f.display(),
+                f.display()
+            ))),
+        };
+    }
+    if let Some(p) = &config.changelog.path {
+        return match read(p)? {
+            Some(bytes) => Ok(Some((bytes, p.clone()))),
+            None => Err(Error::new(format!(
+                "changelog.path `{p}` is not in the index; expected a staged file relative to the work-tree root"
+            ))),
+        };
+    }
+    for name in DEFAULT_NAMES {
+        if let Some(bytes) = read(name)? {
+            return Ok(Some((bytes, name.to_string())));
+        }
+    }
+    Ok(None)
+}
+
+/// `f` (relative to the current directory, or absolute) as a `/`-separated path in the work
+/// tree at `root`.
+fn repo_relative(root: &Path, f: &Path) -> Result<String> {
+    let cwd = std::env::current_dir()
+        .map_err(|e| Error::new("cannot read the current directory").caused_by(e))?;
+    let abs = if f.is_absolute() {
+        f.to_path_buf()
+    } else {
+        cwd.join(f)
+    };
+    // Compare real directories (a temporary directory may be reached through a symlink).
+    let dir = abs.parent().unwrap_or(Path::new("/"));
+    let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+    let abs = match abs.file_name() {
+        Some(name) => dir.join(name),
+        None => dir,
+    };
+    let root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let rel = abs.strip_prefix(&root).map_err(|_| {
+        Error::new(format!(
+            "{} is outside the repository at {}; the index only holds files inside it",
+            f.display(),
+            root.display()
+        ))
+    })?;
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    Ok(parts.join("/"))
 }
 
 #[cfg(test)]

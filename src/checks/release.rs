@@ -633,6 +633,7 @@ fn lint_options(config: &Config, release: Option<&Version>) -> LintOptions {
         extra_types: config.changelog.extra_types.clone(),
         release: release.map(|v| v.raw().to_string()),
         tag_prefix: config.tags.prefix.clone(),
+        format: config.changelog.format,
     }
 }
 
@@ -662,10 +663,11 @@ fn changelog_checks(
         ));
     };
     let bytes = lint::read_file(&path, &shown)?;
-    let (missing, rest): (Vec<_>, Vec<_>) =
-        changelog::lint(&shown, &bytes, &lint_options(config, version))?
-            .into_iter()
-            .partition(|d| d.rule == "changelog-missing-release");
+    // Judged for the release being cut: its section, the unreleased one and the file-wide
+    // findings (duplicates, order) count; errors in older releases' sections are history and
+    // only warn.
+    let found = changelog::lint_for_release(&shown, &bytes, &lint_options(config, version))?;
+    let missing = found.entry;
     let entry = version.map(|v| match missing.first() {
         Some(d) => CheckLine {
             id: "changelog-entry",
@@ -683,8 +685,18 @@ fn changelog_checks(
             format!("{shown} has a dated section for {}", v.raw()),
         ),
     });
-    let mut r = Report::new("lint-changelog").with_overrides(&ctx.config()?.overrides());
-    r.extend(rest);
+    let overrides = ctx.config()?.overrides();
+    let mut r = Report::new("lint-changelog").with_overrides(&overrides);
+    r.extend(found.current);
+    let mut older = Report::new("lint-changelog").with_overrides(&overrides);
+    older.extend(found.older);
+    for mut d in older.diagnostics {
+        if d.severity == Severity::Error {
+            d.severity = Severity::Warn;
+            d.message = format!("in an older release: {}", d.message);
+        }
+        r.diagnostics.push(d);
+    }
     let lint = summarise("changelog-lint", &r, || {
         format!("{shown} passes lint-changelog")
     });

@@ -795,14 +795,23 @@ fn notes_without_such_a_section_is_exit_1() {
     run.code(1);
     stdout_is(
         &run,
-        "CHANGELOG.md: error[changelog-missing-release] CHANGELOG.md has no section for 2.0.0\n\
+        "CHANGELOG.md: error[changelog-missing-release] CHANGELOG.md has no section for 2.0.0; \
+         the nearest version it has is 1.1.0 (line 7)\n\
          lint-changelog: failed (1 error, 0 warnings)\n",
     );
-    // An empty [Unreleased] has no notes.
+    let run = r.relgate(LC, &["--notes", "1.0.5"]);
+    run.code(1);
+    run.stdout_has("has no section for 1.0.5; the nearest versions it has are 1.0.0 (line 26) and 1.1.0 (line 7)");
+    // An empty section is told apart from a missing one, at its line.
     let r = repo_with(CLEAN);
-    r.relgate(LC, &["--notes", "unreleased"])
-        .code(1)
-        .stdout_has("CHANGELOG.md has no section for unreleased");
+    let run = r.relgate(LC, &["--notes", "unreleased"]);
+    run.code(1);
+    stdout_is(
+        &run,
+        "CHANGELOG.md:3:5: error[changelog-missing-release] the section for unreleased (line 3) is empty: there are no release notes to publish\n\
+         \x20 help: write the release notes in that section\n\
+         lint-changelog: failed (1 error, 0 warnings)\n",
+    );
 }
 
 #[test]
@@ -830,15 +839,32 @@ fn explain_prints_the_rule() {
     assert!(
         run.stdout.starts_with(
             "changelog-date-invalid (error, lint-changelog)\n\n\
-             The date is not `YYYY-MM-DD`, or there is no such day (`2023-02-30`).\n\nWhy: "
+             The date is not `YYYY-MM-DD` (Keep a Changelog), or there is no such day \
+             (`2023-02-30`, `February 30th, 2024`).\n\nWhy: "
         ),
         "{}",
         run.stdout
     );
     run.stdout_has("Fails:\n    ## [1.2.0] - 2023-02-30\n")
         .stdout_has("Passes:\n    ## [1.2.0] - 2023-02-28\n")
-        .stdout_has("\nFix: ");
+        .stdout_has("\nFix: ")
+        .stdout_has("\nApplies to: every dialect; the `YYYY-MM-DD` spelling only in Keep a Changelog files.\n");
     stderr_is(&run, "");
+    r.relgate(LC, &["--explain", "changelog-link-missing"])
+        .code(0)
+        .stdout_has("Applies to: Keep a Changelog files");
+    // The dialects themselves, and which rules apply to which.
+    let run = r.relgate(LC, &["--explain", "dialects"]);
+    run.code(0);
+    for part in [
+        "Dialects. A changelog is linted against its own convention.",
+        "commitizen (`## v1.2.0 (2024-01-31)`)",
+        "`## 0.11.x`",
+        "changelog-change-type",
+        "Every other rule applies to every dialect",
+    ] {
+        run.stdout_has(part);
+    }
     // Every rule the binary reports can be explained, its own note included.
     for rule in ["changelog-missing-release", "changelog-not-found"] {
         let run = r.relgate(LC, &["--explain", rule]);
@@ -1016,6 +1042,114 @@ fn installed_as_pre_commit_git_runs_it() {
         .code(1)
         .output_has("CHANGELOG.md:10:22: error[changelog-date-invalid]");
     assert_eq!(r.head(), before);
+}
+
+/// Versions are read in the project's scheme: PEP 440 where every version source is Python.
+#[test]
+fn versions_follow_the_projects_scheme() {
+    let text = "# Changelog\n\n## [Unreleased]\n\n## [1.2.0b3] - 2024-02-01\n\n### Added\n\n- Beta.\n\n## [1.1.0] - 2024-01-01\n\n### Added\n\n- First.\n\n\
+                [Unreleased]: https://github.com/o/r/compare/v1.2.0b3...HEAD\n\
+                [1.2.0b3]: https://github.com/o/r/compare/v1.1.0...v1.2.0b3\n[1.1.0]: https://github.com/o/r/releases/tag/v1.1.0\n";
+    let r = repo_with(text);
+    let run = r.relgate(LC, &[]);
+    run.code(1);
+    run.stdout_has("`1.2.0b3` is a PEP 440 version: write it as SemVer, `1.2.0-beta.3`");
+    r.write(
+        "pyproject.toml",
+        "[project]\nname = \"demo\"\nversion = \"1.2.0b3\"\n",
+    );
+    r.relgate(LC, &["--deny-warnings"]).code(0);
+}
+
+/// `changelog.format = "keep-a-changelog"` holds a file of another convention to Keep a
+/// Changelog's grammar and rules.
+#[test]
+fn the_format_can_be_forced_to_keep_a_changelog() {
+    let text = "# Changelog\n\n## 1.1.0 (2024-02-01)\n\n### Features\n\n- Thing.\n\n## 1.0.0 (2024-01-01)\n\n### Features\n\n- First.\n";
+    let r = repo_with(text);
+    r.relgate(LC, &["--deny-warnings"]).code(0);
+    r.write(
+        "relgate.toml",
+        "[changelog]\nformat = \"keep-a-changelog\"\n",
+    );
+    let run = r.relgate(LC, &[]);
+    run.code(1);
+    run.stdout_has("CHANGELOG.md:3:10: error[changelog-heading] release heading `1.1.0 (2024-02-01)` does not match `[X] - YYYY-MM-DD`")
+        .stdout_has("error[changelog-change-type] `### Features` in [1.1.0] is not a change type");
+}
+
+/// What is committed is what is linted: a broken changelog staged is refused even when the work
+/// tree's is clean, and an unrelated commit passes even when the work tree's is broken.
+#[test]
+fn a_commit_hook_lints_the_staged_changelog() {
+    let r = repo_with(CLEAN);
+    r.git(&["add", "CHANGELOG.md"]).code(0);
+    r.commit("clean");
+    r.install_hook(LC, "pre-commit");
+    // Broken in the index, clean in the work tree: refused.
+    r.write("CHANGELOG.md", BROKEN);
+    r.git(&["add", "CHANGELOG.md"]).code(0);
+    r.write("CHANGELOG.md", CLEAN);
+    let before = r.head();
+    r.git(&["commit", "-q", "-m", "broken staged"])
+        .code(1)
+        .output_has("CHANGELOG.md:10:22: error[changelog-date-invalid]");
+    assert_eq!(r.head(), before);
+    // Clean in the index, an edit in progress in the work tree: an unrelated commit passes.
+    r.git(&["add", "CHANGELOG.md"]).code(0);
+    r.write("CHANGELOG.md", BROKEN);
+    r.write("other.txt", "x\n");
+    r.git(&["add", "other.txt"]).code(0);
+    r.git(&["commit", "-q", "-m", "unrelated"]).code(0);
+    assert_ne!(r.head(), before);
+}
+
+#[test]
+fn staged_reads_the_index_and_only_then_opens_the_repository() {
+    let r = repo_with(CLEAN);
+    r.git(&["add", "CHANGELOG.md"]).code(0);
+    r.write("CHANGELOG.md", BROKEN);
+    r.relgate(LC, &[]).code(1);
+    let run = r.relgate(LC, &["--staged"]);
+    run.code(0);
+    stdout_is(&run, &format!("CHANGELOG.md: ok\n{PASSED}"));
+    // GIT_INDEX_FILE (set by git for every commit hook) means the same.
+    r.relgate_env(LC, &[], &[("GIT_INDEX_FILE", ".git/index")])
+        .code(0);
+    // FILE is a path in the work tree, read from the index.
+    std::fs::create_dir_all(r.path().join("docs")).unwrap();
+    r.write("docs/NEWS.md", CLEAN);
+    r.git(&["add", "docs/NEWS.md"]).code(0);
+    r.write("docs/NEWS.md", BROKEN);
+    run_in(&r, "docs", &["--staged", "NEWS.md"]).code(0);
+    run_in(&r, "docs", &["NEWS.md"]).code(1);
+    // --notes and --release read the staged text too.
+    r.relgate(LC, &["--staged", "--notes", "1.1.0"])
+        .code(0)
+        .stdout_has("- Thing.");
+    // A file the index does not hold is named.
+    r.write("UNSTAGED.md", CLEAN);
+    r.relgate(LC, &["--staged", "UNSTAGED.md"])
+        .code(2)
+        .stderr_has("UNSTAGED.md is not in the index");
+    // Outside a hook the index is never read: a corrupt index does not matter, until --staged.
+    std::fs::write(r.path().join(".git/index"), b"DIRC garbage").unwrap();
+    r.write("CHANGELOG.md", CLEAN);
+    r.relgate(LC, &[]).code(0);
+    r.relgate(LC, &["--staged"])
+        .code(2)
+        .stderr_has("cannot read the index");
+}
+
+#[test]
+fn staged_with_no_changelog_in_the_index_is_a_note() {
+    let r = repo_with(CLEAN);
+    r.write("other.txt", "x\n");
+    r.git(&["add", "other.txt"]).code(0);
+    let run = r.relgate(LC, &["--staged", "--format", "json"]);
+    run.code(0);
+    assert_eq!(run.json()["diagnostics"][0]["rule"], "changelog-not-found");
+    r.relgate(LC, &["--staged", "--notes", "1.1.0"]).code(2);
 }
 
 #[test]

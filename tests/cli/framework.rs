@@ -161,6 +161,8 @@ fn framework_flow(tool: &'static str, test: &str) {
     r.git(&["switch", "-q", "main"]).code(0);
     fw.run(&r, &["run", "--all-files"], &[("CI", "true")])
         .code(0);
+    // On a laptop too (DESIGN §5 guard-master-commit): nobody is committing; the refused commit
+    // above shows the hook judging when someone is.
     fw.run(&r, &["run", "--all-files"], &[]).code(0);
 }
 

@@ -9,6 +9,7 @@ mod changelog;
 mod common;
 mod conventions;
 mod field;
+mod field_changelog;
 mod framework;
 mod guard;
 mod hostile;

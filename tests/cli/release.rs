@@ -375,13 +375,31 @@ fn changelog_entry_fails_alone_with_the_heading_to_add() {
 }
 
 #[test]
-fn changelog_lint_fails_alone() {
+fn changelog_lint_judges_the_release_being_cut() {
     let (r, _remote) = ready();
-    let mut text = changelog(&[("1.1.0", "2026-02-01"), ("1.0.0", "2026-01-01")]);
-    text.push_str("\n## [0.9.0] - 2025-02-30\n\n### Added\n\n- Old.\n");
-    r.write("CHANGELOG.md", &text);
-    r.git(&["commit", "-q", "-am", "bad date"]).code(0);
-    r.git(&["push", "-q"]).code(0);
+    let commit = |text: &str, what: &str| {
+        r.write("CHANGELOG.md", text);
+        r.git(&["commit", "-q", "-am", what]).code(0);
+        r.git(&["push", "-q"]).code(0);
+    };
+    let base = changelog(&[("1.1.0", "2026-02-01"), ("1.0.0", "2026-01-01")]);
+    // An impossible date in an older release is history: it warns, it does not stop 1.1.0.
+    let old = base.replace("## [1.0.0] - 2026-01-01", "## [1.0.0] - 2026-02-30");
+    commit(&old, "typo in an old date");
+    only(&r, &[], &[("changelog-lint", "warn")]);
+    r.relgate(CRR, &[])
+        .code(0)
+        .stdout_has("in an older release: invalid release date `2026-02-30`");
+    // An error in the section being released fails.
+    let mine = base.replace(
+        "### Added\n\n- Things for 1.1.0.",
+        "### Addded\n\n- Things for 1.1.0.",
+    );
+    commit(&mine, "typo in this release");
+    only(&r, &[], &[("changelog-lint", "fail")]);
+    // A duplicate version concerns the whole file: it fails wherever it is.
+    let dup = format!("{base}\n## [1.0.0] - 2025-12-01\n\n### Added\n\n- Again.\n");
+    commit(&dup, "duplicate");
     only(&r, &[], &[("changelog-lint", "fail")]);
 }
 

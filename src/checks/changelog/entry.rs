@@ -1,0 +1,353 @@
+//! What a release needs from the changelog: its section (`--release`, `--notes`,
+//! `check-release-ready`), found by version in the project's scheme, and versions read and
+//! compared in that scheme. Plain queries over a parsed [`Changelog`]; no rule is judged here.
+
+use std::cmp::Ordering;
+use std::str::FromStr;
+
+use crate::changelog::date;
+use crate::changelog::{Changelog, Section, SectionKind, is_unreleased};
+use crate::config::ChangelogScheme;
+use crate::error::Result;
+
+use super::LintOptions;
+
+/// What `--notes` finds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notes {
+    /// The body of the section, byte for byte.
+    Body(Vec<u8>),
+    /// The section exists and has nothing to publish: its heading's line and column.
+    Empty { line: usize, column: usize },
+    /// No such section: the versions next to it that the file has (below and above), with
+    /// their lines.
+    Missing { nearest: Vec<(String, usize)> },
+}
+
+/// The body of one section as written, for `--notes`: `version` is `unreleased` (any case) or a
+/// version with or without the tag prefix.
+pub fn notes(bytes: &[u8], version: &str, opts: &LintOptions) -> Result<Notes> {
+    let model = Changelog::parse_with(bytes, opts.parse_options())?;
+    let section = if is_unreleased(version) {
+        model.unreleased()
+    } else {
+        find_release(&model, version, Some(opts.scheme), &opts.tag_prefix)
+            .or_else(|| find_release(&model, version, None, &opts.tag_prefix))
+    };
+    let Some(s) = section else {
+        return Ok(Notes::Missing {
+            nearest: nearest_versions(&model, version, opts),
+        });
+    };
+    let body = model.body(s);
+    Ok(if body.is_empty() {
+        Notes::Empty {
+            line: s.heading.pos.line,
+            column: s.label.pos.col,
+        }
+    } else {
+        Notes::Body(body.as_bytes().to_vec())
+    })
+}
+
+/// The releases just below and just above `version` by precedence (or, when it does not read as
+/// a version, the newest two), as written with their lines.
+fn nearest_versions(
+    model: &Changelog<'_>,
+    version: &str,
+    opts: &LintOptions,
+) -> Vec<(String, usize)> {
+    let shown = |s: &Section<'_>| (s.label.text.to_string(), s.heading.pos.line);
+    let want = Ver::parse_lenient(strip_tag(version.trim(), &opts.tag_prefix), opts.scheme).ok();
+    let Some(want) = want else {
+        return model.releases().take(2).map(shown).collect();
+    };
+    let mut below: Option<(&Section<'_>, Ver)> = None;
+    let mut above: Option<(&Section<'_>, Ver)> = None;
+    for s in model.releases() {
+        let Some(v) = s.version().and_then(|v| {
+            Ver::parse_lenient(strip_tag(v.text, &opts.tag_prefix), opts.scheme).ok()
+        }) else {
+            continue;
+        };
+        match v.cmp(&want) {
+            Ordering::Less
+                if below
+                    .as_ref()
+                    .is_none_or(|(_, b)| v.cmp(b) == Ordering::Greater) =>
+            {
+                below = Some((s, v));
+            }
+            Ordering::Greater
+                if above
+                    .as_ref()
+                    .is_none_or(|(_, a)| v.cmp(a) == Ordering::Less) =>
+            {
+                above = Some((s, v));
+            }
+            _ => {}
+        }
+    }
+    let found: Vec<_> = below
+        .into_iter()
+        .chain(above)
+        .map(|(s, _)| shown(s))
+        .collect();
+    if found.is_empty() {
+        model.releases().take(2).map(shown).collect()
+    } else {
+        found
+    }
+}
+
+/// True when a release has a date that names a real day (in `YYYY-MM-DD` where the file is
+/// judged by Keep a Changelog's grammar).
+pub fn is_dated(model: &Changelog<'_>, s: &Section<'_>) -> bool {
+    s.kind == SectionKind::Release
+        && !s.pending
+        && s.date.is_some_and(|d| {
+            let r = date::read(d.text);
+            r.is_valid() && (!model.dialect.strict || r.iso)
+        })
+}
+
+/// The newest release: the first release section in file order (unreleased sections and
+/// releases still being prepared excluded).
+pub fn newest_release<'m, 'a>(model: &'m Changelog<'a>) -> Option<&'m Section<'a>> {
+    model.releases().find(|s| !s.pending)
+}
+
+/// The first release section for `version` (given with or without `tag_prefix`); with a scheme,
+/// versions that are equal by precedence match too (`1.2.0-rc.1` and `1.2.0rc1` under PEP 440).
+pub fn find_release<'m, 'a>(
+    model: &'m Changelog<'a>,
+    version: &str,
+    scheme: Option<ChangelogScheme>,
+    tag_prefix: &str,
+) -> Option<&'m Section<'a>> {
+    let want = strip_tag(version.trim(), tag_prefix);
+    let by_text = model.releases().find(|s| {
+        s.label.text == want
+            || strip_tag(s.label.text, tag_prefix) == want
+            || s.version.is_some_and(|v| v.text == want)
+    });
+    if by_text.is_some() {
+        return by_text;
+    }
+    let schemes: &[ChangelogScheme] = match &scheme {
+        Some(ChangelogScheme::Semver) => &[ChangelogScheme::Semver],
+        Some(ChangelogScheme::Pep440) => &[ChangelogScheme::Pep440],
+        None => &[ChangelogScheme::Semver, ChangelogScheme::Pep440],
+    };
+    schemes.iter().find_map(|&sc| {
+        let want = Ver::parse(want, sc).ok()?;
+        model.releases().find(|s| {
+            Ver::parse_lenient(strip_tag(s.label.text, tag_prefix), sc)
+                .is_ok_and(|v| v.cmp(&want) == Ordering::Equal)
+        })
+    })
+}
+
+/// True when the changelog has a section for `version` with a valid date (for
+/// `check-release-ready`'s `changelog-entry`).
+pub fn has_dated_section(
+    model: &Changelog<'_>,
+    version: &str,
+    scheme: ChangelogScheme,
+    tag_prefix: &str,
+) -> bool {
+    find_release(model, version, Some(scheme), tag_prefix).is_some_and(|s| is_dated(model, s))
+}
+
+/// Why the changelog is not ready for releasing a version.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EntryProblem {
+    /// No section for the version.
+    Missing,
+    /// The section has no valid `YYYY-MM-DD` date.
+    Undated,
+    Yanked,
+    /// Another release is above it (its version string and line).
+    NotNewest {
+        newest: String,
+        line: usize,
+    },
+    /// The section has no content.
+    NoNotes,
+}
+
+impl std::fmt::Display for EntryProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            EntryProblem::Missing => f.write_str("no section for it"),
+            EntryProblem::Undated => f.write_str("its section has no valid release date"),
+            EntryProblem::Yanked => f.write_str("its section is marked [YANKED]"),
+            EntryProblem::NotNewest { newest, line } => {
+                write!(
+                    f,
+                    "it is not the newest release: [{newest}] (line {line}) is above it"
+                )
+            }
+            EntryProblem::NoNotes => f.write_str("its section has no release notes"),
+        }
+    }
+}
+
+/// Checks that `version` has a dated, non-yanked section that is the newest release and has
+/// notes. Returns the section (if any) and every problem found; no problems means ready.
+pub fn entry_problems<'m, 'a>(
+    model: &'m Changelog<'a>,
+    version: &str,
+    scheme: ChangelogScheme,
+    tag_prefix: &str,
+) -> (Option<&'m Section<'a>>, Vec<EntryProblem>) {
+    let Some(s) = find_release(model, version, Some(scheme), tag_prefix) else {
+        return (None, vec![EntryProblem::Missing]);
+    };
+    let mut problems = Vec::new();
+    if !is_dated(model, s) {
+        problems.push(EntryProblem::Undated);
+    }
+    if s.is_yanked() {
+        problems.push(EntryProblem::Yanked);
+    }
+    if let Some(newest) = newest_release(model)
+        && !std::ptr::eq(newest, s)
+    {
+        problems.push(EntryProblem::NotNewest {
+            newest: newest.label.text.to_string(),
+            line: newest.heading.pos.line,
+        });
+    }
+    if !s.has_content {
+        problems.push(EntryProblem::NoNotes);
+    }
+    (Some(s), problems)
+}
+
+/// `v1.2.0` → `1.2.0` when the prefix is followed by a digit.
+pub(super) fn strip_tag<'s>(v: &'s str, prefix: &str) -> &'s str {
+    let prefixes = [prefix, "v", "V"];
+    for p in prefixes {
+        if p.is_empty() {
+            continue;
+        }
+        if let Some(rest) = v.strip_prefix(p)
+            && rest.starts_with(|c: char| c.is_ascii_digit())
+        {
+            return rest;
+        }
+    }
+    v
+}
+
+/// A version under the configured scheme.
+#[derive(Clone, Debug)]
+pub(super) enum Ver {
+    Semver(semver::Version),
+    Pep(pep440_rs::Version),
+}
+
+/// Equality key for duplicates: precedence-equal versions share a key.
+#[derive(Hash, PartialEq, Eq)]
+pub(super) enum Key {
+    Semver(semver::Version),
+    Pep(pep440_rs::Version),
+    Raw(String),
+}
+
+impl Ver {
+    pub(super) fn parse(s: &str, scheme: ChangelogScheme) -> std::result::Result<Ver, String> {
+        match scheme {
+            ChangelogScheme::Semver => semver::Version::parse(s)
+                .map(Ver::Semver)
+                .map_err(|e| e.to_string()),
+            ChangelogScheme::Pep440 => pep440_rs::Version::from_str(s)
+                .map(Ver::Pep)
+                .map_err(|e| e.to_string()),
+        }
+    }
+
+    /// As [`Ver::parse`], but a SemVer version written short (`0.7`, `1.80`, `24.07`, as house
+    /// conventions write release series) reads as its three-part version.
+    pub(super) fn parse_lenient(
+        s: &str,
+        scheme: ChangelogScheme,
+    ) -> std::result::Result<Ver, String> {
+        let strict = Ver::parse(s, scheme);
+        if strict.is_ok() || scheme != ChangelogScheme::Semver {
+            return strict;
+        }
+        let (release, pre) = match s.split_once('-') {
+            Some((r, p)) => (r, Some(p)),
+            None => (s, None),
+        };
+        let nums: Vec<u64> = release
+            .split('.')
+            .map(|p| {
+                (!p.is_empty() && p.len() <= 18 && p.bytes().all(|b| b.is_ascii_digit()))
+                    .then(|| p.parse().ok())
+                    .flatten()
+            })
+            .collect::<Option<_>>()
+            .ok_or_else(|| strict.clone().err().unwrap_or_default())?;
+        if nums.is_empty() || nums.len() > 3 {
+            return strict;
+        }
+        let padded = format!(
+            "{}.{}.{}{}",
+            nums[0],
+            nums.get(1).copied().unwrap_or(0),
+            nums.get(2).copied().unwrap_or(0),
+            pre.map(|p| format!("-{p}")).unwrap_or_default()
+        );
+        Ver::parse(&padded, scheme).or(strict)
+    }
+
+    pub(super) fn cmp(&self, other: &Ver) -> Ordering {
+        match (self, other) {
+            (Ver::Semver(a), Ver::Semver(b)) => a.cmp_precedence(b),
+            (Ver::Pep(a), Ver::Pep(b)) => a.cmp(b),
+            // One scheme per run: mixed pairs never meet.
+            _ => Ordering::Equal,
+        }
+    }
+
+    /// `(major, minor, patch)` of the release.
+    pub(super) fn triple(&self) -> (u64, u64, u64) {
+        match self {
+            Ver::Semver(v) => (v.major, v.minor, v.patch),
+            Ver::Pep(v) => {
+                let r = v.release();
+                let at = |i: usize| r.get(i).copied().unwrap_or(0);
+                (at(0), at(1), at(2))
+            }
+        }
+    }
+
+    /// A patch release of an older line than `above` (`1.51.4` below `1.52.0`): a backport,
+    /// which is normally released after the newer line's first releases.
+    pub(super) fn is_backport_below(&self, above: &Ver) -> bool {
+        let (a, b, c) = self.triple();
+        let (x, y, _) = above.triple();
+        c > 0 && (a, b) < (x, y)
+    }
+
+    pub(super) fn is_pre(&self) -> bool {
+        match self {
+            Ver::Semver(v) => !v.pre.is_empty(),
+            Ver::Pep(v) => v.any_prerelease(),
+        }
+    }
+
+    pub(super) fn key(&self) -> Key {
+        match self {
+            Ver::Semver(v) => {
+                let mut v = v.clone();
+                v.build = semver::BuildMetadata::EMPTY;
+                Key::Semver(v)
+            }
+            Ver::Pep(v) => Key::Pep(v.clone()),
+        }
+    }
+}
