@@ -7,11 +7,13 @@
 mod changelog;
 mod common;
 mod field;
+mod field_sources;
 mod framework;
 mod guard;
 mod hostile;
 mod install;
 mod release;
+mod sources;
 mod tag_hooks;
 mod tag_rules;
 mod util;
