@@ -15,6 +15,7 @@ impl Collector<'_> {
         let Some(text) = self.text(manifest)? else {
             return Ok(());
         };
+        self.visited.insert(path.clone());
         let root = parse_toml(manifest, &text)?;
         let ws_version = path_get(&root, &["workspace", "package", "version"]);
         if let Some(v) = ws_version {

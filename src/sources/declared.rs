@@ -88,6 +88,13 @@ impl Collector<'_> {
         if self.excluded(&path) {
             return Ok(());
         }
+        // A structured file already read as a source (the root pyproject.toml, maturin's
+        // Cargo.toml) holds nothing new for a declaration that reads it by kind: its values are
+        // found, and a second read would only cost a lookup and a parse.
+        let by_kind = matches!(d.how, How::Auto | How::Regex(_) | How::Lines(_));
+        if by_kind && is_structured(&path) && self.visited.contains(&path) {
+            return Ok(());
+        }
         let Some(text) = self.text(&path)? else {
             if !d.optional {
                 self.not_found(&d.origin, format!("{path} does not exist"));
@@ -107,7 +114,7 @@ impl Collector<'_> {
         let why = match how {
             How::Auto => self.read_by_kind(g, &path, &text, current)?,
             How::Regex(Err(e)) => Some(e.clone()),
-            How::Regex(Ok(pattern)) => match Regex::new(pattern) {
+            How::Regex(Ok(pattern)) => match cached_regex(pattern) {
                 Ok(re) => {
                     let hits: Vec<(usize, &str)> = re
                         .captures_iter(&text)
@@ -123,7 +130,7 @@ impl Collector<'_> {
                     clip(&e.to_string(), 200)
                 )),
             },
-            How::Lines(pattern) => match Regex::new(pattern) {
+            How::Lines(pattern) => match cached_regex(pattern) {
                 Ok(re) => {
                     let mut hits = Vec::new();
                     let mut offset = 0;
@@ -155,7 +162,7 @@ impl Collector<'_> {
                     r#"(?m)(?:^|[^\w.-])['"]?{}['"]?[ \t]*[:=][ \t]*['"]?v?(?P<version>{VERSION_TOKEN})"#,
                     regex::escape(name)
                 );
-                match Regex::new(&pattern) {
+                match cached_regex(&pattern) {
                     Ok(re) => {
                         let mut n = 0;
                         for caps in re.captures_iter(&text) {
@@ -413,6 +420,29 @@ fn toml_kind(keys: &[&str]) -> String {
         Some((last, init)) if !init.is_empty() => format!("[{}].{last}", init.join(".")),
         _ => keys.join("."),
     }
+}
+
+/// A declared pattern, compiled once per thread: an audit reads the same declarations at
+/// every tagged commit, and compiling a regex costs more than reading the file it searches.
+fn cached_regex(pattern: &str) -> std::result::Result<Regex, regex::Error> {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+    thread_local! {
+        static CACHE: RefCell<HashMap<String, Regex>> = RefCell::new(HashMap::new());
+    }
+    if let Some(re) = CACHE.with(|c| c.borrow().get(pattern).cloned()) {
+        return Ok(re);
+    }
+    let re = Regex::new(pattern)?;
+    CACHE.with(|c| {
+        let mut c = c.borrow_mut();
+        // Declarations are few; a hostile list of patterns must not grow it without bound.
+        if c.len() >= 64 {
+            c.clear();
+        }
+        c.insert(pattern.to_string(), re.clone());
+    });
+    Ok(re)
 }
 
 /// Is this byte part of a version token?
