@@ -774,6 +774,35 @@ mod tests {
         assert_eq!(found(&s), [f("package.json", 1, 24, "version", "1.0.0")]);
     }
 
+    /// The fuzz target's seeds (fuzz/seeds/sources) read the way the target reads them: every
+    /// one collects without an error and finds a version, so the seeds keep reaching the code
+    /// they were written for.
+    #[test]
+    fn the_fuzz_seeds_collect() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fuzz/seeds/sources");
+        let mut seen = 0;
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let data = std::fs::read(&path).unwrap();
+            let Some((&mode, rest)) = data.split_first() else {
+                continue;
+            };
+            if mode & 0x0f < 8 || mode & 0x10 != 0 {
+                continue;
+            }
+            let mut files = std::collections::HashMap::new();
+            let mut parts = rest.split(|&b| b == 0);
+            while let (Some(name), Some(content)) = (parts.next(), parts.next()) {
+                files.insert(String::from_utf8_lossy(name).into_owned(), content.to_vec());
+            }
+            let s = collect(&Mem(files), &VersionsConfig::default())
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            assert!(!s.found.is_empty(), "{}: {s:?}", path.display());
+            seen += 1;
+        }
+        assert!(seen >= 4, "{seen}");
+    }
+
     #[test]
     fn auto_detect_off_reads_only_configured_sources() {
         let s = with_sources(
