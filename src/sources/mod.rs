@@ -13,6 +13,7 @@
 //! | module | reads |
 //! | --- | --- |
 //! | `python` | pyproject.toml, setup.cfg, the package's `__version__` modules, maturin's Cargo.toml |
+//! | `py_lines` | the one-line scanners for `__version__ = "..."`, re-exports and hatch's pattern |
 //! | `setup_py` | `setup.py`'s literal `setup(version=..., name=..., packages=...)`, as Python tokens |
 //! | `cargo` | Cargo.toml |
 //! | `npm` | package.json, package-lock.json |
@@ -50,6 +51,7 @@ mod ini;
 mod json;
 mod npm;
 mod plain;
+mod py_lines;
 mod python;
 mod setup_py;
 #[cfg(test)]
