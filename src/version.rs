@@ -84,6 +84,22 @@ impl Version {
         }
     }
 
+    /// A version as npm reads package.json: SemVer, with one leading `v` and surrounding
+    /// blanks allowed (node-semver's strict parse, which `npm version` uses). The text is kept
+    /// as written; [`Version::normalized`] gives what npm reads. `None` when npm would reject
+    /// it too.
+    pub fn parse_npm(raw: &str) -> Option<Version> {
+        let t = raw.trim();
+        let t = t.strip_prefix('v').unwrap_or(t);
+        let sv = semver::Version::parse(t).ok()?;
+        Some(Version {
+            raw: raw.to_string(),
+            eco: Ecosystem::Semver,
+            pep440: semver_to_pep440(&sv),
+            semver: Some(sv),
+        })
+    }
+
     /// The text exactly as found.
     pub fn raw(&self) -> &str {
         &self.raw
@@ -225,7 +241,7 @@ pub fn is_canonical(v: &Version) -> bool {
     match (v.eco, &v.pep440) {
         (Ecosystem::Python, Some(p)) => p.to_string() == v.raw,
         (Ecosystem::Python, None) => false,
-        (Ecosystem::Semver, _) => v.semver.is_some(),
+        (Ecosystem::Semver, _) => v.semver.as_ref().is_some_and(|s| s.to_string() == v.raw),
     }
 }
 
@@ -253,7 +269,7 @@ pub fn is_final(v: &Version) -> bool {
 pub fn tag_for(v: &Version, prefix: &str, style: Option<PreStyle>) -> String {
     match (v.eco, &v.pep440) {
         (Ecosystem::Python, Some(p)) => format!("{prefix}{}", pep440_tag_part(p, style)),
-        _ => format!("{prefix}{}", v.raw),
+        _ => format!("{prefix}{}", v.normalized()),
     }
 }
 
@@ -356,13 +372,19 @@ pub fn semver_to_pep440(v: &semver::Version) -> Option<pep440_rs::Version> {
             return None;
         }
     }
+    // Build metadata is no part of the version's identity (SemVer §10): it is not carried
+    // into a PEP 440 local label, so a Cargo `1.2.0+abc` equals a pyproject `1.2.0`, as it
+    // equals a Cargo `1.2.0`.
+    let mut v = v.clone();
+    v.build = semver::BuildMetadata::EMPTY;
     pep440_rs::Version::from_str(&v.to_string()).ok()
 }
 
+/// The same SemVer version: equal precedence, which ignores build metadata (`1.2.3`,
+/// `1.2.3+a` and `1.2.3+b` are one version, as SemVer §10 and npm have it). The same rule holds
+/// for tags (which may not carry build metadata at all) and for `--expect`.
 fn semver_same(a: &semver::Version, b: &semver::Version) -> bool {
-    // Precedence ignores build metadata; two spellings that both carry it must carry the same.
     a.cmp_precedence(b) == Ordering::Equal
-        && (a.build.is_empty() || b.build.is_empty() || a.build == b.build)
 }
 
 fn semver_error(raw: &str, e: &semver::Error) -> String {
@@ -2101,8 +2123,23 @@ mod tests {
             agree(&sv("1.2.0-rc.1"), &sv("1.2.0-rc.1")),
             Agreement::Equal
         );
-        assert_eq!(agree(&sv("1.2.0+a"), &sv("1.2.0+b")), Agreement::Different);
+        // One rule for build metadata (DESIGN §3): SemVer precedence ignores it, so `+a`,
+        // `+b` and none are one version, in every pairing (this was `Different` for `+a`/`+b`
+        // while `+a` and none agreed: issue 14).
+        assert_eq!(agree(&sv("1.2.0+a"), &sv("1.2.0+b")), Agreement::Equal);
         assert_eq!(agree(&sv("1.2.0+a"), &sv("1.2.0")), Agreement::Equal);
+        assert_eq!(agree(&sv("1.2.0+a"), &py("1.2.0")), Agreement::Equal);
+        assert_eq!(agree(&sv("1.2.0+a"), &sv("1.2.1+a")), Agreement::Different);
+        // npm reads a leading `v`; the version is canonical only without it.
+        let npm = Version::parse_npm("v1.2.3").unwrap();
+        assert_eq!((npm.raw(), npm.normalized().as_str()), ("v1.2.3", "1.2.3"));
+        assert!(!is_canonical(&npm));
+        assert!(is_canonical(&sv("1.2.3+b")));
+        assert_eq!(agree(&npm, &sv("1.2.3")), Agreement::Equal);
+        assert_eq!(tag_for(&npm, "v", None), "v1.2.3");
+        assert!(Version::parse_npm("V1.2.3").is_none());
+        assert!(Version::parse_npm("vv1.2.3").is_none());
+        assert!(Version::parse_npm("1.2").is_none());
         // maturin: pyproject and Cargo.toml.
         assert_eq!(agree(&py("1.2.0rc1"), &sv("1.2.0-rc.1")), Agreement::Equal);
         assert_eq!(

@@ -2,7 +2,9 @@
 //! - `0..=7`: the rest is served as one file (pyproject.toml, package.json, Cargo.toml,
 //!   CITATION.cff, setup.cfg, package-lock.json, VERSION, Chart.yaml);
 //! - `8..`: the rest is `path\0content\0path\0content...`, so indirections (pyproject's
-//!   `attr`/`file`, Cargo workspaces, hatch's `path`) can lead to files the fuzzer also wrote.
+//!   `attr`/`file`, Cargo workspaces, hatch's `path`, maturin's `manifest-path`) and the files
+//!   bump tools declare (`declared_*` seeds: commitizen, bumpversion, tbump, release-please) can
+//!   lead to files the fuzzer also wrote.
 //!
 //! Bit 4 of the first byte adds configured `[[versions.source]]` entries (a key and a pattern)
 //! over the same files.
@@ -79,6 +81,9 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(found) = sources::collect(&Mem(files), &cfg) {
         for f in &found.found {
             assert!(f.line >= 1 && f.column >= 1, "{f:?}");
+        }
+        for d in &found.diagnostics {
+            assert!(d.line.is_none_or(|l| l >= 1) && d.column.is_none_or(|c| c >= 1), "{d:?}");
         }
     }
 });

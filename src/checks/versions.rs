@@ -22,10 +22,13 @@ check-version-sync: every version source in the repository agrees
 
 Usage: check-version-sync [OPTIONS]
 
-Reads pyproject.toml, setup.cfg, __init__.py / _version.py / __about__.py, Cargo.toml,
-package.json (+ package-lock.json), VERSION, CITATION.cff, conda meta.yaml, Helm Chart.yaml and
-configured sources, each by key with a real parser, and compares them the way each ecosystem
-compares (PEP 440 for Python, exact SemVer for Cargo, npm and Helm).
+Reads pyproject.toml, setup.cfg, setup.py, the package's __init__.py / _version.py /
+__version__.py / version.py / __about__.py, Cargo.toml (and maturin's manifest-path),
+package.json (+ package-lock.json), VERSION, CITATION.cff, conda meta.yaml, Helm Chart.yaml,
+the files a bump tool declares (bump-my-version, bumpversion, commitizen, tbump,
+semantic-release, rooster, release-please) and configured sources, each by key with a real
+parser, and compares them the way each ecosystem compares (PEP 440 for Python, exact SemVer
+for Cargo, npm and Helm).
 
 Options:
       --expect <VERSION|TAG> The version the sources must hold (e.g. the tag being released)
@@ -200,8 +203,10 @@ pub fn check_sources(s: &Sources, report: &mut Report) {
             report.push(
                 Diagnostic::error("version-not-found", "no version source found")
                     .help(
-                        "relgate reads pyproject.toml, setup.cfg, __init__.py, _version.py, __about__.py, Cargo.toml, \
-                         package.json, VERSION, CITATION.cff, meta.yaml and Chart.yaml at the work-tree root; \
+                        "relgate reads pyproject.toml, setup.cfg, setup.py, the package's __init__.py, _version.py, \
+                         __version__.py, version.py and __about__.py, Cargo.toml, package.json, VERSION, CITATION.cff, \
+                         meta.yaml and Chart.yaml at the work-tree root, and the files a bump tool's configuration \
+                         lists (bump-my-version, commitizen, tbump, semantic-release, rooster, release-please); \
                          configure others under [[versions.source]]",
                     ),
             );

@@ -420,8 +420,10 @@ fn pydantic_pep440_tags_maintenance_lines_and_the_tag_before_the_bump() {
 #[test]
 fn commitizen_mismatches_and_tags_on_no_branch() {
     let (_, all) = json("commitizen", "validate-tag", &["--all"]);
+    // v2.17.1, v2.17.2: [tool.poetry].version says 2.17.0. v2.32.3: the declared
+    // `.pre-commit-config.yaml:rev:.+Commitizen` line still says v2.32.2 at the tag.
     let mismatched = subjects(&all, "tag-version-mismatch");
-    assert_eq!(mismatched, refs(&["v2.17.1", "v2.17.2"]));
+    assert_eq!(mismatched, refs(&["v2.17.1", "v2.17.2", "v2.32.3"]));
     assert_eq!(
         subjects(&all, "tag-not-on-release-branch"),
         refs(&[

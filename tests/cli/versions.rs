@@ -581,9 +581,11 @@ fn no_source_at_all_is_version_not_found() {
     assert_eq!(
         run.stdout,
         "version-not-found: error[version-not-found] no version source found\n  help: relgate reads \
-         pyproject.toml, setup.cfg, __init__.py, _version.py, __about__.py, Cargo.toml, package.json, \
-         VERSION, CITATION.cff, meta.yaml and Chart.yaml at the work-tree root; configure others under \
-         [[versions.source]]\ncheck-version-sync: failed (1 error, 0 warnings)\n"
+         pyproject.toml, setup.cfg, setup.py, the package's __init__.py, _version.py, __version__.py, \
+         version.py and __about__.py, Cargo.toml, package.json, VERSION, CITATION.cff, meta.yaml and \
+         Chart.yaml at the work-tree root, and the files a bump tool's configuration lists \
+         (bump-my-version, commitizen, tbump, semantic-release, rooster, release-please); configure \
+         others under [[versions.source]]\ncheck-version-sync: failed (1 error, 0 warnings)\n"
     );
     // auto-detect off: an ordinary pyproject is not read either.
     r.write("pyproject.toml", &pyproject("1.0.0"));

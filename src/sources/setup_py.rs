@@ -1,0 +1,377 @@
+//! `setup.py`, the layout before pyproject.toml: the literal keyword arguments of its
+//! `setup(...)` call, read as Python tokens, never as a substring of the file.
+//!
+//! `version="1.2.0"` is a source; `name="pkg"`, `packages=["pkg"]` and
+//! `package_dir={"": "src"}` say where the package (and its `__version__`) is. Only literals
+//! count: `version=get_version()` or `name=NAME` are computed, and a string that merely
+//! contains `version="..."` (a template the script writes) is a string, not a keyword. The
+//! tokenizer knows what can hide a keyword: comments, every string form (prefixes, triple
+//! quotes, escapes) and nesting; it never fails, whatever the bytes.
+
+use super::{Collector, resolve};
+use crate::error::Result;
+use crate::version::Ecosystem;
+
+/// What a `setup(...)` call says literally.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub(super) struct SetupCall {
+    /// `version="..."`: its text and the byte offset of its first character.
+    pub(super) version: Vec<(String, usize)>,
+    /// `name="..."` and the top-level names in `packages=[...]`.
+    pub(super) names: Vec<String>,
+    /// `package_dir={"": "src"}`: the directory of the root package.
+    pub(super) root: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Tok<'t> {
+    Name(&'t str),
+    /// A plain string literal (no `f` or `b` prefix): its content as written, the offset of
+    /// its first character, and whether it holds an escape (then it is not taken as a value).
+    Str(&'t str, usize, bool),
+    /// An f-string, byte string or unterminated string: not a literal value.
+    OtherStr,
+    Op(u8),
+}
+
+/// Python tokens, without whitespace, comments, newlines and numbers' insides.
+fn tokens(text: &str) -> Vec<Tok<'_>> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c == b'#' {
+            while i < b.len() && b[i] != b'\n' {
+                i += 1;
+            }
+            continue;
+        }
+        if c.is_ascii_whitespace() || c == b'\\' {
+            i += 1;
+            continue;
+        }
+        if c.is_ascii_alphabetic() || c == b'_' || c >= 0x80 {
+            let start = i;
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] >= 0x80) {
+                i += 1;
+            }
+            let word = &text[start..i];
+            // A string prefix: r, u, b, f and their pairs, right before a quote.
+            if matches!(b.get(i), Some(b'"' | b'\''))
+                && word.len() <= 2
+                && word.bytes().all(|p| b"rRuUbBfF".contains(&p))
+            {
+                let plain = !word.bytes().any(|p| b"bBfF".contains(&p));
+                let (tok, next) = string(text, i, plain);
+                out.push(tok);
+                i = next;
+                continue;
+            }
+            out.push(Tok::Name(word));
+            continue;
+        }
+        if c == b'"' || c == b'\'' {
+            let (tok, next) = string(text, i, true);
+            out.push(tok);
+            i = next;
+            continue;
+        }
+        if c.is_ascii_digit() {
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'.' || b[i] == b'_') {
+                i += 1;
+            }
+            out.push(Tok::Op(b'0'));
+            continue;
+        }
+        out.push(Tok::Op(c));
+        i += 1;
+    }
+    out
+}
+
+/// The string starting at the quote at `q`: its token and the offset just past it.
+fn string(text: &str, q: usize, plain: bool) -> (Tok<'_>, usize) {
+    let b = text.as_bytes();
+    let quote = b[q];
+    let triple = b.get(q + 1) == Some(&quote) && b.get(q + 2) == Some(&quote);
+    let open = if triple { q + 3 } else { q + 1 };
+    let mut i = open;
+    let mut escaped = false;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => {
+                escaped = true;
+                i += 2;
+                continue;
+            }
+            b'\n' if !triple => break,
+            c if c == quote => {
+                if !triple {
+                    let tok = if plain {
+                        Tok::Str(&text[open..i], open, escaped)
+                    } else {
+                        Tok::OtherStr
+                    };
+                    return (tok, i + 1);
+                }
+                if b.get(i + 1) == Some(&quote) && b.get(i + 2) == Some(&quote) {
+                    let tok = if plain {
+                        Tok::Str(&text[open..i], open, escaped)
+                    } else {
+                        Tok::OtherStr
+                    };
+                    return (tok, i + 3);
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    (Tok::OtherStr, i.min(b.len()))
+}
+
+/// The literal arguments of every `setup(...)` call in a setup.py.
+pub(super) fn setup_call(text: &str) -> SetupCall {
+    let toks = tokens(text);
+    let mut call = SetupCall::default();
+    let mut i = 0;
+    while i + 1 < toks.len() {
+        let is_call = toks[i] == Tok::Name("setup")
+            && toks[i + 1] == Tok::Op(b'(')
+            && (i == 0 || toks[i - 1] != Tok::Name("def"));
+        if !is_call {
+            i += 1;
+            continue;
+        }
+        i += 2;
+        let mut depth = 1usize;
+        // One argument: the tokens up to a `,` or the closing `)` at depth 1.
+        let mut arg: Vec<&Tok<'_>> = Vec::new();
+        while i < toks.len() && depth > 0 {
+            let t = &toks[i];
+            match t {
+                Tok::Op(b'(' | b'[' | b'{') => depth += 1,
+                Tok::Op(b')' | b']' | b'}') => depth -= 1,
+                _ => {}
+            }
+            if depth == 0 || (depth == 1 && *t == Tok::Op(b',')) {
+                keyword(&arg, &mut call);
+                arg.clear();
+            } else {
+                arg.push(t);
+            }
+            i += 1;
+        }
+    }
+    call
+}
+
+/// `NAME = value` of one argument, when the value is a literal that says something.
+fn keyword(arg: &[&Tok<'_>], call: &mut SetupCall) {
+    let [Tok::Name(name), Tok::Op(b'='), value @ ..] = arg else {
+        return;
+    };
+    let strings = |v: &[&Tok<'_>]| -> Option<Vec<String>> {
+        // `[ "a", "b", ]` or `( ... )`: strings and commas only.
+        let (Some(Tok::Op(open)), Some(Tok::Op(close))) = (v.first(), v.last()) else {
+            return None;
+        };
+        if !matches!((open, close), (b'[', b']') | (b'(', b')')) {
+            return None;
+        }
+        let mut out = Vec::new();
+        for (k, t) in v[1..v.len() - 1].iter().enumerate() {
+            match (k % 2, t) {
+                (0, Tok::Str(s, _, false)) => out.push(s.to_string()),
+                (1, Tok::Op(b',')) => {}
+                _ => return None,
+            }
+        }
+        Some(out)
+    };
+    match (*name, value) {
+        ("version", [Tok::Str(s, at, false)]) => call.version.push((s.to_string(), *at)),
+        ("name", [Tok::Str(s, _, false)]) => call.names.push(s.to_string()),
+        ("packages" | "py_modules", v) => {
+            for p in strings(v).unwrap_or_default() {
+                if !p.contains('.') {
+                    call.names.push(p);
+                }
+            }
+        }
+        // `{"": "src"}`: the root package's directory.
+        ("package_dir", [Tok::Op(b'{'), rest @ .., Tok::Op(b'}')]) => {
+            for entry in rest.split(|t| **t == Tok::Op(b',')) {
+                if let [
+                    Tok::Str("", _, false),
+                    Tok::Op(b':'),
+                    Tok::Str(dir, _, false),
+                ] = entry
+                {
+                    call.root = Some(dir.to_string());
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+impl Collector<'_> {
+    /// setup.py's literal `version=`, and the names and root that find its package.
+    pub(super) fn setup_py(&mut self) -> Result<()> {
+        let path = self.at("setup.py");
+        let Some(text) = self.text(&path)? else {
+            return Ok(());
+        };
+        self.python_project = true;
+        self.visited.insert(path.clone());
+        let call = setup_call(&text);
+        let g = self.group();
+        for (v, at) in &call.version {
+            self.push(
+                g,
+                &path,
+                &text,
+                *at,
+                "setup(version=...)",
+                v,
+                Some(Ecosystem::Python),
+            );
+        }
+        for n in &call.names {
+            self.add_name(n);
+        }
+        if let Some(root) = call.root.as_deref().and_then(|r| resolve(&self.dir, r)) {
+            self.roots.push(root);
+        }
+        Ok(())
+    }
+
+    /// A declared setup.py: its literal `version=` keyword. Returns how many values.
+    pub(super) fn setup_py_version(&mut self, group: usize, path: &str, text: &str) -> usize {
+        let call = setup_call(text);
+        for (v, at) in &call.version {
+            self.push(
+                group,
+                path,
+                text,
+                *at,
+                "setup(version=...)",
+                v,
+                Some(Ecosystem::Python),
+            );
+        }
+        call.version.len()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::*;
+    use super::*;
+
+    #[test]
+    fn literal_keywords_of_the_setup_call() {
+        let text = r#"#!/usr/bin/env python
+# setup(version="9.9.9")
+from setuptools import setup
+TEMPLATE = 'version="%s",\n'
+def setup_hook(): pass
+def setup(app): return dict(version="8.8.8")
+setuptools.setup(
+    name = "my-dist",  # the distribution
+    version='1.2.0',
+    packages=["pkg", "pkg.sub", 'other',],
+    package_dir={"": "src"},
+    extras_require=dict(version="7.7.7"),
+    description="""version="6.6.6" """,
+)
+"#;
+        let call = setup_call(text);
+        let at = text.find("1.2.0").unwrap();
+        assert_eq!(call.version, [("1.2.0".to_string(), at)]);
+        assert_eq!(call.names, ["my-dist", "pkg", "other"]);
+        assert_eq!(call.root.as_deref(), Some("src"));
+    }
+
+    #[test]
+    fn computed_values_are_not_literals() {
+        for text in [
+            "setup(version=get_version('pkg'), name=NAME)",
+            "setup(version=f'{V}')",
+            "setup(version=b'1.0')",
+            "setup(version='1.0' + suffix)",
+            "setup(version='1.0\\n')",
+            "setup(**kwargs)",
+            "setup(version='1.0",
+            "setup(version=\"\"\"1.0",
+            "version = '1.0'\nsetup(version=version)",
+        ] {
+            assert_eq!(setup_call(text).version, [], "{text}");
+        }
+        // Unterminated or odd input ends quietly.
+        for text in [
+            "setup(",
+            "setup((((",
+            "'''",
+            "\\",
+            "setup(name=",
+            "é(setup)",
+        ] {
+            assert_eq!(setup_call(text), SetupCall::default(), "{text}");
+        }
+        let deep = format!("setup({}version='1.0'", "(".repeat(100_000));
+        assert_eq!(setup_call(&deep).version, []);
+    }
+
+    #[test]
+    fn an_old_layout_has_sources() {
+        // No pyproject: setup.py names the package, whose __version__.py holds the version.
+        let s = run(&[
+            (
+                "setup.py",
+                "setup(\n    name=\"httpx\",\n    version=get_version(\"httpx\"),\n)\n",
+            ),
+            (
+                "httpx/__init__.py",
+                "from .__version__ import __version__\n",
+            ),
+            (
+                "httpx/__version__.py",
+                "__title__ = \"httpx\"\n__version__ = \"0.14.0\"\n",
+            ),
+        ]);
+        assert_eq!(
+            found(&s),
+            [f("httpx/__version__.py", 2, 16, "__version__", "0.14.0")]
+        );
+        // A literal version and the src layout from package_dir.
+        let s = run(&[
+            (
+                "setup.py",
+                "setup(name='click', version='7.1', package_dir={'': 'src'}, packages=find_packages('src'))\n",
+            ),
+            ("src/click/__init__.py", "__version__ = \"7.1\"\n"),
+        ]);
+        assert_eq!(
+            found(&s),
+            [
+                f("setup.py", 1, 30, "setup(version=...)", "7.1"),
+                f("src/click/__init__.py", 1, 16, "__version__", "7.1")
+            ]
+        );
+        // version.py's VERSION (pydantic's layout).
+        let s = run(&[
+            (
+                "setup.py",
+                "setup(name='pydantic', packages=['pydantic'])\n",
+            ),
+            ("pydantic/version.py", "VERSION = '0.32.2'\n"),
+        ]);
+        assert_eq!(
+            found(&s),
+            [f("pydantic/version.py", 1, 12, "VERSION", "0.32.2")]
+        );
+    }
+}

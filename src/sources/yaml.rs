@@ -1,0 +1,342 @@
+//! YAML-based sources: CITATION.cff and Helm's Chart.yaml (top-level `version`, read with
+//! yaml-rust2's event parser, with positions), and conda-build's `meta.yaml`, whose
+//! `{% set version = "..." %}` line is Jinja, read with an anchored regex.
+
+use std::sync::OnceLock;
+
+use regex::Regex;
+
+use super::{Collector, article, clip, static_re, value_match};
+use crate::diag::Diagnostic;
+use crate::error::{Error, Result};
+use crate::version::Ecosystem;
+
+impl Collector<'_> {
+    /// The top-level `version` of a YAML file of this package (CITATION.cff, Chart.yaml).
+    pub(super) fn yaml_version(&mut self, name: &str, eco: Option<Ecosystem>) -> Result<()> {
+        let path = self.at(name);
+        let Some(text) = self.text(&path)? else {
+            return Ok(());
+        };
+        let g = self.group();
+        self.yaml_values(g, &path, &text, &["version"], "version", eco)?;
+        Ok(())
+    }
+
+    pub(super) fn yaml_values(
+        &mut self,
+        group: usize,
+        path: &str,
+        text: &str,
+        keys: &[&str],
+        kind: &str,
+        eco: Option<Ecosystem>,
+    ) -> Result<usize> {
+        let hits = yaml_find(path, text, keys)?;
+        for h in &hits {
+            match &h.value {
+                Some(v) => self.push_at(group, path, h.line, h.column, kind, v, eco),
+                None => {
+                    self.diagnostics.push(
+                        Diagnostic::error(
+                            "version-invalid",
+                            format!(
+                                "{kind} in {path} is {} {}, not a version string",
+                                article(h.what),
+                                h.what
+                            ),
+                        )
+                        .at(path, h.line, h.column)
+                        .help("write the version as a string, e.g. \"1.2.0\""),
+                    );
+                }
+            }
+        }
+        Ok(hits.len())
+    }
+
+    pub(super) fn conda(&mut self) -> Result<()> {
+        for name in [
+            "meta.yaml",
+            "recipe/meta.yaml",
+            "conda/meta.yaml",
+            "conda.recipe/meta.yaml",
+        ] {
+            let path = self.at(name);
+            let path: &str = &path;
+            let Some(text) = self.text(path)? else {
+                continue;
+            };
+            let re = static_re(&CONDA_SET, CONDA_SET_PATTERN)?;
+            let g = self.group();
+            for caps in re.captures_iter(&text) {
+                if let Some(m) = value_match(&caps) {
+                    self.push(
+                        g,
+                        path,
+                        &text,
+                        m.start(),
+                        "{% set version %}",
+                        m.as_str(),
+                        Some(Ecosystem::Python),
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// conda-build's Jinja line `{% set version = "1.2.0" %}`.
+pub(super) const CONDA_SET_PATTERN: &str = r#"(?m)^[ \t]*\{%-?[ \t]*set[ \t]+version[ \t]*=[ \t]*(?:"(?P<d>[^"\r\n]*)"|'(?P<s>[^'\r\n]*)')[ \t]*-?%\}"#;
+pub(super) static CONDA_SET: OnceLock<Regex> = OnceLock::new();
+
+/// A value found at a key path in YAML: its text when it is a scalar, and its position.
+pub(super) struct YamlHit {
+    value: Option<String>,
+    line: usize,
+    column: usize,
+    what: &'static str,
+}
+
+/// Every value at `keys` (mapping keys from the document's top-level mapping down) in the
+/// first YAML document, from the event stream: no tree is built and aliases are not expanded.
+pub(super) fn yaml_find(path: &str, text: &str, keys: &[&str]) -> Result<Vec<YamlHit>> {
+    use yaml_rust2::parser::{Event, Parser};
+    use yaml_rust2::scanner::TScalarStyle;
+
+    enum Frame {
+        /// `child_is_key`: the open child collection is a (complex) key, so a value follows it.
+        Map {
+            key: Option<String>,
+            want_key: bool,
+            child_is_key: bool,
+        },
+        Seq,
+    }
+    let on_path = |stack: &[Frame]| {
+        stack.len() == keys.len()
+            && stack
+                .iter()
+                .zip(keys)
+                .all(|(f, k)| matches!(f, Frame::Map { key: Some(key), .. } if key == k))
+    };
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut hits = Vec::new();
+    let mut parser = Parser::new_from_str(text);
+    loop {
+        let (event, mark) = parser.next_token().map_err(|e| {
+            let m = e.marker();
+            Error::new(format!(
+                "cannot read {path}:{}:{}: malformed YAML",
+                m.line(),
+                m.col() + 1
+            ))
+            .caused_by(clip(e.info(), 300))
+        })?;
+        // A scalar or collection in value position: check it, then the map wants a key again.
+        let mut value = |stack: &mut Vec<Frame>, hit: Option<YamlHit>| {
+            if let Some(Frame::Map { want_key, .. }) = stack.last()
+                && !*want_key
+            {
+                if on_path(stack)
+                    && let Some(h) = hit
+                {
+                    hits.push(h);
+                }
+                if let Some(Frame::Map { want_key, .. }) = stack.last_mut() {
+                    *want_key = true;
+                }
+            }
+        };
+        let at = |quoted: bool| (mark.line(), mark.col() + 1 + usize::from(quoted));
+        match event {
+            Event::StreamEnd | Event::DocumentEnd => break,
+            Event::Scalar(s, style, _, _) => {
+                if let Some(Frame::Map { key, want_key, .. }) = stack.last_mut()
+                    && *want_key
+                {
+                    *key = Some(s);
+                    *want_key = false;
+                    continue;
+                }
+                let quoted = matches!(
+                    style,
+                    TScalarStyle::SingleQuoted | TScalarStyle::DoubleQuoted
+                );
+                let (line, column) = at(quoted);
+                let hit = if s.is_empty() && style == TScalarStyle::Plain {
+                    YamlHit {
+                        value: None,
+                        line,
+                        column,
+                        what: "empty value",
+                    }
+                } else {
+                    YamlHit {
+                        value: Some(s),
+                        line,
+                        column,
+                        what: "string",
+                    }
+                };
+                value(&mut stack, Some(hit));
+            }
+            Event::MappingStart(..) | Event::SequenceStart(..) => {
+                let is_map = matches!(event, Event::MappingStart(..));
+                let (line, column) = at(false);
+                let in_key = matches!(stack.last(), Some(Frame::Map { want_key: true, .. }));
+                if in_key {
+                    // A complex key: whatever it is, it is not one of ours.
+                    if let Some(Frame::Map {
+                        key,
+                        want_key,
+                        child_is_key,
+                    }) = stack.last_mut()
+                    {
+                        *key = None;
+                        *want_key = false;
+                        *child_is_key = true;
+                    }
+                } else {
+                    let what = if is_map { "mapping" } else { "sequence" };
+                    // Report, but keep the map waiting for this value to end.
+                    if let Some(Frame::Map {
+                        want_key: false, ..
+                    }) = stack.last()
+                        && on_path(&stack)
+                    {
+                        hits.push(YamlHit {
+                            value: None,
+                            line,
+                            column,
+                            what,
+                        });
+                    }
+                }
+                stack.push(if is_map {
+                    Frame::Map {
+                        key: None,
+                        want_key: true,
+                        child_is_key: false,
+                    }
+                } else {
+                    Frame::Seq
+                });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                stack.pop();
+                if let Some(Frame::Map {
+                    want_key,
+                    child_is_key,
+                    ..
+                }) = stack.last_mut()
+                {
+                    if *child_is_key {
+                        // That was a complex key; its value follows.
+                        *child_is_key = false;
+                    } else {
+                        *want_key = true;
+                    }
+                }
+            }
+            Event::Alias(_) => {
+                let (line, column) = at(false);
+                if let Some(Frame::Map { key, want_key, .. }) = stack.last_mut()
+                    && *want_key
+                {
+                    *key = None;
+                    *want_key = false;
+                    continue;
+                }
+                value(
+                    &mut stack,
+                    Some(YamlHit {
+                        value: None,
+                        line,
+                        column,
+                        what: "alias",
+                    }),
+                );
+            }
+            Event::Nothing | Event::StreamStart | Event::DocumentStart => {}
+        }
+    }
+    Ok(hits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testutil::*;
+    use crate::version::Ecosystem;
+
+    #[test]
+    fn citation_cff_top_level_version() {
+        let text = "cff-version: 1.2.0\ntitle: \"é démo\"\nreferences:\n  - version: 9.9.9\nversion: \"2.0.0\"\ndate-released: 2024-01-31\n";
+        let s = run(&[("CITATION.cff", text)]);
+        assert_eq!(found(&s), [f("CITATION.cff", 5, 11, "version", "2.0.0")]);
+        let s = run(&[("CITATION.cff", "cff-version: 1.2.0\nversion: [1, 2]\n")]);
+        assert_eq!(
+            diags(&s),
+            [("version-invalid", "CITATION.cff".into(), Some(2), Some(10))]
+        );
+        let s = run(&[("CITATION.cff", "version:\ntitle: x\n")]);
+        assert_eq!(diags(&s)[0].0, "version-invalid");
+        let s = run(&[("CITATION.cff", "version: 2.0\n")]);
+        assert_eq!(
+            diags(&s),
+            [("version-invalid", "CITATION.cff".into(), Some(1), Some(10))]
+        );
+    }
+
+    #[test]
+    fn conda_recipe_set_version() {
+        let text = "{% set name = \"demo\" %}\n{% set version_major = \"9\" %}\n{%- set version = '1.5.0' -%}\n\npackage:\n  version: {{ version }}\n";
+        let s = run(&[("recipe/meta.yaml", text)]);
+        assert_eq!(
+            found(&s),
+            [f("recipe/meta.yaml", 3, 20, "{% set version %}", "1.5.0")]
+        );
+        assert_eq!(s.found[0].version.ecosystem(), Ecosystem::Python);
+        let s = run(&[(
+            "meta.yaml",
+            "{% set version = \"1.5.0\" %}\n{% set version = \"1.4.0\" %}\n",
+        )]);
+        assert_eq!(
+            s.diagnostics
+                .iter()
+                .filter(|d| d.rule == "version-multiple")
+                .count(),
+            2
+        );
+        let s = run(&[("conda/meta.yaml", "{% set version = \"one\" %}\n")]);
+        assert_eq!(
+            diags(&s),
+            [(
+                "version-invalid",
+                "conda/meta.yaml".into(),
+                Some(1),
+                Some(19)
+            )]
+        );
+    }
+
+    #[test]
+    fn helm_chart_version_not_app_version() {
+        let text = "apiVersion: v2\nname: demo\nappVersion: \"9.9.9\"\ndependencies:\n  - name: x\n    version: 1.0.0\nversion: 0.3.1\n";
+        let s = run(&[("Chart.yaml", text)]);
+        assert_eq!(found(&s), [f("Chart.yaml", 7, 10, "version", "0.3.1")]);
+        assert_eq!(s.found[0].version.ecosystem(), Ecosystem::Semver);
+        let s = run(&[("Chart.yaml", "version: 0.3\n")]);
+        assert_eq!(
+            diags(&s),
+            [("version-invalid", "Chart.yaml".into(), Some(1), Some(10))]
+        );
+        // Complex keys and aliases do not confuse the walk.
+        let s = run(&[(
+            "Chart.yaml",
+            "? [version]\n: 1.0.0\nx: &a 1\ny: *a\n*a : 3\nversion: 0.3.2\n",
+        )]);
+        assert_eq!(found(&s), [f("Chart.yaml", 6, 10, "version", "0.3.2")]);
+    }
+}
