@@ -64,6 +64,9 @@ pub struct TagsConfig {
     /// Where `prefix` / `pattern` came from when it was inferred, for messages that depend on
     /// it (`inferred from 88 tags`); `None` when it was set or is the default.
     pub inferred_from: Option<String>,
+    /// The workspace member these tags belong to (`tokio-util`), whose tags are spelled its
+    /// own way only (`crate::packages`); `None` for the repository's own tags.
+    pub package: Option<String>,
 }
 
 impl Default for TagsConfig {
@@ -78,6 +81,7 @@ impl Default for TagsConfig {
             release_branches: vec!["main".into(), "master".into()],
             since: None,
             inferred_from: None,
+            package: None,
         }
     }
 }

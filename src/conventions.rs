@@ -12,7 +12,7 @@
 //! [`Repo`] lists once per run, and a few small files at the work-tree root), never the
 //! network, and never writes.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::path::Path;
 
 use serde::Deserialize;
@@ -587,6 +587,36 @@ pub fn maintenance_line(name: &str) -> Option<Vec<Option<u64>>> {
     Some(out)
 }
 
+/// The release numbers of the tags of each package prefix: `tokio-1.38.2` gives
+/// `"tokio-" → [1, 38, 2]`. The prefix ends where the version starts, after `-`, `/`, `@` or
+/// a `v` that follows one of them.
+fn package_releases(refs: &[crate::git::TagRef]) -> HashMap<&str, Vec<Vec<u64>>> {
+    let mut out: HashMap<&str, Vec<Vec<u64>>> = HashMap::new();
+    for r in refs {
+        let name = r.name.as_str();
+        let b = name.as_bytes();
+        let Some(start) = (1..b.len()).find(|&i| {
+            b[i].is_ascii_digit()
+                && (matches!(b[i - 1], b'-' | b'/' | b'@')
+                    || (b[i - 1] == b'v' && i >= 2 && matches!(b[i - 2], b'-' | b'/' | b'@')))
+        }) else {
+            continue;
+        };
+        let numbers: Vec<u64> = name[start..]
+            .split('.')
+            .map_while(|p| {
+                let digits: String = p.chars().take_while(char::is_ascii_digit).collect();
+                digits.parse().ok()
+            })
+            .take(3)
+            .collect();
+        if !numbers.is_empty() {
+            out.entry(&name[..start]).or_default().push(numbers);
+        }
+    }
+    out
+}
+
 /// Does a release numbered `release` (`[2, 12, 3]`) belong to the line `line` (`2.12`, `2.x`)?
 fn on_line(line: &[Option<u64>], release: &[u64]) -> bool {
     line.iter()
@@ -631,6 +661,23 @@ fn infer_branches(loaded: &mut Loaded, repo: &Repo, lines: bool) -> Result<()> {
         .iter()
         .filter_map(|t| t.version.pep440().map(|p| p.release().to_vec()))
         .collect();
+    // A workspace member's line is named after it (tokio's `tokio-1.38.x`) and holds that
+    // package's releases (`tokio-1.38.2`); a branch that merely ends in a version
+    // (`fix-broadcast-channel-1.43.x`) names no package that tags releases.
+    let by_prefix = package_releases(repo.tag_refs()?);
+    let package_line = |n: &str| {
+        n.match_indices('-').any(|(k, _)| {
+            let (prefix, rest) = (&n[..=k], &n[k + 1..]);
+            let releases = [prefix.to_string(), format!("{prefix}v")];
+            maintenance_line(rest).is_some_and(|line| {
+                releases.iter().any(|p| {
+                    by_prefix
+                        .get(p.as_str())
+                        .is_some_and(|rs| rs.iter().any(|r| on_line(&line, r)))
+                })
+            })
+        })
+    };
     let b = repo.branches()?;
     let lines: BTreeSet<&str> = b
         .local
@@ -641,7 +688,7 @@ fn infer_branches(loaded: &mut Loaded, repo: &Repo, lines: bool) -> Result<()> {
         .filter(|n| {
             maintenance_line(n).is_some_and(|line| {
                 released.is_empty() || released.iter().any(|r| on_line(&line, r))
-            })
+            }) || package_line(n)
         })
         .collect();
     if defaults.is_empty() && lines.is_empty() {

@@ -1025,6 +1025,37 @@ impl Repo {
         Ok(Some(blob.detach().data))
     }
 
+    /// The entries of directory `dir` (`""`: the root) in the index, as (name, is a directory),
+    /// sorted by name; `None` when the index has nothing under it.
+    pub fn list_staged(&self, index: &StagedIndex, dir: &str) -> Option<Vec<(String, bool)>> {
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        let entries = index.file.entries();
+        // The index is sorted by path: the entries under `dir/` are one run.
+        let start = entries.partition_point(|e| e.path(&index.file) < prefix.as_bytes().as_bstr());
+        let mut out: Vec<(String, bool)> = Vec::new();
+        for e in &entries[start..] {
+            let path = e.path(&index.file);
+            let Some(rest) = path.strip_prefix(prefix.as_bytes()) else {
+                break;
+            };
+            let (name, is_dir) = match rest.find_byte(b'/') {
+                Some(i) => (&rest[..i], true),
+                None => (rest, false),
+            };
+            let Ok(name) = std::str::from_utf8(name) else {
+                continue;
+            };
+            if out.last().is_none_or(|(n, _)| n != name) {
+                out.push((name.to_string(), is_dir));
+            }
+        }
+        (!out.is_empty()).then_some(out)
+    }
+
     /// Opens the index git uses now (honours `GIT_INDEX_FILE`, relative to the current directory).
     pub fn open_index(&self) -> Result<StagedIndex> {
         let path = self.repo.index_path();
@@ -1239,6 +1270,49 @@ impl<'r> CommitTree<'r> {
             format!("cannot read {path} in commit {commit}")
         }))?;
         Ok(Some(obj.detach().data))
+    }
+
+    /// The entries of directory `dir` (`""`: the root) as (name, is a directory), sorted by
+    /// name; `None` when there is no such directory. Names that are not UTF-8 are left out.
+    pub fn list(&self, dir: &str) -> Result<Option<Vec<(String, bool)>>> {
+        let commit = self.commit;
+        let entries: Vec<(Vec<u8>, bool)> = if dir.is_empty() {
+            self.root
+                .iter()
+                .map(|(n, m, _)| (n.clone(), m.is_tree()))
+                .collect()
+        } else {
+            let entry = self
+                .tree
+                .lookup_entry_by_path(dir)
+                .map_err(git_err_with(|| {
+                    format!("cannot look up {dir} in commit {commit}")
+                }))?;
+            let Some(entry) = entry.filter(|e| e.mode().is_tree()) else {
+                return Ok(None);
+            };
+            let tree = self
+                .tree
+                .repo
+                .find_tree(entry.object_id())
+                .map_err(git_err_with(|| {
+                    format!("cannot read {dir} in commit {commit}")
+                }))?;
+            let decoded = tree.decode().map_err(|e| {
+                Error::new(format!("cannot decode {dir} in commit {commit}")).caused_by(e)
+            })?;
+            decoded
+                .entries
+                .iter()
+                .map(|e| (e.filename.to_vec(), e.mode.is_tree()))
+                .collect()
+        };
+        let mut out: Vec<(String, bool)> = entries
+            .into_iter()
+            .filter_map(|(n, d)| String::from_utf8(n).ok().map(|n| (n, d)))
+            .collect();
+        out.sort();
+        Ok(Some(out))
     }
 }
 

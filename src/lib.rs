@@ -29,6 +29,7 @@ pub mod error;
 pub mod git;
 pub mod glob;
 pub mod hook;
+pub mod packages;
 pub mod releases;
 pub mod rules;
 pub mod sources;

@@ -49,6 +49,28 @@ impl FileReader for WorkTree {
             .map(Some)
             .map_err(|e| Error::new(format!("cannot read {path}")).caused_by(e))
     }
+
+    fn list(&self, dir: &str) -> Result<Option<Vec<(String, bool)>>> {
+        let p = if dir.is_empty() {
+            self.root.clone()
+        } else {
+            crate::config::contained_path(&self.root, dir)?
+        };
+        let Ok(entries) = std::fs::read_dir(&p) else {
+            return Ok(None);
+        };
+        // What git would list: no `.git`, and only what the file type says (no stat).
+        let mut out: Vec<(String, bool)> = entries
+            .flatten()
+            .filter_map(|e| {
+                let name = e.file_name().into_string().ok()?;
+                let kind = e.file_type().ok()?;
+                (name != ".git").then(|| (name, kind.is_dir()))
+            })
+            .collect();
+        out.sort();
+        Ok(Some(out))
+    }
 }
 
 /// The files of one commit, its tree loaded once.
@@ -68,6 +90,13 @@ impl FileReader for AtCommit<'_> {
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
         crate::config::check_contained(path)?;
         self.tree.read(path)
+    }
+
+    fn list(&self, dir: &str) -> Result<Option<Vec<(String, bool)>>> {
+        if !dir.is_empty() {
+            crate::config::check_contained(dir)?;
+        }
+        self.tree.list(dir)
     }
 }
 
@@ -90,5 +119,12 @@ impl FileReader for Staged<'_> {
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
         crate::config::check_contained(path)?;
         self.repo.read_staged(&self.index, path)
+    }
+
+    fn list(&self, dir: &str) -> Result<Option<Vec<(String, bool)>>> {
+        if !dir.is_empty() {
+            crate::config::check_contained(dir)?;
+        }
+        Ok(self.repo.list_staged(&self.index, dir))
     }
 }

@@ -567,6 +567,9 @@ impl std::error::Error for TagError {}
 /// A release-tag candidate (DESIGN §3): the prefix (or `tags.pattern`'s version group) followed
 /// by a digit, or `^[vV]*[0-9]`, and matched by no `tags.ignore` glob.
 pub fn is_candidate(tag: &str, tags: &TagsConfig) -> bool {
+    if tags.package.is_some() {
+        return is_candidate_of(tag, tags);
+    }
     if crate::glob::any(&tags.ignore, tag) || names_a_line(tag) {
         return false;
     }
@@ -584,6 +587,15 @@ pub fn lenient_order(tag: &str, tags: &TagsConfig, against: &TagVersion) -> Opti
     let part = version_part(tag, tags).unwrap_or(tag);
     let v = pep440_rs::Version::from_str(part.trim_start_matches(['v', 'V'])).ok()?;
     Some(v.cmp(against.pep440.as_ref()?))
+}
+
+/// A release-tag candidate of a workspace member's scheme (`tokio-util-0.7.19`): its own
+/// prefix (or pattern's version group) followed by a digit, and no `tags.ignore` glob. A bare
+/// `v1.2.0` is not one: it is the repository's, not the package's.
+fn is_candidate_of(tag: &str, tags: &TagsConfig) -> bool {
+    !crate::glob::any(&tags.ignore, tag)
+        && !names_a_line(tag)
+        && version_part(tag, tags).is_some_and(|p| p.starts_with(|c: char| c.is_ascii_digit()))
 }
 
 /// A tag that names a release line, not a release: numbers with an `x` for a part, as
@@ -668,6 +680,10 @@ pub enum Spelling {
 /// The spellings, besides the configured one, in which an existing tag still names a release:
 /// `v` + version and the bare version. Built once per run for [`read_tag`].
 pub fn other_spellings(tags: &TagsConfig) -> Vec<TagsConfig> {
+    // A package's tags have their one spelling (`tokio-1.53.1`); `1.53.1` is not one of them.
+    if tags.package.is_some() {
+        return Vec::new();
+    }
     ["v", ""]
         .into_iter()
         .filter(|p| tags.pattern.is_some() || tags.prefix != *p)

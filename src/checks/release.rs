@@ -17,6 +17,7 @@ use crate::diag::{CheckLine, CheckStatus, Diagnostic, Report, RuleDoc, Severity}
 use crate::error::{Error, Result};
 use crate::git::{Head, Repo, Upstream};
 use crate::glob;
+use crate::packages;
 use crate::releases;
 use crate::sources::Sources;
 use crate::version::{self, Spelling, TagVersion, Version};
@@ -38,6 +39,8 @@ Options:
       --release <VERSION>    The version to release; the version sources must say it too
                              [default: the version the sources agree on]
       --first-release        The project has no release tags yet: their absence is expected
+      --package <NAME>       In a workspace: the package to release (its sources, tags and
+                             changelog) [default: versions.package, else the root package]
 ",
     reads_git: true,
     needs: crate::conventions::Needs::ALL,
@@ -52,6 +55,7 @@ pub const RULES: &[RuleDoc] = &[];
 #[derive(Debug, Default)]
 pub struct Args {
     pub release: Option<String>,
+    pub package: Option<String>,
     pub first_release: bool,
 }
 
@@ -69,6 +73,7 @@ pub fn flag(a: &mut Args, _: &mut Common, flag: Flag, parser: &mut lexopt::Parse
             a.release = Some(v)
         }
         Flag::Long(l) if l == "first-release" => a.first_release = true,
+        Flag::Long(l) if l == "package" => a.package = Some(cli::value(parser, "--package")?),
         other => return Err(other.unexpected()),
     }
     Ok(())
@@ -260,10 +265,54 @@ fn target_version(args: &Args, sources: &Sources) -> Result<Option<Version>> {
     }
 }
 
+/// The package being released: `--package` / `versions.package`, else the root when it is a
+/// package, else the one member of a workspace; a workspace of several is a usage error that
+/// names them (which one is being released is the user's to say).
+fn release_package(repo: &Repo, config: &Config, only: Option<&str>) -> Result<packages::Package> {
+    let reader = versions::reader(&Tree::WorkTree, repo)?;
+    let pkgs = packages::packages(&*reader, config, repo.tag_refs()?, only)?;
+    if let Some(p) = pkgs.root().filter(|_| only.is_none()) {
+        return Ok(p.clone());
+    }
+    let members: Vec<&packages::Package> = pkgs
+        .list
+        .iter()
+        .filter(|p| p.member || only.is_some())
+        .collect();
+    match members.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Ok(pkgs.list[0].clone()),
+        many => Err(Error::new(format!(
+            "this is a workspace of {} packages ({}): name the one to release with --package NAME \
+             (or versions.package)",
+            many.len(),
+            pkgs.names().join(", ")
+        ))),
+    }
+}
+
 pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
-    let config = &ctx.config()?.config;
     let repo = ctx.repo()?;
-    let root = repo.require_workdir("check-release-ready")?;
+    let base = &ctx.config()?.config;
+    let only = args.package.as_deref().or(base.versions.package.as_deref());
+    let pkg = release_package(repo, base, only)?;
+    // Every check below judges this package: its sources, its tags, its changelog.
+    let pkg_config = Config {
+        tags: pkg.tags.clone(),
+        ..base.clone()
+    };
+    let config = &pkg_config;
+    let workdir = repo.require_workdir("check-release-ready")?;
+    // A workspace member's own changelog (tokio/CHANGELOG.md), else the repository's.
+    let member_dir = workdir.join(&pkg.dir);
+    let root = if !pkg.dir.is_empty()
+        && config.changelog.path.is_none()
+        && lint::find_file(&member_dir, config)?.is_some()
+    {
+        member_dir
+    } else {
+        workdir
+    };
     let mut report = ctx.report()?;
     let mut checks = Vec::new();
 
@@ -277,7 +326,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
     checks.push(upstream(&repo.upstream()?));
 
     // version-sync
-    let sources = versions::collect_sources(&Tree::WorkTree, repo, config)?;
+    let sources = versions::collect_sources(&Tree::WorkTree, repo, config, &pkg.dir)?;
     let eco = versions::project_ecosystem(&sources);
     let mut sync = Report::new("check-version-sync").with_overrides(&ctx.config()?.overrides());
     versions::check_sources(&sources, &mut sync);
@@ -434,11 +483,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
             // tags before it, so re-running a tag's workflow passes.
             let skip = on_head.as_ref().map(|_| &version);
             let tc = versions::tag_context(repo, config, head_oid, eco, skip, None)?;
-            version_increment(
-                &version,
-                tc.newest_reachable.as_ref(),
-                release_tags.tags.len(),
-            )
+            // Tags of other versions: this version's own tag is no earlier release.
+            let others = release_tags
+                .tags
+                .iter()
+                .filter(|t| {
+                    version::compare_with_tag(&version, &t.version) != Some(Ordering::Equal)
+                })
+                .count();
+            version_increment(&version, tc.newest_reachable.as_ref(), others)
         }
         _ => line(
             "version-increment",

@@ -8,6 +8,7 @@
 
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use crate::checks::versions::{Tree, collect_sources};
 use crate::cli::{self, Common, Ctx, Flag, Tool};
@@ -36,6 +37,8 @@ is created.
 
 Options:
       --all                  Check every tag in the repository (an audit for CI)
+      --package <NAME>       With --all in a workspace: judge that package's tags only
+                             [default: versions.package, else every package's]
       --pre-push             Judge the tags in git's pre-push lines: new release tags get every
                              rule; deleting or moving a released tag fails
       --reference-transaction <state>
@@ -163,6 +166,7 @@ pub const RULES: &[RuleDoc] = &[
 pub struct Args {
     pub tags: Vec<String>,
     pub all: bool,
+    pub package: Option<String>,
 }
 
 pub fn flag(
@@ -173,6 +177,7 @@ pub fn flag(
 ) -> Result<()> {
     match flag {
         Flag::Long(l) if l == "all" => a.all = true,
+        Flag::Long(l) if l == "package" => a.package = Some(cli::value(parser, "--package")?),
         Flag::Long(l) if l == "pre-push" => common.hook = Some(Hook::PrePush),
         Flag::Long(l) if l == "reference-transaction" => {
             let state = cli::value(parser, "--reference-transaction")?;
@@ -282,11 +287,15 @@ pub struct TagView<'r> {
     release_reach: Option<HashSet<Oid>>,
     /// `--all`: the highest tag on each commit or its ancestors (index into `tags`).
     highest: Option<HashMap<Oid, Option<usize>>>,
-    graph: HashMap<Oid, Vec<Oid>>,
+    /// Shared by the views of an audit's packages: the history is read once for all of them.
+    graph: Rc<HashMap<Oid, Vec<Oid>>>,
     /// The version sources at each tagged commit, read once.
     sources: HashMap<Oid, std::rc::Rc<crate::sources::Sources>>,
     /// Checking every tag: build the whole-history lookups instead of walking per tag.
     many: bool,
+    /// The directory of the package whose tags these are (`""`: the root), where its version
+    /// sources are read at each tagged commit.
+    dir: String,
     shallow: bool,
 }
 
@@ -386,9 +395,10 @@ impl<'r> TagView<'r> {
             release_tips: None,
             release_reach: None,
             highest: None,
-            graph: HashMap::new(),
+            graph: Rc::default(),
             sources: HashMap::new(),
             many,
+            dir: String::new(),
             shallow: repo.is_shallow(),
         }
     }
@@ -411,6 +421,18 @@ impl<'r> TagView<'r> {
             && !LABELS.contains(&word.as_str())
             && self.by_name.contains_key(base))
         .then_some(base)
+    }
+
+    /// The view of a workspace member's tags, whose sources are in `dir`.
+    fn in_dir(mut self, dir: &str) -> Self {
+        self.dir = dir.to_string();
+        self
+    }
+
+    /// Uses a history already read for every package of an audit.
+    fn with_graph(mut self, graph: Rc<HashMap<Oid, Vec<Oid>>>) -> Self {
+        self.graph = graph;
+        self
     }
 
     /// The commit of `tags[i]`, peeling it on first use.
@@ -455,6 +477,7 @@ impl<'r> TagView<'r> {
             return Ok(());
         }
         let chunk = commits.len().div_ceil(threads);
+        let dir = self.dir.as_str();
         let read: Vec<Vec<(Oid, crate::sources::Sources)>> = std::thread::scope(|scope| {
             let handles: Vec<_> = commits
                 .chunks(chunk)
@@ -463,7 +486,7 @@ impl<'r> TagView<'r> {
                     scope.spawn(move || {
                         part.iter()
                             .filter_map(|c| {
-                                collect_sources(&Tree::Commit(*c), &repo, config)
+                                collect_sources(&Tree::Commit(*c), &repo, config, dir)
                                     .ok()
                                     .map(|s| (*c, s))
                             })
@@ -491,7 +514,12 @@ impl<'r> TagView<'r> {
         if let Some(s) = self.sources.get(&commit) {
             return Ok(s.clone());
         }
-        let s = std::rc::Rc::new(collect_sources(&Tree::Commit(commit), self.repo, config)?);
+        let s = std::rc::Rc::new(collect_sources(
+            &Tree::Commit(commit),
+            self.repo,
+            config,
+            &self.dir,
+        )?);
         self.sources.insert(commit, s.clone());
         Ok(s)
     }
@@ -647,10 +675,10 @@ impl<'r> TagView<'r> {
         if self.graph.is_empty() {
             let mut tips: Vec<Oid> = self.tags.iter().filter_map(|(f, _)| f.commit).collect();
             tips.extend_from_slice(extra);
-            self.graph = self.repo.commit_graph(&tips)?;
+            self.graph = Rc::new(self.repo.commit_graph(&tips)?);
         } else if extra.iter().any(|t| !self.graph.contains_key(t)) {
             let more = self.repo.commit_graph(extra)?;
-            self.graph.extend(more);
+            Rc::make_mut(&mut self.graph).extend(more);
         }
         Ok(())
     }
@@ -808,7 +836,7 @@ pub fn check_in_repo(
                         "{} tags commit {}, which is not on any release branch ({})",
                         facts.name,
                         commit.short(),
-                        names.join(", ")
+                        shown_list(&names, 6)
                     ),
                 )
                 .subject(subject.clone())
@@ -874,12 +902,11 @@ pub fn check_in_repo(
 
 /// Checks one tag by name: name rules always, repository rules when it exists.
 fn check_one(
-    ctx: &Ctx,
+    config: &Config,
     view: Option<&mut TagView<'_>>,
     name: &str,
     report: &mut Report,
 ) -> Result<Option<TagVersion>> {
-    let config = &ctx.config()?.config;
     let before = report.diagnostics.len();
     let Some(tv) = check_name(name, &config.tags, report) else {
         return Ok(None);
@@ -910,7 +937,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
         _ => {}
     }
     if args.all {
-        return run_all(ctx);
+        return run_all(ctx, args.package.as_deref());
     }
     let mut report = ctx.report()?;
     let names = if args.tags.is_empty() {
@@ -937,15 +964,71 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
     let config = &ctx.config()?.config;
     // Outside any repository a TAG gets the name rules; a repository that cannot be read is
     // exit 2, never a pass on the name alone.
-    let mut view = match ctx.repo() {
-        Ok(repo) => Some(TagView::load(repo, &config.tags, names.len())?),
-        Err(e) if e.is_no_repository() => None,
+    let repo = match ctx.repo() {
+        Ok(repo) => repo,
+        Err(e) if e.is_no_repository() => {
+            for name in &names {
+                check_one(config, None, name, &mut report)?;
+            }
+            return Ok(report);
+        }
         Err(e) => return Err(e),
     };
+    let mut scoped = Scoped::new(repo, config, names.len())?;
     for name in &names {
-        check_one(ctx, view.as_mut(), name, &mut report)?;
+        let (pkg_config, view) = scoped.for_tag(name)?;
+        check_one(&pkg_config, Some(view), name, &mut report)?;
     }
     Ok(report)
+}
+
+/// The views of the packages whose tags are being checked, each made on first use: a tag
+/// `tokio-util-0.7.19` is judged with tokio-util's tags and its sources in `tokio-util/`.
+struct Scoped<'r> {
+    repo: &'r Repo,
+    config: &'r Config,
+    pkgs: crate::packages::Packages,
+    views: HashMap<usize, TagView<'r>>,
+    checking: usize,
+}
+
+impl<'r> Scoped<'r> {
+    fn new(repo: &'r Repo, config: &'r Config, checking: usize) -> Result<Scoped<'r>> {
+        Ok(Scoped {
+            repo,
+            config,
+            pkgs: packages_at_head(repo, config)?,
+            views: HashMap::new(),
+            checking,
+        })
+    }
+
+    /// The configuration (with the package's tag scheme) and the view for tag `name`.
+    fn for_tag(&mut self, name: &str) -> Result<(Config, &mut TagView<'r>)> {
+        let i = self
+            .pkgs
+            .owner_of(name)
+            .and_then(|o| self.pkgs.list.iter().position(|p| std::ptr::eq(p, o)))
+            .or_else(|| self.pkgs.list.iter().position(|p| !p.member))
+            .unwrap_or(0);
+        let pkg = &self.pkgs.list[i];
+        let config = Config {
+            tags: pkg.tags.clone(),
+            ..self.config.clone()
+        };
+        let view = match self.views.entry(i) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(TagView::load(self.repo, &pkg.tags, self.checking)?.in_dir(&pkg.dir))
+            }
+        };
+        Ok((config, view))
+    }
+
+    /// Is `name` a release-tag candidate of any package?
+    fn is_candidate(&self, name: &str) -> bool {
+        self.pkgs.owner_of(name).is_some()
+    }
 }
 
 /// The tag from the CI environment, else the release tags at HEAD.
@@ -964,10 +1047,12 @@ fn implicit_tags(ctx: &Ctx) -> Result<Vec<String>> {
     let Some(head) = repo.head()?.oid() else {
         return Ok(Vec::new());
     };
-    let tags = &ctx.config()?.config.tags;
+    let config = &ctx.config()?.config;
+    let pkgs = packages_at_head(repo, config)?;
     let mut at_head = Vec::new();
     for r in repo.tag_refs()? {
-        if !version::is_candidate(&r.name, tags) {
+        // A release tag of the repository or of any workspace member.
+        if pkgs.owner_of(&r.name).is_none() {
             continue;
         }
         let here = match r.on_commit(head) {
@@ -995,6 +1080,20 @@ fn names(list: &[String]) -> String {
     } else {
         shown.join(", ")
     }
+}
+
+/// At most `max` of `items`, then how many more: a list that stays one readable line.
+fn shown_list(items: &[String], max: usize) -> String {
+    let mut shown = items
+        .iter()
+        .take(max)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() > max {
+        shown.push_str(&format!(", and {} more", items.len() - max));
+    }
+    shown
 }
 
 fn count(n: usize, what: &str) -> String {
@@ -1065,72 +1164,164 @@ fn skipped_hint(skipped: &[String], total: usize) -> Option<String> {
     ))
 }
 
-fn run_all(ctx: &Ctx) -> Result<Report> {
+/// The tags of one package in an `--all` audit, with what judging them needs.
+struct Family<'r> {
+    config: Config,
+    view: TagView<'r>,
+    /// Tag name → index in `view.tags`.
+    index: HashMap<String, usize>,
+    eco: Ecosystem,
+    since: Option<TagVersion>,
+    /// The newest release and its commit: a tag that does not follow the grammar is history
+    /// when it names a lower version or sits in the newest release's history (the project
+    /// released past it); any other is something that can still be fixed.
+    newest: Option<(TagVersion, Option<Oid>)>,
+    below_newest: Option<HashSet<Oid>>,
+}
+
+/// The packages whose tags an audit or a named tag is judged for: the layout HEAD has (its
+/// tree, or the work tree in a repository without commits).
+fn packages_at_head(repo: &Repo, config: &Config) -> Result<crate::packages::Packages> {
+    let tree = match repo.head()?.oid() {
+        Some(head) => Tree::Commit(head),
+        None => Tree::WorkTree,
+    };
+    let reader = crate::checks::versions::reader(&tree, repo)?;
+    crate::packages::packages(&*reader, config, repo.tag_refs()?, None)
+}
+
+fn run_all(ctx: &Ctx, package: Option<&str>) -> Result<Report> {
     let mut report = ctx.report()?;
     let config = &ctx.config()?.config;
-    let tags = &config.tags;
     let repo = &ctx.repo()?.with_pack_cache();
     let all = repo.tags()?;
-    let mut view = TagView::from_tags(repo, tags, &all);
-    view.prefetch_sources(config)?;
-    let since = tags
-        .since
-        .as_deref()
-        .map(|s| since_version(s, tags))
-        .transpose()?;
-    let eco = tag_ecosystem(tags);
-    let index: HashMap<String, usize> = view
-        .tags
+    let pkgs = packages_at_head(repo, config)?;
+    // `--package` / `versions.package`: that package's tags are judged, the others skipped.
+    let only = package.or(config.versions.package.as_deref());
+    if let Some(name) = only
+        && !pkgs.list.iter().any(|p| p.name.as_deref() == Some(name))
+    {
+        return Err(Error::new(format!(
+            "no package named `{}` here; the packages are: {}",
+            diag::escape(name),
+            pkgs.names().join(", ")
+        )));
+    }
+    // Each tag to the package whose scheme reads it; the others are the root's to skip.
+    let root = pkgs.list.iter().position(|p| !p.member).unwrap_or(0);
+    let owner: Vec<usize> = all
         .iter()
-        .enumerate()
-        .map(|(i, (f, _))| (f.name.clone(), i))
+        .map(|t| {
+            pkgs.owner_of(&t.name)
+                .and_then(|o| pkgs.list.iter().position(|p| std::ptr::eq(p, o)))
+                .unwrap_or(root)
+        })
         .collect();
-    // The newest release: a tag that does not follow the grammar is history when it names a
-    // lower version or sits in the newest release's history (the project released past it);
-    // any other is something that can still be fixed.
-    let newest = view
-        .tags
-        .iter()
-        .max_by(|a, b| version::compare_tags(&a.1, &b.1, eco).unwrap_or(Ordering::Equal))
-        .map(|(f, tv)| (tv.clone(), f.commit));
-    let mut below_newest: Option<HashSet<Oid>> = None;
+    // With several packages, the history below every tag is read once for all of them.
+    let graph = if pkgs.list.len() > 1 && !repo.is_shallow() {
+        let mut tips: Vec<Oid> = all.iter().filter_map(|t| t.commit).collect();
+        tips.extend(
+            repo.branch_tips_matching(&config.tags.release_branches)?
+                .into_iter()
+                .map(|(_, o)| o),
+        );
+        Some(Rc::new(repo.commit_graph(&tips)?))
+    } else {
+        None
+    };
+    let mut families: Vec<Family<'_>> = Vec::new();
+    for (i, pkg) in pkgs.list.iter().enumerate() {
+        let own: Vec<crate::git::Tag> = all
+            .iter()
+            .zip(&owner)
+            .filter(|(_, o)| **o == i)
+            .map(|(t, _)| t.clone())
+            .collect();
+        let pkg_config = Config {
+            tags: pkg.tags.clone(),
+            ..config.clone()
+        };
+        let mut view = TagView::from_tags(repo, &pkg.tags, &own).in_dir(&pkg.dir);
+        if let Some(g) = &graph {
+            view = view.with_graph(g.clone());
+        }
+        if !own.is_empty() {
+            view.prefetch_sources(&pkg_config)?;
+        }
+        let tags = &pkg_config.tags;
+        let since = tags
+            .since
+            .as_deref()
+            .filter(|_| !pkg.member)
+            .map(|s| since_version(s, tags))
+            .transpose()?;
+        let eco = tag_ecosystem(tags);
+        let index = view
+            .tags
+            .iter()
+            .enumerate()
+            .map(|(i, (f, _))| (f.name.clone(), i))
+            .collect();
+        let newest = view
+            .tags
+            .iter()
+            .max_by(|a, b| version::compare_tags(&a.1, &b.1, eco).unwrap_or(Ordering::Equal))
+            .map(|(f, tv)| (tv.clone(), f.commit));
+        families.push(Family {
+            config: pkg_config,
+            view,
+            index,
+            eco,
+            since,
+            newest,
+            below_newest: None,
+        });
+    }
     // What history cannot change is gathered here and said once each.
     let (mut lightweight, mut other_spelling, mut older, mut skipped) =
         (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let (mut variants, mut historic) = (Vec::new(), Vec::new());
+    let mut other_packages = 0;
     let mut styles: Vec<(version::PreStyle, Vec<String>)> = Vec::new();
     let mut entries = Vec::new();
-    for t in &all {
+    for (t, &o) in all.iter().zip(&owner) {
+        let fam = &mut families[o];
+        let tags = &fam.config.tags;
         let before = report.diagnostics.len();
         let subject = format!("refs/tags/{}", t.name);
         let mut status = "ok";
         let mut tv_shown = None;
-        match index.get(&t.name) {
+        let chosen = only.is_none_or(|n| pkgs.list[o].name.as_deref() == Some(n));
+        match fam.index.get(&t.name) {
+            _ if !chosen => {
+                other_packages += 1;
+                status = "skipped";
+            }
             None if !version::is_candidate(&t.name, tags) => {
                 skipped.push(t.name.clone());
                 status = "skipped";
             }
             None => {
                 status = "skipped";
-                if let Some(base) = view.variant_of(&t.name) {
+                if let Some(base) = fam.view.variant_of(&t.name) {
                     variants.push((t.name.clone(), base.to_string()));
-                } else if since.as_ref().is_some_and(|s| {
+                } else if fam.since.as_ref().is_some_and(|s| {
                     version::lenient_order(&t.name, tags, s) == Some(Ordering::Less)
                 }) {
                     older.push(t.name.clone());
-                } else if let Some((top, top_commit)) = &newest
+                } else if let Some((top, top_commit)) = &fam.newest
                     && (version::lenient_order(&t.name, tags, top) == Some(Ordering::Less)
                         || match (top_commit, t.commit) {
                             // Strictly below: a tag beside the newest release is as recent.
-                            (Some(tip), Some(c)) if *tip != c => match &below_newest {
+                            (Some(tip), Some(c)) if *tip != c => match &fam.below_newest {
                                 Some(set) => set.contains(&c),
                                 // One walk, the first time a tag needs it.
-                                None => below_newest.insert(view.below(*tip)?).contains(&c),
+                                None => fam.below_newest.insert(fam.view.below(*tip)?).contains(&c),
                             },
                             _ => false,
                         })
                 {
-                    historic.push(t.name.clone());
+                    historic.push((t.name.clone(), top.tag().to_string()));
                 } else {
                     // Names no version in any spelling, and is recent: the configured
                     // spelling explains why.
@@ -1139,11 +1330,12 @@ fn run_all(ctx: &Ctx) -> Result<Report> {
                 }
             }
             Some(&i) => {
-                let (facts, tv) = view.tags[i].clone();
+                let (facts, tv) = fam.view.tags[i].clone();
                 tv_shown = Some(tv.version_part().to_string());
-                if since
+                if fam
+                    .since
                     .as_ref()
-                    .is_some_and(|s| version::compare_tags(&tv, s, eco) == Some(Ordering::Less))
+                    .is_some_and(|s| version::compare_tags(&tv, s, fam.eco) == Some(Ordering::Less))
                 {
                     older.push(t.name.clone());
                     status = "skipped";
@@ -1165,7 +1357,14 @@ fn run_all(ctx: &Ctx) -> Result<Report> {
                             None => styles.push((st, vec![t.name.clone()])),
                         }
                     }
-                    check_in_repo(&mut view, config, &facts, &tv, Judging::Audit, &mut report)?;
+                    check_in_repo(
+                        &mut fam.view,
+                        &fam.config,
+                        &facts,
+                        &tv,
+                        Judging::Audit,
+                        &mut report,
+                    )?;
                 }
             }
         }
@@ -1175,14 +1374,24 @@ fn run_all(ctx: &Ctx) -> Result<Report> {
         {
             status = "error";
         }
-        entries.push(serde_json::json!({
+        let mut entry = serde_json::json!({
             "name": t.name,
             "version": tv_shown,
             "status": status,
             "commit": t.commit.map(|c| c.to_string()),
             "annotated": t.annotated,
-        }));
+        });
+        // A workspace member's tag says whose release it is.
+        if let (Some(name), true, Some(o)) = (
+            pkgs.list[o].name.as_deref(),
+            pkgs.list[o].member,
+            entry.as_object_mut(),
+        ) {
+            o.insert("package".into(), name.into());
+        }
+        entries.push(entry);
     }
+    let tags = &config.tags;
     // Notes for skipped tags would drown an audit of thousands of tags; the JSON list has them.
     report.diagnostics.retain(|d| d.rule != "tag-not-release");
     let first = |v: &[String]| format!("refs/tags/{}", v[0]);
@@ -1250,7 +1459,14 @@ fn run_all(ctx: &Ctx) -> Result<Report> {
         }
     }
     if !historic.is_empty() {
-        let top = newest.as_ref().map_or("", |(n, _)| n.tag());
+        let mut tops: Vec<&str> = historic.iter().map(|(_, top)| top.as_str()).collect();
+        tops.dedup();
+        let top = if tops.len() == 1 {
+            tops[0].to_string()
+        } else {
+            "of their package".to_string()
+        };
+        let historic: Vec<String> = historic.iter().map(|(n, _)| n.clone()).collect();
         report.push(
             Diagnostic::warn(
                 "tag-invalid",
@@ -1291,8 +1507,13 @@ fn run_all(ctx: &Ctx) -> Result<Report> {
         "{}: {ok} ok, {} with errors, {} skipped",
         count(entries.len(), "tag"),
         judged - ok,
-        skipped.len() + older.len() + historic.len() + variants.len()
+        skipped.len() + older.len() + historic.len() + variants.len() + other_packages
     );
+    if let Some(name) = only {
+        summary.push_str(&format!(
+            " ({other_packages} of other packages than {name}, not judged)"
+        ));
+    }
     if let Some(s) = &tags.since {
         summary.push_str(&format!(
             " ({} older than tags.since {s}, counted not judged)",
@@ -1320,11 +1541,11 @@ fn run_pre_push(ctx: &Ctx) -> Result<Report> {
         return Ok(report);
     }
     let repo = ctx.repo()?;
-    let mut view = TagView::load(repo, &config.tags, tag_lines.len())?;
+    let mut scoped = Scoped::new(repo, config, tag_lines.len())?;
     for line in tag_lines {
         let remote = line.remote_ref_lossy();
         let name = remote["refs/tags/".len()..].to_string();
-        if !version::is_candidate(&name, &config.tags) {
+        if !scoped.is_candidate(&name) {
             continue;
         }
         if line.is_delete() {
@@ -1351,7 +1572,8 @@ fn run_pre_push(ctx: &Ctx) -> Result<Report> {
             }
             continue;
         }
-        let Some(tv) = check_name(&name, &config.tags, &mut report) else {
+        let (pkg_config, view) = scoped.for_tag(&name)?;
+        let Some(tv) = check_name(&name, &pkg_config.tags, &mut report) else {
             continue;
         };
         let oid = Oid::from_hex(&line.local_oid.0).ok_or_else(|| {
@@ -1372,7 +1594,7 @@ fn run_pre_push(ctx: &Ctx) -> Result<Report> {
             peeled_kind: Some(peeled.kind),
             spelling: Spelling::Configured,
         };
-        check_in_repo(&mut view, config, &facts, &tv, Judging::New, &mut report)?;
+        check_in_repo(view, &pkg_config, &facts, &tv, Judging::New, &mut report)?;
     }
     Ok(report)
 }

@@ -10,8 +10,9 @@ use crate::diag::{Diagnostic, Report, RuleDoc, Severity};
 use crate::error::{Error, Result};
 use crate::git::{Oid, Repo};
 use crate::hook::Hook;
+use crate::packages;
 use crate::releases;
-use crate::sources::{self, Sources};
+use crate::sources::{self, FileReader, Sources};
 use crate::tree::{AtCommit, Staged, WorkTree};
 use crate::version::{self, Agreement, Ecosystem, TagVersion, Version};
 
@@ -132,6 +133,7 @@ pub struct Args {
     pub at: Option<String>,
     pub staged: bool,
     pub list: bool,
+    pub package: Option<String>,
 }
 
 pub fn flag(a: &mut Args, _: &mut Common, flag: Flag, parser: &mut lexopt::Parser) -> Result<()> {
@@ -140,6 +142,7 @@ pub fn flag(a: &mut Args, _: &mut Common, flag: Flag, parser: &mut lexopt::Parse
         Flag::Long(l) if l == "at" => a.at = Some(cli::value(parser, "--at")?),
         Flag::Long(l) if l == "staged" => a.staged = true,
         Flag::Long(l) if l == "list" => a.list = true,
+        Flag::Long(l) if l == "package" => a.package = Some(cli::value(parser, "--package")?),
         other => return Err(other.unexpected()),
     }
     Ok(())
@@ -153,17 +156,29 @@ pub enum Tree {
     Commit(Oid),
 }
 
-/// Reads every version source from `tree`.
-pub fn collect_sources(tree: &Tree, repo: &Repo, config: &Config) -> Result<Sources> {
-    match tree {
+/// The files of `tree`.
+pub fn reader<'r>(tree: &Tree, repo: &'r Repo) -> Result<Box<dyn FileReader + 'r>> {
+    Ok(match tree {
         Tree::WorkTree => {
             let root = repo.require_workdir("reading the work tree's version sources")?;
-            sources::collect(&WorkTree::new(&root), &config.versions)
+            Box::new(WorkTree::new(&root))
         }
-        Tree::Staged => sources::collect(&Staged::new(repo)?, &config.versions),
-        Tree::Commit(c) => sources::collect(&AtCommit::new(repo, *c)?, &config.versions),
-    }
+        Tree::Staged => Box::new(Staged::new(repo)?),
+        Tree::Commit(c) => Box::new(AtCommit::new(repo, *c)?),
+    })
 }
+
+/// Reads every version source of the package in directory `dir` (`""`: the root) from `tree`.
+pub fn collect_sources(tree: &Tree, repo: &Repo, config: &Config, dir: &str) -> Result<Sources> {
+    sources::collect_in(&*reader(tree, repo)?, &config.versions, dir)
+}
+
+/// Where relgate looks, for `version-not-found`.
+const NOT_FOUND_HELP: &str = "relgate reads pyproject.toml, setup.cfg, setup.py, the package's __init__.py, _version.py, \
+     __version__.py, version.py and __about__.py, Cargo.toml, package.json, VERSION, CITATION.cff, \
+     meta.yaml and Chart.yaml at the work-tree root (and in each member of a Cargo, uv, npm or pnpm \
+     workspace), and the files a bump tool's configuration lists (bump-my-version, commitizen, tbump, \
+     semantic-release, rooster, release-please); configure others under [[versions.source]]";
 
 /// The ecosystem of the project: Python as soon as any Python source exists.
 pub fn project_ecosystem(s: &Sources) -> Ecosystem {
@@ -202,13 +217,7 @@ pub fn check_sources(s: &Sources, report: &mut Report) {
         if s.dynamic.is_empty() && !explained {
             report.push(
                 Diagnostic::error("version-not-found", "no version source found")
-                    .help(
-                        "relgate reads pyproject.toml, setup.cfg, setup.py, the package's __init__.py, _version.py, \
-                         __version__.py, version.py and __about__.py, Cargo.toml, package.json, VERSION, CITATION.cff, \
-                         meta.yaml and Chart.yaml at the work-tree root, and the files a bump tool's configuration \
-                         lists (bump-my-version, commitizen, tbump, semantic-release, rooster, release-please); \
-                         configure others under [[versions.source]]",
-                    ),
+                    .help(NOT_FOUND_HELP),
             );
         }
         return;
@@ -495,11 +504,17 @@ pub fn tag_context(
     })
 }
 
-fn list(s: &Sources) -> Vec<u8> {
+/// `--list`'s lines: `path:line:col  kind  raw  normalised`, and `  package NAME` for a
+/// workspace member.
+fn list_of(s: &Sources, pkg: &packages::Package) -> Vec<u8> {
+    let member = match (&pkg.name, pkg.member) {
+        (Some(n), true) => format!("  package {}", crate::diag::escape(n)),
+        _ => String::new(),
+    };
     let mut out = String::new();
     for f in &s.found {
         out.push_str(&format!(
-            "{}:{}:{}  {}  {}  {}\n",
+            "{}:{}:{}  {}  {}  {}{member}\n",
             crate::diag::escape(&f.path),
             f.line,
             f.column,
@@ -510,7 +525,7 @@ fn list(s: &Sources) -> Vec<u8> {
     }
     for d in &s.dynamic {
         out.push_str(&format!(
-            "{}:{}:{}  dynamic  {}  (from the git tag)\n",
+            "{}:{}:{}  dynamic  {}  (from the git tag){member}\n",
             crate::diag::escape(&d.path),
             d.line,
             d.column,
@@ -520,25 +535,32 @@ fn list(s: &Sources) -> Vec<u8> {
     out.into_bytes()
 }
 
-fn sources_json(s: &Sources) -> serde_json::Value {
-    serde_json::Value::Array(
-        s.found
-            .iter()
-            .map(|f| {
-                serde_json::json!({
-                    "path": f.path, "line": f.line, "column": f.column, "kind": f.kind,
-                    "raw": f.version.raw(), "normalized": f.version.normalized(),
-                    "ecosystem": f.version.ecosystem().scheme(),
-                })
+/// The JSON `sources` entries; a workspace member's carry `"package"`.
+fn sources_json(s: &Sources, pkg: &packages::Package) -> Vec<serde_json::Value> {
+    let package = pkg.name.as_deref().filter(|_| pkg.member);
+    let with_package = |mut v: serde_json::Value| {
+        if let (Some(p), Some(o)) = (package, v.as_object_mut()) {
+            o.insert("package".into(), p.into());
+        }
+        v
+    };
+    s.found
+        .iter()
+        .map(|f| {
+            serde_json::json!({
+                "path": f.path, "line": f.line, "column": f.column, "kind": f.kind,
+                "raw": f.version.raw(), "normalized": f.version.normalized(),
+                "ecosystem": f.version.ecosystem().scheme(),
             })
-            .chain(s.dynamic.iter().map(|d| {
-                serde_json::json!({
-                    "path": d.path, "line": d.line, "column": d.column, "kind": "dynamic",
-                    "raw": null, "normalized": null, "ecosystem": d.how,
-                })
-            }))
-            .collect(),
-    )
+        })
+        .chain(s.dynamic.iter().map(|d| {
+            serde_json::json!({
+                "path": d.path, "line": d.line, "column": d.column, "kind": "dynamic",
+                "raw": null, "normalized": null, "ecosystem": d.how,
+            })
+        }))
+        .map(with_package)
+        .collect()
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
@@ -559,22 +581,88 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
         (None, true) => (Tree::Staged, repo.head().ok().and_then(|h| h.oid())),
         (None, false) => (Tree::WorkTree, repo.head().ok().and_then(|h| h.oid())),
     };
-    let sources = collect_sources(&tree, repo, config)?;
-    report.extra.insert("sources", sources_json(&sources));
-    if args.list {
-        // The sources, then the findings about them: an exit status of 1 always says why.
-        report.preamble = Some(list(&sources));
-    }
-    check_sources(&sources, &mut report);
-    if let Some(expect) = &args.expect {
-        let tv = expected_tag(expect, config)?;
-        check_against_tag(&sources, &tv, "--expect says", &mut report);
-    }
-    // Nothing to compare with the release tags without a version, or without a commit.
-    let (Some(commit), false) = (commit, sources.found.is_empty()) else {
-        return Ok(report);
+    let reader = reader(&tree, repo)?;
+    let only = args
+        .package
+        .as_deref()
+        .or(config.versions.package.as_deref());
+    let pkgs = packages::packages(&*reader, config, repo.tag_refs()?, only)?;
+    // `--expect tokio-1.53.1` names its package; a bare version needs one package to mean.
+    let expect = match &args.expect {
+        Some(e) => Some(expected(e, config, &pkgs)?),
+        None => None,
     };
-    if repo.is_shallow() {
+    let shallow = commit.is_some() && repo.is_shallow();
+    let mut listed = Vec::new();
+    let mut json = Vec::new();
+    let mut members_passed = 0;
+    for pkg in &pkgs.list {
+        let mut sources = sources::collect_in(&*reader, &config.versions, &pkg.dir)?;
+        if pkg.member
+            && sources.found.is_empty()
+            && sources.dynamic.is_empty()
+            && sources.diagnostics.is_empty()
+        {
+            // A member with no version at all (an internal crate of examples) has none to check.
+            continue;
+        }
+        if !pkg.is_package {
+            // A root that is only a workspace: its manifest's own version is no source
+            // (`0.1+private`), and with nothing else there it has nothing to check.
+            sources.found.retain(|f| !packages::is_manifest_version(f));
+            if sources.found.is_empty() && sources.diagnostics.is_empty() {
+                continue;
+            }
+        }
+        listed.push(list_of(&sources, pkg));
+        json.extend(sources_json(&sources, pkg));
+        let mut sub = Report::new("check-version-sync");
+        let pkg_config = Config {
+            tags: pkg.tags.clone(),
+            ..config.clone()
+        };
+        let pkg_expect = expect
+            .as_ref()
+            .filter(|(owner, _)| owner.as_deref() == pkg.name.as_deref() || owner.is_none());
+        check_package(
+            repo,
+            &pkg_config,
+            &tree,
+            commit.filter(|_| !shallow),
+            &sources,
+            pkg_expect.map(|(_, tv)| tv),
+            !pkg.member,
+            &mut sub,
+        )?;
+        let label = pkg.label();
+        for mut d in sub.diagnostics {
+            d.message = format!("{label}{}", d.message);
+            report.push(d);
+        }
+        if pkg.member {
+            // One line for the members that pass, not one per crate of a large workspace.
+            members_passed += usize::from(!sub.passes.is_empty());
+        } else {
+            report.passes.extend(sub.passes);
+        }
+    }
+    if members_passed > 0 {
+        report.passes.push(format!(
+            "{members_passed} package{} of the {}: each one's sources agree (--list names them)",
+            if members_passed == 1 { "" } else { "s" },
+            pkgs.workspace
+                .as_ref()
+                .map_or("workspace", |w| w.declared_in)
+        ));
+    }
+    if pkgs.list.iter().all(|p| !p.is_package) && report.diagnostics.is_empty() && listed.is_empty()
+    {
+        // A workspace root whose members hold no version either.
+        report.push(
+            Diagnostic::error("version-not-found", "no version source found").help(NOT_FOUND_HELP),
+        );
+    }
+    if shallow {
         report.push(
             Diagnostic::warn(
                 "shallow-clone",
@@ -582,9 +670,77 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
             )
             .help("fetch the whole history and the tags (`git fetch --unshallow --tags`, or `fetch-depth: 0` in actions/checkout)"),
         );
-        return Ok(report);
     }
-    let eco = project_ecosystem(&sources);
+    report
+        .extra
+        .insert("sources", serde_json::Value::Array(json));
+    if args.list {
+        // The sources, then the findings about them: an exit status of 1 always says why.
+        report.preamble = Some(listed.concat());
+    }
+    Ok(report)
+}
+
+/// `--expect`: a tag of one package (`tokio-1.53.1`, `v1.2.0`) or a bare version, with the
+/// package it is about (`None`: the root, or every package when only one is checked).
+fn expected(
+    value: &str,
+    config: &Config,
+    pkgs: &packages::Packages,
+) -> Result<(Option<String>, TagVersion)> {
+    if let Some(p) = pkgs.owner_of(value).filter(|p| p.member) {
+        let cfg = Config {
+            tags: p.tags.clone(),
+            ..config.clone()
+        };
+        return Ok((p.name.clone(), expected_tag(value, &cfg)?));
+    }
+    let members = pkgs.list.iter().filter(|p| p.member).count();
+    if members > 0 && pkgs.list.len() > 1 && !pkgs.list.iter().any(|p| p.is_package && !p.member) {
+        return Err(Error::new(format!(
+            "--expect `{}` names no package of this workspace; name one with --package ({})",
+            crate::diag::escape(value),
+            pkgs.names().join(", ")
+        )));
+    }
+    let owner = match pkgs.list.as_slice() {
+        [only] => only.name.clone(),
+        _ => pkgs.root().and_then(|r| r.name.clone()),
+    };
+    let tags = pkgs
+        .list
+        .iter()
+        .find(|p| p.name == owner)
+        .map_or(&config.tags, |p| &p.tags);
+    let cfg = Config {
+        tags: tags.clone(),
+        ..config.clone()
+    };
+    Ok((owner, expected_tag(value, &cfg)?))
+}
+
+/// One package's sources compared with each other, with `--expect`, with its tag on `commit`
+/// and with the newest of its release tags below `commit` (`None`: not compared with history).
+#[allow(clippy::too_many_arguments)]
+fn check_package(
+    repo: &Repo,
+    config: &Config,
+    tree: &Tree,
+    commit: Option<Oid>,
+    sources: &Sources,
+    expect: Option<&TagVersion>,
+    root: bool,
+    report: &mut Report,
+) -> Result<()> {
+    check_sources(sources, report);
+    if let Some(tv) = expect {
+        check_against_tag(sources, tv, "--expect says", report);
+    }
+    // Nothing to compare with the release tags without a version, or without a commit.
+    let (Some(commit), false) = (commit, sources.found.is_empty()) else {
+        return Ok(());
+    };
+    let eco = project_ecosystem(sources);
     // Only a tag above the lowest source can put a source behind.
     let lowest = sources
         .found
@@ -593,20 +749,23 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
         .min_by(|a, b| version::compare(a, b).unwrap_or(std::cmp::Ordering::Equal));
     let tc = tag_context(repo, config, commit, eco, None, lowest)?;
     if !tc.any_tags {
-        report.push(Diagnostic::note(
-            "version-no-tags",
-            "no release tags in the repository: not compared with the last release (if this clone lacks them: git fetch --tags)",
-        ));
-        return Ok(report);
+        // A workspace member with no release tags of its own is simply not tagged.
+        if root {
+            report.push(Diagnostic::note(
+                "version-no-tags",
+                "no release tags in the repository: not compared with the last release (if this clone lacks them: git fetch --tags)",
+            ));
+        }
+        return Ok(());
     }
     // HEAD's tags name the files as HEAD has them: a file read from the work tree is compared
     // with them only while it is unchanged since HEAD (a bump after a release is the next
     // version, not a wrong one; version-behind-tag still catches a lower one). The commit in
     // progress will not carry HEAD's tags, so --staged skips the comparison.
-    if args.expect.is_none() && !tc.on_commit.is_empty() {
+    if expect.is_none() && !tc.on_commit.is_empty() {
         let as_committed = match tree {
             Tree::Commit(_) => Some(sources.found.clone()),
-            Tree::WorkTree => Some(unchanged_since(repo, commit, &sources)?),
+            Tree::WorkTree => Some(unchanged_since(repo, commit, sources)?),
             Tree::Staged => None,
         };
         if let Some(found) = as_committed {
@@ -616,14 +775,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
                 diagnostics: Vec::new(),
             };
             for tv in &tc.on_commit {
-                check_against_tag(&committed, tv, "the commit is tagged", &mut report);
+                check_against_tag(&committed, tv, "the commit is tagged", report);
             }
         }
     }
     if let Some(newest) = &tc.newest_reachable {
-        check_behind(&sources, newest, &mut report);
+        check_behind(sources, newest, report);
     }
-    Ok(report)
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Cargo.toml: `[package].version`, `[workspace.package].version` and what inherits it, for
 //! the root manifest and for the one maturin builds a wheel from.
 
-use super::toml_doc::{as_str, inherits_workspace, origin, parse_toml, path_get};
+use super::toml_doc::{inherits_workspace, origin, parse_toml, path_get};
 use super::{Collector, Origin, clip, parent, resolve};
 use crate::error::Result;
 use crate::version::Ecosystem;
@@ -31,11 +31,17 @@ impl Collector<'_> {
         }
         if let Some(v) = path_get(&root, &["package", "version"]) {
             if inherits_workspace(v) {
-                // The root package shares [workspace.package].version, already a source.
-                if ws_version.is_none() {
+                // The root package shares [workspace.package].version, already a source; a
+                // workspace member's is the repository root's (Cargo looks upwards for it).
+                if ws_version.is_none() && !self.inherited_version()? {
                     self.not_found(
                         &origin(manifest, &text, v, "[package].version.workspace"),
-                        "there is no [workspace.package].version to inherit".into(),
+                        if self.dir.is_empty() {
+                            "there is no [workspace.package].version to inherit".into()
+                        } else {
+                            "the root Cargo.toml has no [workspace.package].version to inherit"
+                                .into()
+                        },
                     );
                 }
             } else {
@@ -50,41 +56,32 @@ impl Collector<'_> {
                 );
             }
         }
-        // Members are read literally (no glob expansion). One that inherits the workspace
-        // version adds nothing to compare; one with its own version is versioned independently
-        // and is not the project's version. What can go wrong is inheriting from nothing.
-        let members =
-            path_get(&root, &["workspace", "members"]).and_then(|m| m.get_ref().as_array());
-        for m in members
-            .into_iter()
-            .flat_map(|a| a.iter())
-            .filter_map(as_str)
-        {
-            if m.contains(['*', '?', '[']) {
-                continue;
-            }
-            let Some(dir) = resolve(&self.dir, m) else {
-                continue;
-            };
-            if dir == self.dir {
-                continue;
-            }
-            let path = format!("{dir}/Cargo.toml");
-            let Some(mtext) = self.text(&path)? else {
-                continue;
-            };
-            let mroot = parse_toml(&path, &mtext)?;
-            if let Some(v) = path_get(&mroot, &["package", "version"])
-                && inherits_workspace(v)
-                && ws_version.is_none()
-            {
-                self.not_found(
-                    &origin(&path, &mtext, v, "[package].version.workspace"),
-                    "the root Cargo.toml has no [workspace.package].version to inherit".into(),
-                );
-            }
-        }
         Ok(())
+    }
+
+    /// A workspace member's inherited version: the repository root's
+    /// `[workspace.package].version`, read as this package's source. False when there is none.
+    fn inherited_version(&mut self) -> Result<bool> {
+        if self.dir.is_empty() {
+            return Ok(false);
+        }
+        let Some(text) = self.text("Cargo.toml")? else {
+            return Ok(false);
+        };
+        let root = parse_toml("Cargo.toml", &text)?;
+        let Some(v) = path_get(&root, &["workspace", "package", "version"]) else {
+            return Ok(false);
+        };
+        let g = self.group();
+        self.toml_version(
+            g,
+            "Cargo.toml",
+            &text,
+            v,
+            "[workspace.package].version",
+            Some(Ecosystem::Semver),
+        );
+        Ok(true)
     }
 
     /// A Cargo.toml named by another file (`[tool.maturin] manifest-path`, relative to the
@@ -182,14 +179,16 @@ mod tests {
             )]
         );
         assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
-        // A member inheriting from nothing.
-        let s = run(&[
+        // A member inheriting from nothing, as the member's own sources say (the root has none).
+        let files = mem(&[
             ("Cargo.toml", "[workspace]\nmembers = [\"a\"]\n"),
             (
                 "a/Cargo.toml",
                 "[package]\nname = \"a\"\nversion = { workspace = true }\n",
             ),
         ]);
+        assert!(diags(&run(&[("Cargo.toml", "[workspace]\nmembers = [\"a\"]\n")])).is_empty());
+        let s = super::super::collect_in(&files, &Default::default(), "a").unwrap();
         assert_eq!(
             diags(&s),
             [(

@@ -57,6 +57,7 @@ mod setup_py;
 #[cfg(test)]
 mod testutil;
 mod toml_doc;
+pub mod workspace;
 mod yaml;
 
 /// Read access to one tree of files.

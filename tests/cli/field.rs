@@ -459,10 +459,97 @@ fn ripgrep_bare_tags_hide_no_mismatch() {
 }
 
 #[test]
-fn tokio_package_tags_are_skipped_with_the_setting_that_checks_them() {
-    let run = gate("tokio", "validate-tag", &["--all"]);
-    run.stdout_has("389 of 395 tags are no release tags")
-        .stdout_has("set tags.pattern = '^tokio-(?P<version>.+)$'");
+fn tokio_workspace_members_are_packages_with_their_own_tags() {
+    // Each member with its own tags: tokio-1.53.1 is tokio's, tokio-util-0.7.19 tokio-util's.
+    let (_, all) = json("tokio", "validate-tag", &["--all"]);
+    let ok = tags_with_status(&all, "ok");
+    for t in [
+        "tokio-1.53.1",
+        "tokio-util-0.7.19",
+        "tokio-macros-2.7.1",
+        "tokio-stream-0.1.9",
+    ] {
+        assert!(ok.contains(&t.to_string()), "{t} is not ok");
+    }
+    let tag = all["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "tokio-util-0.7.19")
+        .unwrap();
+    assert_eq!(tag["package"], "tokio-util");
+    // Releases of maintenance lines named after their package (tokio-1.38.x) are on a release
+    // branch; the ones reported are on none of them.
+    off_branch_tags_are_off_release_branches("tokio", &all);
+    assert!(
+        !subjects(&all, "tag-not-on-release-branch")
+            .contains(&"refs/tags/tokio-1.38.2".to_string())
+    );
+    // check-version-sync passes at HEAD, listing every member by name.
+    let list = gate("tokio", "check-version-sync", &["--list"]);
+    list.code(0)
+        .stdout_has("tokio/Cargo.toml:9:12  [package].version  1.53.1  1.53.1  package tokio")
+        .stdout_has("package tokio-util");
+    // check-release-ready asks which package; with one named it judges that one.
+    gate("tokio", "check-release-ready", &[])
+        .code(2)
+        .stderr_has("--package");
+    let r = ready("tokio", &["--package", "tokio-util"]);
+    assert_eq!(check_status(&r, "version-sync"), "pass", "{r}");
+    assert!(
+        r.to_string()
+            .contains("tokio-util-0.7.19 already names version 0.7.19"),
+        "{r}"
+    );
+}
+
+#[test]
+fn a_member_that_disagrees_with_its_own_tag_is_reported() {
+    let (_dir, clone) = scratch("tokio");
+    let manifest = clone.join("tokio-util/Cargo.toml");
+    let text = std::fs::read_to_string(&manifest).unwrap();
+    std::fs::write(
+        &manifest,
+        text.replace("version = \"0.7.19\"", "version = \"0.7.18\""),
+    )
+    .unwrap();
+    for args in [
+        &["commit", "-q", "-am", "lost bump"][..],
+        &["tag", "tokio-util-0.7.20"][..],
+    ] {
+        let mut cmd = Command::new("git");
+        pin(&mut cmd, &home());
+        cmd.current_dir(&clone).args(args);
+        assert!(cmd.status().unwrap().success());
+    }
+    gate_in(&clone, "validate-tag", &["tokio-util-0.7.20"], &[])
+        .code(1)
+        .stdout_has("tokio-util/Cargo.toml:7:12: error[tag-version-mismatch]")
+        .stdout_has("but tag tokio-util-0.7.20 says 0.7.20");
+    gate_in(&clone, "check-version-sync", &[], &[])
+        .code(1)
+        .stdout_has("package tokio-util: [package].version says 0.7.18");
+}
+
+#[test]
+fn setuptools_scm_private_root_and_member_tag_regex() {
+    // The root pyproject (`0.1+private`) is only a workspace: no source, never "behind v9.2.2".
+    let run = gate("setuptools-scm", "check-version-sync", &["--list"]);
+    run.code(0);
+    assert!(!run.stdout.contains("0.1+private"), "{}", run.stdout);
+    // setuptools-scm-v10.2.1 is a release of the setuptools-scm package (its own tag_regex).
+    let (_, all) = json("setuptools-scm", "validate-tag", &["--all"]);
+    let ok = tags_with_status(&all, "ok");
+    for t in ["setuptools-scm-v10.2.1", "vcs-versioning-v2.3.1"] {
+        assert!(ok.contains(&t.to_string()), "{t}: {ok:?}");
+    }
+    // check-release-ready asks which package, and never proposes `v0.1.0+private`.
+    let run = gate("setuptools-scm", "check-release-ready", &[]);
+    assert!(!run.stdout.contains("+private"), "{}", run.stdout);
+    run.code(2)
+        .stderr_has("workspace of 2 packages")
+        .stderr_has("setuptools-scm")
+        .stderr_has("vcs-versioning");
 }
 
 #[test]

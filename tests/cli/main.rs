@@ -22,3 +22,4 @@ mod tag_hooks;
 mod tag_rules;
 mod util;
 mod versions;
+mod workspaces;

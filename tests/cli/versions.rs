@@ -347,9 +347,11 @@ fn cargo_workspace_and_inheriting_members() {
         "crates/a/Cargo.toml",
         "[package]\nname = \"a\"\nversion = { workspace = true }\n",
     );
+    // The member's version is the one it inherits, listed under its name.
     assert_eq!(
         listing(&r, &[]),
-        "Cargo.toml:5:12  [workspace.package].version  0.5.0  0.5.0\n"
+        "Cargo.toml:5:12  [workspace.package].version  0.5.0  0.5.0\n\
+         Cargo.toml:5:12  [workspace.package].version  0.5.0  0.5.0  package a\n"
     );
     r.relgate(CVS, &[])
         .code(0)
@@ -366,7 +368,7 @@ fn cargo_workspace_and_inheriting_members() {
         findings(&run),
         "Cargo.toml:6:1: error[version-not-found] [package].version.workspace in Cargo.toml yields no \
          version: there is no [workspace.package].version to inherit\n\
-         crates/a/Cargo.toml:3:11: error[version-not-found] [package].version.workspace in \
+         crates/a/Cargo.toml:3:11: error[version-not-found] package a: [package].version.workspace in \
          crates/a/Cargo.toml yields no version: the root Cargo.toml has no [workspace.package].version to inherit\n"
     );
 }
@@ -583,7 +585,8 @@ fn no_source_at_all_is_version_not_found() {
         "version-not-found: error[version-not-found] no version source found\n  help: relgate reads \
          pyproject.toml, setup.cfg, setup.py, the package's __init__.py, _version.py, __version__.py, \
          version.py and __about__.py, Cargo.toml, package.json, VERSION, CITATION.cff, meta.yaml and \
-         Chart.yaml at the work-tree root, and the files a bump tool's configuration lists \
+         Chart.yaml at the work-tree root (and in each member of a Cargo, uv, npm or pnpm \
+         workspace), and the files a bump tool's configuration lists \
          (bump-my-version, commitizen, tbump, semantic-release, rooster, release-please); configure \
          others under [[versions.source]]\ncheck-version-sync: failed (1 error, 0 warnings)\n"
     );

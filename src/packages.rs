@@ -1,0 +1,246 @@
+//! The packages a repository releases, each with its directory and its release-tag scheme.
+//!
+//! A single-package repository has one: the root, tagged as `tags.prefix` / `tags.pattern`
+//! say. A workspace (DESIGN §4, read by [`crate::sources::workspace`]) has one per member,
+//! each tagged `<name>-v<version>`, `<name>-<version>`, `<name>@v<version>`,
+//! `<name>@<version>`, `<name>/v<version>` or `<name>/<version>` (the form most of its tags
+//! use), or as the package's own `tag_regex` says; and the root too when it is a package
+//! itself (ripgrep's root crate beside its `grep-*` crates). `--package NAME` or
+//! `versions.package` picks one. Checks read this list; none re-derives it.
+
+use crate::config::{Config, TagsConfig};
+use crate::error::{Error, Result};
+use crate::git::TagRef;
+use crate::sources::FileReader;
+use crate::sources::workspace::{self, Workspace};
+
+/// One package to check.
+#[derive(Debug, Clone)]
+pub struct Package {
+    /// Its name; `None` for the root of a repository that is not a workspace.
+    pub name: Option<String>,
+    /// Its directory, repository-relative (`""`: the root).
+    pub dir: String,
+    /// How its release tags are spelled.
+    pub tags: TagsConfig,
+    /// A member of a workspace (its findings name it).
+    pub member: bool,
+    /// Its manifest's version is a package's: false for a root that is only a workspace (a
+    /// Cargo root without `[package]`, a private uv or npm root), whose other files (a
+    /// `[workspace.package].version`, VERSION) may still say a version.
+    pub is_package: bool,
+}
+
+impl Package {
+    /// `package tokio-util: ` for a workspace member, nothing for the root: what each finding
+    /// about this package starts with.
+    pub fn label(&self) -> String {
+        match (&self.name, self.member) {
+            (Some(n), true) => format!("package {n}: "),
+            _ => String::new(),
+        }
+    }
+}
+
+/// The repository's packages, and the workspace when there is one.
+#[derive(Debug, Clone)]
+pub struct Packages {
+    pub list: Vec<Package>,
+    pub workspace: Option<Workspace>,
+}
+
+impl Packages {
+    /// The root package, when the root is one.
+    pub fn root(&self) -> Option<&Package> {
+        self.list.iter().find(|p| !p.member && p.is_package)
+    }
+
+    /// The package whose tag scheme reads `tag` as one of its releases: a member's own prefix
+    /// or pattern first (they are the more specific), else the root's.
+    pub fn owner_of(&self, tag: &str) -> Option<&Package> {
+        self.list
+            .iter()
+            .filter(|p| p.member)
+            .find(|p| crate::version::is_candidate(tag, &p.tags))
+            .or_else(|| {
+                self.list
+                    .iter()
+                    .find(|p| !p.member && crate::version::is_candidate(tag, &p.tags))
+            })
+    }
+
+    /// The names of every package, for messages.
+    pub fn names(&self) -> Vec<String> {
+        self.list
+            .iter()
+            .filter(|p| p.is_package)
+            .filter_map(|p| p.name.clone())
+            .collect()
+    }
+}
+
+/// A root manifest's own version field (`[project].version` of pyproject.toml, `version` of
+/// package.json and its lock file): no source where the root is only a workspace.
+pub fn is_manifest_version(f: &crate::sources::Found) -> bool {
+    matches!(
+        f.path.as_str(),
+        "pyproject.toml" | "package.json" | "package-lock.json"
+    )
+}
+
+/// The tag forms a workspace member's releases take, most common first when tied.
+const FORMS: [&str; 6] = ["-v", "-", "@v", "@", "/v", "/"];
+
+/// The tag scheme of member `name`: its own `tag_regex`, else the form most of its tags use,
+/// else `<name>-v` (cargo-release's default for a workspace).
+fn member_tags(
+    root: &TagsConfig,
+    name: &str,
+    tag_regex: Option<&str>,
+    tags: &[&str],
+) -> TagsConfig {
+    let base = TagsConfig {
+        package: Some(name.to_string()),
+        inferred_from: None,
+        ..root.clone()
+    };
+    if let Some(re) = tag_regex
+        && regex::Regex::new(re).is_ok_and(|r| r.capture_names().any(|n| n == Some("version")))
+    {
+        return TagsConfig {
+            pattern: Some(re.to_string()),
+            ..base
+        };
+    }
+    let count = |form: &str| {
+        let prefix = format!("{name}{form}");
+        tags.iter()
+            .filter(|t| {
+                t.strip_prefix(&prefix)
+                    .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
+            })
+            .count()
+    };
+    let (best, n) = FORMS
+        .iter()
+        .map(|f| (*f, count(f)))
+        .fold(("-v", 0), |acc, x| if x.1 > acc.1 { x } else { acc });
+    TagsConfig {
+        prefix: format!("{name}{best}"),
+        pattern: None,
+        inferred_from: (n > 0).then(|| {
+            format!("tags of package {name} are spelled `{name}{best}<version>` ({n} tags)")
+        }),
+        ..base
+    }
+}
+
+/// The root package's name, as its manifest says.
+fn root_name(reader: &dyn FileReader) -> Option<String> {
+    #[derive(serde::Deserialize)]
+    struct Named {
+        name: Option<String>,
+    }
+    #[derive(serde::Deserialize)]
+    struct Manifest {
+        package: Option<Named>,
+        project: Option<Named>,
+    }
+    let read = |p: &str| {
+        reader
+            .read(p)
+            .ok()
+            .flatten()
+            .and_then(|b| String::from_utf8(b).ok())
+    };
+    for file in ["Cargo.toml", "pyproject.toml"] {
+        if let Some(m) = read(file).and_then(|t| toml::from_str::<Manifest>(&t).ok())
+            && let Some(n) = m.package.or(m.project).and_then(|n| n.name)
+        {
+            return Some(n);
+        }
+    }
+    read("package.json")
+        .and_then(|t| serde_json::from_str::<Named>(&t).ok())
+        .and_then(|n| n.name)
+}
+
+/// The packages of the tree `reader` reads, with `config`'s tag settings and the tag list
+/// `refs` (to tell each member's tag form). `only` names one package (`--package`,
+/// `versions.package`): an unknown name is an error listing the ones there are.
+pub fn packages(
+    reader: &dyn FileReader,
+    config: &Config,
+    refs: &[TagRef],
+    only: Option<&str>,
+) -> Result<Packages> {
+    let workspace = workspace::workspace(reader)?;
+    let names: Vec<&str> = refs.iter().map(|r| r.name.as_str()).collect();
+    let mut list = Vec::new();
+    // The root always has a place: its tags are the repository's, and a workspace root may
+    // hold the shared version (`[workspace.package].version`).
+    list.push(Package {
+        name: root_name(reader),
+        dir: String::new(),
+        tags: config.tags.clone(),
+        member: false,
+        is_package: workspace.as_ref().is_none_or(|w| w.root_is_package),
+    });
+    if let Some(ws) = &workspace {
+        for m in &ws.members {
+            list.push(Package {
+                name: Some(m.name.clone()),
+                dir: m.dir.clone(),
+                tags: member_tags(&config.tags, &m.name, m.tag_regex.as_deref(), &names),
+                member: true,
+                is_package: true,
+            });
+        }
+    }
+    let mut out = Packages { list, workspace };
+    if let Some(name) = only {
+        let names = out.names();
+        out.list
+            .retain(|p| p.is_package && p.name.as_deref() == Some(name));
+        if out.list.is_empty() {
+            return Err(Error::new(format!(
+                "no package named `{}` here; the packages are: {}",
+                crate::diag::escape(name),
+                if names.is_empty() {
+                    "(none: this is not a workspace, and the root names no package)".to_string()
+                } else {
+                    names.join(", ")
+                }
+            )));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn member_tag_forms_follow_the_tags() {
+        let root = TagsConfig::default();
+        let r = [
+            "tokio-1.0.0",
+            "tokio-1.1.0",
+            "tokio-util-0.7.0",
+            "core@2.0.0",
+            "cli/v1.0.0",
+        ];
+        assert_eq!(member_tags(&root, "tokio", None, &r).prefix, "tokio-");
+        assert_eq!(
+            member_tags(&root, "tokio-util", None, &r).prefix,
+            "tokio-util-"
+        );
+        assert_eq!(member_tags(&root, "core", None, &r).prefix, "core@");
+        assert_eq!(member_tags(&root, "cli", None, &r).prefix, "cli/v");
+        assert_eq!(member_tags(&root, "new", None, &r).prefix, "new-v");
+        let p = member_tags(&root, "pkg", Some("^pkg-(?P<version>[0-9.]+)$"), &r);
+        assert_eq!(p.pattern.as_deref(), Some("^pkg-(?P<version>[0-9.]+)$"));
+        assert_eq!(p.package.as_deref(), Some("pkg"));
+    }
+}

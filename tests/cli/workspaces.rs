@@ -1,0 +1,222 @@
+//! Workspaces (DESIGN §4): each member is a package with its own sources and its own release
+//! tags (`<name>-v<version>`, `<name>@<version>`, its own `tag_regex`), a root that is only a
+//! workspace is no version source, and `--package` / `versions.package` picks one.
+
+use crate::util::Repo;
+
+const CVS: &str = "check-version-sync";
+const VT: &str = "validate-tag";
+const CRR: &str = "check-release-ready";
+
+fn cargo_member(name: &str, version: &str) -> String {
+    format!("[package]\nname = \"{name}\"\nversion = \"{version}\"\n")
+}
+
+/// A Cargo workspace (`crates/*`) of `core` 1.0.0 and `cli` 0.3.0, each tagged once.
+fn cargo_workspace() -> Repo {
+    let r = Repo::new();
+    r.write("Cargo.toml", "[workspace]\nmembers = [\"crates/*\"]\n");
+    r.write("crates/core/Cargo.toml", &cargo_member("core", "1.0.0"));
+    r.write("crates/cli/Cargo.toml", &cargo_member("cli", "0.3.0"));
+    r.git(&["add", "."]).code(0);
+    r.commit("two crates");
+    r.tag("core-v1.0.0", None);
+    r.tag("cli-v0.3.0", None);
+    r
+}
+
+#[test]
+fn cargo_members_are_checked_against_their_own_tags() {
+    let r = cargo_workspace();
+    let list = r.relgate(CVS, &["--list"]);
+    list.code(0).stdout_has(
+        "crates/cli/Cargo.toml:3:12  [package].version  0.3.0  0.3.0  package cli\n\
+         crates/core/Cargo.toml:3:12  [package].version  1.0.0  1.0.0  package core\n",
+    );
+    r.relgate(CVS, &[])
+        .code(0)
+        .stdout_has("2 packages of the Cargo.toml [workspace]: each one's sources agree");
+    // The root is only a workspace: not "no version source found".
+    r.relgate(CVS, &[]).stdout_lacks("version-not-found");
+    // Each member's tags are its releases, judged against its own files.
+    let audit = r.relgate(VT, &["--all", "--format", "json"]).json();
+    let packages: Vec<(String, String)> = audit["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| {
+            (
+                t["name"].as_str().unwrap().to_string(),
+                t["package"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        packages,
+        [
+            ("cli-v0.3.0".to_string(), "cli".to_string()),
+            ("core-v1.0.0".to_string(), "core".to_string())
+        ]
+    );
+    assert_eq!(audit["ok"], true, "{audit}");
+    // core goes behind its own tag: reported for core, naming it.
+    r.write("crates/core/Cargo.toml", &cargo_member("core", "0.9.0"));
+    r.git(&["commit", "-q", "-am", "lost bump"]).code(0);
+    r.relgate(CVS, &[])
+        .code(1)
+        .stdout_has("crates/core/Cargo.toml:3:12: error[version-behind-tag] package core: [package].version says 0.9.0, lower than release tag core-v1.0.0");
+    // A tag of core on the commit before its bump names core's file.
+    r.tag("core-v1.1.0", None);
+    r.relgate(VT, &["core-v1.1.0"])
+        .code(1)
+        .stdout_has("crates/core/Cargo.toml:3:12: error[tag-version-mismatch]")
+        .stdout_has("but tag core-v1.1.0 says 1.1.0");
+    // cli is untouched by all of this.
+    r.relgate(CVS, &["--package", "cli"]).code(0);
+    r.relgate(VT, &["--all", "--package", "cli"])
+        .code(0)
+        .stdout_has("of other packages than cli, not judged");
+}
+
+#[test]
+fn package_selects_one_and_an_unknown_name_is_exit_2() {
+    let r = cargo_workspace();
+    for bin in [CVS, CRR] {
+        r.relgate(bin, &["--package", "nope"])
+            .code(2)
+            .stderr_has("no package named `nope` here; the packages are: cli, core");
+    }
+    r.relgate(VT, &["--all", "--package", "nope"])
+        .code(2)
+        .stderr_has("no package named `nope`");
+    // check-release-ready asks which one to release, then judges that one.
+    r.relgate(CRR, &[]).code(2).stderr_has(
+        "this is a workspace of 2 packages (cli, core): name the one to release with --package",
+    );
+    r.write("relgate.toml", "[versions]\npackage = \"core\"\n");
+    r.relgate(CRR, &[])
+        .stdout_has("core-v1.0.0 exists and points at HEAD")
+        .stdout_has("1.0.0 is the first release\n");
+}
+
+#[test]
+fn inherited_workspace_version_is_the_members_version() {
+    let r = Repo::new();
+    r.write(
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"a\", \"b\"]\n[workspace.package]\nversion = \"2.0.0\"\n",
+    );
+    r.write(
+        "a/Cargo.toml",
+        "[package]\nname = \"a\"\nversion.workspace = true\n",
+    );
+    r.write(
+        "b/Cargo.toml",
+        "[package]\nname = \"b\"\nversion.workspace = true\n",
+    );
+    r.git(&["add", "."]).code(0);
+    r.commit("shared version");
+    r.tag("a-v2.0.0", None);
+    r.relgate(CVS, &[]).code(0);
+    r.relgate(VT, &["a-v2.0.0"]).code(0);
+    r.tag("b-v2.1.0", None);
+    r.relgate(VT, &["b-v2.1.0"]).code(1).stdout_has(
+        "Cargo.toml:4:12: error[tag-version-mismatch] [workspace.package].version says 2.0.0",
+    );
+}
+
+#[test]
+fn uv_private_root_and_a_members_tag_regex() {
+    let r = Repo::new();
+    r.write(
+        "pyproject.toml",
+        "[project]\nname = \"ws\"\nversion = \"0.1+private\"\n[tool.uv.workspace]\nmembers = [\"pkg\"]\n",
+    );
+    r.write(
+        "pkg/pyproject.toml",
+        "[project]\nname = \"pkg\"\nversion = \"3.1.0\"\n[tool.setuptools_scm]\ntag_regex = '^pkg-v(?P<version>[0-9.]+)$'\n",
+    );
+    r.git(&["add", "."]).code(0);
+    r.commit("workspace");
+    r.tag("v9.0.0", Some("HEAD"));
+    r.tag("pkg-v3.1.0", None);
+    // The private root is no source: never "behind v9.0.0".
+    let run = r.relgate(CVS, &["--list"]);
+    run.code(0)
+        .stdout_lacks("0.1+private")
+        .stdout_has("pkg/pyproject.toml:3:12  [project].version  3.1.0  3.1.0  package pkg");
+    r.relgate(VT, &["pkg-v3.1.0"]).code(0);
+    // The one member is the package check-release-ready judges, never `v0.1.0+private`.
+    let ready = r.relgate(CRR, &[]);
+    ready.stdout_lacks("+private").stdout_has("pkg-v3.1.0");
+}
+
+#[test]
+fn npm_and_pnpm_workspaces_with_scoped_tags() {
+    let r = Repo::new();
+    r.write(
+        "package.json",
+        "{\"name\": \"root\", \"private\": true, \"workspaces\": [\"packages/*\"]}\n",
+    );
+    r.write(
+        "packages/core/package.json",
+        "{\"name\": \"core\", \"version\": \"1.2.0\"}\n",
+    );
+    r.git(&["add", "."]).code(0);
+    r.commit("npm workspace");
+    r.tag("core@1.2.0", None);
+    r.relgate(CVS, &[]).code(0);
+    r.relgate(VT, &["--all"]).code(0).stdout_has("1 tag: 1 ok");
+    r.write(
+        "packages/core/package.json",
+        "{\"name\": \"core\", \"version\": \"1.1.0\"}\n",
+    );
+    r.relgate(CVS, &[])
+        .code(1)
+        .stdout_has("lower than release tag core@1.2.0");
+    // pnpm's list, with an exclusion.
+    let p = Repo::new();
+    p.write(
+        "pnpm-workspace.yaml",
+        "packages:\n  - 'libs/*'\n  - '!libs/skip'\n",
+    );
+    p.write(
+        "libs/one/package.json",
+        "{\"name\": \"one\", \"version\": \"1.0.0\"}\n",
+    );
+    p.write(
+        "libs/skip/package.json",
+        "{\"name\": \"skip\", \"version\": \"oops\"}\n",
+    );
+    p.git(&["add", "."]).code(0);
+    p.commit("pnpm");
+    p.relgate(CVS, &["--list"])
+        .code(0)
+        .stdout_has("package one")
+        .stdout_lacks("skip");
+}
+
+#[test]
+fn a_members_maintenance_line_is_a_release_branch() {
+    let r = cargo_workspace();
+    // core 1.0.1 is released from `core-1.0.x`, which main never merges.
+    r.git(&["switch", "-q", "-c", "core-1.0.x"]).code(0);
+    r.write("crates/core/Cargo.toml", &cargo_member("core", "1.0.1"));
+    r.git(&["commit", "-q", "-am", "core 1.0.1"]).code(0);
+    r.tag("core-v1.0.1", None);
+    // A branch that merely ends in a version names no package that tags releases.
+    r.git(&["switch", "-q", "-c", "fix-crash-1.0.x"]).code(0);
+    r.write("crates/core/Cargo.toml", &cargo_member("core", "1.0.2"));
+    r.git(&["commit", "-q", "-am", "core 1.0.2"]).code(0);
+    r.tag("core-v1.0.2", None);
+    r.git(&["switch", "-q", "main"]).code(0);
+    let audit = r.relgate(VT, &["--all", "--format", "json"]).json();
+    let off: Vec<&str> = audit["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["rule"] == "tag-not-on-release-branch")
+        .map(|d| d["subject"].as_str().unwrap())
+        .collect();
+    assert_eq!(off, ["refs/tags/core-v1.0.2"], "{audit}");
+}
