@@ -671,6 +671,20 @@ impl Repo {
                 peeled_kind: Some(kind),
             });
         }
+        // No peeled id: a lightweight tag, or a loose annotated one. The object's header says
+        // which without inflating a commit.
+        if r.peeled.is_none()
+            && let Some(kind) = self.object_kind(target)?
+            && kind != ObjectKind::Tag
+        {
+            return Ok(Tag {
+                name: r.name.clone(),
+                target,
+                annotated: false,
+                commit: (kind == ObjectKind::Commit).then_some(target),
+                peeled_kind: Some(kind),
+            });
+        }
         let tag = || format!("cannot read tag {}", r.name);
         match self
             .peel(target)

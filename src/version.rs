@@ -593,21 +593,31 @@ pub fn lenient_order(tag: &str, tags: &TagsConfig, against: &TagVersion) -> Opti
 /// prefix (or pattern's version group) followed by a digit, and no `tags.ignore` glob. A bare
 /// `v1.2.0` is not one: it is the repository's, not the package's.
 fn is_candidate_of(tag: &str, tags: &TagsConfig) -> bool {
-    !crate::glob::any(&tags.ignore, tag)
+    // The package's own prefix first: most tags are another package's, and that is one compare.
+    version_part(tag, tags).is_some_and(|p| p.starts_with(|c: char| c.is_ascii_digit()))
+        && !crate::glob::any(&tags.ignore, tag)
         && !names_a_line(tag)
-        && version_part(tag, tags).is_some_and(|p| p.starts_with(|c: char| c.is_ascii_digit()))
 }
 
 /// A tag that names a release line, not a release: numbers with an `x` for a part, as
 /// maintenance branches are named (`6.x`, `v1.x`, `8.0.x`, `17.x.x`).
 fn names_a_line(tag: &str) -> bool {
-    let parts: Vec<&str> = tag.trim_start_matches(['v', 'V']).split('.').collect();
-    let number = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
-    let x = |p: &&str| matches!(*p, "x" | "X");
-    (2..=3).contains(&parts.len())
-        && number(&parts[0])
-        && parts[1..].iter().all(|p| number(p) || x(p))
-        && parts[1..].iter().any(x)
+    // Runs for every tag of every package: no allocation.
+    let number = |p: &str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit());
+    let x = |p: &str| matches!(p, "x" | "X");
+    let mut parts = tag.trim_start_matches(['v', 'V']).split('.');
+    if !parts.next().is_some_and(number) {
+        return false;
+    }
+    let (mut n, mut any_x) = (1, false);
+    for p in parts {
+        n += 1;
+        if !(number(p) || x(p)) {
+            return false;
+        }
+        any_x |= x(p);
+    }
+    (2..=3).contains(&n) && any_x
 }
 
 /// The version part of a tag: the tag without `tags.prefix`, or `tags.pattern`'s `version`

@@ -48,9 +48,16 @@ const MAX_MEMBERS: usize = 512;
 /// a package when any of its manifests says so: uv's root pyproject.toml beside its Cargo
 /// workspace is the uv package.
 pub fn workspace(reader: &dyn FileReader) -> Result<Option<Workspace>> {
-    let ws = match cargo(reader)? {
+    // Each root manifest is parsed once, for both questions.
+    let cargo_root = toml_at::<CargoRoot>(reader, "Cargo.toml")?;
+    let py_root = match &cargo_root {
+        // A Cargo workspace needs the pyproject only to know whether the root is a package.
+        Some(c) if c.workspace.is_some() && c.package.is_some() => None,
+        _ => toml_at::<PyProject>(reader, "pyproject.toml")?,
+    };
+    let ws = match cargo(reader, cargo_root.as_ref())? {
         Some(ws) => Some(ws),
-        None => match uv(reader)? {
+        None => match uv(reader, py_root.as_ref())? {
             Some(ws) => Some(ws),
             None => npm(reader)?,
         },
@@ -58,25 +65,13 @@ pub fn workspace(reader: &dyn FileReader) -> Result<Option<Workspace>> {
     let Some(mut ws) = ws else {
         return Ok(None);
     };
-    if !ws.root_is_package {
-        ws.root_is_package = root_is_package(reader)?;
-    }
+    // Any root manifest that describes a package makes the root one.
+    ws.root_is_package = ws.root_is_package
+        || cargo_root.is_some_and(|c| c.package.is_some())
+        || py_root.is_some_and(|p| p.project.is_some() && !private_pyproject(&p))
+        || json_at::<PackageJson>(reader, "package.json")?
+            .is_some_and(|p| !p.private && p.name.is_some());
     Ok(Some(ws))
-}
-
-/// Does a root manifest describe a package of its own (a Cargo `[package]`, a public
-/// pyproject `[project]`, a public package.json)?
-fn root_is_package(reader: &dyn FileReader) -> Result<bool> {
-    if toml_at::<CargoRoot>(reader, "Cargo.toml")?.is_some_and(|c| c.package.is_some()) {
-        return Ok(true);
-    }
-    if toml_at::<PyProject>(reader, "pyproject.toml")?
-        .is_some_and(|p| p.project.is_some() && !private_pyproject(&p))
-    {
-        return Ok(true);
-    }
-    Ok(json_at::<PackageJson>(reader, "package.json")?
-        .is_some_and(|p| !p.private && p.name.is_some()))
 }
 
 fn text(reader: &dyn FileReader, path: &str) -> Result<Option<String>> {
@@ -184,11 +179,11 @@ struct CargoPackage {
     name: Option<String>,
 }
 
-fn cargo(reader: &dyn FileReader) -> Result<Option<Workspace>> {
-    let Some(root) = toml_at::<CargoRoot>(reader, "Cargo.toml")? else {
+fn cargo(reader: &dyn FileReader, root: Option<&CargoRoot>) -> Result<Option<Workspace>> {
+    let Some(root) = root else {
         return Ok(None);
     };
-    let Some(ws) = root.workspace else {
+    let Some(ws) = &root.workspace else {
         return Ok(None);
     };
     let mut members = Vec::new();
@@ -294,8 +289,8 @@ fn private_pyproject(p: &PyProject) -> bool {
         })
 }
 
-fn uv(reader: &dyn FileReader) -> Result<Option<Workspace>> {
-    let Some(root) = toml_at::<PyProject>(reader, "pyproject.toml")? else {
+fn uv(reader: &dyn FileReader, root: Option<&PyProject>) -> Result<Option<Workspace>> {
+    let Some(root) = root else {
         return Ok(None);
     };
     let Some(ws) = root.tool.uv.as_ref().and_then(|u| u.workspace.as_ref()) else {
@@ -320,7 +315,7 @@ fn uv(reader: &dyn FileReader) -> Result<Option<Workspace>> {
     }
     Ok(Some(Workspace {
         members,
-        root_is_package: !private_pyproject(&root),
+        root_is_package: !private_pyproject(root),
         declared_in: "pyproject.toml [tool.uv.workspace]",
     }))
 }
