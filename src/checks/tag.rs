@@ -83,7 +83,7 @@ pub const RULES: &[RuleDoc] = &[
         tool: "validate-tag",
         severity: Severity::Error,
         summary: "a release tag that exists locally is not annotated",
-        why: "Annotated tags record who tagged, when and why; `git describe` and many release tools ignore lightweight tags. Not checked in CI (`CI` set), where checkouts may rewrite tags as lightweight. A tag being created, pushed or named is an error; in an `--all` audit the lightweight tags already published are one warning with their count, since moving a published tag breaks every clone that fetched it.",
+        why: "Annotated tags record who tagged, when and why; `git describe` and many release tools ignore lightweight tags. Not checked in CI (`CI` set), where checkouts may rewrite tags as lightweight. A tag being created, pushed or named is an error; one already at HEAD (validate-tag with no TAG) is a warning, and in an `--all` audit the lightweight tags already published are one warning with their count, since moving a published tag breaks every clone that fetched it.",
         bad: "git tag v1.2.0",
         good: "git tag -a v1.2.0 -m 'release 1.2.0'",
     },
@@ -730,6 +730,9 @@ impl<'r> TagView<'r> {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Judging {
     New,
+    /// A release tag already at HEAD (`validate-tag` with no TAG, outside CI): it may well be
+    /// published, so a lightweight one is a warning that never advises moving it.
+    AtHead,
     Audit,
 }
 
@@ -745,7 +748,20 @@ pub fn check_in_repo(
     let tags = &config.tags;
     let subject = format!("refs/tags/{}", facts.name);
     let audit = judging == Judging::Audit;
-    if !audit && !facts.annotated && tags.require_annotated && !cli::in_ci() {
+    if judging == Judging::AtHead && !facts.annotated && tags.require_annotated && !cli::in_ci() {
+        report.push(
+            Diagnostic::warn(
+                "tag-lightweight",
+                format!("{} at HEAD is a lightweight tag; release tags are annotated", facts.name),
+            )
+            .subject(subject.clone())
+            .help(
+                "a published tag stays as it is (moving one breaks every clone that fetched it); \
+                 annotate the next release: `git tag -a <tag> -m '<tag>'` (or set tags.require-annotated = false)",
+            ),
+        );
+    } else if judging == Judging::New && !facts.annotated && tags.require_annotated && !cli::in_ci()
+    {
         report.push(
             Diagnostic::error("tag-lightweight", format!("{} is a lightweight tag; release tags are annotated", facts.name))
                 .subject(subject.clone())
@@ -905,6 +921,7 @@ fn check_one(
     config: &Config,
     view: Option<&mut TagView<'_>>,
     name: &str,
+    judging: Judging,
     report: &mut Report,
 ) -> Result<Option<TagVersion>> {
     let before = report.diagnostics.len();
@@ -914,7 +931,7 @@ fn check_one(
     if let Some(view) = view {
         if let Some(t) = view.repo.find_tag(name)? {
             let facts = TagFacts::of(t, Spelling::Configured);
-            check_in_repo(view, config, &facts, &tv, Judging::New, report)?;
+            check_in_repo(view, config, &facts, &tv, judging, report)?;
         } else {
             report.pass(format!("{name}: not in the repository; name rules only"));
         }
@@ -940,10 +957,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
         return run_all(ctx, args.package.as_deref());
     }
     let mut report = ctx.report()?;
+    let mut judging = Judging::New;
     let names = if args.tags.is_empty() {
         // The tags of a CI ref or of HEAD: a repository is needed, as everywhere but TAG.
         ctx.repo()?;
-        implicit_tags(ctx)?
+        let (names, at_head) = implicit_tags(ctx)?;
+        if at_head {
+            judging = Judging::AtHead;
+        }
+        names
     } else {
         // `validate-tag ${{ github.ref }}` passes the full ref name.
         args.tags
@@ -968,7 +990,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
         Ok(repo) => repo,
         Err(e) if e.is_no_repository() => {
             for name in &names {
-                check_one(config, None, name, &mut report)?;
+                check_one(config, None, name, judging, &mut report)?;
             }
             return Ok(report);
         }
@@ -977,7 +999,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
     let mut scoped = Scoped::new(repo, config, names.len())?;
     for name in &names {
         let (pkg_config, view) = scoped.for_tag(name)?;
-        check_one(&pkg_config, Some(view), name, &mut report)?;
+        check_one(&pkg_config, Some(view), name, judging, &mut report)?;
     }
     Ok(report)
 }
@@ -1031,21 +1053,21 @@ impl<'r> Scoped<'r> {
     }
 }
 
-/// The tag from the CI environment, else the release tags at HEAD.
-fn implicit_tags(ctx: &Ctx) -> Result<Vec<String>> {
+/// The tag from the CI environment, else the release tags at HEAD (and `true`).
+fn implicit_tags(ctx: &Ctx) -> Result<(Vec<String>, bool)> {
     if let Ok(r) = std::env::var("GITHUB_REF")
         && let Some(t) = r.strip_prefix("refs/tags/")
     {
-        return Ok(vec![t.to_string()]);
+        return Ok((vec![t.to_string()], false));
     }
     if let Ok(t) = std::env::var("CI_COMMIT_TAG")
         && !t.is_empty()
     {
-        return Ok(vec![t]);
+        return Ok((vec![t], false));
     }
     let repo = ctx.repo()?;
     let Some(head) = repo.head()?.oid() else {
-        return Ok(Vec::new());
+        return Ok((Vec::new(), true));
     };
     let config = &ctx.config()?.config;
     let pkgs = packages_at_head(repo, config)?;
@@ -1063,7 +1085,7 @@ fn implicit_tags(ctx: &Ctx) -> Result<Vec<String>> {
             at_head.push(r.name.clone());
         }
     }
-    Ok(at_head)
+    Ok((at_head, true))
 }
 
 /// At most this many tag names in one summarising message; the JSON `tags` list has them all.

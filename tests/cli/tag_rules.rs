@@ -741,8 +741,8 @@ fn without_a_tag_argument_the_release_tags_at_head_are_checked() {
     assert_eq!(
         findings(&run),
         format!(
-            "refs/tags/v1.0.1: error[tag-lightweight] v1.0.1 is a lightweight tag; release tags are annotated\n  \
-             help: while v1.0.1 is not pushed, replace it with an annotated tag on the same commit: `git tag -f -a v1.0.1 -m 'v1.0.1' 18a5014`; once published, leave it and annotate the next release (`git tag -a`), or set tags.require-annotated = false\n\
+            "refs/tags/v1.0.1: warn[tag-lightweight] v1.0.1 at HEAD is a lightweight tag; release tags are annotated\n  \
+             help: a published tag stays as it is (moving one breaks every clone that fetched it); annotate the next release: `git tag -a <tag> -m '<tag>'` (or set tags.require-annotated = false)\n\
              pyproject.toml:3:12: error[tag-version-mismatch] [project].version says 1.0.0 at {c}, but tag v1.0.1 says 1.0.1\n  \
              help: tag the commit that bumps the version, or bump pyproject.toml to 1.0.1 before tagging\n\
              v1.0.0: ok\n"
