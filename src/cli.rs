@@ -389,13 +389,36 @@ fn default_format() -> Format {
     }
 }
 
-/// Writes to stdout; a closed pipe is not an error (`| head` must not fail a run).
-fn write_stdout(bytes: &[u8]) -> std::result::Result<(), ()> {
+/// Why a write to stdout did not happen.
+enum WriteFailure {
+    /// The reader closed the pipe (`| head`): its choice, and by contract a quiet success.
+    Closed,
+    /// Anything else (a full disk, `>/dev/full`, an I/O error): the report was not delivered,
+    /// so the run could not do its job.
+    Failed(std::io::Error),
+}
+
+/// Writes to stdout.
+fn write_stdout(bytes: &[u8]) -> std::result::Result<(), WriteFailure> {
     let mut out = std::io::stdout().lock();
     match out.write_all(bytes).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(()),
-        Err(_) => Err(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Err(WriteFailure::Closed),
+        Err(e) => Err(WriteFailure::Failed(e)),
+    }
+}
+
+/// The exit status after a failed write of the report: EPIPE is the only quiet success.
+fn write_failed(tool: &str, failure: WriteFailure) -> ExitCode {
+    match failure {
+        WriteFailure::Closed => ExitCode::SUCCESS,
+        WriteFailure::Failed(e) => {
+            print_error(
+                tool,
+                &Error::new("cannot write the report to stdout").caused_by(e),
+            );
+            ExitCode::from(2)
+        }
     }
 }
 
@@ -575,7 +598,8 @@ fn show_config(ctx: &Ctx, style: &Style) -> ExitCode {
         out
     };
     match write_stdout(text.as_bytes()) {
-        Ok(()) | Err(()) => ExitCode::SUCCESS,
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => write_failed(ctx.tool, failure),
     }
 }
 
@@ -588,10 +612,8 @@ fn emit(report: &Report, style: &Style) -> ExitCode {
         );
         return ExitCode::from(2);
     }
-    if write_stdout(&buf).is_err() {
-        // Nobody is reading; the verdict still stands for the exit status... but a closed
-        // stdout is by contract a quiet success.
-        return ExitCode::SUCCESS;
+    if let Err(failure) = write_stdout(&buf) {
+        return write_failed(report.tool, failure);
     }
     if report.failed(style.deny_warnings) {
         ExitCode::from(1)

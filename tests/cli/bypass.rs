@@ -287,3 +287,35 @@ fn list_never_exits_1_or_prints_nothing_without_saying_why() {
         .code(1)
         .stdout_has("error[version-not-found] no version source found");
 }
+
+#[test]
+fn a_report_that_cannot_be_written_is_exit_2_never_a_pass() {
+    let r = project();
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+    for (name, args, env) in [
+        ("guard-master-commit", &[][..], &[COMMITTING][..]),
+        (
+            "guard-master-commit",
+            &["--format", "json"][..],
+            &[COMMITTING][..],
+        ),
+        ("check-version-sync", &["--format", "github"][..], &[][..]),
+        ("validate-tag", &["--all"][..], &[][..]),
+        ("lint-changelog", &["--show-config"][..], &[][..]),
+    ] {
+        let mut cmd = r.command(bin(name));
+        cmd.args(args).stdout(full.try_clone().unwrap());
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{name} {args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("cannot write the report to stdout"),
+            "{name}"
+        );
+    }
+}
