@@ -207,8 +207,9 @@ pub fn read_stdin() -> Result<Vec<u8>> {
         return Ok(Vec::new());
     }
     let mut buf = Vec::new();
-    // A hook's stdin is a few lines; a bound keeps garbage from costing unbounded memory.
-    const LIMIT: u64 = 64 * 1024 * 1024;
+    // A bound keeps garbage from costing unbounded memory, set far above what git sends: a
+    // `git push --mirror` of a million refs is about 200 MB of pre-push lines.
+    const LIMIT: u64 = 1 << 30;
     stdin
         .lock()
         .take(LIMIT + 1)
@@ -216,7 +217,7 @@ pub fn read_stdin() -> Result<Vec<u8>> {
         .map_err(|e| Error::new("cannot read hook input from stdin").caused_by(e))?;
     if buf.len() as u64 > LIMIT {
         return Err(Error::new(
-            "hook input on stdin is larger than 64 MiB; expected git's hook lines",
+            "hook input on stdin is larger than 1 GiB; expected git's hook lines",
         ));
     }
     Ok(buf)

@@ -319,3 +319,28 @@ fn a_report_that_cannot_be_written_is_exit_2_never_a_pass() {
         );
     }
 }
+
+#[test]
+fn a_mirror_push_of_many_refs_is_judged_not_refused() {
+    // About 600,000 branch lines (≈ 100 MB): more than the old 64 MiB bound, all judged.
+    let r = project();
+    let head = r.head();
+    let z = "0".repeat(40);
+    let mut input = String::with_capacity(110 << 20);
+    for i in 0..600_000 {
+        input.push_str(&format!("refs/heads/b{i} {head} refs/heads/b{i} {z}\n"));
+    }
+    input.push_str(&format!("refs/heads/main {head} refs/heads/main {z}\n"));
+    for (name, want) in [("validate-tag", 0), ("guard-master-commit", 1)] {
+        let mut cmd = r.command(bin(name));
+        cmd.arg("--pre-push");
+        let run = bounded(
+            cmd,
+            Some(input.as_bytes()),
+            WATCHDOG,
+            format!("{name} --pre-push (600k lines)"),
+        )
+        .run;
+        assert_eq!(run.code, want, "{name}: {}", run.stderr);
+    }
+}
