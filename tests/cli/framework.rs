@@ -56,7 +56,7 @@ fn which_in(path: &str, tool: &str) -> Option<PathBuf> {
 
 /// A tool the test cannot do without: its path, or a failure that says how to install it.
 #[track_caller]
-fn require(tool: &str) -> PathBuf {
+pub fn require(tool: &str) -> PathBuf {
     let path = std::env::var("PATH").unwrap_or_default();
     which_in(&path, tool).unwrap_or_else(|| {
         panic!(

@@ -7,6 +7,7 @@
 mod changelog;
 mod common;
 mod conventions;
+mod docs;
 mod field;
 mod framework;
 mod guard;
