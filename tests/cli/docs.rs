@@ -147,6 +147,7 @@ fn snippet(id: &str) -> Snippet {
 /// The scenario tests below and the snippets each of them runs.
 const RUN_BY_SCENARIOS: &[&str] = &[
     "try-it",
+    "wheel-local",
     "install-git",
     "raw-hooks",
     "relgate-skip",
@@ -443,6 +444,36 @@ fn try_it_installs_and_runs_the_checklist() {
             "{gate} not installed"
         );
     }
+
+    // The wheel built from the same clone, installed into a virtualenv with pip.
+    let venv = TempDir::new("venv");
+    let made = Command::new(crate::framework::require("python3"))
+        .args(["-m", "venv"])
+        .arg(venv.path())
+        .status()
+        .unwrap();
+    assert!(made.success());
+    let mut cmd = r.command("sh");
+    cmd.args(["-e", "-c", snippet("wheel-local").text.trim()])
+        .current_dir(&clone)
+        .env(
+            "PATH",
+            format!(
+                "{}:{}",
+                venv.path().join("bin").display(),
+                std::env::var("PATH").unwrap_or_default()
+            ),
+        )
+        .env("PIP_NO_INDEX", "1")
+        .env("PIP_DISABLE_PIP_VERSION_CHECK", "1");
+    cargo_env(&mut cmd, root.path());
+    r.run(cmd, "wheel-local".into()).code(0);
+    let version = format!("check-release-ready {}\n", env!("CARGO_PKG_VERSION"));
+    let out = Command::new(venv.path().join("bin/check-release-ready"))
+        .arg("--version")
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), version);
 }
 
 /// `cargo install --git ... --rev PIN relgate`, the raw hooks from a clone, RELGATE_SKIP, and
@@ -502,7 +533,7 @@ fn install_raw_hooks_and_cut_a_release() {
     sh(&r, &snippet("release-notes").text, &path, &[]).code(0);
     assert_eq!(
         std::fs::read_to_string(r.path().join("notes.md")).unwrap(),
-        "### Added\n\n- Second.\n\n"
+        "### Added\n\n- Second.\n"
     );
     // CI's history check on main accepts the merge the forge made (the RELGATE_SKIP push
     // before it is exactly what that check exists to find).
