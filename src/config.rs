@@ -706,7 +706,7 @@ fn toml_error(e: &toml::de::Error, text: &str, shown: &str) -> Error {
 /// project's words, with the key and a line that would be right:
 /// `branches.protected` is a list: `protected = ["main"]`.
 fn type_error(msg: &str, text: &str, offset: usize) -> Option<String> {
-    let (key, path) = key_at(text, offset)?;
+    let (key, path, in_list) = key_at(text, offset)?;
     if let Some(rest) = msg.strip_prefix("unknown variant `") {
         let (given, expected) = rest.split_once('`')?;
         let choices: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
@@ -729,6 +729,12 @@ fn type_error(msg: &str, text: &str, offset: usize) -> Option<String> {
     let value = value.trim_matches(|c| c == '`' || c == '"');
     let example_string = if value.is_empty() { "..." } else { value };
     let (what, example) = match expected {
+        // An element of a list (`protected = [1]`): the key is a list of strings.
+        "a string" if in_list => (
+            "a list of strings",
+            format!("{key} = [\"{}\"]", crate::diag::escape(example_string)),
+        ),
+        _ if in_list => return None,
         "a sequence" => (
             "a list",
             format!("{key} = [\"{}\"]", crate::diag::escape(example_string)),
@@ -749,16 +755,24 @@ fn type_error(msg: &str, text: &str, offset: usize) -> Option<String> {
         "string" => "a string",
         _ => "another type",
     };
+    let found = if in_list {
+        format!("a list holding {found}")
+    } else {
+        found.to_string()
+    };
     Some(format!("`{path}` is {what}, not {found}: `{example}`"))
 }
 
-/// The key of the `key = value` line at `offset` and its full dotted path within relgate's
-/// table (`branches.protected` in relgate.toml and in `[tool.relgate.branches]` alike).
-fn key_at(text: &str, offset: usize) -> Option<(String, String)> {
+/// The key of the `key = value` line at `offset`, its full dotted path within relgate's table
+/// (`branches.protected` in relgate.toml and in `[tool.relgate.branches]` alike), and whether
+/// `offset` is inside a list value (an element is wrong, not the key's whole value).
+fn key_at(text: &str, offset: usize) -> Option<(String, String, bool)> {
     let offset = floor_char_boundary(text, offset.min(text.len()));
     let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
     let (key, _) = text[line_start..line_end].split_once('=')?;
+    let value_start = line_start + key.len() + 1;
+    let in_list = offset > value_start && text[value_start..offset].contains('[');
     let key = key.trim().trim_matches('"').to_string();
     if key.is_empty() || key.contains(['[', ' ']) {
         return None;
@@ -788,7 +802,7 @@ fn key_at(text: &str, offset: usize) -> Option<(String, String)> {
         format!("{table}.{key}")
     };
     let short = key.rsplit('.').next().unwrap_or(&key).to_string();
-    Some((short, path))
+    Some((short, path, in_list))
 }
 
 /// serde's "unknown field `x`, expected one of `a`, `b`" (or "expected `a`", or "there are no
@@ -1034,6 +1048,17 @@ mod tests {
             e.contains("`tags.prefix` is a string, not a number: `prefix = \"1\"`"),
             "{e}"
         );
+        let e = parse("[branches]\nprotected = [\"main\", 2]\n", "x")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("`branches.protected` is a list of strings, not a list holding a number: `protected = [\"2\"]`"),
+            "{e}"
+        );
+        let e = parse("[branches]\nprotected = [\n  \"main\",\n  2,\n]\n", "x")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("invalid configuration at x:4:3"), "{e}");
         let e = parse("[tags]\ngrammar = \"semvr\"\n", "x")
             .unwrap_err()
             .to_string();
