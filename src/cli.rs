@@ -31,6 +31,8 @@ Common options:
       --deny-warnings        Warnings also fail (exit 1)
       --show-config          Print the effective configuration, each value with its origin
                              (a config file's line, what it was inferred from, or the default)
+      --explain <RULE>       Print what a rule finds, why, a failing and a passing example
+                             and how to fix it, for any rule this binary reports
       --hook <NAME>          Run as git hook NAME (pre-commit, pre-merge-commit, prepare-commit-msg,
                              pre-push, reference-transaction); implied when installed under that name
   -h, --help                 Print help
@@ -100,6 +102,8 @@ pub struct Common {
     pub quiet: bool,
     pub deny_warnings: bool,
     pub show_config: bool,
+    /// `--explain RULE`: print the rule's reference instead of checking.
+    pub explain: Option<String>,
     /// The hook being run, from the program name or `--hook` (or a binary's mode flag).
     pub hook: Option<Hook>,
     /// Git's arguments to the hook (`<remote> <url>` for pre-push, `<state>` for
@@ -193,14 +197,17 @@ fn parse_common(c: &mut Common, flag: &Flag, parser: &mut lexopt::Parser) -> Res
         Flag::Long(l) if l == "quiet" => c.quiet = true,
         Flag::Long(l) if l == "deny-warnings" => c.deny_warnings = true,
         Flag::Long(l) if l == "show-config" => c.show_config = true,
+        Flag::Long(l) if l == "explain" => c.explain = Some(value(parser, "--explain")?),
         Flag::Long(l) if l == "hook" => {
             let name = value(parser, "--hook")?;
             let h = Hook::from_name(&name).ok_or_else(|| {
-                Error::new(format!(
-                    "unknown hook `{}` for `--hook`; expected one of: {}",
-                    diag::escape(&name),
-                    Hook::ALL.map(Hook::name).join(", ")
-                ))
+                let names = Hook::ALL.map(Hook::name);
+                let mut m = format!("unknown hook `{}` for `--hook`", diag::escape(&name));
+                if let Some(best) = crate::config::nearest(&name, names) {
+                    m.push_str(&format!(" (did you mean `{best}`?)"));
+                }
+                m.push_str(&format!("; expected one of: {}", names.join(", ")));
+                Error::new(m)
             })?;
             c.hook = Some(h);
         }
@@ -219,7 +226,46 @@ enum Parsed<A> {
     Version,
 }
 
-fn parse_args<A: Default>(args: Vec<OsString>, handler: Handler<A>) -> Result<Parsed<A>> {
+/// The long options a usage text lists (`--release`, `--show-config`, ...), for "did you mean".
+fn long_options(usage: &str) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for text in [usage, COMMON_OPTIONS] {
+        for line in text.lines() {
+            for word in line.split([' ', ',', '[', ']', '(', ')', '`']) {
+                if let Some(name) = word.strip_prefix("--")
+                    && name.len() > 1
+                    && name.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+                    && !out.contains(&name)
+                {
+                    out.push(name);
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The error for an option no part of the binary knows, with the nearest one it does know.
+fn unknown_option(flag: &Flag, usage: &str) -> Option<Error> {
+    let Flag::Long(name) = flag else {
+        return None;
+    };
+    let known = long_options(usage);
+    if known.contains(&name.as_str()) {
+        return None;
+    }
+    let mut m = format!("unknown option `--{}`", diag::escape(name));
+    if let Some(best) = crate::config::nearest(name, known.iter().copied()) {
+        m.push_str(&format!(" (did you mean `--{best}`?)"));
+    }
+    Some(Error::new(m))
+}
+
+fn parse_args<A: Default>(
+    args: Vec<OsString>,
+    usage: &str,
+    handler: Handler<A>,
+) -> Result<Parsed<A>> {
     // `-V`/`--version` prints the program's version and nothing else: with anything beside it
     // (`--version 1.2.0`, an old spelling of check-release-ready's `--release`) it would answer
     // a question nobody asked, with exit 0 in place of a check.
@@ -250,7 +296,10 @@ fn parse_args<A: Default>(args: Vec<OsString>, handler: Handler<A>) -> Result<Pa
             lexopt::Arg::Value(v) => Flag::Value(v),
         };
         if !parse_common(&mut common, &flag, &mut parser)? {
-            handler(&mut own, &mut common, flag, &mut parser)?;
+            let unknown = unknown_option(&flag, usage);
+            if let Err(e) = handler(&mut own, &mut common, flag, &mut parser) {
+                return Err(unknown.unwrap_or(e));
+            }
         }
     }
     Ok(Parsed::Run(Box::new(common), own))
@@ -458,29 +507,9 @@ fn main_with<A: Default>(
     handler: Handler<A>,
     run: fn(&Ctx, A) -> Result<Report>,
 ) -> ExitCode {
-    let parsed = parse_args(args, handler);
-    if hook::skipped(tool.name) {
-        let format = match &parsed {
-            Ok(Parsed::Run(c, _)) => c.format,
-            _ => None,
-        }
-        .unwrap_or_else(default_format);
-        let mut report = Report::new(tool.name);
-        report.push(Diagnostic::note(
-            "relgate-skip",
-            format!("{} skipped: RELGATE_SKIP is set", tool.name),
-        ));
-        return emit(
-            &report,
-            &Style {
-                format,
-                color: false,
-                quiet: false,
-                deny_warnings: false,
-            },
-        );
-    }
-    let (common, own) = match parsed {
+    let parsed = parse_args(args, tool.usage, handler);
+    // Help, version and --explain answer a question; they check nothing a skip could bypass.
+    match &parsed {
         Ok(Parsed::Help) => {
             let text = format!("{}\n\n{COMMON_OPTIONS}", tool.usage.trim_end());
             let _ = write_stdout(text.as_bytes());
@@ -490,7 +519,64 @@ fn main_with<A: Default>(
             let _ = write_stdout(format!("{} {VERSION}\n", tool.name).as_bytes());
             return ExitCode::SUCCESS;
         }
+        Ok(Parsed::Run(c, _)) if c.explain.is_some() => {
+            let rule = c.explain.as_deref().unwrap_or_default();
+            return match crate::rules::explain(tool.name, rule) {
+                Ok(text) => {
+                    let _ = write_stdout(text.as_bytes());
+                    ExitCode::SUCCESS
+                }
+                Err(m) => {
+                    print_error(tool.name, &Error::new(m));
+                    ExitCode::from(2)
+                }
+            };
+        }
+        _ => {}
+    }
+    // A name in RELGATE_SKIP that is no gate skips nothing: say so, in hooks too.
+    for (given, nearest) in hook::unknown_skips() {
+        let mut err = std::io::stderr().lock();
+        let _ = match nearest {
+            Some(n) => writeln!(
+                err,
+                "{}: warning: RELGATE_SKIP names `{}`, which is no relgate gate, so it skips nothing (did you mean `{n}`?)",
+                tool.name,
+                escape_message(&given)
+            ),
+            None => writeln!(
+                err,
+                "{}: warning: RELGATE_SKIP names `{}`, which is no relgate gate, so it skips nothing; expected all or one of: {}",
+                tool.name,
+                escape_message(&given),
+                hook::GATES.join(", ")
+            ),
+        };
+    }
+    if hook::skipped(tool.name) {
+        let (format, quiet) = match &parsed {
+            Ok(Parsed::Run(c, _)) => (c.format, c.quiet || c.hook.is_some()),
+            _ => (None, false),
+        };
+        let mut report = Report::new(tool.name);
+        report.push(Diagnostic::note(
+            "relgate-skip",
+            format!("{} skipped: RELGATE_SKIP is set", tool.name),
+        ));
+        return emit(
+            &report,
+            &Style {
+                format: format.unwrap_or_else(default_format),
+                color: false,
+                // A skipped hook passes, and a passing hook says nothing.
+                quiet,
+                deny_warnings: false,
+            },
+        );
+    }
+    let (common, own) = match parsed {
         Ok(Parsed::Run(common, own)) => (common, own),
+        Ok(Parsed::Help | Parsed::Version) => return ExitCode::SUCCESS,
         Err(e) => {
             print_error(tool.name, &e);
             let mut err = std::io::stderr().lock();
@@ -527,7 +613,10 @@ fn main_with<A: Default>(
         return show_config(&ctx, &style);
     }
     let code = match run(&ctx, own) {
-        Ok(report) => emit(&report, &style),
+        Ok(mut report) => {
+            shadowed_config(&ctx, &mut report);
+            emit(&report, &style)
+        }
         Err(e) => {
             print_error(tool.name, &e);
             ExitCode::from(2)
@@ -548,6 +637,34 @@ fn print_stats(tool: &str) {
             "{tool}: stats: walks={} commits={}",
             crate::git::WALKS.load(Relaxed),
             crate::git::COMMITS_VISITED.load(Relaxed)
+        );
+    }
+}
+
+/// A warning for each configuration file that was found but not used.
+fn shadowed_config(ctx: &Ctx, report: &mut Report) {
+    let Some(Ok(loaded)) = ctx.config.get() else {
+        return;
+    };
+    let used = loaded
+        .origin
+        .as_deref()
+        .unwrap_or("the first configuration file");
+    for ignored in &loaded.shadowed {
+        let file = ignored.split(' ').next().unwrap_or(ignored);
+        report.push(
+            Diagnostic::warn(
+                "config-shadowed",
+                format!(
+                    "two configuration files: {used} is used, {} is ignored",
+                    escape_message(ignored)
+                ),
+            )
+            .in_file(file.to_string())
+            .help(format!(
+                "keep one: move what {} sets into {used} and remove it",
+                escape_message(ignored)
+            )),
         );
     }
 }
@@ -575,6 +692,7 @@ fn show_config(ctx: &Ctx, style: &Style) -> ExitCode {
             "tool": ctx.tool,
             "version": VERSION,
             "file": loaded.origin,
+            "ignored": loaded.shadowed,
             "config": config,
         });
         format!("{doc}\n")
@@ -591,6 +709,12 @@ fn show_config(ctx: &Ctx, style: &Style) -> ExitCode {
                 |o| format!("configuration file: {o}")
             )
         );
+        for ignored in &loaded.shadowed {
+            out.push_str(&format!(
+                "# ignored: {} (a second configuration file; warning config-shadowed)\n",
+                escape_message(ignored)
+            ));
+        }
         for (k, v, o) in &entries {
             let line = format!("{k} = {v}");
             out.push_str(&format!("{line:<width$}  # {}\n", escape_message(o)));
@@ -639,8 +763,37 @@ mod tests {
         Ok(())
     }
 
+    const USAGE: &str = "Usage: x [OPTIONS]\n      --branch <NAME>   A branch\n";
+
     fn parse(args: &[&str]) -> Result<Parsed<Own>> {
-        parse_args(args.iter().map(OsString::from).collect(), own)
+        parse_args(args.iter().map(OsString::from).collect(), USAGE, own)
+    }
+
+    #[test]
+    fn near_misses_get_did_you_mean() {
+        let e = parse(&["x", "--brnach", "dev"]).err().unwrap().to_string();
+        assert!(
+            e.contains("unknown option `--brnach` (did you mean `--branch`?)"),
+            "{e}"
+        );
+        let e = parse(&["x", "--show-confg"]).err().unwrap().to_string();
+        assert!(e.contains("(did you mean `--show-config`?)"), "{e}");
+        let e = parse(&["x", "--deny-warning"]).err().unwrap().to_string();
+        assert!(e.contains("(did you mean `--deny-warnings`?)"), "{e}");
+        let e = parse(&["x", "--zzzzzzzzzz"]).err().unwrap().to_string();
+        assert!(!e.contains("did you mean"), "{e}");
+        let e = parse(&["x", "--hook", "pre-comit"])
+            .err()
+            .unwrap()
+            .to_string();
+        assert!(
+            e.contains("unknown hook `pre-comit` for `--hook` (did you mean `pre-commit`?)"),
+            "{e}"
+        );
+        let Parsed::Run(c, _) = parse(&["x", "--explain", "tag-invalid"]).unwrap() else {
+            panic!("expected a run")
+        };
+        assert_eq!(c.explain.as_deref(), Some("tag-invalid"));
     }
 
     #[test]

@@ -423,6 +423,9 @@ pub struct Loaded {
     /// Where each key got its value: the file's line, or what it was inferred from. A key
     /// absent here has its default.
     pub origins: Origins,
+    /// Configuration files found after the one used, each ignored (`pyproject.toml
+    /// [tool.relgate]` beside a relgate.toml): every binary warns about them.
+    pub shadowed: Vec<String>,
 }
 
 impl Loaded {
@@ -545,6 +548,7 @@ fn loaded(file: FileConfig, text: &str, shown: &str, origin: String) -> Loaded {
         config,
         origin: Some(origin),
         origins,
+        shadowed: Vec::new(),
     }
 }
 
@@ -571,37 +575,50 @@ pub fn discover(root: &Path, known_rules: &[&str]) -> Result<Loaded> {
 }
 
 fn discover_unchecked(root: &Path) -> Result<Loaded> {
+    let mut found: Option<Loaded> = None;
+    let mut shadowed = Vec::new();
     for name in ["relgate.toml", ".relgate.toml"] {
         let p = root.join(name);
-        if p.is_file() {
-            let text = read_text(&resolve_inside(root, &p, name)?)?;
-            return Ok(loaded(
-                parse_file(&text, name)?,
-                &text,
-                name,
-                name.to_string(),
-            ));
+        if !p.is_file() {
+            continue;
+        }
+        if found.is_some() {
+            shadowed.push(name.to_string());
+            continue;
+        }
+        let text = read_text(&resolve_inside(root, &p, name)?)?;
+        found = Some(loaded(
+            parse_file(&text, name)?,
+            &text,
+            name,
+            name.to_string(),
+        ));
+    }
+    type Reader = fn(&str, &str) -> Result<Option<Loaded>>;
+    for (name, read) in [
+        ("pyproject.toml", from_pyproject as Reader),
+        ("Cargo.toml", from_cargo as Reader),
+    ] {
+        let p = root.join(name);
+        if !p.is_file() {
+            continue;
+        }
+        if found.is_none() {
+            found = read(&read_text(&resolve_inside(root, &p, name)?)?, name)?;
+            continue;
+        }
+        // Only to name it in a warning: a file that cannot be read or parsed is not used
+        // either way, and must not fail a run that never needed it.
+        let table = resolve_inside(root, &p, name)
+            .and_then(|p| read_text(&p))
+            .and_then(|text| read(&text, name));
+        if let Ok(Some(l)) = table {
+            shadowed.extend(l.origin);
         }
     }
-    let p = root.join("pyproject.toml");
-    if p.is_file()
-        && let Some(l) = from_pyproject(
-            &read_text(&resolve_inside(root, &p, "pyproject.toml")?)?,
-            "pyproject.toml",
-        )?
-    {
-        return Ok(l);
-    }
-    let p = root.join("Cargo.toml");
-    if p.is_file()
-        && let Some(l) = from_cargo(
-            &read_text(&resolve_inside(root, &p, "Cargo.toml")?)?,
-            "Cargo.toml",
-        )?
-    {
-        return Ok(l);
-    }
-    Ok(Loaded::default())
+    let mut loaded = found.unwrap_or_default();
+    loaded.shadowed = shadowed;
+    Ok(loaded)
 }
 
 fn from_pyproject(text: &str, shown: &str) -> Result<Option<Loaded>> {
@@ -680,7 +697,116 @@ fn toml_error(e: &toml::de::Error, text: &str, shown: &str) -> Error {
     if text.parse::<toml::Table>().is_err() {
         return Error::new(format!("{shown} is not valid TOML (at {place})")).caused_by(msg);
     }
+    if let Some(span) = e.span()
+        && let Some(said) = type_error(msg, text, span.start)
+    {
+        // serde's own words stay as the cause: they name the value as the parser saw it.
+        return Error::new(format!("invalid configuration at {place}: {said}")).caused_by(msg);
+    }
     Error::new(format!("invalid configuration at {place}")).caused_by(msg)
+}
+
+/// serde's "invalid type: string \"main\", expected a sequence" (or "unknown variant") in the
+/// project's words, with the key and a line that would be right:
+/// `branches.protected` is a list: `protected = ["main"]`.
+fn type_error(msg: &str, text: &str, offset: usize) -> Option<String> {
+    let (key, path, in_list) = key_at(text, offset)?;
+    if let Some(rest) = msg.strip_prefix("unknown variant `") {
+        let (given, expected) = rest.split_once('`')?;
+        let choices: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+        let first = choices.first()?;
+        let mut m = format!(
+            "`{path}` is one of {}, not `{}`: `{key} = \"{first}\"`",
+            choices.join(", "),
+            crate::diag::escape(given)
+        );
+        if let Some(best) = nearest(given, choices.iter().copied()) {
+            m.push_str(&format!(" (did you mean `{best}`?)"));
+        }
+        return Some(m);
+    }
+    let (found, expected) = msg
+        .strip_prefix("invalid type: ")?
+        .split_once(", expected ")?;
+    // "string \"main\"", "integer `1`", "boolean `true`", "sequence", "map"
+    let (kind, value) = found.split_once(' ').unwrap_or((found, ""));
+    let value = value.trim_matches(|c| c == '`' || c == '"');
+    let example_string = if value.is_empty() { "..." } else { value };
+    let (what, example) = match expected {
+        // An element of a list (`protected = [1]`): the key is a list of strings.
+        "a string" if in_list => (
+            "a list of strings",
+            format!("{key} = [\"{}\"]", crate::diag::escape(example_string)),
+        ),
+        _ if in_list => return None,
+        "a sequence" => (
+            "a list",
+            format!("{key} = [\"{}\"]", crate::diag::escape(example_string)),
+        ),
+        "a boolean" => ("true or false", format!("{key} = true")),
+        "a string" => (
+            "a string",
+            format!("{key} = \"{}\"", crate::diag::escape(example_string)),
+        ),
+        e if e.starts_with("struct ") || e == "a map" => ("a table", format!("[{path}]")),
+        _ => return None,
+    };
+    let found = match kind {
+        "sequence" => "a list",
+        "map" => "a table",
+        "boolean" => "true or false",
+        "integer" | "float" => "a number",
+        "string" => "a string",
+        _ => "another type",
+    };
+    let found = if in_list {
+        format!("a list holding {found}")
+    } else {
+        found.to_string()
+    };
+    Some(format!("`{path}` is {what}, not {found}: `{example}`"))
+}
+
+/// The key of the `key = value` line at `offset`, its full dotted path within relgate's table
+/// (`branches.protected` in relgate.toml and in `[tool.relgate.branches]` alike), and whether
+/// `offset` is inside a list value (an element is wrong, not the key's whole value).
+fn key_at(text: &str, offset: usize) -> Option<(String, String, bool)> {
+    let offset = floor_char_boundary(text, offset.min(text.len()));
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let (key, _) = text[line_start..line_end].split_once('=')?;
+    let value_start = line_start + key.len() + 1;
+    let in_list = offset > value_start && text[value_start..offset].contains('[');
+    let key = key.trim().trim_matches('"').to_string();
+    if key.is_empty() || key.contains(['[', ' ']) {
+        return None;
+    }
+    let table = text[..line_start]
+        .lines()
+        .rev()
+        .map(str::trim)
+        .find(|l| l.starts_with('['))
+        .map(|l| l.trim_matches(|c| c == '[' || c == ']').trim().to_string())
+        .unwrap_or_default();
+    let table = [
+        "tool.relgate",
+        "package.metadata.relgate",
+        "workspace.metadata.relgate",
+    ]
+    .iter()
+    .find_map(|p| {
+        table
+            .strip_prefix(p)
+            .map(|t| t.trim_start_matches('.').to_string())
+    })
+    .unwrap_or(table);
+    let path = if table.is_empty() {
+        key.clone()
+    } else {
+        format!("{table}.{key}")
+    };
+    let short = key.rsplit('.').next().unwrap_or(&key).to_string();
+    Some((short, path, in_list))
 }
 
 /// serde's "unknown field `x`, expected one of `a`, `b`" (or "expected `a`", or "there are no
@@ -900,6 +1026,79 @@ mod tests {
         assert!(c.branches.allow_merge_commits);
         assert_eq!(c.rules["tag-lightweight"], RuleLevel::Off);
         assert!(parse("[branches]\nallow_merge_commits = true\n", "x").is_err());
+    }
+
+    #[test]
+    fn type_errors_say_what_is_expected_in_the_projects_words() {
+        let e = parse("[branches]\nprotected = \"main\"\n", "relgate.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("relgate.toml:2:13")
+                && e.contains(
+                    "`branches.protected` is a list, not a string: `protected = [\"main\"]`"
+                ),
+            "{e}"
+        );
+        let e = parse("[branches]\nallow-merge-commits = \"yes\"\n", "x")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("`branches.allow-merge-commits` is true or false, not a string: `allow-merge-commits = true`"),
+            "{e}"
+        );
+        let e = parse("[tags]\nprefix = 1\n", "x").unwrap_err().to_string();
+        assert!(
+            e.contains("`tags.prefix` is a string, not a number: `prefix = \"1\"`"),
+            "{e}"
+        );
+        let e = parse("[branches]\nprotected = [\"main\", 2]\n", "x")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("`branches.protected` is a list of strings, not a list holding a number: `protected = [\"2\"]`"),
+            "{e}"
+        );
+        let e = parse("[branches]\nprotected = [\n  \"main\",\n  2,\n]\n", "x")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("invalid configuration at x:4:3"), "{e}");
+        let e = parse("[tags]\ngrammar = \"semvr\"\n", "x")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("`tags.grammar` is one of portable, semver, pep440")
+                && e.contains("did you mean `semver`?"),
+            "{e}"
+        );
+        let text = "[project]\nname = \"x\"\n[tool.relgate.branches]\nprotected = \"main\"\n";
+        let e = from_pyproject(text, "pyproject.toml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("pyproject.toml:4:13") && e.contains("`branches.protected` is a list"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_second_configuration_file_is_named_as_ignored() {
+        let dir = std::env::temp_dir().join(format!("relgate-shadow-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("relgate.toml"), "[tags]\nprefix = \"v\"\n").unwrap();
+        std::fs::write(
+            dir.join("pyproject.toml"),
+            "[project]\nname = \"x\"\n[tool.relgate.tags]\nprefix = \"\"\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("Cargo.toml"), "[package]\nname = \"x\"\n").unwrap();
+        let l = discover(&dir, &[]).unwrap();
+        assert_eq!(l.origin.as_deref(), Some("relgate.toml"));
+        assert_eq!(l.shadowed, ["pyproject.toml [tool.relgate]"]);
+        // A pyproject.toml without [tool.relgate] is no configuration file.
+        std::fs::write(dir.join("pyproject.toml"), "[project]\nname = \"x\"\n").unwrap();
+        assert!(discover(&dir, &[]).unwrap().shadowed.is_empty());
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

@@ -143,6 +143,71 @@ pub fn parse_pre_push(input: &[u8]) -> Result<Vec<PushLine>> {
     Ok(out)
 }
 
+/// What pre-commit and prek tell a hook at their pre-push stage, where it gets no stdin: the
+/// first ref of the push that carries commits the remote lacks, and nothing about the others
+/// (a tag pushed with the branch, a deletion). relgate's raw `hooks/pre-push` sees every line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FrameworkPush {
+    /// `PRE_COMMIT_REMOTE_BRANCH`: the full remote ref (`refs/heads/main`, `refs/tags/v1.2.0`).
+    pub remote_ref: String,
+    /// `PRE_COMMIT_LOCAL_BRANCH`, as typed in the push (`refs/heads/x`, `HEAD~1`).
+    pub local_ref: String,
+    /// `PRE_COMMIT_TO_REF`: the pushed object; unset when the push starts at a root commit.
+    pub to: Option<HexId>,
+}
+
+impl FrameworkPush {
+    /// As a pre-push line, when the pushed object is known. The remote side is taken as absent:
+    /// the framework's `PRE_COMMIT_FROM_REF` is the remote's old object only sometimes (else the
+    /// parent of the first new commit), so a move cannot be told from a creation here.
+    pub fn line(&self) -> Option<PushLine> {
+        let to = self.to.clone()?;
+        Some(PushLine {
+            local_ref: self.local_ref.clone().into_bytes(),
+            remote_oid: HexId("0".repeat(to.0.len())),
+            local_oid: to,
+            remote_ref: self.remote_ref.clone().into_bytes(),
+        })
+    }
+}
+
+/// The framework's pre-push variables, or `None` when `PRE_COMMIT_REMOTE_BRANCH` is not set
+/// (any other stage, or a run by hand). A `PRE_COMMIT_TO_REF` that is no object id is an error.
+pub fn framework_push() -> Result<Option<FrameworkPush>> {
+    let Some(remote_ref) = std::env::var_os("PRE_COMMIT_REMOTE_BRANCH") else {
+        return Ok(None);
+    };
+    let text = |v: std::ffi::OsString, name: &str| {
+        v.into_string().map_err(|v| {
+            Error::new(format!(
+                "{name} `{}` is not UTF-8; expected a ref name",
+                v.to_string_lossy()
+            ))
+        })
+    };
+    let remote_ref = text(remote_ref, "PRE_COMMIT_REMOTE_BRANCH")?;
+    let local_ref = match std::env::var_os("PRE_COMMIT_LOCAL_BRANCH") {
+        Some(v) => text(v, "PRE_COMMIT_LOCAL_BRANCH")?,
+        None => "HEAD".to_string(),
+    };
+    let to = match std::env::var("PRE_COMMIT_TO_REF") {
+        Ok(v) if !v.is_empty() => Some(
+            parse_hex_id(v.as_bytes(), "PRE_COMMIT_TO_REF", "pre-commit", 1).map_err(|_| {
+                Error::new(format!(
+                    "PRE_COMMIT_TO_REF `{}` is not an object id; expected 40 or 64 hex digits",
+                    crate::diag::escape(&v)
+                ))
+            })?,
+        ),
+        _ => None,
+    };
+    Ok(Some(FrameworkPush {
+        remote_ref,
+        local_ref,
+        to,
+    }))
+}
+
 /// One line of reference-transaction input: `<old-value> <new-value> <ref-name>`.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RefUpdate {
@@ -223,10 +288,40 @@ pub fn read_stdin() -> Result<Vec<u8>> {
     Ok(buf)
 }
 
+/// The names `RELGATE_SKIP` may hold, besides `all`.
+pub const GATES: [&str; 5] = [
+    "validate-tag",
+    "check-version-sync",
+    "lint-changelog",
+    "guard-master-commit",
+    "check-release-ready",
+];
+
 /// `RELGATE_SKIP=<bin>[,<bin>...]` or `all`.
 pub fn skipped(tool: &str) -> bool {
     std::env::var("RELGATE_SKIP")
         .is_ok_and(|v| v.split(',').map(str::trim).any(|s| s == "all" || s == tool))
+}
+
+/// The names in `RELGATE_SKIP` that are no gate (and not `all`), each with the nearest gate:
+/// a typo must not skip nothing in silence.
+pub fn unknown_skips() -> Vec<(String, Option<&'static str>)> {
+    let Some(value) = std::env::var_os("RELGATE_SKIP") else {
+        return Vec::new();
+    };
+    unknown_in(&value.to_string_lossy())
+}
+
+fn unknown_in(value: &str) -> Vec<(String, Option<&'static str>)> {
+    value
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && *s != "all" && !GATES.contains(s))
+        .map(|s| {
+            let best = crate::config::nearest(s, GATES.iter().copied().chain(["all"]));
+            (s.to_string(), best)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -286,6 +381,17 @@ mod tests {
         assert_eq!(ups[1].old, None);
         assert!(parse_reference_transaction(b"x y").is_err());
         assert!(parse_reference_transaction(format!("{Z} {A} a b").as_bytes()).is_err());
+    }
+
+    #[test]
+    fn relgate_skip_typos_name_the_nearest_gate() {
+        assert!(unknown_in("guard-master-commit, all,").is_empty());
+        assert_eq!(
+            unknown_in("check-versoin-sync,validate-tag"),
+            [("check-versoin-sync".to_string(), Some("check-version-sync"))]
+        );
+        assert_eq!(unknown_in("al"), [("al".to_string(), Some("all"))]);
+        assert_eq!(unknown_in("zzzzzzzzzz"), [("zzzzzzzzzz".to_string(), None)]);
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! lint-changelog, the binary: which file, read from where, which mode (`--release`,
-//! `--notes`, `--explain`).
+//! `--notes`). `--explain` (and `--explain dialects`) is the shared one of `crate::cli`.
 //!
 //! The changelog model lives in [`crate::changelog`] and its rules in
 //! [`crate::checks::changelog`]; this module only finds and reads the file and picks the mode.
@@ -38,8 +38,7 @@ Options:
                              exit 1 if there is none or it is empty
       --staged               Read the changelog from the index: what is about to be committed
                              (the default inside a git commit hook, where GIT_INDEX_FILE is set)
-      --explain <RULE>       Print what a rule finds, why, and a failing and a passing example
-                             (`--explain dialects`: which rules apply to which changelogs)
+      --explain dialects     Which rules apply to which changelogs
 ",
     reads_git: false,
     needs: crate::conventions::Needs::FILES,
@@ -56,21 +55,6 @@ pub const RULES: &[RuleDoc] = &[RuleDoc {
     good: "lint-changelog CHANGELOG.md",
 }];
 
-/// Every rule this binary reports: the changelog rules and its own.
-fn all_rules() -> impl Iterator<Item = &'static RuleDoc> {
-    changelog::RULES.iter().chain(RULES)
-}
-
-/// What `--explain RULE` prints, for any rule in [`all_rules`] (and `dialects`).
-fn explain(rule: &str) -> Option<String> {
-    if rule == "dialects" {
-        return changelog::explain(rule);
-    }
-    all_rules()
-        .find(|r| r.id == rule)
-        .map(changelog::explain_doc)
-}
-
 /// The names looked for at the work-tree root, in order.
 pub const DEFAULT_NAMES: [&str; 4] = ["CHANGELOG.md", "CHANGELOG", "CHANGES.md", "HISTORY.md"];
 
@@ -80,7 +64,6 @@ pub struct Args {
     pub file: Option<PathBuf>,
     pub release: Option<String>,
     pub notes: Option<String>,
-    pub explain: Option<String>,
     pub staged: bool,
 }
 
@@ -88,7 +71,6 @@ pub fn flag(a: &mut Args, _: &mut Common, flag: Flag, parser: &mut lexopt::Parse
     match flag {
         Flag::Long(l) if l == "release" => a.release = Some(cli::value(parser, "--release")?),
         Flag::Long(l) if l == "notes" => a.notes = Some(cli::value(parser, "--notes")?),
-        Flag::Long(l) if l == "explain" => a.explain = Some(cli::value(parser, "--explain")?),
         Flag::Long(l) if l == "staged" => a.staged = true,
         Flag::Value(v) if a.file.is_none() => a.file = Some(PathBuf::from(v)),
         other => return Err(other.unexpected()),
@@ -136,23 +118,6 @@ pub fn read_file(path: &Path, shown: &str) -> Result<Vec<u8>> {
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
     let mut report = ctx.report()?;
-    if let Some(rule) = &args.explain {
-        return match explain(rule) {
-            Some(text) => {
-                report.raw_output = Some(text.into_bytes());
-                Ok(report)
-            }
-            None => {
-                let ids: Vec<&str> = all_rules().map(|r| r.id).collect();
-                let mut m = format!("unknown rule `{}` for --explain", crate::diag::escape(rule));
-                if let Some(best) = config::nearest(rule, ids.iter().copied()) {
-                    m.push_str(&format!(" (did you mean `{best}`?)"));
-                }
-                m.push_str(&format!("; lint-changelog's rules: {}", ids.join(", ")));
-                Err(Error::new(m))
-            }
-        };
-    }
     let config = &ctx.config()?.config;
     let opts = LintOptions {
         scheme: config.changelog.scheme,
@@ -319,18 +284,3 @@ fn repo_relative(root: &Path, f: &Path) -> Result<String> {
     Ok(parts.join("/"))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn explain_covers_this_binarys_own_rules() {
-        let text = explain("changelog-not-found").unwrap();
-        assert!(
-            text.starts_with("changelog-not-found (note, lint-changelog)"),
-            "{text}"
-        );
-        assert!(explain(changelog::DATE_INVALID).is_some());
-        assert!(explain("changelog-nope").is_none());
-    }
-}

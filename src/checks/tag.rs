@@ -953,6 +953,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
         Some(Hook::PrePush) => return run_pre_push(ctx),
         _ => {}
     }
+    // pre-commit's and prek's pre-push stage: judge the ref the framework says is pushed, and
+    // only that (a branch push judges no tag, whatever tags sit at HEAD).
+    if args.tags.is_empty()
+        && !args.all
+        && let Some(push) = hook::framework_push()?
+    {
+        return run_framework_push(ctx, &push);
+    }
     if args.all {
         return run_all(ctx, args.package.as_deref());
     }
@@ -1552,6 +1560,30 @@ fn run_all(ctx: &Ctx, package: Option<&str>) -> Result<Report> {
 fn run_pre_push(ctx: &Ctx) -> Result<Report> {
     let input = hook::read_stdin()?;
     let lines = hook::parse_pre_push(&input)?;
+    judge_push(ctx, &lines)
+}
+
+/// The framework's pushed ref: a tag is judged as a new tag (a move or a deletion never reaches
+/// a framework hook); a branch push pushes no tag the framework can name.
+fn run_framework_push(ctx: &Ctx, push: &hook::FrameworkPush) -> Result<Report> {
+    if let Some(line) = push.line() {
+        return judge_push(ctx, &[line]);
+    }
+    let mut report = ctx.report()?;
+    let Some(name) = push.remote_ref.strip_prefix("refs/tags/") else {
+        report.pass("no tag is pushed");
+        return Ok(report);
+    };
+    // The push starts at a root commit, so the framework names no object: the local tag of
+    // that name is what is pushed.
+    let config = &ctx.config()?.config;
+    let mut scoped = Scoped::new(ctx.repo()?, config, 1)?;
+    let (pkg_config, view) = scoped.for_tag(name)?;
+    check_one(&pkg_config, Some(view), name, Judging::New, &mut report)?;
+    Ok(report)
+}
+
+fn judge_push(ctx: &Ctx, lines: &[hook::PushLine]) -> Result<Report> {
     let mut report = ctx.report()?;
     let config = &ctx.config()?.config;
     let tag_lines: Vec<_> = lines

@@ -182,3 +182,51 @@ fn install_outside_a_repository_and_bad_flags() {
     sh(&r, &["--frobnicate"]).code(2);
     sh(&r, &["--help"]).code(0);
 }
+
+/// A hook that passes says nothing, notes included (a project without release tags gets the
+/// `version-no-tags` note from check-version-sync); so does a gate RELGATE_SKIP skips; a
+/// mistyped RELGATE_SKIP skips nothing and names the nearest gate.
+#[test]
+fn a_passing_or_skipped_hook_prints_nothing() {
+    let r = Repo::new();
+    r.write(
+        "pyproject.toml",
+        "[project]\nname = \"demo\"\nversion = \"0.1.0\"\n",
+    );
+    r.write(
+        "CHANGELOG.md",
+        "# Changelog\n\n## [Unreleased]\n\n[Unreleased]: https://github.com/o/demo/commits/HEAD\n",
+    );
+    r.git(&["add", "."]).code(0);
+    r.commit("initial");
+    // The note a passing hook must not print, when run by hand.
+    r.relgate("check-version-sync", &[])
+        .code(0)
+        .stdout_has("version-no-tags");
+    sh(&r, &[]).code(0);
+    git_with_path(&r, &["switch", "-q", "-c", "feature"]).code(0);
+    r.write("a.txt", "a\n");
+    r.git(&["add", "a.txt"]).code(0);
+    let run = git_with_path(&r, &["commit", "-q", "-m", "work"]);
+    run.code(0);
+    assert_eq!((run.stdout.as_str(), run.stderr.as_str()), ("", ""));
+
+    git_with_path(&r, &["switch", "-q", "main"]).code(0);
+    let mut cmd = r.command("git");
+    cmd.args(["commit", "-q", "--allow-empty", "-m", "hotfix"])
+        .env("PATH", r.path_with_binaries())
+        .env("RELGATE_SKIP", "guard-master-commit");
+    let run = r.run(cmd, "RELGATE_SKIP=guard-master-commit git commit".into());
+    run.code(0);
+    assert_eq!((run.stdout.as_str(), run.stderr.as_str()), ("", ""));
+
+    let mut cmd = r.command("git");
+    cmd.args(["commit", "-q", "--allow-empty", "-m", "hotfix"])
+        .env("PATH", r.path_with_binaries())
+        .env("RELGATE_SKIP", "guard-mastr-commit");
+    let run = r.run(cmd, "RELGATE_SKIP=guard-mastr-commit git commit".into());
+    assert_ne!(run.code, 0, "a mistyped RELGATE_SKIP skipped the gate");
+    run.stderr_has("RELGATE_SKIP names `guard-mastr-commit`, which is no relgate gate")
+        .stderr_has("(did you mean `guard-master-commit`?)");
+    run.output_has("commit-to-protected-branch");
+}

@@ -8,6 +8,7 @@ mod bypass;
 mod changelog;
 mod common;
 mod conventions;
+mod docs;
 mod field;
 mod field_changelog;
 mod field_sources;
