@@ -4,6 +4,8 @@
 //! paths, so the version sources can be read from any of the three without knowing which. The
 //! commit and index readers never look at the work tree.
 
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -51,7 +53,8 @@ impl FileReader for WorkTree {
     }
 }
 
-/// The files of one commit, its tree loaded once.
+/// The files of one commit, its tree loaded once. What it reads is kept by blob id for the
+/// thread (see [`Blobs`]): a file that did not change between two commits is read once.
 pub struct AtCommit<'r> {
     tree: CommitTree<'r>,
 }
@@ -67,7 +70,65 @@ impl<'r> AtCommit<'r> {
 impl FileReader for AtCommit<'_> {
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
         crate::config::check_contained(path)?;
-        self.tree.read(path)
+        BLOBS.with(|blobs| {
+            let found = self.tree.read_unless(path, |id| !blobs.borrow().has(&id))?;
+            Ok(match found {
+                None => None,
+                Some((id, Some(bytes))) => {
+                    blobs.borrow_mut().keep(id, &bytes);
+                    Some(bytes)
+                }
+                Some((id, None)) => blobs.borrow().get(&id),
+            })
+        })
+    }
+}
+
+thread_local! {
+    /// Each thread's blobs (`validate-tag --all` reads commits on several threads, each with
+    /// its own repository handle).
+    static BLOBS: RefCell<Blobs> = RefCell::new(Blobs::default());
+}
+
+/// The blobs most recently read at commits, by id, up to [`Blobs::BUDGET`] bytes; the oldest
+/// go first. A blob id names its bytes, so a kept blob is right for any commit and any
+/// repository. An audit reads the version files at hundreds of tagged commits, and most of
+/// them (a `__init__.py` that only re-exports, a Cargo workspace's root manifest) are the same
+/// blob from one tag to the next, while each read inflates and un-deltas it again.
+#[derive(Default)]
+struct Blobs {
+    by_id: HashMap<Oid, Vec<u8>>,
+    order: VecDeque<Oid>,
+    bytes: usize,
+}
+
+impl Blobs {
+    /// 8 MiB per thread: the version files of dozens of commits.
+    const BUDGET: usize = 8 << 20;
+    /// Larger blobs are not kept: they are lock files, which change at every release, and
+    /// copying one into the cache costs more than the rare second read saves.
+    const LARGEST: usize = 256 << 10;
+
+    fn has(&self, id: &Oid) -> bool {
+        self.by_id.contains_key(id)
+    }
+
+    fn get(&self, id: &Oid) -> Option<Vec<u8>> {
+        self.by_id.get(id).cloned()
+    }
+
+    fn keep(&mut self, id: Oid, bytes: &[u8]) {
+        if bytes.len() > Self::LARGEST || self.by_id.contains_key(&id) {
+            return;
+        }
+        while self.bytes + bytes.len() > Self::BUDGET
+            && let Some(old) = self.order.pop_front()
+        {
+            self.bytes -= self.by_id.remove(&old).map_or(0, |b| b.len());
+        }
+        self.bytes += bytes.len();
+        self.order.push_back(id);
+        self.by_id.insert(id, bytes.to_vec());
     }
 }
 
@@ -90,5 +151,36 @@ impl FileReader for Staged<'_> {
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
         crate::config::check_contained(path)?;
         self.repo.read_staged(&self.index, path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(n: u8) -> Oid {
+        Oid::from_hex(&format!("{n:02x}").repeat(20)).unwrap()
+    }
+
+    #[test]
+    fn blobs_are_kept_by_id_within_the_budget_oldest_out_first() {
+        let mut b = Blobs::default();
+        let chunk = vec![7u8; Blobs::LARGEST];
+        let fit = Blobs::BUDGET / Blobs::LARGEST;
+        for n in 0..fit as u8 {
+            b.keep(id(n), &chunk);
+        }
+        assert!(b.has(&id(0)) && b.bytes == Blobs::BUDGET);
+        assert_eq!(b.get(&id(1)).as_deref(), Some(&chunk[..]));
+        // One more pushes the oldest out, and only it.
+        b.keep(id(200), b"x");
+        assert!(!b.has(&id(0)) && b.has(&id(1)) && b.has(&id(200)));
+        assert!(b.bytes <= Blobs::BUDGET);
+        // A blob larger than the limit is not kept; one kept twice counts once.
+        b.keep(id(201), &vec![0; Blobs::LARGEST + 1]);
+        assert!(!b.has(&id(201)));
+        let before = b.bytes;
+        b.keep(id(200), b"x");
+        assert_eq!(b.bytes, before);
     }
 }
