@@ -1,5 +1,7 @@
 //! One-line Python scanners: `NAME = "..."` assignments, `from .x import NAME` re-exports and
-//! hatch's default version pattern, with the import resolution that follows a re-export.
+//! hatch's default version pattern, with the import resolution that follows a re-export; and
+//! [`code_lines`], which leaves out the lines inside string literals (docstrings), so that the
+//! scanners read the module's statements only.
 //!
 //! Hand-written because compiling the equivalent regexes costs more than the rest of a commit
 //! hook's run (docs/performance.md); each scanner has a unit test that holds it to the regex it
@@ -170,13 +172,73 @@ pub(super) fn from_import(line: &str) -> Option<(&str, &str)> {
     matches!(tail, "" | "\n" | "\r" | "\r\n").then_some((module, names))
 }
 
+/// The lines of a Python file that begin outside a string literal, with their byte offsets. A
+/// `__version__ = "1.0"` line inside a docstring (any triple-quoted string, or a string
+/// continued with a backslash) is text, not a statement. One pass over the file, which follows
+/// only what can hide a line: string literals (any prefix, escapes) and comments.
+pub(super) fn code_lines(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut open = None;
+    let mut offset = 0;
+    text.split_inclusive('\n').filter_map(move |line| {
+        let at = offset;
+        offset += line.len();
+        let in_code = open.is_none();
+        open = open_string_after(line.as_bytes(), open);
+        in_code.then_some((at, line))
+    })
+}
+
+/// A string literal that a line leaves open: its quote, and whether it is triple-quoted.
+type OpenString = Option<(u8, bool)>;
+
+/// The string still open at the end of `line`, given the one open at its start.
+fn open_string_after(line: &[u8], mut open: OpenString) -> OpenString {
+    let mut i = 0;
+    loop {
+        match open {
+            None => {
+                let j = line[i..]
+                    .iter()
+                    .position(|c| matches!(c, b'"' | b'\'' | b'#'))?;
+                i += j;
+                let q = line[i];
+                if q == b'#' {
+                    return None;
+                }
+                let triple = line[i + 1..].starts_with(&[q, q]);
+                open = Some((q, triple));
+                i += if triple { 3 } else { 1 };
+            }
+            Some((q, triple)) => loop {
+                match line.get(i) {
+                    // A single-quoted string that reaches the end of its line unescaped is an
+                    // error in Python: it does not go on.
+                    None | Some(b'\n') => return open.filter(|_| triple),
+                    Some(b'\\') => {
+                        if matches!(&line[i + 1..], b"\n" | b"\r\n" | b"") {
+                            return open;
+                        }
+                        i += 2;
+                    }
+                    Some(&c) if c == q && (!triple || line[i..].starts_with(&[q, q, q])) => {
+                        i += if triple { 3 } else { 1 };
+                        open = None;
+                        break;
+                    }
+                    Some(_) => i += 1,
+                }
+            },
+        }
+    }
+}
+
 pub(super) fn import_source(
     text: &str,
     name: &str,
     path: &str,
     roots: &[String],
 ) -> Result<Option<(Vec<String>, String)>> {
-    for (module, names) in text.split_inclusive('\n').filter_map(from_import) {
+    for (module, names) in code_lines(text).filter_map(|(_, line)| from_import(line)) {
         let imported = names.split(',').find_map(|item| {
             let words: Vec<&str> = item.split_whitespace().collect();
             match words.as_slice() {
@@ -324,6 +386,29 @@ mod tests {
                 got
             },
         );
+    }
+
+    #[test]
+    fn code_lines_leave_out_lines_inside_strings() {
+        let text = "a = 1\n\"\"\"doc\nin doc\n\"\"\" # x\nb = 'it''s' # '''\nc = '''x\\'''\n'''\nd = \"open\ne = 2";
+        let lines: Vec<(usize, &str)> = code_lines(text).collect();
+        // The line that closes a docstring starts inside it; an unclosed one-line string ends
+        // with its line.
+        assert_eq!(
+            lines,
+            [
+                (0, "a = 1\n"),
+                (6, "\"\"\"doc\n"),
+                (28, "b = 'it''s' # '''\n"),
+                (46, "c = '''x\\'''\n"),
+                (63, "d = \"open\n"),
+                (73, "e = 2"),
+            ]
+        );
+        // One pass: a hundred thousand docstrings.
+        let many = "\"\"\"\n__version__ = '9'\n\"\"\"\n".repeat(100_000);
+        assert_eq!(code_lines(&many).count(), 100_000);
+        assert!(code_lines(&many).all(|(_, line)| !line.contains("__version__")));
     }
 
     /// The scanner finds exactly what the anchored regex it replaced finds, on lines built from
