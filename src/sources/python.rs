@@ -8,7 +8,7 @@
 use toml::de::DeValue;
 
 use super::ini::ini_entries;
-use super::py_lines::{assignment_value, code_lines, hatch_default, import_source};
+use super::py_lines::{CodeLines, assignment_value, hatch_default, import_source};
 use super::toml_doc::{
     as_str, get, get_entry, origin, parse_toml, path_get, table, toml_string_start,
 };
@@ -349,16 +349,22 @@ impl Collector<'_> {
             return Ok(0);
         }
         let mut n = 0;
-        for (offset, line) in code_lines(text) {
-            if let Some(value) = assignment_value(line, name) {
-                let start = offset + value.start;
+        let mut code = CodeLines::new(text);
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let at = offset;
+            offset += line.len();
+            if let Some(value) = assignment_value(line, name)
+                && code.starts_in_code(at)
+            {
+                let start = at + value.start;
                 self.push(
                     group,
                     path,
                     text,
                     start,
                     name,
-                    &text[start..offset + value.end],
+                    &text[start..at + value.end],
                     Some(Ecosystem::Python),
                 );
                 n += 1;
