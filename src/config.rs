@@ -651,9 +651,20 @@ fn from_cargo(text: &str, shown: &str) -> Result<Option<Loaded>> {
 }
 
 fn read_text(path: &Path) -> Result<String> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        Error::new(format!("cannot read config file {}", path.display())).caused_by(e)
-    })?;
+    // A regular file of at most 16 MiB: `--config /dev/zero` or a named pipe must end at once
+    // in exit 2, and a 200 MB pyproject.toml is not parsed for a few lines of configuration.
+    let shown = format!("config file {}", path.display());
+    let bytes = match crate::tree::read_regular(path, &shown)? {
+        crate::tree::Regular::Read(bytes) => bytes,
+        crate::tree::Regular::Missing => {
+            return Err(Error::new(format!("cannot read {shown}: no such file")));
+        }
+        crate::tree::Regular::Directory => {
+            return Err(Error::new(format!(
+                "cannot read {shown}: it is a directory, not a file"
+            )));
+        }
+    };
     String::from_utf8(bytes).map_err(|e| {
         Error::new(format!(
             "config file {} is not UTF-8 (invalid byte at offset {})",

@@ -1256,6 +1256,18 @@ impl<'r> CommitTree<'r> {
 
     /// A file as committed; `None` when there is no such file (or it is not a regular file).
     pub fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
+        Ok(self
+            .read_unless(path, |_| true)?
+            .and_then(|(_, bytes)| bytes))
+    }
+
+    /// [`read`](Self::read) with the file's blob id; the blob is read only when `wanted(id)`,
+    /// so a caller that keeps what it read by blob id reads each blob once.
+    pub fn read_unless(
+        &self,
+        path: &str,
+        wanted: impl FnOnce(Oid) -> bool,
+    ) -> Result<Option<(Oid, Option<Vec<u8>>)>> {
         let commit = self.commit;
         let (first, rest) = match path.split_once('/') {
             Some((first, rest)) => (first, Some(rest)),
@@ -1280,10 +1292,13 @@ impl<'r> CommitTree<'r> {
                 }
             }
         };
+        if !wanted(Oid(id)) {
+            return Ok(Some((Oid(id), None)));
+        }
         let obj = self.tree.repo.find_object(id).map_err(git_err_with(|| {
             format!("cannot read {path} in commit {commit}")
         }))?;
-        Ok(Some(obj.detach().data))
+        Ok(Some((Oid(id), Some(obj.detach().data))))
     }
 
     /// The entries of directory `dir` (`""`: the root) as (name, is a directory), sorted by

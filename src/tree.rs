@@ -2,16 +2,114 @@
 //!
 //! Each reader implements [`crate::sources::FileReader`] over repo-relative, `/`-separated
 //! paths, so the version sources can be read from any of the three without knowing which. The
-//! commit and index readers never look at the work tree.
+//! commit and index readers never look at the work tree. Files on disk (the work tree's, and
+//! configuration files) are read with [`read_regular`]: regular files of at most 16 MiB only.
 
+use std::cell::RefCell;
+use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::git::{CommitTree, Oid, Repo, StagedIndex};
 use crate::sources::FileReader;
 
-/// Files bigger than this are not version sources; refusing them bounds memory on hostile input.
-const MAX_FILE: u64 = 64 * 1024 * 1024;
+/// The most relgate reads of one file it parses (a version source, a configuration file):
+/// 16 MiB, far above any real one. Refusing bigger files bounds memory and time on hostile
+/// input: `--config /dev/zero`, a 200 MB pyproject.toml.
+pub const MAX_FILE: u64 = 16 << 20;
+
+/// What a path holds, for a reader of small files.
+pub enum Regular {
+    /// A regular file of at most [`MAX_FILE`] bytes, read.
+    Read(Vec<u8>),
+    /// Nothing there.
+    Missing,
+    /// A directory.
+    Directory,
+}
+
+/// Reads `path` if it is a regular file (after symlinks) of at most [`MAX_FILE`] bytes. A
+/// named pipe, socket or device is refused before it is opened, so it can neither block the
+/// run nor feed it without end; the file is opened non-blocking and checked again, so one
+/// swapped in meanwhile cannot either. `shown` names the file in messages ("config file
+/// relgate.toml", "pyproject.toml").
+pub fn read_regular(path: &Path, shown: &str) -> Result<Regular> {
+    use std::io::{ErrorKind, Read};
+    let cannot = |e: std::io::Error| Error::new(format!("cannot read {shown}")).caused_by(e);
+    let meta = match std::fs::metadata(path) {
+        Ok(m) => m,
+        Err(e) if matches!(e.kind(), ErrorKind::NotFound | ErrorKind::NotADirectory) => {
+            return Ok(Regular::Missing);
+        }
+        Err(e) => return Err(cannot(e)),
+    };
+    if meta.is_dir() {
+        return Ok(Regular::Directory);
+    }
+    check_regular(&meta, shown)?;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    if meta.is_dir() {
+        return Ok(Regular::Directory);
+    }
+    check_regular(&meta, shown)?;
+    // The length said so a moment ago; a file that grows since is cut off at the limit + 1.
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
+    file.take(MAX_FILE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_FILE {
+        return Err(too_big(shown, bytes.len() as u64));
+    }
+    Ok(Regular::Read(bytes))
+}
+
+/// An error unless `meta` is a regular file within [`MAX_FILE`].
+fn check_regular(meta: &std::fs::Metadata, shown: &str) -> Result<()> {
+    if !meta.is_file() {
+        return Err(Error::new(format!(
+            "cannot read {shown}: it is {}, not a regular file; relgate reads only regular files",
+            file_kind(&meta.file_type())
+        )));
+    }
+    if meta.len() > MAX_FILE {
+        return Err(too_big(shown, meta.len()));
+    }
+    Ok(())
+}
+
+fn too_big(shown: &str, len: u64) -> Error {
+    Error::new(format!(
+        "cannot read {shown}: it is {len} bytes, over relgate's limit of 16 MiB \
+         ({MAX_FILE} bytes) for a file it parses"
+    ))
+}
+
+/// What a file that is no regular file is, in words.
+fn file_kind(t: &std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if t.is_fifo() {
+            return "a named pipe";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+    }
+    let _ = t;
+    "a special file"
+}
 
 /// The work tree on disk.
 pub struct WorkTree {
@@ -35,19 +133,16 @@ impl FileReader for WorkTree {
             Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => return Ok(None),
             Err(e) => return Err(Error::new(format!("cannot read {path}")).caused_by(e)),
         };
-        if !meta.is_file() {
+        // A directory where a file is looked for is no file, as in a commit's tree (and
+        // `version/` answers for `VERSION` on a case-insensitive file system).
+        if meta.is_dir() {
             return Ok(None);
         }
-        if meta.len() > MAX_FILE {
-            return Err(Error::new(format!(
-                "{path} is {} bytes; a version source is expected to be under 64 MiB",
-                meta.len()
-            )));
-        }
         let real = crate::config::resolve_inside(&self.root, &p, path)?;
-        std::fs::read(real)
-            .map(Some)
-            .map_err(|e| Error::new(format!("cannot read {path}")).caused_by(e))
+        match read_regular(&real, path)? {
+            Regular::Read(bytes) => Ok(Some(bytes)),
+            Regular::Missing | Regular::Directory => Ok(None),
+        }
     }
 
     fn list(&self, dir: &str) -> Result<Option<Vec<(String, bool)>>> {
@@ -73,7 +168,8 @@ impl FileReader for WorkTree {
     }
 }
 
-/// The files of one commit, its tree loaded once.
+/// The files of one commit, its tree loaded once. What it reads is kept by blob id for the
+/// thread (see [`Blobs`]): a file that did not change between two commits is read once.
 pub struct AtCommit<'r> {
     tree: CommitTree<'r>,
 }
@@ -89,7 +185,17 @@ impl<'r> AtCommit<'r> {
 impl FileReader for AtCommit<'_> {
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
         crate::config::check_contained(path)?;
-        self.tree.read(path)
+        BLOBS.with(|blobs| {
+            let found = self.tree.read_unless(path, |id| !blobs.borrow().has(&id))?;
+            Ok(match found {
+                None => None,
+                Some((id, Some(bytes))) => {
+                    blobs.borrow_mut().keep(id, &bytes);
+                    Some(bytes)
+                }
+                Some((id, None)) => blobs.borrow().get(&id),
+            })
+        })
     }
 
     fn list(&self, dir: &str) -> Result<Option<Vec<(String, bool)>>> {
@@ -97,6 +203,54 @@ impl FileReader for AtCommit<'_> {
             crate::config::check_contained(dir)?;
         }
         self.tree.list(dir)
+    }
+}
+
+thread_local! {
+    /// Each thread's blobs (`validate-tag --all` reads commits on several threads, each with
+    /// its own repository handle).
+    static BLOBS: RefCell<Blobs> = RefCell::new(Blobs::default());
+}
+
+/// The blobs most recently read at commits, by id, up to [`Blobs::BUDGET`] bytes; the oldest
+/// go first. A blob id names its bytes, so a kept blob is right for any commit and any
+/// repository. An audit reads the version files at hundreds of tagged commits, and most of
+/// them (a `__init__.py` that only re-exports, a Cargo workspace's root manifest) are the same
+/// blob from one tag to the next, while each read inflates and un-deltas it again.
+#[derive(Default)]
+struct Blobs {
+    by_id: HashMap<Oid, Vec<u8>>,
+    order: VecDeque<Oid>,
+    bytes: usize,
+}
+
+impl Blobs {
+    /// 8 MiB per thread: the version files of dozens of commits.
+    const BUDGET: usize = 8 << 20;
+    /// Larger blobs are not kept: they are lock files, which change at every release, and
+    /// copying one into the cache costs more than the rare second read saves.
+    const LARGEST: usize = 256 << 10;
+
+    fn has(&self, id: &Oid) -> bool {
+        self.by_id.contains_key(id)
+    }
+
+    fn get(&self, id: &Oid) -> Option<Vec<u8>> {
+        self.by_id.get(id).cloned()
+    }
+
+    fn keep(&mut self, id: Oid, bytes: &[u8]) {
+        if bytes.len() > Self::LARGEST || self.by_id.contains_key(&id) {
+            return;
+        }
+        while self.bytes + bytes.len() > Self::BUDGET
+            && let Some(old) = self.order.pop_front()
+        {
+            self.bytes -= self.by_id.remove(&old).map_or(0, |b| b.len());
+        }
+        self.bytes += bytes.len();
+        self.order.push_back(id);
+        self.by_id.insert(id, bytes.to_vec());
     }
 }
 
@@ -126,5 +280,36 @@ impl FileReader for Staged<'_> {
             crate::config::check_contained(dir)?;
         }
         Ok(self.repo.list_staged(&self.index, dir))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id(n: u8) -> Oid {
+        Oid::from_hex(&format!("{n:02x}").repeat(20)).unwrap()
+    }
+
+    #[test]
+    fn blobs_are_kept_by_id_within_the_budget_oldest_out_first() {
+        let mut b = Blobs::default();
+        let chunk = vec![7u8; Blobs::LARGEST];
+        let fit = Blobs::BUDGET / Blobs::LARGEST;
+        for n in 0..fit as u8 {
+            b.keep(id(n), &chunk);
+        }
+        assert!(b.has(&id(0)) && b.bytes == Blobs::BUDGET);
+        assert_eq!(b.get(&id(1)).as_deref(), Some(&chunk[..]));
+        // One more pushes the oldest out, and only it.
+        b.keep(id(200), b"x");
+        assert!(!b.has(&id(0)) && b.has(&id(1)) && b.has(&id(200)));
+        assert!(b.bytes <= Blobs::BUDGET);
+        // A blob larger than the limit is not kept; one kept twice counts once.
+        b.keep(id(201), &vec![0; Blobs::LARGEST + 1]);
+        assert!(!b.has(&id(201)));
+        let before = b.bytes;
+        b.keep(id(200), b"x");
+        assert_eq!(b.bytes, before);
     }
 }

@@ -283,4 +283,3 @@ fn repo_relative(root: &Path, f: &Path) -> Result<String> {
         .collect();
     Ok(parts.join("/"))
 }
-

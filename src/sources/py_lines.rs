@@ -1,5 +1,7 @@
 //! One-line Python scanners: `NAME = "..."` assignments, `from .x import NAME` re-exports and
-//! hatch's default version pattern, with the import resolution that follows a re-export.
+//! hatch's default version pattern, with the import resolution that follows a re-export; and
+//! [`CodeLines`], which tells the lines inside string literals (docstrings) apart, so that the
+//! scanners read the module's statements only.
 //!
 //! Hand-written because compiling the equivalent regexes costs more than the rest of a commit
 //! hook's run (docs/performance.md); each scanner has a unit test that holds it to the regex it
@@ -170,13 +172,102 @@ pub(super) fn from_import(line: &str) -> Option<(&str, &str)> {
     matches!(tail, "" | "\n" | "\r" | "\r\n").then_some((module, names))
 }
 
+/// Which lines of a Python file begin outside a string literal. A `__version__ = "1.0"` line
+/// inside a docstring (any triple-quoted string, or a string continued with a backslash) is
+/// text, not a statement. Lines are asked about in file order, so the file is scanned once
+/// however many are asked about, and only as far as the last one: the scanners ask only about
+/// the few lines that look like what they want. The scan follows only what can hide a line:
+/// string literals (any prefix, escapes) and comments.
+pub(super) struct CodeLines<'t> {
+    /// The text from the first line not scanned yet.
+    rest: &'t str,
+    /// Its offset in the file.
+    at: usize,
+    /// The string open at `at`.
+    open: OpenString,
+}
+
+impl<'t> CodeLines<'t> {
+    pub(super) fn new(text: &'t str) -> Self {
+        CodeLines {
+            rest: text,
+            at: 0,
+            open: None,
+        }
+    }
+
+    /// Does the line that starts at `offset` begin outside a string? Offsets are asked in
+    /// increasing order.
+    pub(super) fn starts_in_code(&mut self, offset: usize) -> bool {
+        while self.at < offset && !self.rest.is_empty() {
+            let len = self.rest.find('\n').map_or(self.rest.len(), |i| i + 1);
+            let (line, rest) = self.rest.split_at(len);
+            self.open = open_string_after(line.as_bytes(), self.open);
+            self.rest = rest;
+            self.at += len;
+        }
+        self.open.is_none()
+    }
+}
+
+/// A string literal that a line leaves open: its quote, and whether it is triple-quoted.
+type OpenString = Option<(u8, bool)>;
+
+/// The string still open at the end of `line`, given the one open at its start.
+fn open_string_after(line: &[u8], mut open: OpenString) -> OpenString {
+    let mut i = 0;
+    loop {
+        match open {
+            None => {
+                let j = line[i..]
+                    .iter()
+                    .position(|c| matches!(c, b'"' | b'\'' | b'#'))?;
+                i += j;
+                let q = line[i];
+                if q == b'#' {
+                    return None;
+                }
+                let triple = line[i + 1..].starts_with(&[q, q]);
+                open = Some((q, triple));
+                i += if triple { 3 } else { 1 };
+            }
+            Some((q, triple)) => loop {
+                match line.get(i) {
+                    // A single-quoted string that reaches the end of its line unescaped is an
+                    // error in Python: it does not go on.
+                    None | Some(b'\n') => return open.filter(|_| triple),
+                    Some(b'\\') => {
+                        if matches!(&line[i + 1..], b"\n" | b"\r\n" | b"") {
+                            return open;
+                        }
+                        i += 2;
+                    }
+                    Some(&c) if c == q && (!triple || line[i..].starts_with(&[q, q, q])) => {
+                        i += if triple { 3 } else { 1 };
+                        open = None;
+                        break;
+                    }
+                    Some(_) => i += 1,
+                }
+            },
+        }
+    }
+}
+
 pub(super) fn import_source(
     text: &str,
     name: &str,
     path: &str,
     roots: &[String],
 ) -> Result<Option<(Vec<String>, String)>> {
-    for (module, names) in text.split_inclusive('\n').filter_map(from_import) {
+    let mut code = CodeLines::new(text);
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let at = offset;
+        offset += line.len();
+        let Some((module, names)) = from_import(line) else {
+            continue;
+        };
         let imported = names.split(',').find_map(|item| {
             let words: Vec<&str> = item.split_whitespace().collect();
             match words.as_slice() {
@@ -186,6 +277,9 @@ pub(super) fn import_source(
             }
         });
         let Some(imported) = imported else { continue };
+        if !code.starts_in_code(at) {
+            continue;
+        }
         let dots = module.bytes().take_while(|&b| b == b'.').count();
         let rest = &module[dots..];
         if !rest.is_empty() && !rest.split('.').all(is_identifier) {
@@ -323,6 +417,47 @@ mod tests {
                 });
                 got
             },
+        );
+    }
+
+    /// The lines that begin outside a string, as `CodeLines` answers when asked about each.
+    fn code_lines(text: &str) -> Vec<(usize, &str)> {
+        let mut code = CodeLines::new(text);
+        let mut offset = 0;
+        let mut out = Vec::new();
+        for line in text.split_inclusive('\n') {
+            if code.starts_in_code(offset) {
+                out.push((offset, line));
+            }
+            offset += line.len();
+        }
+        out
+    }
+
+    #[test]
+    fn code_lines_leave_out_lines_inside_strings() {
+        let text = "a = 1\n\"\"\"doc\nin doc\n\"\"\" # x\nb = 'it''s' # '''\nc = '''x\\'''\n'''\nd = \"open\ne = 2";
+        let lines = code_lines(text);
+        // The line that closes a docstring starts inside it; an unclosed one-line string ends
+        // with its line.
+        assert_eq!(
+            lines,
+            [
+                (0, "a = 1\n"),
+                (6, "\"\"\"doc\n"),
+                (28, "b = 'it''s' # '''\n"),
+                (46, "c = '''x\\'''\n"),
+                (63, "d = \"open\n"),
+                (73, "e = 2"),
+            ]
+        );
+        // One pass: a hundred thousand docstrings.
+        let many = "\"\"\"\n__version__ = '9'\n\"\"\"\n".repeat(100_000);
+        assert_eq!(code_lines(&many).len(), 100_000);
+        assert!(
+            code_lines(&many)
+                .iter()
+                .all(|(_, line)| !line.contains("__version__"))
         );
     }
 

@@ -8,7 +8,7 @@
 use toml::de::DeValue;
 
 use super::ini::ini_entries;
-use super::py_lines::{assignment_value, hatch_default, import_source};
+use super::py_lines::{CodeLines, assignment_value, hatch_default, import_source};
 use super::toml_doc::{
     as_str, get, get_entry, origin, parse_toml, path_get, table, toml_string_start,
 };
@@ -336,7 +336,8 @@ impl Collector<'_> {
     }
 
     /// Every top-level `NAME = "..."` line of a Python file; indented ones (fallbacks inside
-    /// `try:`/`if`) are not the module's version. Returns how many were found.
+    /// `try:`/`if`) are not the module's version, and lines inside a string (a docstring that
+    /// shows an example) are no statements at all. Returns how many were found.
     pub(super) fn py_assignments(
         &mut self,
         group: usize,
@@ -348,22 +349,26 @@ impl Collector<'_> {
             return Ok(0);
         }
         let mut n = 0;
+        let mut code = CodeLines::new(text);
         let mut offset = 0;
         for line in text.split_inclusive('\n') {
-            if let Some(value) = assignment_value(line, name) {
-                let start = offset + value.start;
+            let at = offset;
+            offset += line.len();
+            if let Some(value) = assignment_value(line, name)
+                && code.starts_in_code(at)
+            {
+                let start = at + value.start;
                 self.push(
                     group,
                     path,
                     text,
                     start,
                     name,
-                    &text[start..offset + value.end],
+                    &text[start..at + value.end],
                     Some(Ecosystem::Python),
                 );
                 n += 1;
             }
-            offset += line.len();
         }
         Ok(n)
     }
@@ -995,6 +1000,58 @@ mod tests {
         ]);
         assert_eq!(s.found.len(), 1);
         assert!(s.diagnostics.is_empty());
+    }
+
+    /// A `__version__ = "..."` line inside a docstring (any triple-quoted string) is text, and
+    /// so is a re-export there: only the module's own statements are sources.
+    #[test]
+    fn version_lines_inside_strings_are_not_sources() {
+        let cfg = ("setup.cfg", "[metadata]\nname = p\n");
+        for module in [
+            "\"\"\"Docs.\n\n__version__ = \"9.9.9\"\n\"\"\"\n__version__ = \"1.0.0\"\n",
+            "'''\n__version__ = \"9.9.9\"\n'''\n__version__ = \"1.0.0\"\n",
+            "x = rb'''a\n__version__ = \"9.9.9\"\n''' + f\"\"\"\n__version__ = '9.9.8'\n\"\"\"\n__version__ = \"1.0.0\"\n",
+            // An escaped quote does not end the string; a quote in a comment opens none.
+            "\"\"\"a \\\"\"\"\n__version__ = \"9.9.9\"\n\"\"\"\n# \"\"\"\n__version__ = \"1.0.0\"\n",
+            // A string continued with a backslash at the end of the line.
+            "s = \"a\\\n__version__ = 'b'\"\n__version__ = \"1.0.0\"\r\n",
+            "s = '''a\\\r\n__version__ = \"9.9.9\"'''\r\n__version__ = \"1.0.0\"\r\n",
+        ] {
+            let s = run(&[cfg, ("p/__init__.py", module)]);
+            assert_eq!(found(&s).len(), 1, "{module:?}: {s:?}");
+            assert_eq!(s.found[0].version.raw(), "1.0.0", "{module:?}");
+            assert!(s.diagnostics.is_empty(), "{module:?}: {:?}", s.diagnostics);
+        }
+        // Triple quotes inside a one-line string, or closed on their line, open nothing.
+        let s = run(&[
+            cfg,
+            (
+                "p/__init__.py",
+                "a = \"'''\"\nb = '\"\"\"'\nc = \"\"\"x\"\"\"\n__version__ = \"1.0.0\"\n",
+            ),
+        ]);
+        assert_eq!(
+            found(&s),
+            [f("p/__init__.py", 4, 16, "__version__", "1.0.0")]
+        );
+        // A re-export written in a docstring is not followed.
+        let s = run(&[
+            (
+                "pyproject.toml",
+                "[project]\nname = \"p\"\ndynamic = [\"version\"]\n[tool.setuptools.dynamic]\nversion = {attr = \"p.__version__\"}\n",
+            ),
+            (
+                "p/__init__.py",
+                "\"\"\"\nfrom ._meta import __version__\n\"\"\"\n",
+            ),
+            ("p/_meta.py", "__version__ = \"9.9.9\"\n"),
+        ]);
+        assert!(
+            s.found.iter().all(|f| f.path != "p/_meta.py"),
+            "{:?}",
+            s.found
+        );
+        assert_eq!(diags(&s)[0].0, "version-not-found", "{s:?}");
     }
 
     #[test]

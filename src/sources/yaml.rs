@@ -1,6 +1,7 @@
 //! YAML-based sources: CITATION.cff and Helm's Chart.yaml (top-level `version`, read with
 //! yaml-rust2's event parser, with positions), and conda-build's `meta.yaml`, whose
-//! `{% set version = "..." %}` line is Jinja, read with an anchored regex.
+//! `{% set version = "..." %}` line is Jinja, read with an anchored regex where Jinja's lexer
+//! would run it (not in a `{# #}` comment or a raw block).
 
 use std::sync::OnceLock;
 
@@ -69,7 +70,17 @@ impl Collector<'_> {
             };
             let re = static_re(&CONDA_SET, CONDA_SET_PATTERN)?;
             let g = self.group();
+            let mut statements: Option<Vec<usize>> = None;
             for caps in re.captures_iter(&text) {
+                // The `{%` of the line must open a statement Jinja runs: not one written in a
+                // `{# #}` comment or a raw block. (Found on the first match: most recipes
+                // have one.)
+                let line = caps.get(0).map_or(0, |m| m.start());
+                let open = line + text[line..].find('{').unwrap_or(0);
+                let statements = statements.get_or_insert_with(|| jinja_statements(&text));
+                if statements.binary_search(&open).is_err() {
+                    continue;
+                }
                 if let Some(m) = value_match(&caps) {
                     self.push(
                         g,
@@ -85,6 +96,105 @@ impl Collector<'_> {
         }
         Ok(())
     }
+}
+
+/// The offsets of the `{%` that open the statements Jinja runs, found as its lexer finds them:
+/// a `{%` inside a `{# ... #}` comment, inside another tag or `{{ ... }}` (strings included),
+/// or between `{% raw %}` and `{% endraw %}` opens nothing. One pass over the text.
+fn jinja_statements(text: &str) -> Vec<usize> {
+    let b = text.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while let Some(j) = b[i..].iter().position(|&c| c == b'{') {
+        let at = i + j;
+        i = match b.get(at + 1) {
+            Some(b'#') => find(b, at + 2, b"#}").map_or(b.len(), |e| e + 2),
+            Some(b'{') => tag_end(b, at + 2, b"}}"),
+            Some(b'%') => {
+                out.push(at);
+                let end = tag_end(b, at + 2, b"%}");
+                if jinja_word(&b[at + 2..end]) == b"raw" {
+                    raw_end(b, end)
+                } else {
+                    end
+                }
+            }
+            _ => at + 1,
+        };
+    }
+    out
+}
+
+/// The first `needle` at or after `from`.
+fn find(b: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
+    b.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| from + p)
+}
+
+/// Just past the `close` that ends a tag whose body starts at `from`, quoted strings skipped
+/// (Jinja reads them as string tokens); the end of the text if it never closes.
+fn tag_end(b: &[u8], from: usize, close: &[u8]) -> usize {
+    let mut i = from;
+    while i < b.len() {
+        match b[i] {
+            q @ (b'"' | b'\'') => {
+                i += 1;
+                while i < b.len() && b[i] != q {
+                    i += if b[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+            }
+            _ if b[i..].starts_with(close) => return i + close.len(),
+            _ => i += 1,
+        }
+    }
+    b.len()
+}
+
+/// The one word of a tag (`{%- raw +%}` → `raw`): its body without the closing delimiter,
+/// whitespace control or blanks.
+fn jinja_word(tag: &[u8]) -> &[u8] {
+    let body = tag.strip_suffix(b"%}").unwrap_or(tag).trim_ascii();
+    let body = body
+        .strip_prefix(b"-")
+        .or_else(|| body.strip_prefix(b"+"))
+        .unwrap_or(body);
+    let body = body
+        .strip_suffix(b"-")
+        .or_else(|| body.strip_suffix(b"+"))
+        .unwrap_or(body);
+    body.trim_ascii()
+}
+
+/// Just past the `{% endraw %}` that ends a raw block starting at `from`; each `{%` is looked
+/// at only up to the end of its own word, so this stays linear.
+fn raw_end(b: &[u8], mut from: usize) -> usize {
+    let blanks = |i: &mut usize| {
+        while b.get(*i).is_some_and(u8::is_ascii_whitespace) {
+            *i += 1;
+        }
+    };
+    while let Some(at) = find(b, from, b"{%") {
+        let mut i = at + 2;
+        if matches!(b.get(i), Some(b'-' | b'+')) {
+            i += 1;
+        }
+        blanks(&mut i);
+        if b[i..].starts_with(b"endraw") {
+            i += b"endraw".len();
+            blanks(&mut i);
+            if b.get(i) == Some(&b'-') {
+                i += 1;
+            }
+            if b[i..].starts_with(b"%}") {
+                return i + 2;
+            }
+        }
+        from = at + 2;
+    }
+    b.len()
 }
 
 /// conda-build's Jinja line `{% set version = "1.2.0" %}`.
@@ -268,6 +378,7 @@ pub(super) fn yaml_find(path: &str, text: &str, keys: &[&str]) -> Result<Vec<Yam
 #[cfg(test)]
 mod tests {
     use super::super::testutil::*;
+    use super::jinja_statements;
     use crate::version::Ecosystem;
 
     #[test]
@@ -319,6 +430,44 @@ mod tests {
                 Some(19)
             )]
         );
+    }
+
+    /// A `{% set version %}` that Jinja never runs (in a `{# #}` comment, between `{% raw %}`
+    /// and `{% endraw %}`) is not a source.
+    #[test]
+    fn conda_set_version_in_a_jinja_comment_is_not_a_source() {
+        for text in [
+            "{# {% set version = \"9.9.9\" %} #}\n{% set version = \"1.5.0\" %}\n",
+            "{#\n{% set version = \"9.9.9\" %}\n#}\n{% set version = \"1.5.0\" %}\n",
+            "{#- old:\n  {% set version = \"9.9.9\" %}\n-#}\n{% set version = \"1.5.0\" %}\n",
+            "{% raw %}\n{% set version = \"9.9.9\" %}\n{%- endraw %}\n{% set version = \"1.5.0\" %}\n",
+        ] {
+            let s = run(&[("meta.yaml", text)]);
+            assert_eq!(found(&s).len(), 1, "{text:?}: {s:?}");
+            assert_eq!(s.found[0].version.raw(), "1.5.0", "{text:?}");
+            assert!(s.diagnostics.is_empty(), "{text:?}: {:?}", s.diagnostics);
+        }
+        // `{#` inside a string of a tag opens no comment; a closed comment hides nothing after it.
+        let s = run(&[(
+            "meta.yaml",
+            "{% set x = \"{#\" %}\n{{ '{#' }}\n{# c #}\n{% set version = \"1.5.0\" %}\n",
+        )]);
+        assert_eq!(
+            found(&s),
+            [f("meta.yaml", 4, 19, "{% set version %}", "1.5.0")]
+        );
+        // Linear: a hundred thousand comments and tags.
+        let many =
+            "{# x #}{% set a = 1 %}{{ b }}\n".repeat(100_000) + "{% set version = \"1.5.0\" %}\n";
+        assert_eq!(run(&[("meta.yaml", &many)]).found.len(), 1);
+        let unclosed = format!(
+            "{{% raw %}}{}\n{{% set version = \"1.5.0\" %}}\n",
+            "{% ".repeat(200_000)
+        );
+        assert!(run(&[("meta.yaml", &unclosed)]).found.is_empty());
+        let statements =
+            jinja_statements("{% a %}{# {% b %} #}{{ '%}{%' }}{%- raw -%}{% c %}{% endraw %}{%d%}");
+        assert_eq!(statements, [0, 32, 62]);
     }
 
     #[test]

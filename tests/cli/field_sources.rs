@@ -202,3 +202,60 @@ fn commitizen_audit_reads_declared_files_at_each_tag() {
     );
     assert_eq!(run.code, 0, "{}", run.stdout);
 }
+
+/// axios's package-lock.json (1–1.7 MB, read only up to its two copies of the version): the
+/// stale lock files the README lists are reported at every tag, at the exact line and column of
+/// each copy, and a lockfileVersion 1 file (no `packages`, so read whole) still has its version.
+#[test]
+fn axios_lock_files_at_every_tag_at_their_exact_positions() {
+    let (_, report) = json("axios", "validate-tag", &["--all"]);
+    let mut stale: Vec<String> = with_rule(&report, "tag-version-mismatch")
+        .iter()
+        .filter(|d| d["file"] == "package-lock.json")
+        .map(|d| {
+            let kind = d["message"]
+                .as_str()
+                .unwrap()
+                .split(" says ")
+                .next()
+                .unwrap();
+            format!(
+                "{} {kind} {}:{}",
+                d["subject"].as_str().unwrap(),
+                d["line"],
+                d["column"]
+            )
+        })
+        .collect();
+    stale.sort();
+    assert_eq!(
+        stale,
+        [
+            "refs/tags/1.2.2 packages[\"\"].version 9:19",
+            "refs/tags/1.2.2 version 3:15",
+            "refs/tags/v0.25.0 packages[\"\"].version 8:19",
+            "refs/tags/v0.25.0 version 3:15",
+            "refs/tags/v0.26.1 packages[\"\"].version 8:19",
+            "refs/tags/v0.26.1 version 3:15",
+            "refs/tags/v1.1.1 packages[\"\"].version 9:19",
+            "refs/tags/v1.1.1 version 3:15",
+            "refs/tags/v1.2.2 packages[\"\"].version 9:19",
+            "refs/tags/v1.2.2 version 3:15",
+        ]
+    );
+    let run = gate("axios", CVS, &["--at", "v0.18.1", "--list"]);
+    assert!(
+        run.stdout
+            .contains("package-lock.json:3:15  version  0.18.1  0.18.1"),
+        "{}",
+        run.stdout
+    );
+    assert!(!run.stdout.contains("packages[\"\"]"), "{}", run.stdout);
+    let run = gate("axios", CVS, &["--at", "v1.7.9", "--list"]);
+    assert!(
+        run.stdout
+            .contains("package-lock.json:9:19  packages[\"\"].version  1.7.9  1.7.9"),
+        "{}",
+        run.stdout
+    );
+}

@@ -37,8 +37,8 @@ const MAX_RSS_KIB: u64 = 1024 * 1024;
 /// One finished run, with what the watchdog saw.
 pub struct Bounded {
     pub run: Run,
-    elapsed: Duration,
-    peak_rss_kib: u64,
+    pub elapsed: Duration,
+    pub peak_rss_kib: u64,
 }
 
 /// `VmHWM` (peak resident set) of a live process, 0 once it is gone.

@@ -4,6 +4,7 @@
 //! `util`. Hook behaviour is tested through git itself: a binary is installed into `.git/hooks`
 //! and git runs it.
 
+mod bounded;
 mod bypass;
 mod changelog;
 mod common;
