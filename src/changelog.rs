@@ -32,6 +32,40 @@ use dialect::{Candidate, Conformity, Dialect, HeadingParts, LabelStyle, Role, Sh
 
 const BOM: &str = "\u{feff}";
 
+/// The steps of every loop over sections, headings and link definitions, counted in tests only
+/// (a build counts nothing): the scaling tests double a changelog and check that the count
+/// doubles, so a loop that scans every earlier release for each release fails them, without
+/// timing anything.
+pub(crate) mod work {
+    #[cfg(test)]
+    thread_local! {
+        static STEPS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    }
+
+    /// One step of a loop.
+    #[inline(always)]
+    pub(crate) fn step() {
+        #[cfg(test)]
+        STEPS.with(|s| s.set(s.get() + 1));
+    }
+
+    /// Adds the steps another thread counted (the second half of a split parse).
+    #[inline(always)]
+    pub(crate) fn add(_n: u64) {
+        #[cfg(test)]
+        STEPS.with(|s| s.set(s.get() + _n));
+    }
+
+    /// The steps counted on this thread so far, and a new count from zero.
+    #[inline(always)]
+    pub(crate) fn take() -> u64 {
+        #[cfg(test)]
+        return STEPS.with(|s| s.replace(0));
+        #[cfg(not(test))]
+        0
+    }
+}
+
 /// A place in the text: byte offset (after the BOM), 1-based line and character column.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Pos {
@@ -587,11 +621,14 @@ fn build_split<'a>(
         let (tx, rx) = channel();
         let tx2 = tx.clone();
         // A thread the system will not give is no error: the caller parses sequentially.
-        let worker = std::thread::Builder::new()
-            .spawn_scoped(scope, move || parse_part(text, lines, second, at, tx2));
+        let worker = std::thread::Builder::new().spawn_scoped(scope, move || {
+            let part = parse_part(text, lines, second, at, tx2);
+            (part, work::take())
+        });
         let worker = worker.ok()?;
         let (mut a, head) = parse_part(text, lines, first, 0, tx);
-        let (b, tail) = worker.join().ok()?;
+        let ((b, tail), steps) = worker.join().ok()?;
+        work::add(steps);
         // The second half must open with the heading it was cut at, and the first must not end
         // inside a block that would have swallowed it.
         let starts_clean = b.heads.first().is_some_and(|h| h.heading.range.start == at);
@@ -717,12 +754,14 @@ impl<'a, 'l> Builder<'a, 'l> {
         let used: HashSet<&str> = self.used.iter().map(|u| &**u).collect();
         let mut links = collect_links(self.text, self.lines, defs);
         for l in &mut links {
+            work::step();
             l.referenced = used.contains(&*lowercase(&l.label));
         }
         let opening = self.opening.unwrap_or(Opening::Nothing);
         let mut parts = classify(self.text, self.lines, self.heads, opening, &links, opts);
         resolve_labels(defs, &mut parts.sections, &mut links);
         for s in &mut parts.sections {
+            work::step();
             s.body = trim_body(self.text, s.body.start, s.end, &links);
         }
         (parts, links)
@@ -731,6 +770,7 @@ impl<'a, 'l> Builder<'a, 'l> {
     /// One parser event. Only document-level structure is kept: headings of level 1 to 3 and
     /// whether anything else (content) follows them.
     fn feed(&mut self, event: Event<'a>, range: Range<usize>) {
+        work::step();
         if let Event::Start(Tag::Link { link_type, id, .. }) = &event {
             // Only version-like labels matter (for `changelog-link-unused`); skipping the rest
             // keeps PR and issue links (thousands in some files) allocation-free.
@@ -927,6 +967,7 @@ fn classify<'a>(
     let starts: Vec<usize> = heads.iter().map(|h| h.heading.range.start).collect();
     let mut read: Vec<Read<'a>> = Vec::with_capacity(heads.len());
     for (i, raw) in heads.into_iter().enumerate() {
+        work::step();
         let parts = HeadingParts::parse(raw.heading.text.text);
         let label = raw.heading.text.text.get(parts.label.clone()).unwrap_or("");
         let kind = match parts.kind() {
@@ -1043,6 +1084,7 @@ fn classify<'a>(
     // The open change types of the current section, by level, for parents.
     let mut open_types: Vec<(u8, usize)> = Vec::new();
     for (r, role) in read.into_iter().zip(roles) {
+        work::step();
         let h = r.raw.heading;
         let line_start = lines.line_start(h.pos.line);
         let archive = r.kind == Some(SectionKind::Archive) && h.level <= level;
@@ -1211,6 +1253,7 @@ fn collect_links(
     let mut links: Vec<LinkDef> = Vec::new();
     for (n, (map, base)) in defs.iter().enumerate() {
         for (label, def) in map.iter() {
+            work::step();
             // In a split parse the first half's definition of a label wins, as in a whole parse.
             if defs[..n]
                 .iter()
@@ -1232,6 +1275,7 @@ fn collect_links(
     // In file order, each position is found from the previous one.
     let hint = Cell::new(0);
     for l in &mut links {
+        work::step();
         l.pos = lines.pos(text, l.span.start, &hint);
     }
     links
@@ -1245,6 +1289,7 @@ fn resolve_labels(
     links: &mut [LinkDef],
 ) {
     for s in sections.iter_mut() {
+        work::step();
         let key = match &s.ref_label {
             Some(r) if !r.text.trim().is_empty() => r.text,
             _ => s.label.text,
@@ -1275,6 +1320,7 @@ fn trim_body(text: &str, start: usize, end: usize, links: &[LinkDef]) -> Range<u
     let first = links.partition_point(|l| l.span.start < start);
     let last = links.partition_point(|l| l.span.start < end);
     for l in links.get(first..last).unwrap_or_default().iter().rev() {
+        work::step();
         let gap = text.get(l.span.end.min(end)..end).unwrap_or("x");
         if !gap.trim().is_empty()
             || !(at_end || is_version_like(&l.label) || is_unreleased(&l.label))

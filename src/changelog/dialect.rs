@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::date::{self, DateKind};
-use super::{Form, SectionKind};
+use super::{Form, SectionKind, work};
 
 /// A heading's content split into the grammar's parts (byte ranges into the content).
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -492,7 +492,10 @@ pub fn detect(heads: &[Candidate], named: bool, forced: bool) -> (Dialect, Vec<O
     let count = |level: u8| {
         heads
             .iter()
-            .filter(|h| h.level == level && h.kind.is_some())
+            .filter(|h| {
+                work::step();
+                h.level == level && h.kind.is_some()
+            })
             .count()
     };
     let mut level = if count(1) > count(2) { 1 } else { 2 };
@@ -509,6 +512,7 @@ pub fn detect(heads: &[Candidate], named: bool, forced: bool) -> (Dialect, Vec<O
     let tally = |level: u8, pick: &dyn Fn(&Candidate, u8) -> bool| {
         let mut counts: HashMap<&Shape, (usize, usize)> = HashMap::new();
         for (i, h) in heads.iter().enumerate() {
+            work::step();
             if h.kind != Some(SectionKind::Release) || !pick(h, level) {
                 continue;
             }
@@ -613,7 +617,13 @@ pub fn detect(heads: &[Candidate], named: bool, forced: bool) -> (Dialect, Vec<O
         setext,
         example: None,
     };
-    let roles = heads.iter().map(|h| role(&dialect, h)).collect();
+    let roles = heads
+        .iter()
+        .map(|h| {
+            work::step();
+            role(&dialect, h)
+        })
+        .collect();
     (dialect, roles)
 }
 

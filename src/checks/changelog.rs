@@ -13,6 +13,8 @@
 
 mod docs;
 mod entry;
+#[cfg(test)]
+mod scaling;
 
 pub use docs::{DIALECTS, RULES, applies_to, explain, explain_doc, how_to_fix};
 pub use entry::{
@@ -27,6 +29,7 @@ use std::str::FromStr;
 
 use crate::changelog::date::{self, DateRead, Reading};
 use crate::changelog::dialect::Conformity;
+use crate::changelog::work;
 use crate::changelog::{
     ChangeType, Changelog, Form, ParseOptions, Pos, Section, SectionKind, Token, heading_kind,
     is_unreleased, is_version_like, version_word,
@@ -141,6 +144,7 @@ pub fn lint_for_release(
         .map(|s| s.heading.range.start);
     let mut out = ReleaseFindings::default();
     for d in lint_model(shown_path, &model, opts) {
+        work::step();
         if d.rule == MISSING_RELEASE {
             out.entry.push(d);
             continue;
@@ -170,6 +174,7 @@ pub fn lint_model(shown_path: &str, model: &Changelog<'_>, opts: &LintOptions) -
         .sections
         .iter()
         .map(|s| {
+            work::step();
             s.version().and_then(|v| {
                 if model.dialect.strict {
                     Ver::parse(v.text, opts.scheme).ok()
@@ -190,6 +195,7 @@ pub fn lint_model(shown_path: &str, model: &Changelog<'_>, opts: &LintOptions) -
     cx.unreleased();
     cx.strays();
     for (i, s) in model.sections.iter().enumerate() {
+        work::step();
         cx.heading(i, s);
         cx.change_types(s);
     }
@@ -282,6 +288,7 @@ impl<'a> Cx<'_, 'a> {
         let mut first_unreleased: Option<&Section<'a>> = None;
         let mut first_release: Option<&Section<'a>> = None;
         for s in &m.sections {
+            work::step();
             match s.kind {
                 SectionKind::Release => {
                     first_release.get_or_insert(s);
@@ -350,6 +357,7 @@ impl<'a> Cx<'_, 'a> {
         let level = m.dialect.level;
         let form = self.release_form();
         for h in &m.strays {
+            work::step();
             let text = h.text.text.trim();
             let pos = if text.is_empty() { h.pos } else { h.text.pos };
             let inside = m.section_at(h.pos.offset).filter(|s| h.pos.offset < s.end);
@@ -747,6 +755,7 @@ impl<'a> Cx<'_, 'a> {
         // Seen names by parent: a linear pass, each name compared within its own parent.
         let mut seen: HashMap<(Option<usize>, u8, &str), &ChangeType<'a>> = HashMap::new();
         for t in &s.change_types {
+            work::step();
             let name = t.name.text;
             let is_type = allowed.contains(&name);
             let checked = !vocabulary || is_type;
@@ -854,6 +863,7 @@ impl<'a> Cx<'_, 'a> {
         let mut above: HashMap<String, usize> = HashMap::new();
         let mut above_dated: HashMap<String, (usize, jiff::civil::Date)> = HashMap::new();
         for (i, s) in m.sections.iter().enumerate() {
+            work::step();
             let Some(v) = s.version() else { continue };
             // A heading with prose after its number (`## 0.5 Migration Guide`) is reported as a
             // heading; what its number means is not known.
@@ -941,13 +951,12 @@ impl<'a> Cx<'_, 'a> {
         }
         let base = repo_base(m);
         let preds = self.predecessors();
+        let belows = releases_below(m);
         // A definition shared by two sections (a duplicate version) is judged once.
         let mut judged = vec![false; m.links.len()];
         for (i, s) in m.sections.iter().enumerate() {
-            // The release below, skipping a duplicate of this one (reported on its own).
-            let below = m.sections[i + 1..]
-                .iter()
-                .find(|r| r.kind == SectionKind::Release && r.label.text != s.label.text);
+            work::step();
+            let below = belows[i].map(|j| &m.sections[j]);
             let pred = preds.get(i).copied().unwrap_or_default();
             // What the link should start from: the predecessor by precedence when the versions
             // parse (so date-ordered files with interleaved maintenance releases are judged
@@ -990,6 +999,7 @@ impl<'a> Cx<'_, 'a> {
             self.compare(s, previous, &accepted);
         }
         for l in &m.links {
+            work::step();
             if !l.names_section
                 && !l.referenced
                 && (is_version_like(&l.label) || is_unreleased(&l.label))
@@ -1006,7 +1016,9 @@ impl<'a> Cx<'_, 'a> {
 
     /// For each section, the release that precedes it by precedence (the highest lower version)
     /// and, for a final release, the highest lower final release; for `[Unreleased]`, the
-    /// highest release. Sorting once keeps this O(n log n) for files with thousands of releases.
+    /// highest release. One sort, then one pass over runs of equal versions: O(n log n) however
+    /// many releases share a version (a scan down from each release for the first lower one was
+    /// quadratic in a file of duplicates).
     fn predecessors(&self) -> Vec<(Option<usize>, Option<usize>)> {
         let m = self.model;
         // Versions read loosely (a `v` prefix dropped): a link still has a predecessor when the
@@ -1027,37 +1039,48 @@ impl<'a> Cx<'_, 'a> {
                 .and_then(Option::as_ref)
                 .or_else(|| loose.get(i).and_then(Option::as_ref))
         };
-        let cmp = |a: usize, b: usize| match (ver(a), ver(b)) {
-            (Some(x), Some(y)) => x.cmp(y),
-            _ => Ordering::Equal,
+        let cmp = |a: usize, b: usize| {
+            work::step();
+            match (ver(a), ver(b)) {
+                (Some(x), Some(y)) => x.cmp(y),
+                _ => Ordering::Equal,
+            }
         };
         let mut sorted: Vec<usize> = (0..m.sections.len())
             .filter(|&i| ver(i).is_some())
             .collect();
         sorted.sort_by(|&a, &b| cmp(a, b));
-        let mut rank = vec![None; m.sections.len()];
-        for (r, &i) in sorted.iter().enumerate() {
-            rank[i] = Some(r);
-        }
         let mut out = vec![(None, None); m.sections.len()];
-        for (i, s) in m.sections.iter().enumerate() {
-            if s.is_unreleased() {
-                out[i] = (sorted.last().copied(), None);
-                continue;
+        // The highest release below the current run of equal versions, and the highest final one.
+        let (mut lower, mut lower_final) = (None, None);
+        let mut run = 0;
+        while run < sorted.len() {
+            let first = sorted[run];
+            let end = run
+                + sorted[run..]
+                    .iter()
+                    .take_while(|&&j| cmp(j, first) == Ordering::Equal)
+                    .count();
+            for &i in &sorted[run..end] {
+                work::step();
+                let is_final = ver(i).is_some_and(|v| !v.is_pre());
+                out[i] = (lower, if is_final { lower_final } else { None });
             }
-            let Some(r) = rank[i] else { continue };
-            let lower = sorted[..r]
+            lower = sorted.get(end - 1).copied();
+            if let Some(&j) = sorted[run..end]
                 .iter()
                 .rev()
-                .copied()
-                .filter(|&j| cmp(j, i) == Ordering::Less);
-            let pred = lower.clone().next();
-            let final_pred = if ver(i).is_some_and(|v| !v.is_pre()) {
-                lower.clone().find(|&j| ver(j).is_some_and(|v| !v.is_pre()))
-            } else {
-                None
-            };
-            out[i] = (pred, final_pred);
+                .find(|&&j| ver(j).is_some_and(|v| !v.is_pre()))
+            {
+                lower_final = Some(j);
+            }
+            run = end;
+        }
+        for (i, s) in m.sections.iter().enumerate() {
+            work::step();
+            if s.is_unreleased() {
+                out[i] = (sorted.last().copied(), None);
+            }
         }
         out
     }
@@ -1215,6 +1238,33 @@ impl<'a> Cx<'_, 'a> {
             );
         }
     }
+}
+
+/// For each section, the nearest release below it whose label differs from its own (a duplicate
+/// of it is reported on its own): one pass from the end, where a scan down from each section was
+/// quadratic in a file of duplicates or of repeated `[Unreleased]` sections.
+fn releases_below(m: &Changelog<'_>) -> Vec<Option<usize>> {
+    let n = m.sections.len();
+    let mut out = vec![None; n];
+    // For a release: the nearest release below it with another label.
+    let mut other_below = vec![None; n];
+    let mut nearest: Option<usize> = None;
+    for i in (0..n).rev() {
+        work::step();
+        let s = &m.sections[i];
+        out[i] = nearest.and_then(|r| {
+            if m.sections[r].label.text != s.label.text {
+                Some(r)
+            } else {
+                other_below[r]
+            }
+        });
+        if s.kind == SectionKind::Release {
+            other_below[i] = out[i];
+            nearest = Some(i);
+        }
+    }
+    out
 }
 
 /// A heading as written on its line: `## 1.2.0 (2024-01-31)`, or a setext heading's text.

@@ -5,8 +5,8 @@
 use std::cmp::Ordering;
 use std::str::FromStr;
 
-use crate::changelog::date;
 use crate::changelog::{Changelog, Section, SectionKind, is_unreleased};
+use crate::changelog::{date, work};
 use crate::config::ChangelogScheme;
 use crate::error::Result;
 
@@ -65,6 +65,7 @@ fn nearest_versions(
     let mut below: Option<(&Section<'_>, Ver)> = None;
     let mut above: Option<(&Section<'_>, Ver)> = None;
     for s in model.releases() {
+        work::step();
         let Some(v) = s.version().and_then(|v| {
             Ver::parse_lenient(strip_tag(v.text, &opts.tag_prefix), opts.scheme).ok()
         }) else {
@@ -127,6 +128,7 @@ pub fn find_release<'m, 'a>(
 ) -> Option<&'m Section<'a>> {
     let want = strip_tag(version.trim(), tag_prefix);
     let by_text = model.releases().find(|s| {
+        work::step();
         s.label.text == want
             || strip_tag(s.label.text, tag_prefix) == want
             || s.version.is_some_and(|v| v.text == want)
@@ -142,6 +144,7 @@ pub fn find_release<'m, 'a>(
     schemes.iter().find_map(|&sc| {
         let want = Ver::parse(want, sc).ok()?;
         model.releases().find(|s| {
+            work::step();
             Ver::parse_lenient(strip_tag(s.label.text, tag_prefix), sc)
                 .is_ok_and(|v| v.cmp(&want) == Ordering::Equal)
         })
