@@ -510,17 +510,31 @@ pub fn detect(heads: &[Candidate], named: bool, forced: bool) -> (Dialect, Vec<O
                 .is_some_and(|s| s.dated() || s.label == LabelStyle::Linked)
     };
     let tally = |level: u8, pick: &dyn Fn(&Candidate, u8) -> bool| {
-        let mut counts: HashMap<&Shape, (usize, usize)> = HashMap::new();
+        // Shapes are numbered as they come; most releases have the shape of the one before,
+        // which then costs a comparison instead of a hash.
+        let mut ids: HashMap<&Shape, usize> = HashMap::new();
+        let mut counts: Vec<(&Shape, usize, usize)> = Vec::new();
+        let mut last: Option<(&Shape, usize)> = None;
         for (i, h) in heads.iter().enumerate() {
             work::step();
             if h.kind != Some(SectionKind::Release) || !pick(h, level) {
                 continue;
             }
-            if let Some(s) = &h.shape {
-                counts.entry(s).or_insert((0, i)).0 += 1;
-            }
+            let Some(s) = &h.shape else { continue };
+            let id = match last {
+                Some((l, id)) if l == s => id,
+                _ => *ids.entry(s).or_insert_with(|| {
+                    counts.push((s, 0, i));
+                    counts.len() - 1
+                }),
+            };
+            counts[id].1 += 1;
+            last = Some((s, id));
         }
         counts
+            .into_iter()
+            .map(|(s, n, first)| (s, (n, first)))
+            .collect::<HashMap<&Shape, (usize, usize)>>()
     };
     let prim = tally(level, &primary);
     let total: usize = prim.values().map(|c| c.0).sum();

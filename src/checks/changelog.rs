@@ -184,11 +184,17 @@ pub fn lint_model(shown_path: &str, model: &Changelog<'_>, opts: &LintOptions) -
             })
         })
         .collect();
+    let allowed = CHANGE_TYPES
+        .iter()
+        .copied()
+        .chain(opts.extra_types.iter().map(String::as_str))
+        .collect();
     let mut cx = Cx {
         shown: shown_path,
         model,
         opts,
         versions,
+        allowed,
         out: Vec::new(),
     };
     cx.title();
@@ -216,6 +222,8 @@ struct Cx<'r, 'a> {
     opts: &'r LintOptions,
     /// Parsed version of each section (index as `model.sections`), `None` when invalid.
     versions: Vec<Option<Ver>>,
+    /// The change types: Keep a Changelog's and `changelog.extra-types`.
+    allowed: Vec<&'r str>,
     out: Vec<Diagnostic>,
 }
 
@@ -234,6 +242,11 @@ impl<'a> Cx<'_, 'a> {
             d = d.help(h);
         }
         self.out.push(d);
+    }
+
+    /// The date of section `index` as read.
+    fn date_read(&self, index: usize) -> Option<DateRead> {
+        self.model.sections.get(index)?.date_read.clone()
     }
 
     /// `## <label part as written> - <date>`: the heading rewritten in the canonical form.
@@ -462,16 +475,16 @@ impl<'a> Cx<'_, 'a> {
             self.version_invalid(v);
         }
         if self.model.dialect.strict {
-            self.heading_kac(s);
+            self.heading_kac(index, s);
         } else {
-            self.heading_own(s);
+            self.heading_own(index, s);
         }
     }
 
     /// A release heading in a file judged by its own convention.
-    fn heading_own(&mut self, s: &Section<'a>) {
+    fn heading_own(&mut self, index: usize, s: &Section<'a>) {
         let d = &self.model.dialect;
-        let read = s.date.map(|t| (t, date::read(t.text)));
+        let read = s.date.zip(self.date_read(index));
         match s.conformity {
             Conformity::Follows => {}
             Conformity::Deviates => {
@@ -584,8 +597,8 @@ impl<'a> Cx<'_, 'a> {
     }
 
     /// A release heading in a Keep a Changelog file: `[X] - YYYY-MM-DD`.
-    fn heading_kac(&mut self, s: &Section<'a>) {
-        let date = s.date.map(|d| (d, date::read(d.text)));
+    fn heading_kac(&mut self, index: usize, s: &Section<'a>) {
+        let date = s.date.zip(self.date_read(index));
         let form_problem = if s.word.is_some() {
             Some("a word before the version")
         } else {
@@ -739,28 +752,40 @@ impl<'a> Cx<'_, 'a> {
         if s.kind == SectionKind::Archive {
             return;
         }
-        let extra = &self.opts.extra_types;
         // The vocabulary is Keep a Changelog's; other conventions name their sections freely.
         let vocabulary = self.model.dialect.kac.is_some();
         let types_level = self.model.dialect.level + 1;
-        let allowed: Vec<&str> = if s.change_types.is_empty() {
-            Vec::new()
-        } else {
-            CHANGE_TYPES
-                .iter()
-                .copied()
-                .chain(extra.iter().map(String::as_str))
-                .collect()
-        };
-        // Seen names by parent: a linear pass, each name compared within its own parent.
+        // Read while findings are pushed; put back for the next section.
+        let allowed = std::mem::take(&mut self.allowed);
+        let is_checked = |t: &ChangeType<'_>| !vocabulary || allowed.contains(&t.name.text);
+        // A name is a duplicate of an earlier one under the same parent: compared with the
+        // earlier ones where a section has a few (most have two or three), looked up in a map
+        // where it has many.
+        let many = s.change_types.len() > 8;
         let mut seen: HashMap<(Option<usize>, u8, &str), &ChangeType<'a>> = HashMap::new();
-        for t in &s.change_types {
+        for (at, t) in s.change_types.iter().enumerate() {
             work::step();
             let name = t.name.text;
-            let is_type = allowed.contains(&name);
-            let checked = !vocabulary || is_type;
-            let key = (t.parent, t.heading.level, name);
-            if checked && let Some(first) = seen.get(&key) {
+            let checked = is_checked(t);
+            let first = if !checked {
+                None
+            } else if many {
+                match seen.entry((t.parent, t.heading.level, name)) {
+                    Entry::Occupied(e) => Some(*e.get()),
+                    Entry::Vacant(e) => {
+                        e.insert(t);
+                        None
+                    }
+                }
+            } else {
+                s.change_types[..at].iter().find(|u| {
+                    u.parent == t.parent
+                        && u.heading.level == t.heading.level
+                        && u.name.text == name
+                        && is_checked(u)
+                })
+            };
+            if let Some(first) = first {
                 self.push(
                     DUPLICATE_CHANGE_TYPE,
                     t.name.pos,
@@ -775,9 +800,7 @@ impl<'a> Cx<'_, 'a> {
                         "#".repeat(usize::from(t.heading.level))
                     )),
                 );
-            } else if checked {
-                seen.insert(key, t);
-            } else if t.heading.level == types_level {
+            } else if !checked && t.heading.level == types_level {
                 let help = suggest_type(name, &allowed);
                 self.push(
                     CHANGE_TYPE,
@@ -807,6 +830,7 @@ impl<'a> Cx<'_, 'a> {
                 );
             }
         }
+        self.allowed = allowed;
         if s.kind == SectionKind::Release
             && !s.pending
             && !s.has_content
@@ -828,16 +852,20 @@ impl<'a> Cx<'_, 'a> {
         // Read while findings are pushed; put back for the link rules.
         let versions = std::mem::take(&mut self.versions);
         // Releases of several products in one file (`jax 0.4.30`, `jaxlib 0.4.30`) are ordered
-        // per product; a heading that deviates belongs to the file's main product.
-        let words: std::collections::HashSet<String> = m
-            .releases()
-            .filter(|s| s.conformity == Conformity::Follows)
-            .map(|s| {
-                s.word
-                    .map(|w| w.text.to_ascii_lowercase())
-                    .unwrap_or_default()
-            })
-            .collect();
+        // per product; a heading that deviates belongs to the file's main product. Products are
+        // numbered: 0 for all where there is one, the usual case, which costs no string.
+        let words: std::collections::HashSet<String> = if m.releases().any(|s| s.word.is_some()) {
+            m.releases()
+                .filter(|s| s.conformity == Conformity::Follows)
+                .map(|s| {
+                    s.word
+                        .map(|w| w.text.to_ascii_lowercase())
+                        .unwrap_or_default()
+                })
+                .collect()
+        } else {
+            std::collections::HashSet::new()
+        };
         let main = m
             .dialect
             .dominant
@@ -845,23 +873,33 @@ impl<'a> Cx<'_, 'a> {
             .and_then(|d| d.word.as_deref())
             .map(str::to_ascii_lowercase)
             .unwrap_or_default();
-        let product_of = |s: &Section<'a>| {
+        let mut ids: HashMap<String, usize> = HashMap::new();
+        let mut product_of = |s: &Section<'a>| -> usize {
             if words.len() <= 1 {
-                return String::new();
+                return 0;
             }
             let word = s
                 .word
                 .map(|w| w.text.to_ascii_lowercase())
                 .unwrap_or_default();
-            if words.contains(&word) {
+            let word = if words.contains(&word) {
                 word
             } else {
                 main.clone()
-            }
+            };
+            let next = ids.len();
+            *ids.entry(word).or_insert(next)
         };
-        let mut seen: HashMap<(String, Key), usize> = HashMap::with_capacity(m.sections.len());
-        let mut above: HashMap<String, usize> = HashMap::new();
-        let mut above_dated: HashMap<String, (usize, jiff::civil::Date)> = HashMap::new();
+        let mut seen: HashMap<(usize, Key), usize> = HashMap::with_capacity(m.sections.len());
+        // By product: the release above, and the dated release above with its day.
+        let mut above: Vec<Option<usize>> = Vec::new();
+        let mut above_dated: Vec<Option<(usize, jiff::civil::Date)>> = Vec::new();
+        fn slot<T: Default>(v: &mut Vec<T>, product: usize) -> &mut T {
+            if v.len() <= product {
+                v.resize_with(product + 1, T::default);
+            }
+            &mut v[product]
+        }
         for (i, s) in m.sections.iter().enumerate() {
             work::step();
             let Some(v) = s.version() else { continue };
@@ -873,7 +911,7 @@ impl<'a> Cx<'_, 'a> {
             let product = product_of(s);
             let parsed = versions.get(i).and_then(Option::as_ref);
             let key = parsed.map_or_else(|| Key::Raw(v.text.to_string()), Ver::key);
-            match seen.entry((product.clone(), key)) {
+            match seen.entry((product, key)) {
                 Entry::Occupied(e) => {
                     let first = &m.sections[*e.get()];
                     self.push(
@@ -889,7 +927,7 @@ impl<'a> Cx<'_, 'a> {
                 }
             }
             if let Some(p) = parsed {
-                if let Some(&j) = above.get(&product) {
+                if let Some(j) = *slot(&mut above, product) {
                     let prev = &m.sections[j];
                     let higher = versions
                         .get(j)
@@ -907,16 +945,16 @@ impl<'a> Cx<'_, 'a> {
                         );
                     }
                 }
-                above.insert(product.clone(), i);
+                *slot(&mut above, product) = Some(i);
             }
             if let Some(d) = s.date
-                && let Some(day) = date::read(d.text).day()
+                && let Some(day) = s.date_read.as_ref().and_then(DateRead::day)
             {
                 let backport = |j: usize| match (parsed, versions.get(j).and_then(Option::as_ref)) {
                     (Some(p), Some(q)) => p.is_backport_below(q),
                     _ => false,
                 };
-                if let Some(&(j, prev)) = above_dated.get(&product)
+                if let Some((j, prev)) = *slot(&mut above_dated, product)
                     && day > prev
                     && !backport(j)
                 {
@@ -938,7 +976,7 @@ impl<'a> Cx<'_, 'a> {
                         ),
                     );
                 }
-                above_dated.insert(product, (i, day));
+                *slot(&mut above_dated, product) = Some((i, day));
             }
         }
         self.versions = versions;
@@ -978,14 +1016,6 @@ impl<'a> Cx<'_, 'a> {
                     )),
                 );
             }
-            let mut accepted: Vec<&str> = Vec::new();
-            let tag_prefix = self.opts.tag_prefix.as_str();
-            for j in [pred.0, pred.1].into_iter().flatten() {
-                accepted.push(strip_tag(m.sections[j].label.text, tag_prefix));
-            }
-            if let Some(b) = below {
-                accepted.push(strip_tag(b.label.text, tag_prefix));
-            }
             if let Some(seen) = s
                 .link
                 .filter(|_| s.inline_url.is_none())
@@ -996,7 +1026,20 @@ impl<'a> Cx<'_, 'a> {
                 }
                 *seen = true;
             }
-            self.compare(s, previous, &accepted);
+            // The versions the link may start from.
+            let tag_prefix = self.opts.tag_prefix.as_str();
+            let mut accepted = [""; 3];
+            let mut n = 0;
+            for r in [pred.0, pred.1]
+                .into_iter()
+                .flatten()
+                .map(|j| &m.sections[j])
+                .chain(below)
+            {
+                accepted[n] = strip_tag(r.label.text, tag_prefix);
+                n += 1;
+            }
+            self.compare(s, previous, &accepted[..n]);
         }
         for l in &m.links {
             work::step();
@@ -1092,7 +1135,7 @@ impl<'a> Cx<'_, 'a> {
         let def = s.link.and_then(|i| m.links.get(i)).filter(|_| s.bracketed);
         let url = match (s.inline_url, def) {
             (Some(u), _) => u.text,
-            (None, Some(l)) => l.url.as_str(),
+            (None, Some(l)) => &*l.url,
             (None, None) => return,
         };
         let Some(c) = parse_compare(url) else { return };
@@ -1100,13 +1143,13 @@ impl<'a> Cx<'_, 'a> {
         let (from, to) = (&url[c.from.clone()], &url[c.to.clone()]);
         // The tag prefix the link uses: the configured one, none, or a package name before the
         // configured one (`pkg-v1.2.0`, as release-plz writes for workspace members).
-        let link_prefix = |tag: &str, version: &str| -> Option<String> {
+        fn link_prefix<'t>(tag: &'t str, version: &str, prefix: &str) -> Option<&'t str> {
             let p = tag.strip_suffix(version)?;
-            (p.is_empty() || p.ends_with(prefix)).then(|| p.to_string())
-        };
+            (p.is_empty() || p.ends_with(prefix)).then_some(p)
+        }
         let (to_ok, used_prefix) = match s.version() {
             Some(v) => {
-                let used = link_prefix(to, strip_tag(v.text, prefix));
+                let used = link_prefix(to, strip_tag(v.text, prefix), prefix);
                 (used.is_some(), used)
             }
             None => (to == "HEAD", None),
@@ -1114,10 +1157,10 @@ impl<'a> Cx<'_, 'a> {
         let from_ok = match (previous.and_then(Section::version), &used_prefix) {
             // The oldest release: where it starts from is not in the file.
             (None, _) => true,
-            (Some(_), Some(p)) => accepted
+            (Some(_), Some(p)) => accepted.iter().any(|v| from.strip_prefix(*p) == Some(*v)),
+            (Some(_), None) => accepted
                 .iter()
-                .any(|v| from.strip_prefix(p.as_str()) == Some(*v)),
-            (Some(_), None) => accepted.iter().any(|v| link_prefix(from, v).is_some()),
+                .any(|v| link_prefix(from, v, prefix).is_some()),
         };
         if to_ok && from_ok {
             return;
@@ -1351,13 +1394,27 @@ struct Compare {
 }
 
 fn parse_compare(url: &str) -> Option<Compare> {
-    let k = url.rfind("/compare/")? + "/compare/".len();
-    let end = url[k..].find(['?', '#']).map_or(url.len(), |e| k + e);
+    // The last `/compare/`, found from the slashes (a single byte, searched fast) rather than
+    // with a substring searcher built for every link.
+    let mut end = url.len();
+    let k = loop {
+        let slash = url[..end].rfind('/')?;
+        if url[..=slash].ends_with("/compare/") {
+            break slash + 1;
+        }
+        end = slash;
+    };
+    let end = url.as_bytes()[k..]
+        .iter()
+        .position(|&b| b == b'?' || b == b'#')
+        .map_or(url.len(), |e| k + e);
     let end = k + url[k..end].trim_end_matches('/').len();
     let spec = &url[k..end];
-    let (i, dots) = match spec.find("...") {
+    // Byte windows: a substring searcher set up for a few bytes costs more than the search.
+    let find = |dots: &[u8]| spec.as_bytes().windows(dots.len()).position(|w| w == dots);
+    let (i, dots) = match find(b"...") {
         Some(i) => (i, "..."),
-        None => (spec.find("..")?, ".."),
+        None => (find(b"..")?, ".."),
     };
     let from = k..k + i;
     let to = k + i + dots.len()..end;
@@ -1368,7 +1425,7 @@ fn parse_compare(url: &str) -> Option<Compare> {
 fn repo_base(m: &Changelog<'_>) -> Option<String> {
     m.links
         .iter()
-        .map(|l| l.url.as_str())
+        .map(|l| &*l.url)
         .chain(
             m.sections
                 .iter()

@@ -230,18 +230,18 @@ pub fn entry_problems<'m, 'a>(
 
 /// `v1.2.0` → `1.2.0` when the prefix is followed by a digit.
 pub(super) fn strip_tag<'s>(v: &'s str, prefix: &str) -> &'s str {
-    let prefixes = [prefix, "v", "V"];
-    for p in prefixes {
-        if p.is_empty() {
-            continue;
-        }
-        if let Some(rest) = v.strip_prefix(p)
-            && rest.starts_with(|c: char| c.is_ascii_digit())
-        {
-            return rest;
-        }
+    let digits = |rest: &&str| rest.as_bytes().first().is_some_and(u8::is_ascii_digit);
+    if let Some(rest) = v
+        .strip_prefix(prefix)
+        .filter(|_| !prefix.is_empty())
+        .filter(digits)
+    {
+        return rest;
     }
-    v
+    match v.as_bytes() {
+        [b'v' | b'V', d, ..] if d.is_ascii_digit() => &v[1..],
+        _ => v,
+    }
 }
 
 /// A version under the configured scheme.
