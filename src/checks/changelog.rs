@@ -19,7 +19,7 @@ mod scaling;
 pub use docs::{DIALECTS, RULES, applies_to, explain, explain_doc, how_to_fix};
 pub use entry::{
     EntryProblem, Notes, entry_problems, find_release, has_dated_section, is_dated, newest_release,
-    notes,
+    notes, notes_for_actions,
 };
 
 use std::cmp::Ordering;

@@ -35,7 +35,13 @@ Options:
                              newest release and has notes
       --notes <VERSION|unreleased>
                              Print that section's body as written (for gh release --notes-file);
-                             exit 1 if there is none or it is empty
+                             exit 1 if there is none or it is empty. Under --format github (the
+                             default in GitHub Actions) the notes are data for the log: a line
+                             that would be a workflow command (`::error ...`, `::add-mask::`,
+                             `##[...`) gets a backslash and control characters are escaped. To
+                             publish them byte for byte from a workflow, write them to a file:
+                             `lint-changelog --notes X --format human > notes.md`, then
+                             `gh release create vX --notes-file notes.md`
       --staged               Read the changelog from the index: what is about to be committed
                              (the default inside a git commit hook, where GIT_INDEX_FILE is set)
       --explain <RULE>       Print what a rule finds, why, and a failing and a passing example
@@ -196,6 +202,9 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
         let found =
             changelog::notes(&bytes, v, &opts).map_err(|e| Error::new(format!("{shown}: {e}")))?;
         match found {
+            Notes::Body(body) if github_format(ctx) => {
+                report.raw_output = Some(changelog::notes_for_actions(&body));
+            }
             Notes::Body(body) => report.raw_output = Some(body),
             Notes::Empty { line, column } => report.push(
                 Diagnostic::error(
@@ -237,6 +246,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
         report.pass(format!("{shown}: ok"));
     }
     Ok(report)
+}
+
+/// True when the output goes to a GitHub Actions log: `--format github`, or no `--format` under
+/// `GITHUB_ACTIONS=true` (the rule `cli` applies to every report).
+fn github_format(ctx: &Ctx) -> bool {
+    match ctx.common.format {
+        Some(f) => f == crate::diag::Format::Github,
+        None => std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true"),
+    }
 }
 
 /// True inside a git commit hook: git sets `GIT_INDEX_FILE` for pre-commit,

@@ -828,6 +828,72 @@ fn notes_in_json_is_one_object() {
     assert_eq!(v["diagnostics"][0]["file"], "CHANGELOG.md");
 }
 
+/// Notes whose text would drive a GitHub Actions runner if printed raw: workflow commands (with
+/// leading whitespace, after a lone CR, the older `##[` syntax) and terminal escapes.
+const HOSTILE_NOTES: &str = "- Fixed the parser.\n::error file=a.rs,line=1::injected\n  \
+                             ::add-mask::secret\n::stop-commands::token\n- ##[set-output name=x;]y\n\
+                             \x1b[31mred\x1b[0m and \u{9b}2J\n- a lone CR\r::warning::after it\n";
+
+fn hostile_notes_changelog() -> String {
+    format!(
+        "# Changelog\n\n## [Unreleased]\n\n## [1.0.0] - 2024-01-01\n\n{HOSTILE_NOTES}\n\
+         [Unreleased]: https://github.com/o/r/compare/v1.0.0...HEAD\n\
+         [1.0.0]: https://github.com/o/r/releases/tag/v1.0.0\n"
+    )
+}
+
+/// The lines of an output the Actions runner would run as workflow commands.
+fn workflow_commands(out: &str) -> Vec<&str> {
+    out.split(['\n', '\r'])
+        .filter(|l| l.trim_start().starts_with("::") || l.contains("##["))
+        .collect()
+}
+
+#[test]
+fn notes_under_github_format_are_data_for_the_log() {
+    let r = repo_with(&hostile_notes_changelog());
+    assert_eq!(workflow_commands(HOSTILE_NOTES).len(), 5);
+    let expected = "- Fixed the parser.\n\\::error file=a.rs,line=1::injected\n  \
+                    \\::add-mask::secret\n\\::stop-commands::token\n- #\\#[set-output name=x;]y\n\
+                    \\u{1b}[31mred\\u{1b}[0m and \\u{9b}2J\n- a lone CR\r\\::warning::after it\n";
+    for (args, env) in [
+        (&["--notes", "1.0.0", "--format", "github"][..], &[][..]),
+        (&["--notes", "1.0.0"][..], &[("GITHUB_ACTIONS", "true")][..]),
+    ] {
+        let run = r.relgate_env(LC, args, env);
+        run.code(0);
+        stdout_is(&run, expected);
+        assert_eq!(workflow_commands(&run.stdout), Vec::<&str>::new());
+        assert!(!run.stdout.contains(['\x1b', '\u{9b}']), "{}", run.stdout);
+    }
+    // Elsewhere the notes are the file's bytes: human format (also under Actions, asked for),
+    // and JSON, where they are a string.
+    for (args, env) in [
+        (&["--notes", "1.0.0"][..], &[][..]),
+        (
+            &["--notes", "1.0.0", "--format", "human"][..],
+            &[("GITHUB_ACTIONS", "true")][..],
+        ),
+    ] {
+        let run = r.relgate_env(LC, args, env);
+        run.code(0);
+        stdout_is(&run, HOSTILE_NOTES);
+    }
+    let (code, v) = json(&r, &["--notes", "1.0.0"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["output"], HOSTILE_NOTES);
+}
+
+#[test]
+fn notes_help_says_how_to_publish_them_from_a_workflow() {
+    let r = Repo::new();
+    let run = r.relgate(LC, &["--help"]);
+    run.code(0)
+        .stdout_has("Under --format github (the")
+        .stdout_has("`lint-changelog --notes X --format human > notes.md`")
+        .stdout_has("--notes-file notes.md");
+}
+
 // ---------------------------------------------------------------------------------------------
 // --explain, --help
 

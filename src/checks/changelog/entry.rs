@@ -50,6 +50,46 @@ pub fn notes(bytes: &[u8], version: &str, opts: &LintOptions) -> Result<Notes> {
     })
 }
 
+/// Notes as a GitHub Actions log may show them (`--format github`): data, never commands. The
+/// runner reads every line of a step's output, split at LF, CRLF or a lone CR, as a workflow
+/// command when it starts with `::` after leading whitespace (`::error file=..::`,
+/// `::add-mask::`, `::stop-commands::`), or holds `##[` anywhere (the older syntax). Such a line
+/// gets a backslash before its `::`, and every `##[` becomes `#\#[`: Markdown shows both as
+/// written (a backslash before punctuation is an escape), the runner sees no command. Control
+/// characters (an ESC sequence, a C1 control) and invisible bidirectional or zero-width marks
+/// become `\u{..}`; tabs and line endings stay. Anything else is kept byte for byte.
+pub fn notes_for_actions(notes: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(notes);
+    let mut out = String::with_capacity(text.len() + 16);
+    for line in text.split_inclusive(['\n', '\r']) {
+        work::step();
+        let content = line.trim_end_matches(['\n', '\r']);
+        let ending = &line[content.len()..];
+        let rest = content.trim_start();
+        let lead = &content[..content.len() - rest.len()];
+        push_shown(&mut out, lead);
+        if rest.starts_with("::") {
+            out.push('\\');
+        }
+        // `#\#[` holds no `##[`, and neither does what it meets on either side.
+        push_shown(&mut out, &rest.replace("##[", "#\\#["));
+        out.push_str(ending);
+    }
+    out.into_bytes()
+}
+
+/// `text` with control characters and invisible marks (other than tabs) written as `\u{..}`.
+fn push_shown(out: &mut String, text: &str) {
+    for c in text.chars() {
+        let invisible = matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}');
+        if (c.is_control() && c != '\t') || invisible {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+}
+
 /// The releases just below and just above `version` by precedence (or, when it does not read as
 /// a version, the newest two), as written with their lines.
 fn nearest_versions(
@@ -352,5 +392,48 @@ impl Ver {
             }
             Ver::Pep(v) => Key::Pep(v.clone()),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::notes_for_actions;
+
+    fn shown(notes: &str) -> String {
+        String::from_utf8(notes_for_actions(notes.as_bytes())).unwrap()
+    }
+
+    /// Lines as the Actions runner reads them, and whether any would be a workflow command.
+    fn commands(output: &str) -> Vec<&str> {
+        output
+            .split(['\n', '\r'])
+            .filter(|l| l.trim_start().starts_with("::") || l.contains("##["))
+            .collect()
+    }
+
+    #[test]
+    fn workflow_commands_and_controls_are_neutralised() {
+        let hostile = "- Fixed a crash.\n::error file=a::injected\n  ::add-mask::secret\n\
+                       \u{a0}::stop-commands::token\n- see ##[set-output name=x;]y and ###[z\n\
+                       \x1b[31mred\x1b[0m \u{9b}2J \u{202e}gnp.exe\ttab\n\
+                       a lone CR\r::warning::after it\r\n::notice::crlf\r\n";
+        let out = shown(hostile);
+        assert_eq!(commands(&out), Vec::<&str>::new(), "{out}");
+        assert_eq!(
+            out,
+            "- Fixed a crash.\n\\::error file=a::injected\n  \\::add-mask::secret\n\
+             \u{a0}\\::stop-commands::token\n- see #\\#[set-output name=x;]y and ##\\#[z\n\
+             \\u{1b}[31mred\\u{1b}[0m \\u{9b}2J \\u{202e}gnp.exe\ttab\n\
+             a lone CR\r\\::warning::after it\r\n\\::notice::crlf\r\n"
+        );
+        // The hostile text itself is full of commands: the check above can fail.
+        assert_eq!(commands(hostile).len(), 6);
+    }
+
+    #[test]
+    fn ordinary_notes_are_unchanged() {
+        let notes = "### Added\n\n- `a::b` paths, C++ `std::vec`, a [link](https://x/#anchor)\n\
+                     - ## heading-like text, #[attr] and [x]: not commands\r\n- ünïcode ✓\n";
+        assert_eq!(shown(notes), notes);
     }
 }
