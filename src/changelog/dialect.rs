@@ -94,6 +94,10 @@ impl HeadingParts {
         } else {
             None
         };
+        // A heading that is no section (most are change types) has nothing more to read.
+        if p.kind.is_none() {
+            return p;
+        }
         i = skip_ws(s, i);
         p.form_at = i;
         let rest = &s[i..];

@@ -330,9 +330,16 @@ pub(super) fn cuts(text: &str, piece: usize) -> Vec<usize> {
 /// 10,000 lines that start with `#`).
 fn next_cut(text: &str, mut from: usize) -> Option<usize> {
     let bytes = text.as_bytes();
-    for _ in 0..10_000 {
-        let i = from + text.get(from..)?.find("\n#")?;
+    let mut looked = 0;
+    while looked < 10_000 {
+        // Line by line (a single-byte search is fast): the next line that starts with `#`.
+        let i = from + text.get(from..)?.find('\n')?;
         let line = i + 1;
+        if bytes.get(line) != Some(&b'#') {
+            from = line;
+            continue;
+        }
+        looked += 1;
         let before = &bytes[..i];
         let blank_before = before.ends_with(b"\n") || before.ends_with(b"\n\r");
         let eol = text[line..]

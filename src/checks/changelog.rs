@@ -37,7 +37,7 @@ use crate::changelog::{
 use crate::config::{ChangelogFormat, ChangelogScheme, nearest};
 use crate::diag::{Diagnostic, Severity};
 use crate::error::{Error, Result};
-use entry::{Key, Ver, strip_tag};
+use entry::{Ver, strip_tag};
 
 const TOOL: &str = "lint-changelog";
 
@@ -890,7 +890,44 @@ impl<'a> Cx<'_, 'a> {
             let next = ids.len();
             *ids.entry(word).or_insert(next)
         };
-        let mut seen: HashMap<(usize, Key), usize> = HashMap::with_capacity(m.sections.len());
+        // The releases judged here, with their products. A heading with prose after its number
+        // (`## 0.5 Migration Guide`) is reported as a heading; what its number means is not known.
+        let mut judged: Vec<(usize, usize)> = Vec::with_capacity(m.sections.len());
+        for (i, s) in m.sections.iter().enumerate() {
+            work::step();
+            if s.version().is_some() && (m.dialect.strict || s.form != Form::Unrecognised) {
+                judged.push((i, product_of(s)));
+            }
+        }
+        // Duplicates: one product and one version, equal by precedence (or as written, when it
+        // does not parse). Found by sorting (product, version, place), not by hashing what the
+        // file writes: each release after the first of its run is a duplicate of that first.
+        let key = |i: usize| match versions.get(i).and_then(Option::as_ref) {
+            Some(v) => Ok(v),
+            None => Err(m.sections[i].version().map_or("", |v| v.text)),
+        };
+        let same = |a: usize, b: usize| match (key(a), key(b)) {
+            (Ok(x), Ok(y)) => x.cmp(y),
+            (Err(x), Err(y)) => x.cmp(y),
+            (Ok(_), Err(_)) => Ordering::Less,
+            (Err(_), Ok(_)) => Ordering::Greater,
+        };
+        let mut sorted = judged.clone();
+        sorted.sort_by(|&(a, pa), &(b, pb)| {
+            work::step();
+            pa.cmp(&pb).then_with(|| same(a, b)).then(a.cmp(&b))
+        });
+        let mut first_of: Vec<Option<usize>> = vec![None; m.sections.len()];
+        let mut run = 0;
+        for k in 1..sorted.len() {
+            work::step();
+            let ((a, pa), (b, pb)) = (sorted[run], sorted[k]);
+            if pa == pb && same(a, b) == Ordering::Equal {
+                first_of[b] = Some(a);
+            } else {
+                run = k;
+            }
+        }
         // By product: the release above, and the dated release above with its day.
         let mut above: Vec<Option<usize>> = Vec::new();
         let mut above_dated: Vec<Option<(usize, jiff::civil::Date)>> = Vec::new();
@@ -900,31 +937,19 @@ impl<'a> Cx<'_, 'a> {
             }
             &mut v[product]
         }
-        for (i, s) in m.sections.iter().enumerate() {
+        for &(i, product) in &judged {
             work::step();
+            let s = &m.sections[i];
             let Some(v) = s.version() else { continue };
-            // A heading with prose after its number (`## 0.5 Migration Guide`) is reported as a
-            // heading; what its number means is not known.
-            if !m.dialect.strict && s.form == Form::Unrecognised {
-                continue;
-            }
-            let product = product_of(s);
             let parsed = versions.get(i).and_then(Option::as_ref);
-            let key = parsed.map_or_else(|| Key::Raw(v.text.to_string()), Ver::key);
-            match seen.entry((product, key)) {
-                Entry::Occupied(e) => {
-                    let first = &m.sections[*e.get()];
-                    self.push(
-                        DUPLICATE_VERSION,
-                        v.pos,
-                        format!("version {} appears twice: first at line {} (`{}`)", s.label.text, first.heading.pos.line, first.heading.text.text),
-                        Some("merge the two sections, or correct this version; release tools fail or publish the wrong notes on duplicates".into()),
-                    );
-                    continue;
-                }
-                Entry::Vacant(e) => {
-                    e.insert(i);
-                }
+            if let Some(first) = first_of[i].map(|f| &m.sections[f]) {
+                self.push(
+                    DUPLICATE_VERSION,
+                    v.pos,
+                    format!("version {} appears twice: first at line {} (`{}`)", s.label.text, first.heading.pos.line, first.heading.text.text),
+                    Some("merge the two sections, or correct this version; release tools fail or publish the wrong notes on duplicates".into()),
+                );
+                continue;
             }
             if let Some(p) = parsed {
                 if let Some(j) = *slot(&mut above, product) {

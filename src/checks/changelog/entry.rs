@@ -291,14 +291,6 @@ pub(super) enum Ver {
     Pep(pep440_rs::Version),
 }
 
-/// Equality key for duplicates: precedence-equal versions share a key.
-#[derive(Hash, PartialEq, Eq)]
-pub(super) enum Key {
-    Semver(semver::Version),
-    Pep(pep440_rs::Version),
-    Raw(String),
-}
-
 impl Ver {
     pub(super) fn parse(s: &str, scheme: ChangelogScheme) -> std::result::Result<Ver, String> {
         match scheme {
@@ -380,17 +372,6 @@ impl Ver {
         match self {
             Ver::Semver(v) => !v.pre.is_empty(),
             Ver::Pep(v) => v.any_prerelease(),
-        }
-    }
-
-    pub(super) fn key(&self) -> Key {
-        match self {
-            Ver::Semver(v) => {
-                let mut v = v.clone();
-                v.build = semver::BuildMetadata::EMPTY;
-                Key::Semver(v)
-            }
-            Ver::Pep(v) => Key::Pep(v.clone()),
         }
     }
 }
