@@ -23,6 +23,8 @@ use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::HashSet;
 use std::ops::Range;
+use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::Ordering::Relaxed;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
@@ -173,9 +175,9 @@ pub struct Section<'a> {
     pub has_content: bool,
     /// Where the section ends: the line start of the heading that ends it, or the end of text.
     pub end: usize,
-    /// The body as written, minus the heading, with leading and trailing blank lines (and the
-    /// link definitions that end the file) trimmed: what `--notes` prints.
-    pub body: Range<usize>,
+    /// Where the body starts: the line after the heading. [`Changelog::body`] is the body as
+    /// written from there to `end`, trimmed.
+    pub body_start: usize,
 }
 
 impl<'a> Section<'a> {
@@ -280,7 +282,8 @@ pub struct Changelog<'a> {
     /// Link reference definitions (the first of each label, as CommonMark uses), in file order.
     pub links: Vec<LinkDef<'a>>,
     lines: LineIndex,
-    hint: Cell<usize>,
+    /// The line of the last position looked up (atomic, so the model can be shared by threads).
+    hint: AtomicUsize,
 }
 
 impl<'a> Changelog<'a> {
@@ -313,12 +316,18 @@ impl<'a> Changelog<'a> {
 
     /// Line and column of a byte offset in [`Changelog::text`].
     pub fn pos(&self, offset: usize) -> Pos {
-        self.lines.pos(self.text, offset, &self.hint)
+        let hint = Cell::new(self.hint.load(Relaxed));
+        let pos = self.lines.pos(self.text, offset, &hint);
+        self.hint.store(hint.get(), Relaxed);
+        pos
     }
 
-    /// The body of a section as it is written (see [`Section::body`]).
+    /// The body of a section as written, minus the heading, with leading and trailing blank
+    /// lines (and the link definitions that end the file) trimmed: what `--notes` prints. Found
+    /// when asked for (a lint needs none).
     pub fn body(&self, section: &Section<'a>) -> &'a str {
-        self.text.get(section.body.clone()).unwrap_or("")
+        let body = trim_body(self.text, section.body_start, section.end, &self.links);
+        self.text.get(body).unwrap_or("")
     }
 
     /// The byte offset where 1-based `line` starts.
@@ -543,7 +552,7 @@ fn assemble<'a>(
         strays: parts.strays,
         links,
         lines,
-        hint: Cell::new(0),
+        hint: AtomicUsize::new(0),
     }
 }
 
@@ -667,8 +676,8 @@ impl<'a> Builder<'a> {
         self.depth = b.depth;
     }
 
-    /// Gives the headings their roles, attaches the link definitions (in file order, the first
-    /// of each label) and trims the bodies.
+    /// Gives the headings their roles and attaches the link definitions (in file order, the
+    /// first of each label).
     fn finish(
         mut self,
         defs: Vec<pieces::RawDef<'a>>,
@@ -690,10 +699,6 @@ impl<'a> Builder<'a> {
         };
         let mut parts = classify(self.text, &self.lines, heads, opening, &links, opts);
         resolve_labels(labels, &mut parts.sections, &mut links);
-        for s in &mut parts.sections {
-            work::step();
-            s.body = trim_body(self.text, s.body.start, s.end, &links);
-        }
         (parts, links, self.lines)
     }
 
@@ -1176,7 +1181,7 @@ fn classify<'a>(
                 conformity,
                 change_types: Vec::new(),
                 has_content: raw.content_after,
-                body: body_start..body_start,
+                body_start,
                 end: text.len(),
                 heading: h,
             });

@@ -184,36 +184,71 @@ pub fn lint_model(shown_path: &str, model: &Changelog<'_>, opts: &LintOptions) -
             })
         })
         .collect();
-    let allowed = CHANGE_TYPES
+    let allowed: Vec<&str> = CHANGE_TYPES
         .iter()
         .copied()
         .chain(opts.extra_types.iter().map(String::as_str))
         .collect();
-    let mut cx = Cx {
+    let cx = || Cx {
         shown: shown_path,
         model,
         opts,
-        versions,
-        allowed,
+        versions: &versions,
+        allowed: &allowed,
         out: Vec::new(),
     };
-    cx.title();
-    cx.unreleased();
-    cx.strays();
-    for (i, s) in model.sections.iter().enumerate() {
-        work::step();
-        cx.heading(i, s);
-        cx.change_types(s);
+    fn rest(mut cx: Cx<'_, '_>) -> Vec<Diagnostic> {
+        cx.title();
+        cx.unreleased();
+        cx.strays();
+        for (i, s) in cx.model.sections.iter().enumerate() {
+            work::step();
+            cx.heading(i, s);
+            cx.change_types(s);
+        }
+        cx.order();
+        cx.out
     }
-    cx.order();
-    cx.links();
+    fn links(mut cx: Cx<'_, '_>) -> Vec<Diagnostic> {
+        cx.links();
+        cx.out
+    }
+    // The link rules read only the model and are a third of the rules' work: in a big file they
+    // run on a second thread beside the others.
+    let parallel = || std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    let mut out = if model.sections.len() >= PARALLEL_LINKS && parallel() {
+        std::thread::scope(|scope| {
+            let worker = std::thread::Builder::new().spawn_scoped(scope, || {
+                let out = links(cx());
+                (out, work::take())
+            });
+            let mut out = rest(cx());
+            match worker.map(|w| w.join()) {
+                Ok(Ok((more, steps))) => {
+                    work::add(steps);
+                    out.extend(more);
+                }
+                // A thread the system will not give is no error: the rules run here.
+                _ => out.extend(links(cx())),
+            }
+            out
+        })
+    } else {
+        let mut out = rest(cx());
+        out.extend(links(cx()));
+        out
+    };
     if let Some(release) = &opts.release {
+        let mut cx = cx();
         cx.missing_release(release);
+        out.extend(cx.out);
     }
-    let mut out = cx.out;
     out.sort_by_key(|d| (d.line, d.column));
     out
 }
+
+/// Files with this many sections run the link rules on a second thread.
+const PARALLEL_LINKS: usize = 2000;
 
 /// The lint run: the model, the options and the findings so far.
 struct Cx<'r, 'a> {
@@ -221,9 +256,9 @@ struct Cx<'r, 'a> {
     model: &'r Changelog<'a>,
     opts: &'r LintOptions,
     /// Parsed version of each section (index as `model.sections`), `None` when invalid.
-    versions: Vec<Option<Ver>>,
+    versions: &'r [Option<Ver>],
     /// The change types: Keep a Changelog's and `changelog.extra-types`.
-    allowed: Vec<&'r str>,
+    allowed: &'r [&'r str],
     out: Vec<Diagnostic>,
 }
 
@@ -755,8 +790,7 @@ impl<'a> Cx<'_, 'a> {
         // The vocabulary is Keep a Changelog's; other conventions name their sections freely.
         let vocabulary = self.model.dialect.kac.is_some();
         let types_level = self.model.dialect.level + 1;
-        // Read while findings are pushed; put back for the next section.
-        let allowed = std::mem::take(&mut self.allowed);
+        let allowed = self.allowed;
         let is_checked = |t: &ChangeType<'_>| !vocabulary || allowed.contains(&t.name.text);
         // A name is a duplicate of an earlier one under the same parent: compared with the
         // earlier ones where a section has a few (most have two or three), looked up in a map
@@ -801,7 +835,7 @@ impl<'a> Cx<'_, 'a> {
                     )),
                 );
             } else if !checked && t.heading.level == types_level {
-                let help = suggest_type(name, &allowed);
+                let help = suggest_type(name, allowed);
                 self.push(
                     CHANGE_TYPE,
                     if name.is_empty() {
@@ -830,7 +864,6 @@ impl<'a> Cx<'_, 'a> {
                 );
             }
         }
-        self.allowed = allowed;
         if s.kind == SectionKind::Release
             && !s.pending
             && !s.has_content
@@ -849,8 +882,7 @@ impl<'a> Cx<'_, 'a> {
     /// (of the same product, where a file holds several: `jax 0.4.30`, `jaxlib 0.4.30`).
     fn order(&mut self) {
         let m = self.model;
-        // Read while findings are pushed; put back for the link rules.
-        let versions = std::mem::take(&mut self.versions);
+        let versions = self.versions;
         // Releases of several products in one file (`jax 0.4.30`, `jaxlib 0.4.30`) are ordered
         // per product; a heading that deviates belongs to the file's main product. Products are
         // numbered: 0 for all where there is one, the usual case, which costs no string.
@@ -1004,7 +1036,6 @@ impl<'a> Cx<'_, 'a> {
                 *slot(&mut above_dated, product) = Some((i, day));
             }
         }
-        self.versions = versions;
     }
 
     fn links(&mut self) {
@@ -1095,7 +1126,7 @@ impl<'a> Cx<'_, 'a> {
         let loose: Vec<Option<Ver>> = m
             .sections
             .iter()
-            .zip(&self.versions)
+            .zip(self.versions)
             .map(|(s, strict)| match (s.version(), strict) {
                 (Some(v), None) => Ver::parse(strip_tag(v.text, prefix), self.opts.scheme).ok(),
                 _ => None,
@@ -2789,8 +2820,13 @@ mod tests {
             if let Ok(m) = Changelog::parse(input) {
                 assert!(linted.is_ok());
                 for s in &m.sections {
-                    assert!(s.body.start <= s.body.end && s.body.end <= m.text.len());
-                    let _ = m.body(s);
+                    assert!(s.body_start <= m.text.len());
+                    let body = m.body(s);
+                    assert!(
+                        m.text
+                            .get(s.body_start..s.end.max(s.body_start))
+                            .is_some_and(|b| b.contains(body))
+                    );
                 }
             } else {
                 assert!(linted.is_err());
