@@ -673,7 +673,11 @@ impl<'a> Builder<'a> {
             self.opening = b.opening;
             self.opening_at = b.opening_at;
         }
+        // Where the joined text ends now: what the next run's cut is checked against.
         self.depth = b.depth;
+        if b.last_block.is_some() {
+            self.last_block = b.last_block;
+        }
     }
 
     /// Gives the headings their roles and attaches the link definitions (in file order, the
@@ -1664,6 +1668,15 @@ mod piece_tests {
         assert!(cut(text, &[at], 1).is_none() && cut(text, &[at], 2).is_none());
         let html = "# C\n\n<!--\n\n## [0.9.0] - 2023-01-01\n\n-->\n";
         assert!(cut(html, &[html.find("## [0.9.0]").unwrap()], 2).is_none());
+        // The same in the middle one of three runs: the check after joining two runs looks at
+        // where the second one ends.
+        let middle = "# C\n\n## [1.1.0] - 2024-01-01\n\n- x\n\n## [1.0.0] - 2023-06-01\n\n```\n\n\
+                      ## [0.9.0] - 2023-01-01\n\n```\n";
+        let cuts = [
+            middle.find("## [1.0.0]").unwrap(),
+            middle.find("## [0.9.0]").unwrap(),
+        ];
+        assert!(cut(middle, &cuts, 3).is_none() && cut(middle, &cuts, 1).is_none());
         let stray = "# C\n\n## [1.0.0] - 2024-01-01\n\n## Highlights\n\n- x\n";
         // Cut at any heading, the pieces give the whole parse: roles are decided after joining.
         let at = stray.find("## Highlights").unwrap();

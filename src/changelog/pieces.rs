@@ -3,7 +3,7 @@
 //!
 //! A pulldown-cmark parser holds a block tree of about eight times its text until it is dropped:
 //! one parser over a 10 MB changelog touched 86 MB, and the page faults of that fresh memory
-//! were a quarter of the run. Texts of at least two [`PIECE`]s are therefore cut at release
+//! took nearly a third of the run's CPU time. Texts of at least two [`PIECE`]s are therefore cut at release
 //! headings into pieces of about that size; each piece gets its own parser, whose events feed
 //! the builder of its run (consecutive pieces, one run per thread) and whose link reference
 //! definitions are copied out before it is dropped, so the next parser reuses its memory. A cut
@@ -25,8 +25,8 @@ use super::{Builder, LineIndex, heading_kind, is_unreleased, is_version_like, wo
 /// in four pieces on two threads.
 pub(super) const PIECE: usize = 256 << 10;
 
-/// Runs (threads) at most: the reference machine has two cores, and past four the join and the
-/// spawns cost more than a 10 MB text saves.
+/// Runs (threads) at most, however many cores there are: the reference machine has two, and
+/// every run adds a thread to start and a builder to join.
 const MAX_RUNS: usize = 4;
 
 /// A link reference definition as its piece's parser kept it (the first of its label there).
