@@ -7,30 +7,65 @@
 //! of its release headings have, whether it is Keep a Changelog. Every position is a byte offset
 //! into the text (after a stripped UTF-8 BOM) plus its 1-based line and character column; CRLF,
 //! lone CR and LF all end a line, so a file gives the same positions whatever its line endings.
-//! Texts of 2 MiB and more are parsed in two halves on two threads, cut at a heading where the
-//! halves provably parse as the whole does (else sequentially). This module only describes what
+//! Texts of 512 KiB and more are parsed in pieces, on two threads where there are two cores, cut
+//! at headings where the pieces provably parse as the whole does (else whole: `pieces`). The
+//! loops over sections, headings and definitions count their steps in tests (`work`), where a
+//! scaling test holds them linear in the file. This module only describes what
 //! is written (tokens, where they are, what they contain); it never judges it: the rules live in
 //! `checks::changelog`, and nothing here prints, reads files or allocates per line beyond the
 //! line index.
 
 pub mod date;
 pub mod dialect;
+mod pieces;
 
 use std::borrow::Cow;
 use std::cell::Cell;
 use std::collections::HashSet;
 use std::ops::Range;
-use std::sync::mpsc::{Sender, channel};
+use std::sync::atomic::AtomicUsize;
+use std::sync::atomic::Ordering::Relaxed;
 
-use pulldown_cmark::{
-    BrokenLink, BrokenLinkCallback, CowStr, Event, LinkType, OffsetIter, Options, Parser, Tag,
-    TagEnd,
-};
+use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
 use crate::error::{Error, Result};
 use dialect::{Candidate, Conformity, Dialect, HeadingParts, LabelStyle, Role, Shape};
 
 const BOM: &str = "\u{feff}";
+
+/// The steps of every loop over sections, headings and link definitions, counted in tests only
+/// (a build counts nothing): the scaling tests double a changelog and check that the count
+/// doubles, so a loop that scans every earlier release for each release fails them, without
+/// timing anything.
+pub(crate) mod work {
+    #[cfg(test)]
+    thread_local! {
+        static STEPS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+    }
+
+    /// One step of a loop.
+    #[inline(always)]
+    pub(crate) fn step() {
+        #[cfg(test)]
+        STEPS.with(|s| s.set(s.get() + 1));
+    }
+
+    /// Adds the steps another thread counted (the second half of a split parse).
+    #[inline(always)]
+    pub(crate) fn add(_n: u64) {
+        #[cfg(test)]
+        STEPS.with(|s| s.set(s.get() + _n));
+    }
+
+    /// The steps counted on this thread so far, and a new count from zero.
+    #[inline(always)]
+    pub(crate) fn take() -> u64 {
+        #[cfg(test)]
+        return STEPS.with(|s| s.replace(0));
+        #[cfg(not(test))]
+        0
+    }
+}
 
 /// A place in the text: byte offset (after the BOM), 1-based line and character column.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -122,6 +157,8 @@ pub struct Section<'a> {
     pub form_pos: Pos,
     /// The release date: in the heading, or in the first line of the body (`date_in_body`).
     pub date: Option<Token<'a>>,
+    /// The date as read: read once, for the dialect and every rule.
+    pub date_read: Option<date::DateRead>,
     pub date_in_body: bool,
     /// The first line of the body says `Unreleased`: a release being prepared (Pallets).
     pub pending: bool,
@@ -138,9 +175,9 @@ pub struct Section<'a> {
     pub has_content: bool,
     /// Where the section ends: the line start of the heading that ends it, or the end of text.
     pub end: usize,
-    /// The body as written, minus the heading, with leading and trailing blank lines (and the
-    /// link definitions that end the file) trimmed: what `--notes` prints.
-    pub body: Range<usize>,
+    /// Where the body starts: the line after the heading. [`Changelog::body`] is the body as
+    /// written from there to `end`, trimmed.
+    pub body_start: usize,
 }
 
 impl<'a> Section<'a> {
@@ -170,9 +207,7 @@ impl<'a> Section<'a> {
         if !self.bracketed {
             return None;
         }
-        self.link
-            .and_then(|i| model.links.get(i))
-            .map(|l| l.url.as_str())
+        self.link.and_then(|i| model.links.get(i)).map(|l| &*l.url)
     }
 
     /// Whether the heading label renders as a link.
@@ -195,10 +230,10 @@ pub struct ChangeType<'a> {
 
 /// A link reference definition, `[label]: url`.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct LinkDef {
+pub struct LinkDef<'a> {
     /// The label as written (whitespace collapsed, as CommonMark matches it).
-    pub label: String,
-    pub url: String,
+    pub label: Cow<'a, str>,
+    pub url: Cow<'a, str>,
     /// Where the definition's `[` is.
     pub pos: Pos,
     pub span: Range<usize>,
@@ -245,9 +280,10 @@ pub struct Changelog<'a> {
     /// Headings at the release level (or above it) that are neither the title nor a section.
     pub strays: Vec<Heading<'a>>,
     /// Link reference definitions (the first of each label, as CommonMark uses), in file order.
-    pub links: Vec<LinkDef>,
+    pub links: Vec<LinkDef<'a>>,
     lines: LineIndex,
-    hint: Cell<usize>,
+    /// The line of the last position looked up (atomic, so the model can be shared by threads).
+    hint: AtomicUsize,
 }
 
 impl<'a> Changelog<'a> {
@@ -280,12 +316,18 @@ impl<'a> Changelog<'a> {
 
     /// Line and column of a byte offset in [`Changelog::text`].
     pub fn pos(&self, offset: usize) -> Pos {
-        self.lines.pos(self.text, offset, &self.hint)
+        let hint = Cell::new(self.hint.load(Relaxed));
+        let pos = self.lines.pos(self.text, offset, &hint);
+        self.hint.store(hint.get(), Relaxed);
+        pos
     }
 
-    /// The body of a section as it is written (see [`Section::body`]).
+    /// The body of a section as written, minus the heading, with leading and trailing blank
+    /// lines (and the link definitions that end the file) trimmed: what `--notes` prints. Found
+    /// when asked for (a lint needs none).
     pub fn body(&self, section: &Section<'a>) -> &'a str {
-        self.text.get(section.body.clone()).unwrap_or("")
+        let body = trim_body(self.text, section.body_start, section.end, &self.links);
+        self.text.get(body).unwrap_or("")
     }
 
     /// The byte offset where 1-based `line` starts.
@@ -336,28 +378,59 @@ impl std::fmt::Debug for LineIndex {
 }
 
 impl LineIndex {
-    fn new(text: &str) -> Self {
+    /// The lines that start in `range` of `text` (the first at `range.start`, which must start
+    /// a line); numbered from 1 there, so a run's index joins the one before it by appending.
+    /// `room`: the bytes whose lines it will hold in the end (the runs after it joined).
+    fn scan(text: &str, range: Range<usize>, room: usize) -> Self {
         // Reserved generously: pages of a big reservation that are never written cost nothing,
         // while growing by doubling copies the index and touches every page twice.
-        let mut starts = Vec::with_capacity(text.len() / 16 + 1);
-        starts.push(0);
+        let mut starts = Vec::with_capacity(room.max(range.len()) / 16 + 1);
+        starts.push(range.start);
         let bytes = text.as_bytes();
-        // One pass, eight bytes at a time: a word with no LF and no CR (most of them) costs a
-        // few operations; `ends` marks exactly the bytes that are LF or CR.
+        let Some(part) = bytes.get(range.clone()) else {
+            return LineIndex { starts };
+        };
+        // A line ending at the end of the range starts the next range's first line.
+        let last = if range.end == text.len() {
+            usize::MAX
+        } else {
+            range.end - 1
+        };
+        // One pass, eight bytes at a time: a word with no line ending (most of them) costs a few
+        // operations; `zero_bytes` marks exactly the bytes of a word that are zero.
         const ONES: u64 = u64::from_ne_bytes([0x01; 8]);
         const LOW7: u64 = u64::from_ne_bytes([0x7f; 8]);
-        let ends = |w: u64| {
-            let zero_bytes = |x: u64| !(((x & LOW7) + LOW7) | x | LOW7);
-            zero_bytes(w ^ (ONES * u64::from(b'\n'))) | zero_bytes(w ^ (ONES * u64::from(b'\r')))
-        };
+        let zero_bytes = |x: u64| !(((x & LOW7) + LOW7) | x | LOW7);
+        let lf = |w: u64| zero_bytes(w ^ (ONES * u64::from(b'\n')));
+        let mut words = part.chunks_exact(8);
+        let mut at = range.start;
+        if !part.contains(&b'\r') {
+            // LF only (most files): every LF ends a line.
+            for word in words.by_ref() {
+                let mut found = lf(u64::from_le_bytes(word.try_into().unwrap_or_default()));
+                while found != 0 {
+                    starts.push(at + found.trailing_zeros() as usize / 8 + 1);
+                    found &= found - 1;
+                }
+                at += 8;
+            }
+            for (i, &b) in words.remainder().iter().enumerate() {
+                if b == b'\n' {
+                    starts.push(at + i + 1);
+                }
+            }
+            if last != usize::MAX && starts.last() == Some(&range.end) && starts.len() > 1 {
+                starts.pop();
+            }
+            return LineIndex { starts };
+        }
+        let ends = |w: u64| lf(w) | zero_bytes(w ^ (ONES * u64::from(b'\r')));
         let mut push = |i: usize| {
             // A CR followed by LF ends its line at the LF.
-            if bytes.get(i) == Some(&b'\n') || bytes.get(i + 1) != Some(&b'\n') {
+            if i != last && (bytes.get(i) == Some(&b'\n') || bytes.get(i + 1) != Some(&b'\n')) {
                 starts.push(i + 1);
             }
         };
-        let mut words = bytes.chunks_exact(8);
-        let mut at = 0;
         for word in words.by_ref() {
             let mut found = ends(u64::from_le_bytes(word.try_into().unwrap_or_default()));
             while found != 0 {
@@ -430,10 +503,12 @@ struct RawHead<'a> {
     content_after: bool,
 }
 
-/// What the event loop knows about where it is.
-struct Builder<'a, 'l> {
+/// What the event loop knows about where it is, and what it read of each heading.
+struct Builder<'a> {
     text: &'a str,
-    lines: &'l LineIndex,
+    /// The lines of the text this builder parses (numbered from its first line: a run's
+    /// builder is renumbered when it is joined to the ones before it).
+    lines: LineIndex,
     hint: Cell<usize>,
     opening: Option<Opening>,
     /// Offset of the block that set `opening` (to undo a title that turns out to be a release).
@@ -445,20 +520,18 @@ struct Builder<'a, 'l> {
     last_block: Option<(bool, usize)>,
     /// Version-like labels used by reference links, lower-cased (with repeats).
     used: Vec<Cow<'a, str>>,
+    /// The headings that read as sections, with their parts.
+    reads: Vec<Read>,
+    /// What the dialect sees of each heading (index as `heads`).
+    candidates: Vec<Candidate>,
+    /// A release (index into `reads`) whose first body line is still to be read, when the
+    /// heading after it (or the end of the text) is known.
+    unread: Option<usize>,
 }
 
-/// Texts at least this long are parsed in two halves on two threads (see [`build_split`]).
-const SPLIT_MIN: usize = 2 << 20;
-
 fn build(text: &str, bom: bool, opts: ParseOptions) -> Changelog<'_> {
-    let lines = LineIndex::new(text);
-    // Asked only for big texts: on Linux the answer costs a look at the cgroup files.
-    let parallel = || std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
-    let split = (text.len() >= SPLIT_MIN && parallel())
-        .then(|| split_point(text))
-        .flatten()
-        .and_then(|at| build_split(text, &lines, at, opts));
-    let (parts, links) = split.unwrap_or_else(|| build_sequential(text, &lines, opts));
+    let parsed = pieces::parse(text);
+    let (parts, links, lines) = parsed.builder.finish(parsed.defs, &parsed.labels, opts);
     assemble(text, bom, lines, parts, links)
 }
 
@@ -467,7 +540,7 @@ fn assemble<'a>(
     bom: bool,
     lines: LineIndex,
     parts: Parts<'a>,
-    links: Vec<LinkDef>,
+    links: Vec<LinkDef<'a>>,
 ) -> Changelog<'a> {
     Changelog {
         text,
@@ -479,143 +552,8 @@ fn assemble<'a>(
         strays: parts.strays,
         links,
         lines,
-        hint: Cell::new(0),
+        hint: AtomicUsize::new(0),
     }
-}
-
-/// A reference link whose label the parsed text does not define (`[1.2.0]`, `[][x]`).
-struct Broken {
-    /// Lower-cased, and only when version-like: it tells whether a version definition is used.
-    version: Option<String>,
-    /// The label of a link with empty text (`[][x]`), which adds no content when it resolves
-    /// and does as literal text when it does not: a split parse whose other half defines it
-    /// must fall back to one parse.
-    empty: Option<String>,
-}
-
-/// Broken reference links are recorded: in a split parse their definition may be in the other
-/// half, and either way they tell whether a version definition is used.
-fn recorder<'i>(
-    half: &'i str,
-    tx: Sender<Broken>,
-) -> impl FnMut(BrokenLink<'i>) -> Option<(CowStr<'i>, CowStr<'i>)> + Send {
-    move |link: BrokenLink<'i>| {
-        let label = &link.reference;
-        let version =
-            (is_version_like(label) || is_unreleased(label)).then(|| label.to_lowercase());
-        let empty = half
-            .get(link.span.clone())
-            .is_some_and(|src| src.starts_with("[]"))
-            .then(|| label.to_string());
-        if version.is_some() || empty.is_some() {
-            let _ = tx.send(Broken { version, empty });
-        }
-        None
-    }
-}
-
-/// Parses `text[at..end]` into a builder over the whole text (event ranges shifted by `at`);
-/// the parser is returned for its link reference definitions.
-fn parse_part<'a, 'l>(
-    text: &'a str,
-    lines: &'l LineIndex,
-    part: &'a str,
-    at: usize,
-    tx: Sender<Broken>,
-) -> (Builder<'a, 'l>, OffsetIter<'a, impl BrokenLinkCallback<'a>>) {
-    let mut b = Builder::new(text, lines);
-    let mut events =
-        Parser::new_with_broken_link_callback(part, Options::empty(), Some(recorder(part, tx)))
-            .into_offset_iter();
-    for (event, range) in events.by_ref() {
-        b.feed(event, range.start + at..range.end + at);
-    }
-    (b, events)
-}
-
-fn build_sequential<'a>(
-    text: &'a str,
-    lines: &LineIndex,
-    opts: ParseOptions,
-) -> (Parts<'a>, Vec<LinkDef>) {
-    let (tx, rx) = channel();
-    let (mut b, events) = parse_part(text, lines, text, 0, tx);
-    b.used
-        .extend(rx.try_iter().filter_map(|l| l.version).map(Cow::Owned));
-    b.finish(&[(events.reference_definitions(), 0)], opts)
-}
-
-/// A heading that opens a section (`## [1.2.0] ...`, `# 1.53.1 (...)` at the start of a line,
-/// after a blank line) near the middle: the halves around it parse as the whole does, unless
-/// the first half ends inside a fenced code block or an HTML block, which [`build_split`]
-/// checks after parsing.
-fn split_point(text: &str) -> Option<usize> {
-    let bytes = text.as_bytes();
-    let mut from = text.len() / 2;
-    for _ in 0..10_000 {
-        let i = from + text.get(from..)?.find("\n#")?;
-        let line = i + 1;
-        let before = &bytes[..i];
-        let blank_before = before.ends_with(b"\n") || before.ends_with(b"\n\r");
-        let eol = text[line..]
-            .find(['\n', '\r'])
-            .map_or(text.len(), |k| line + k);
-        let hashes = text[line..eol].bytes().take_while(|&b| b == b'#').count();
-        let content = text.get(line + hashes..eol).unwrap_or("");
-        if blank_before
-            && (1..=2).contains(&hashes)
-            && content.starts_with(' ')
-            && heading_kind(content).is_some()
-        {
-            return Some(line);
-        }
-        from = line;
-    }
-    None
-}
-
-/// Parses `text[..at]` here and `text[at..]` on a second thread, each into its own builder, and
-/// joins them. `None` when the split turns out unsafe (the caller then parses sequentially).
-fn build_split<'a>(
-    text: &'a str,
-    lines: &LineIndex,
-    at: usize,
-    opts: ParseOptions,
-) -> Option<(Parts<'a>, Vec<LinkDef>)> {
-    let (first, second) = (text.get(..at)?, text.get(at..)?);
-    std::thread::scope(|scope| {
-        let (tx, rx) = channel();
-        let tx2 = tx.clone();
-        // A thread the system will not give is no error: the caller parses sequentially.
-        let worker = std::thread::Builder::new()
-            .spawn_scoped(scope, move || parse_part(text, lines, second, at, tx2));
-        let worker = worker.ok()?;
-        let (mut a, head) = parse_part(text, lines, first, 0, tx);
-        let (b, tail) = worker.join().ok()?;
-        // The second half must open with the heading it was cut at, and the first must not end
-        // inside a block that would have swallowed it.
-        let starts_clean = b.heads.first().is_some_and(|h| h.heading.range.start == at);
-        if a.ends_open(at) || !starts_clean {
-            return None;
-        }
-        let defs = [
-            (head.reference_definitions(), 0),
-            (tail.reference_definitions(), at),
-        ];
-        let mut used = Vec::new();
-        for l in rx.try_iter() {
-            // `[][x]` with `[x]:` in the other half: one parse sees no text there.
-            if l.empty
-                .is_some_and(|label| defs.iter().any(|(d, _)| d.get(&label).is_some()))
-            {
-                return None;
-            }
-            used.extend(l.version.map(Cow::Owned));
-        }
-        a.absorb(b);
-        a.used.extend(used);
-        Some(a.finish(&defs, opts))
-    })
 }
 
 /// `s` lower-cased, borrowed when it already is.
@@ -668,19 +606,26 @@ struct Parts<'a> {
     strays: Vec<Heading<'a>>,
 }
 
-impl<'a, 'l> Builder<'a, 'l> {
-    fn new(text: &'a str, lines: &'l LineIndex) -> Self {
+impl<'a> Builder<'a> {
+    /// A builder whose lines are `lines`, and which will hold the headings of `room` bytes in
+    /// the end (the runs after it joined): its lists are reserved for that many, generously,
+    /// since growing them copies and touches their memory again, where pages reserved and never
+    /// written cost nothing.
+    fn new(text: &'a str, lines: LineIndex, room: usize) -> Self {
         Builder {
             text,
             lines,
             hint: Cell::new(0),
             opening: None,
             opening_at: 0,
-            heads: Vec::new(),
+            heads: Vec::with_capacity(room / 128),
             depth: 0,
             heading: None,
             last_block: None,
             used: Vec::new(),
+            reads: Vec::with_capacity(room / 512),
+            candidates: Vec::with_capacity(room / 128),
+            unread: None,
         }
     }
 
@@ -697,40 +642,74 @@ impl<'a, 'l> Builder<'a, 'l> {
         self.lines.pos(self.text, offset, &self.hint)
     }
 
-    /// Appends what the builder of the second half found (which starts with a heading).
-    fn absorb(&mut self, b: Builder<'a, '_>) {
+    /// Appends what the builder of the text after this one's found (which starts with a
+    /// heading), numbering its lines after this one's.
+    fn absorb(&mut self, mut b: Builder<'a>) {
+        if let Some(first) = b.heads.first() {
+            self.settle(first.heading.range.start);
+        }
+        let base = self.lines.starts.len();
+        let renumber = |p: &mut Pos| p.line += base;
+        for h in &mut b.heads {
+            renumber(&mut h.heading.pos);
+            renumber(&mut h.heading.text.pos);
+        }
+        if let Some(Opening::Other(_, p)) = &mut b.opening {
+            renumber(p);
+        }
+        let (heads, reads) = (self.heads.len(), self.reads.len());
+        self.reads.extend(b.reads.into_iter().map(|r| Read {
+            head: r.head + heads,
+            ..r
+        }));
+        if let Some(u) = b.unread {
+            self.unread = Some(u + reads);
+        }
         self.heads.extend(b.heads);
+        self.candidates.extend(b.candidates);
+        self.lines.starts.extend(b.lines.starts);
         self.used.extend(b.used);
         if self.opening.is_none() {
             self.opening = b.opening;
             self.opening_at = b.opening_at;
         }
+        // Where the joined text ends now: what the next run's cut is checked against.
         self.depth = b.depth;
+        if b.last_block.is_some() {
+            self.last_block = b.last_block;
+        }
     }
 
-    /// Gives the headings their roles, attaches the link definitions and trims the bodies.
+    /// Gives the headings their roles and attaches the link definitions (in file order, the
+    /// first of each label).
     fn finish(
-        self,
-        defs: &[(&pulldown_cmark::RefDefs<'_>, usize)],
+        mut self,
+        defs: Vec<pieces::RawDef<'a>>,
+        labels: &pieces::Labels<'a>,
         opts: ParseOptions,
-    ) -> (Parts<'a>, Vec<LinkDef>) {
+    ) -> (Parts<'a>, Vec<LinkDef<'a>>, LineIndex) {
+        self.settle(self.text.len());
         let used: HashSet<&str> = self.used.iter().map(|u| &**u).collect();
-        let mut links = collect_links(self.text, self.lines, defs);
+        let mut links = collect_links(self.text, &self.lines, defs);
         for l in &mut links {
+            work::step();
             l.referenced = used.contains(&*lowercase(&l.label));
         }
         let opening = self.opening.unwrap_or(Opening::Nothing);
-        let mut parts = classify(self.text, self.lines, self.heads, opening, &links, opts);
-        resolve_labels(defs, &mut parts.sections, &mut links);
-        for s in &mut parts.sections {
-            s.body = trim_body(self.text, s.body.start, s.end, &links);
-        }
-        (parts, links)
+        let heads = Heads {
+            heads: self.heads,
+            reads: self.reads,
+            candidates: self.candidates,
+        };
+        let mut parts = classify(self.text, &self.lines, heads, opening, &links, opts);
+        resolve_labels(labels, &mut parts.sections, &mut links);
+        (parts, links, self.lines)
     }
 
     /// One parser event. Only document-level structure is kept: headings of level 1 to 3 and
     /// whether anything else (content) follows them.
     fn feed(&mut self, event: Event<'a>, range: Range<usize>) {
+        work::step();
         if let Event::Start(Tag::Link { link_type, id, .. }) = &event {
             // Only version-like labels matter (for `changelog-link-unused`); skipping the rest
             // keeps PR and issue links (thousands in some files) allocation-free.
@@ -853,12 +832,19 @@ impl<'a, 'l> Builder<'a, 'l> {
             .unwrap_or("")
             .trim_start_matches(' ')
             .starts_with('#');
+        let pos = self.at(start);
+        // The content starts on the heading's first line.
+        let lead = text.get(start..content.start).unwrap_or("");
         let heading = Heading {
             level: open.level,
-            pos: self.at(start),
+            pos,
             text: Token {
                 text: content_text,
-                pos: self.at(content.start),
+                pos: Pos {
+                    offset: content.start,
+                    line: pos.line,
+                    col: pos.col + lead.chars().count(),
+                },
             },
             range: open.range.clone(),
             setext,
@@ -871,25 +857,143 @@ impl<'a, 'l> Builder<'a, 'l> {
         {
             self.opening = Some(Opening::Other("a level-1 release heading", heading.pos));
         }
+        self.settle(start);
+        self.read(&heading);
         self.heads.push(RawHead {
             heading,
             content_after: false,
         });
     }
+
+    /// Reads a heading for its role (the heading `heads.len()` is about to be): its parts, and
+    /// what the dialect sees of it. A release written bare may be dated in its first body
+    /// line, which is read when the heading after it comes ([`Builder::settle`]).
+    fn read(&mut self, h: &Heading<'a>) {
+        let head = self.heads.len();
+        let parts = HeadingParts::parse(h.text.text);
+        let label = h.text.text.get(parts.label.clone()).unwrap_or("");
+        let kind = match parts.kind() {
+            // `## 0.11.x` with nothing after it points at an archived changelog.
+            Some(SectionKind::Release)
+                if dialect::is_series(label) && parts.form == Some(Form::Bare) =>
+            {
+                Some(SectionKind::Archive)
+            }
+            k => k,
+        };
+        let Some(kind) = kind else {
+            self.candidates.push(Candidate {
+                level: h.level,
+                setext: h.setext,
+                kind: None,
+                shape: None,
+                bracketed_unreleased: false,
+                word: None,
+            });
+            return;
+        };
+        let dated_below = kind == SectionKind::Release
+            && parts.form == Some(Form::Bare)
+            && parts.trailing.is_none();
+        let date = parts
+            .date
+            .clone()
+            .map(|d| date::read(h.text.text.get(d).unwrap_or("")));
+        let read = Read {
+            head,
+            parts,
+            kind,
+            body_date: None,
+            pending: false,
+            date,
+            body: self.lines.next_line_start(
+                self.text.len(),
+                h.range.end.saturating_sub(1).max(h.range.start),
+            ),
+        };
+        self.candidates.push(read.candidate(h));
+        if dated_below {
+            self.unread = Some(self.reads.len());
+        }
+        self.reads.push(read);
+    }
+
+    /// Reads the first body line of the release waiting for it, now that the next heading
+    /// (or the end of the text) is known to be at `limit`.
+    fn settle(&mut self, limit: usize) {
+        let Some(r) = self.unread.take().and_then(|i| self.reads.get_mut(i)) else {
+            return;
+        };
+        if let Some((at, line)) = first_body_line(self.text, r.body, limit) {
+            match date::body_date(line) {
+                Some(date::BodyDate::Released(d)) => r.body_date = Some(at + d.start..at + d.end),
+                Some(date::BodyDate::Pending) => r.pending = true,
+                None => return,
+            }
+            if let (Some(h), Some(c)) = (self.heads.get(r.head), self.candidates.get_mut(r.head)) {
+                *c = r.candidate(&h.heading);
+            }
+        }
+    }
 }
 
-/// A heading read for its role: its parts, kind and shape.
-struct Read<'a> {
-    raw: RawHead<'a>,
+/// A heading that reads as a section (unreleased, release or archive pointer): its parts, and
+/// the date or `Unreleased` in the first line of its body.
+#[derive(Debug)]
+struct Read {
+    /// Index of the heading.
+    head: usize,
     parts: HeadingParts,
-    kind: Option<SectionKind>,
-    /// The date in the first line of the body, and whether that line says `Unreleased`.
+    kind: SectionKind,
     body_date: Option<Range<usize>>,
     pending: bool,
+    /// Where its body starts.
+    body: usize,
+    /// The date in the heading, read.
+    date: Option<date::DateRead>,
+}
+
+impl Read {
+    /// What the dialect sees of the heading.
+    fn candidate(&self, h: &Heading<'_>) -> Candidate {
+        let (t, p, kind) = (h.text.text, &self.parts, self.kind);
+        let label = t.get(p.label.clone()).unwrap_or("");
+        let word = p.word.clone().map(|w| t.get(w).unwrap_or(""));
+        let shape = (kind == SectionKind::Release).then(|| Shape {
+            label: if p.url.is_some() {
+                LabelStyle::Linked
+            } else if p.bracketed {
+                LabelStyle::Bracketed
+            } else {
+                LabelStyle::Bare
+            },
+            v: label.starts_with(['v', 'V']),
+            word: word.map(str::to_ascii_lowercase),
+            form: p.form.unwrap_or(Form::Unrecognised),
+            date: self.date.as_ref().map(|d| d.kind),
+            body_date: self.body_date.is_some() || self.pending,
+            trailing: p.trailing.is_some(),
+        });
+        Candidate {
+            level: h.level,
+            setext: h.setext,
+            kind: Some(kind).filter(|k| *k != SectionKind::Archive),
+            shape,
+            bracketed_unreleased: p.bracketed && kind == SectionKind::Unreleased,
+            word: word.map(str::to_string),
+        }
+    }
+}
+
+/// The headings as the builder read them.
+struct Heads<'a> {
+    heads: Vec<RawHead<'a>>,
+    reads: Vec<Read>,
+    candidates: Vec<Candidate>,
 }
 
 /// True when the text before the first section names keepachangelog.com.
-fn names_keep_a_changelog(text: &str, links: &[LinkDef], first_section: usize) -> bool {
+fn names_keep_a_changelog(text: &str, links: &[LinkDef<'_>], first_section: usize) -> bool {
     const NAME: &str = "keepachangelog.com";
     let pre = text.get(..first_section).unwrap_or(text);
     pre.as_bytes()
@@ -917,113 +1021,45 @@ fn first_body_line(text: &str, from: usize, limit: usize) -> Option<(usize, &str
 fn classify<'a>(
     text: &'a str,
     lines: &LineIndex,
-    heads: Vec<RawHead<'a>>,
+    heads: Heads<'a>,
     mut opening: Opening,
-    links: &[LinkDef],
+    links: &[LinkDef<'_>],
     opts: ParseOptions,
 ) -> Parts<'a> {
+    let Heads {
+        heads,
+        reads: read,
+        candidates,
+    } = heads;
     let hint = Cell::new(0);
     let pos = |o: usize| lines.pos(text, o, &hint);
-    let starts: Vec<usize> = heads.iter().map(|h| h.heading.range.start).collect();
-    let mut read: Vec<Read<'a>> = Vec::with_capacity(heads.len());
-    for (i, raw) in heads.into_iter().enumerate() {
-        let parts = HeadingParts::parse(raw.heading.text.text);
-        let label = raw.heading.text.text.get(parts.label.clone()).unwrap_or("");
-        let kind = match parts.kind() {
-            // `## 0.11.x` with nothing after it points at an archived changelog.
-            Some(SectionKind::Release)
-                if dialect::is_series(label) && parts.form == Some(Form::Bare) =>
-            {
-                Some(SectionKind::Archive)
-            }
-            k => k,
-        };
-        let (mut body_date, mut pending) = (None, false);
-        if kind == Some(SectionKind::Release)
-            && parts.form == Some(Form::Bare)
-            && parts.trailing.is_none()
-        {
-            let body = lines.next_line_start(
-                text.len(),
-                raw.heading
-                    .range
-                    .end
-                    .saturating_sub(1)
-                    .max(raw.heading.range.start),
-            );
-            let limit = starts.get(i + 1).copied().unwrap_or(text.len());
-            if let Some((at, line)) = first_body_line(text, body, limit) {
-                match date::body_date(line) {
-                    Some(date::BodyDate::Released(r)) => body_date = Some(at + r.start..at + r.end),
-                    Some(date::BodyDate::Pending) => pending = true,
-                    None => {}
-                }
-            }
-        }
-        read.push(Read {
-            raw,
-            parts,
-            kind,
-            body_date,
-            pending,
-        });
-    }
-    let shape = |r: &Read<'a>| -> Option<Shape> {
-        if r.kind != Some(SectionKind::Release) {
-            return None;
-        }
-        let t = r.raw.heading.text.text;
-        let p = &r.parts;
-        let label = t.get(p.label.clone()).unwrap_or("");
-        Some(Shape {
-            label: if p.url.is_some() {
-                LabelStyle::Linked
-            } else if p.bracketed {
-                LabelStyle::Bracketed
-            } else {
-                LabelStyle::Bare
+    // Tokens of a heading are on its line (but in a setext heading of several lines): their
+    // columns are counted from the heading's, without looking the line up.
+    let pos_in = |t: &Token<'a>, o: usize| {
+        let before = t.text.as_bytes().get(..o.saturating_sub(t.pos.offset));
+        match before {
+            Some(b) if !b.iter().any(|&c| c == b'\n' || c == b'\r') => Pos {
+                offset: o,
+                line: t.pos.line,
+                // Characters, not bytes: every byte but a UTF-8 continuation byte starts one.
+                col: t.pos.col + b.iter().filter(|&&c| c & 0xc0 != 0x80).count(),
             },
-            v: label.starts_with(['v', 'V']),
-            word: p
-                .word
-                .clone()
-                .map(|w| t.get(w).unwrap_or("").to_ascii_lowercase()),
-            form: p.form.unwrap_or(Form::Unrecognised),
-            date: p
-                .date
-                .clone()
-                .map(|d| dialect::date_kind(t.get(d).unwrap_or(""))),
-            body_date: r.body_date.is_some() || r.pending,
-            trailing: p.trailing.is_some(),
-        })
+            _ => pos(o),
+        }
     };
-    let candidates: Vec<Candidate> = read
-        .iter()
-        .map(|r| Candidate {
-            level: r.raw.heading.level,
-            setext: r.raw.heading.setext,
-            kind: r.kind.filter(|k| *k != SectionKind::Archive),
-            shape: shape(r),
-            bracketed_unreleased: r.parts.bracketed && r.kind == Some(SectionKind::Unreleased),
-            word: r
-                .parts
-                .word
-                .clone()
-                .map(|w| r.raw.heading.text.text.get(w).unwrap_or("").to_string()),
-        })
-        .collect();
     let first_section = read
-        .iter()
-        .find(|r| r.kind.is_some())
-        .map_or(text.len(), |r| r.raw.heading.range.start);
+        .first()
+        .and_then(|r| heads.get(r.head))
+        .map_or(text.len(), |h| h.heading.range.start);
     let named = names_keep_a_changelog(text, links, first_section);
     let (mut dialect, roles) = dialect::detect(&candidates, named, opts.keep_a_changelog);
+    drop(candidates);
     dialect.example = dialect
         .dominant
         .as_ref()
-        .and_then(|d| read.get(d.example))
+        .and_then(|d| heads.get(d.example))
         .map(|r| {
-            let h = &r.raw.heading;
+            let h = &r.heading;
             let t = h.text.text.trim();
             let shown = if h.setext {
                 t.to_string()
@@ -1037,24 +1073,40 @@ fn classify<'a>(
 
     let mut title = None;
     let mut seen_h1 = false;
-    let mut sections: Vec<Section<'a>> = Vec::new();
+    let mut sections: Vec<Section<'a>> = Vec::with_capacity(read.len());
     let mut strays = Vec::new();
     let mut current: Option<usize> = None;
-    // The open change types of the current section, by level, for parents.
+    // The change types of the current section, moved into it (at their exact size) when it
+    // ends; and the open ones, by level, for parents.
+    let mut types: Vec<ChangeType<'a>> = Vec::new();
     let mut open_types: Vec<(u8, usize)> = Vec::new();
-    for (r, role) in read.into_iter().zip(roles) {
-        let h = r.raw.heading;
+    let close =
+        |sections: &mut Vec<Section<'a>>, c: Option<usize>, types: &mut Vec<ChangeType<'a>>| {
+            if let Some(s) = c.and_then(|c| sections.get_mut(c)) {
+                s.change_types = Vec::with_capacity(types.len());
+                s.change_types.append(types);
+            }
+            types.clear();
+        };
+    // The next heading read as a section (read by reference: a `Read` is a few hundred bytes).
+    let mut next_read = 0;
+    for (i, (raw, role)) in heads.into_iter().zip(roles).enumerate() {
+        work::step();
+        let r = read.get(next_read).filter(|r| r.head == i);
+        next_read += usize::from(r.is_some());
+        let h = raw.heading;
         let line_start = lines.line_start(h.pos.line);
-        let archive = r.kind == Some(SectionKind::Archive) && h.level <= level;
+        let archive = r.is_some_and(|r| r.kind == SectionKind::Archive) && h.level <= level;
         let opens = match role {
             Some(Role::Release(_)) | Some(Role::Unreleased) => true,
             _ => archive,
         };
         let first_h1 = h.level == 1 && !seen_h1;
         seen_h1 |= h.level == 1;
-        if opens {
+        if let Some(r) = r.filter(|_| opens) {
             if let Some(c) = current.take() {
                 sections[c].end = line_start;
+                close(&mut sections, Some(c), &mut types);
             }
             open_types.clear();
             let conformity = match role {
@@ -1073,7 +1125,7 @@ fn classify<'a>(
             let tok = |rg: &Option<Range<usize>>| {
                 rg.as_ref().map(|rg| Token {
                     text: text.get(base + rg.start..base + rg.end).unwrap_or(""),
-                    pos: pos(base + rg.start),
+                    pos: pos_in(&h.text, base + rg.start),
                 })
             };
             let label = tok(&Some(p.label.clone())).unwrap_or(h.text);
@@ -1104,6 +1156,11 @@ fn classify<'a>(
                 ),
                 _ => (None, false),
             };
+            let date_read = match (&date, date_in_body) {
+                (Some(d), true) => Some(date::read(d.text)),
+                (Some(_), false) => r.date.clone(),
+                (None, _) => None,
+            };
             let body_start =
                 lines.next_line_start(text.len(), h.range.end.saturating_sub(1).max(h.range.start));
             sections.push(Section {
@@ -1118,23 +1175,24 @@ fn classify<'a>(
                 label_end: base + p.label_end,
                 link: None,
                 form: p.form.unwrap_or(Form::Unrecognised),
-                form_pos: pos(base + p.form_at),
+                form_pos: pos_in(&h.text, base + p.form_at),
                 date,
+                date_read,
                 date_in_body,
                 pending: r.pending && !strict,
                 yanked: tok(&p.yanked),
                 trailing: tok(&p.trailing),
                 conformity,
                 change_types: Vec::new(),
-                has_content: r.raw.content_after,
-                body: body_start..body_start,
+                has_content: raw.content_after,
+                body_start,
                 end: text.len(),
                 heading: h,
             });
             current = Some(sections.len() - 1);
             continue;
         }
-        if h.level == 1 && first_h1 && sections.is_empty() && r.kind.is_none() {
+        if h.level == 1 && first_h1 && sections.is_empty() && r.is_none() {
             title = Some(h);
             continue;
         }
@@ -1147,9 +1205,10 @@ fn classify<'a>(
             match current {
                 Some(c) if ends => {
                     sections[c].end = line_start;
+                    close(&mut sections, Some(c), &mut types);
                     current = None;
                 }
-                Some(c) => sections[c].has_content |= r.raw.content_after,
+                Some(c) => sections[c].has_content |= raw.content_after,
                 None => {}
             }
             open_types.clear();
@@ -1158,32 +1217,29 @@ fn classify<'a>(
         }
         // A heading inside a section: a change type, or a heading under one.
         let Some(c) = current else { continue };
-        let s = &mut sections[c];
-        s.has_content |= r.raw.content_after;
+        sections[c].has_content |= raw.content_after;
         while open_types.last().is_some_and(|&(l, _)| l >= h.level) {
             open_types.pop();
         }
         let parent = open_types.last().map(|&(_, i)| i);
-        if let Some(p) = parent.and_then(|p| s.change_types.get_mut(p)) {
+        if let Some(p) = parent.and_then(|p| types.get_mut(p)) {
             p.has_entries = true;
         }
         let trimmed = h.text.text.trim();
         let lead = h.text.text.len() - h.text.text.trim_start().len();
         let name = Token {
             text: trimmed,
-            pos: pos(h.text.pos.offset + lead),
+            pos: pos_in(&h.text, h.text.pos.offset + lead),
         };
-        s.change_types.push(ChangeType {
+        open_types.push((h.level, types.len()));
+        types.push(ChangeType {
             name,
-            has_entries: r.raw.content_after,
+            has_entries: raw.content_after,
             parent,
             heading: h,
         });
-        open_types.push((
-            s.change_types.last().map_or(3, |t| t.heading.level),
-            s.change_types.len() - 1,
-        ));
     }
+    close(&mut sections, current, &mut types);
     // A file whose releases are level-1 headings has no title level: opening with a release is
     // opening with its top level.
     if title.is_none()
@@ -1201,64 +1257,48 @@ fn classify<'a>(
     }
 }
 
-/// Copies the definitions out of the parser (sorted by position). Whether a reference uses
-/// each is marked by the caller, which section names each by [`resolve_labels`].
-fn collect_links(
+/// The definitions (in file order) with their positions. Whether a reference uses each is
+/// marked by the caller, which section names each by [`resolve_labels`].
+fn collect_links<'a>(
     text: &str,
     lines: &LineIndex,
-    defs: &[(&pulldown_cmark::RefDefs<'_>, usize)],
-) -> Vec<LinkDef> {
-    let mut links: Vec<LinkDef> = Vec::new();
-    for (n, (map, base)) in defs.iter().enumerate() {
-        for (label, def) in map.iter() {
-            // In a split parse the first half's definition of a label wins, as in a whole parse.
-            if defs[..n]
-                .iter()
-                .any(|(earlier, _)| earlier.get(label).is_some())
-            {
-                continue;
-            }
-            links.push(LinkDef {
-                label: label.to_string(),
-                url: def.dest.to_string(),
-                pos: Pos::default(),
-                span: def.span.start + base..def.span.end + base,
-                names_section: false,
-                referenced: false,
-            });
-        }
-    }
-    links.sort_unstable_by_key(|l| l.span.start);
+    defs: Vec<pieces::RawDef<'a>>,
+) -> Vec<LinkDef<'a>> {
     // In file order, each position is found from the previous one.
     let hint = Cell::new(0);
-    for l in &mut links {
-        l.pos = lines.pos(text, l.span.start, &hint);
-    }
-    links
+    defs.into_iter()
+        .map(|d| {
+            work::step();
+            LinkDef {
+                pos: lines.pos(text, d.span.start, &hint),
+                label: d.label,
+                url: d.url,
+                span: d.span,
+                names_section: false,
+                referenced: false,
+            }
+        })
+        .collect()
 }
 
 /// Resolves section labels against the definitions with CommonMark's matching
 /// (case-insensitive, whitespace collapsed).
 fn resolve_labels(
-    defs: &[(&pulldown_cmark::RefDefs<'_>, usize)],
+    labels: &pieces::Labels<'_>,
     sections: &mut [Section<'_>],
-    links: &mut [LinkDef],
+    links: &mut [LinkDef<'_>],
 ) {
     for s in sections.iter_mut() {
+        work::step();
         let key = match &s.ref_label {
             Some(r) if !r.text.trim().is_empty() => r.text,
             _ => s.label.text,
         };
-        let key = key.trim();
-        let Some(start) = defs
-            .iter()
-            .find_map(|(m, base)| m.get(key).map(|d| d.span.start + base))
-        else {
-            continue;
-        };
-        if let Ok(i) = links.binary_search_by_key(&start, |l| l.span.start) {
+        if let Some(i) = pieces::lookup(labels, key.trim()) {
             s.link = Some(i);
-            links[i].names_section = true;
+            if let Some(l) = links.get_mut(i) {
+                l.names_section = true;
+            }
         }
     }
 }
@@ -1266,7 +1306,7 @@ fn resolve_labels(
 /// The body between `start` and `end`, minus a trailing run of link definitions (the file's
 /// link block after the oldest release; inside the file, version links only) and blank lines
 /// at either end.
-fn trim_body(text: &str, start: usize, end: usize, links: &[LinkDef]) -> Range<usize> {
+fn trim_body(text: &str, start: usize, end: usize, links: &[LinkDef<'_>]) -> Range<usize> {
     let start = start.min(text.len());
     let mut end = end.clamp(start, text.len());
     // The definitions that end the file are its link block, whatever their labels; inside the
@@ -1275,10 +1315,10 @@ fn trim_body(text: &str, start: usize, end: usize, links: &[LinkDef]) -> Range<u
     let first = links.partition_point(|l| l.span.start < start);
     let last = links.partition_point(|l| l.span.start < end);
     for l in links.get(first..last).unwrap_or_default().iter().rev() {
+        work::step();
         let gap = text.get(l.span.end.min(end)..end).unwrap_or("x");
-        if !gap.trim().is_empty()
-            || !(at_end || is_version_like(&l.label) || is_unreleased(&l.label))
-        {
+        let blank = gap.bytes().all(|b| b.is_ascii_whitespace()) || gap.trim().is_empty();
+        if !blank || !(at_end || is_version_like(&l.label) || is_unreleased(&l.label)) {
             break;
         }
         end = l.span.start;
@@ -1429,7 +1469,7 @@ mod tests {
         let labels: Vec<_> = m
             .links
             .iter()
-            .map(|l| (l.label.as_str(), l.pos.line, l.names_section, l.referenced))
+            .map(|l| (&*l.label, l.pos.line, l.names_section, l.referenced))
             .collect();
         assert_eq!(
             labels,
@@ -1440,6 +1480,9 @@ mod tests {
                 ("YANKED", 10, false, false)
             ]
         );
+        // Unicode case folding, as CommonMark (and pulldown-cmark) match labels: `ß` is `SS`.
+        let folded = parse("## [1.0.0][Straße] - 2024-01-01\n\n- x\n\n[STRASSE]: https://x/s\n");
+        assert_eq!(folded.sections[0].link_target(&folded), Some("https://x/s"));
     }
 
     #[test]
@@ -1562,76 +1605,121 @@ mod tests {
 }
 
 #[cfg(test)]
-mod split_tests {
-    //! The two-thread parse of big files must give exactly the sequential result.
+mod piece_tests {
+    //! A parse in pieces, on any number of threads, must give exactly the whole parse.
 
+    use super::pieces::{self, PIECE};
     use super::*;
 
-    fn sequential(text: &str) -> String {
-        format!(
-            "{:?}",
-            build_sequential(text, &LineIndex::new(text), ParseOptions::default())
-        )
+    fn finished(parsed: pieces::Parsed<'_>) -> String {
+        let (parts, links, lines) =
+            parsed
+                .builder
+                .finish(parsed.defs, &parsed.labels, ParseOptions::default());
+        format!("{parts:?}\n{links:?}\n{:?}", lines.starts)
     }
 
-    fn split(text: &str, at: usize) -> Option<String> {
-        build_split(text, &LineIndex::new(text), at, ParseOptions::default())
-            .map(|r| format!("{r:?}"))
+    fn whole(text: &str) -> String {
+        finished(pieces::whole(text))
+    }
+
+    /// Cut at `cuts` (piece starts after 0), parsed in `runs` runs.
+    fn cut(text: &str, cuts: &[usize], runs: usize) -> Option<String> {
+        let mut all = vec![0];
+        all.extend_from_slice(cuts);
+        all.push(text.len());
+        pieces::parse_cut(text, &all, runs).map(finished)
     }
 
     #[test]
-    fn split_parse_equals_sequential_parse_on_the_corpus() {
+    fn pieces_parse_as_the_whole_on_the_corpus() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/corpus/changelogs");
-        let mut done = 0;
+        let (mut files, mut done) = (0, 0);
         for entry in std::fs::read_dir(dir).unwrap().flatten() {
             let bytes = std::fs::read(entry.path()).unwrap();
-            let text = decode(&bytes).unwrap();
-            let Some(at) = split_point(text) else {
-                continue;
-            };
-            if let Some(m) = split(text, at) {
-                done += 1;
-                assert_eq!(m, sequential(text), "{}", entry.path().display());
+            let lf = decode(&bytes).unwrap();
+            // CRLF too: the line index of each run must join the one before it exactly.
+            for text in [lf.to_string(), lf.replace('\n', "\r\n")] {
+                // Small pieces, so that every file of some size is cut many times.
+                let cuts = pieces::cuts(&text, 2048);
+                if cuts.len() <= 3 {
+                    continue;
+                }
+                files += 1;
+                let expected = whole(&text);
+                for runs in [1, 2, 3] {
+                    if let Some(m) = pieces::parse_cut(&text, &cuts, runs).map(finished) {
+                        done += 1;
+                        assert!(m == expected, "{} in {runs} runs", entry.path().display());
+                    }
+                }
             }
         }
-        assert!(done > 20, "only {done} corpus files were split");
+        assert!(
+            files > 60 && done > 120,
+            "only {done} parses of {files} files were cut"
+        );
     }
 
     #[test]
-    fn split_inside_an_open_block_falls_back() {
+    fn a_cut_inside_an_open_block_falls_back() {
         let text = "# C\n\n## [1.0.0] - 2024-01-01\n\n```\ncode\n\n## [0.9.0] - 2023-01-01\n\n```\n\n- x\n";
-        assert!(split(text, text.find("## [0.9.0]").unwrap()).is_none());
+        let at = text.find("## [0.9.0]").unwrap();
+        assert!(cut(text, &[at], 1).is_none() && cut(text, &[at], 2).is_none());
         let html = "# C\n\n<!--\n\n## [0.9.0] - 2023-01-01\n\n-->\n";
-        assert!(split(html, html.find("## [0.9.0]").unwrap()).is_none());
+        assert!(cut(html, &[html.find("## [0.9.0]").unwrap()], 2).is_none());
+        // The same in the middle one of three runs: the check after joining two runs looks at
+        // where the second one ends.
+        let middle = "# C\n\n## [1.1.0] - 2024-01-01\n\n- x\n\n## [1.0.0] - 2023-06-01\n\n```\n\n\
+                      ## [0.9.0] - 2023-01-01\n\n```\n";
+        let cuts = [
+            middle.find("## [1.0.0]").unwrap(),
+            middle.find("## [0.9.0]").unwrap(),
+        ];
+        assert!(cut(middle, &cuts, 3).is_none() && cut(middle, &cuts, 1).is_none());
         let stray = "# C\n\n## [1.0.0] - 2024-01-01\n\n## Highlights\n\n- x\n";
-        // Cut at any heading, the halves give the whole parse: roles are decided after joining.
+        // Cut at any heading, the pieces give the whole parse: roles are decided after joining.
         let at = stray.find("## Highlights").unwrap();
-        assert_eq!(split(stray, at).unwrap(), sequential(stray));
-        // Cross-half references still resolve and count as used.
-        let refs = "# C\n\n## [1.0.0] - 2024-01-01\n\n- see [0.9.0]\n\n## [0.9.0] - 2023-01-01\n\n- y\n\n[1.0.0]: https://x/1\n[0.9.0]: https://x/0\n";
-        let m = split(refs, refs.find("## [0.9.0]").unwrap()).unwrap();
-        assert_eq!(m, sequential(refs));
-        assert!(m.contains("referenced: true"));
-        // An empty-text link whose definition is in the other half: one parse sees no
-        // content in 0.9.0, two halves would see the literal `[][x]`.
+        assert_eq!(cut(stray, &[at], 2).unwrap(), whole(stray));
+        // A cut at a line that is no heading is refused.
+        assert!(cut(stray, &[stray.find("- x").unwrap()], 1).is_none());
+        // Cross-piece references still resolve and count as used; the first definition of a
+        // label wins, whichever piece holds it.
+        let refs = "# C\n\n## [1.0.0] - 2024-01-01\n\n- see [0.9.0]\n\n[0.9.0]: https://x/first\n\n\
+                    ## [0.9.0] - 2023-01-01\n\n- y\n\n## [0.8.0] - 2022-01-01\n\n- z\n\n\
+                    [1.0.0]: https://x/1\n[0.9.0]: https://x/0\n[0.8.0]: https://x/8\n";
+        let cuts = [
+            refs.find("## [0.9.0]").unwrap(),
+            refs.find("## [0.8.0]").unwrap(),
+        ];
+        for runs in [1, 2, 3] {
+            let m = cut(refs, &cuts, runs).unwrap();
+            assert_eq!(m, whole(refs));
+            assert!(m.contains("referenced: true") && m.contains("https://x/first"));
+            assert!(!m.contains("https://x/0"));
+        }
+        // An empty-text link whose definition is in another piece: one parse sees no
+        // content in 0.9.0, two pieces would see the literal `[][x]`.
         let empty = "# C\n\n## [1.0.0] - 2024-01-01\n\n- a\n\n[x]: https://x\n\n## [0.9.0] - 2023-01-01\n\n[][x]\n";
-        assert!(split(empty, empty.find("## [0.9.0]").unwrap()).is_none());
-        assert!(sequential(empty).contains("has_content: false"));
+        assert!(cut(empty, &[empty.find("## [0.9.0]").unwrap()], 1).is_none());
+        assert!(whole(empty).contains("has_content: false"));
     }
 
     #[test]
-    fn big_files_parse_alike_either_way() {
-        // Over SPLIT_MIN, `build` takes the split path (on a machine with two cores).
+    fn big_files_parse_alike_in_pieces_or_whole() {
+        // Two pieces' worth and more: `build` cuts it (in runs on threads where there are cores).
         let release = "## [1.0.0] - 2024-01-01\n\n### Added\n\n- a [0.9.0] line of text that is long enough\n\n";
         let mut text = String::from("# Changelog\n\n");
-        while text.len() < SPLIT_MIN + 1000 {
+        while text.len() < 3 * PIECE {
             text.push_str(release);
         }
         text.push_str("[0.9.0]: https://x\n");
-        let parsed = format!("{:?}", build(&text, false, ParseOptions::default()));
-        let lines = LineIndex::new(&text);
-        let (parts, links) = build_sequential(&text, &lines, ParseOptions::default());
+        assert!(pieces::cuts(&text, PIECE).len() > 3);
+        let built = build(&text, false, ParseOptions::default());
+        let p = pieces::whole(&text);
+        let (parts, links, lines) = p.builder.finish(p.defs, &p.labels, ParseOptions::default());
         let expected = assemble(&text, false, lines, parts, links);
-        assert!(parsed == format!("{expected:?}"));
+        assert!(format!("{built:?}") == format!("{expected:?}"));
+        assert!(built.links[0].referenced);
     }
 }

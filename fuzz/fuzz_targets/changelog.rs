@@ -1,5 +1,6 @@
-//! lint-changelog's parser and rules on arbitrary bytes, plus `--notes` and the release checks
-//! check-release-ready uses. The first byte picks the options; the rest is the file.
+//! lint-changelog's parser and rules on arbitrary bytes, plus `--notes` (and its form for a GitHub
+//! Actions log, which must hold no workflow command) and the release checks check-release-ready
+//! uses. The first byte picks the options; the rest is the file.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -52,7 +53,18 @@ fuzz_target!(|data: &[u8]| {
         notes.is_err(),
         "lint and notes disagree on readability"
     );
-    let _ = changelog::notes(text, &from_text, &opts);
+    if let Ok(changelog::Notes::Body(body)) = changelog::notes(text, &from_text, &opts) {
+        // Under --format github the notes reach the Actions log: no line may be a command.
+        let shown = changelog::notes_for_actions(&body);
+        let shown = String::from_utf8_lossy(&shown);
+        for line in shown.split(['\n', '\r']) {
+            assert!(
+                !line.trim_start().starts_with("::") && !line.contains("##["),
+                "a workflow command survived: {line:?}"
+            );
+            assert!(!line.contains(['\x1b', '\u{9b}']), "an escape survived: {line:?}");
+        }
+    }
     let _ = changelog::lint_for_release("CHANGELOG.md", text, &opts);
     if let Ok(model) = Changelog::parse_with(text, opts.parse_options()) {
         let _ = changelog::newest_release(&model);

@@ -14,7 +14,7 @@ use std::collections::HashMap;
 use std::ops::Range;
 
 use super::date::{self, DateKind};
-use super::{Form, SectionKind};
+use super::{Form, SectionKind, work};
 
 /// A heading's content split into the grammar's parts (byte ranges into the content).
 #[derive(Debug, Default, PartialEq, Eq)]
@@ -94,6 +94,10 @@ impl HeadingParts {
         } else {
             None
         };
+        // A heading that is no section (most are change types) has nothing more to read.
+        if p.kind.is_none() {
+            return p;
+        }
         i = skip_ws(s, i);
         p.form_at = i;
         let rest = &s[i..];
@@ -492,7 +496,10 @@ pub fn detect(heads: &[Candidate], named: bool, forced: bool) -> (Dialect, Vec<O
     let count = |level: u8| {
         heads
             .iter()
-            .filter(|h| h.level == level && h.kind.is_some())
+            .filter(|h| {
+                work::step();
+                h.level == level && h.kind.is_some()
+            })
             .count()
     };
     let mut level = if count(1) > count(2) { 1 } else { 2 };
@@ -507,16 +514,31 @@ pub fn detect(heads: &[Candidate], named: bool, forced: bool) -> (Dialect, Vec<O
                 .is_some_and(|s| s.dated() || s.label == LabelStyle::Linked)
     };
     let tally = |level: u8, pick: &dyn Fn(&Candidate, u8) -> bool| {
-        let mut counts: HashMap<&Shape, (usize, usize)> = HashMap::new();
+        // Shapes are numbered as they come; most releases have the shape of the one before,
+        // which then costs a comparison instead of a hash.
+        let mut ids: HashMap<&Shape, usize> = HashMap::new();
+        let mut counts: Vec<(&Shape, usize, usize)> = Vec::new();
+        let mut last: Option<(&Shape, usize)> = None;
         for (i, h) in heads.iter().enumerate() {
+            work::step();
             if h.kind != Some(SectionKind::Release) || !pick(h, level) {
                 continue;
             }
-            if let Some(s) = &h.shape {
-                counts.entry(s).or_insert((0, i)).0 += 1;
-            }
+            let Some(s) = &h.shape else { continue };
+            let id = match last {
+                Some((l, id)) if l == s => id,
+                _ => *ids.entry(s).or_insert_with(|| {
+                    counts.push((s, 0, i));
+                    counts.len() - 1
+                }),
+            };
+            counts[id].1 += 1;
+            last = Some((s, id));
         }
         counts
+            .into_iter()
+            .map(|(s, n, first)| (s, (n, first)))
+            .collect::<HashMap<&Shape, (usize, usize)>>()
     };
     let prim = tally(level, &primary);
     let total: usize = prim.values().map(|c| c.0).sum();
@@ -613,7 +635,13 @@ pub fn detect(heads: &[Candidate], named: bool, forced: bool) -> (Dialect, Vec<O
         setext,
         example: None,
     };
-    let roles = heads.iter().map(|h| role(&dialect, h)).collect();
+    let roles = heads
+        .iter()
+        .map(|h| {
+            work::step();
+            role(&dialect, h)
+        })
+        .collect();
     (dialect, roles)
 }
 

@@ -13,11 +13,13 @@
 
 mod docs;
 mod entry;
+#[cfg(test)]
+mod scaling;
 
 pub use docs::{DIALECTS, RULES, applies_to, explain, explain_doc, how_to_fix};
 pub use entry::{
     EntryProblem, Notes, entry_problems, find_release, has_dated_section, is_dated, newest_release,
-    notes,
+    notes, notes_for_actions,
 };
 
 use std::cmp::Ordering;
@@ -27,6 +29,7 @@ use std::str::FromStr;
 
 use crate::changelog::date::{self, DateRead, Reading};
 use crate::changelog::dialect::Conformity;
+use crate::changelog::work;
 use crate::changelog::{
     ChangeType, Changelog, Form, ParseOptions, Pos, Section, SectionKind, Token, heading_kind,
     is_unreleased, is_version_like, version_word,
@@ -34,7 +37,7 @@ use crate::changelog::{
 use crate::config::{ChangelogFormat, ChangelogScheme, nearest};
 use crate::diag::{Diagnostic, Severity};
 use crate::error::{Error, Result};
-use entry::{Key, Ver, strip_tag};
+use entry::{Ver, strip_tag};
 
 const TOOL: &str = "lint-changelog";
 
@@ -141,6 +144,7 @@ pub fn lint_for_release(
         .map(|s| s.heading.range.start);
     let mut out = ReleaseFindings::default();
     for d in lint_model(shown_path, &model, opts) {
+        work::step();
         if d.rule == MISSING_RELEASE {
             out.entry.push(d);
             continue;
@@ -170,6 +174,7 @@ pub fn lint_model(shown_path: &str, model: &Changelog<'_>, opts: &LintOptions) -
         .sections
         .iter()
         .map(|s| {
+            work::step();
             s.version().and_then(|v| {
                 if model.dialect.strict {
                     Ver::parse(v.text, opts.scheme).ok()
@@ -179,29 +184,71 @@ pub fn lint_model(shown_path: &str, model: &Changelog<'_>, opts: &LintOptions) -
             })
         })
         .collect();
-    let mut cx = Cx {
+    let allowed: Vec<&str> = CHANGE_TYPES
+        .iter()
+        .copied()
+        .chain(opts.extra_types.iter().map(String::as_str))
+        .collect();
+    let cx = || Cx {
         shown: shown_path,
         model,
         opts,
-        versions,
+        versions: &versions,
+        allowed: &allowed,
         out: Vec::new(),
     };
-    cx.title();
-    cx.unreleased();
-    cx.strays();
-    for (i, s) in model.sections.iter().enumerate() {
-        cx.heading(i, s);
-        cx.change_types(s);
+    fn rest(mut cx: Cx<'_, '_>) -> Vec<Diagnostic> {
+        cx.title();
+        cx.unreleased();
+        cx.strays();
+        for (i, s) in cx.model.sections.iter().enumerate() {
+            work::step();
+            cx.heading(i, s);
+            cx.change_types(s);
+        }
+        cx.order();
+        cx.out
     }
-    cx.order();
-    cx.links();
+    fn links(mut cx: Cx<'_, '_>) -> Vec<Diagnostic> {
+        cx.links();
+        cx.out
+    }
+    // The link rules read only the model and are a third of the rules' work: in a big file they
+    // run on a second thread beside the others.
+    let parallel = || std::thread::available_parallelism().is_ok_and(|n| n.get() > 1);
+    let mut out = if model.sections.len() >= PARALLEL_LINKS && parallel() {
+        std::thread::scope(|scope| {
+            let worker = std::thread::Builder::new().spawn_scoped(scope, || {
+                let out = links(cx());
+                (out, work::take())
+            });
+            let mut out = rest(cx());
+            match worker.map(|w| w.join()) {
+                Ok(Ok((more, steps))) => {
+                    work::add(steps);
+                    out.extend(more);
+                }
+                // A thread the system will not give is no error: the rules run here.
+                _ => out.extend(links(cx())),
+            }
+            out
+        })
+    } else {
+        let mut out = rest(cx());
+        out.extend(links(cx()));
+        out
+    };
     if let Some(release) = &opts.release {
+        let mut cx = cx();
         cx.missing_release(release);
+        out.extend(cx.out);
     }
-    let mut out = cx.out;
     out.sort_by_key(|d| (d.line, d.column));
     out
 }
+
+/// Files with this many sections run the link rules on a second thread.
+const PARALLEL_LINKS: usize = 2000;
 
 /// The lint run: the model, the options and the findings so far.
 struct Cx<'r, 'a> {
@@ -209,7 +256,9 @@ struct Cx<'r, 'a> {
     model: &'r Changelog<'a>,
     opts: &'r LintOptions,
     /// Parsed version of each section (index as `model.sections`), `None` when invalid.
-    versions: Vec<Option<Ver>>,
+    versions: &'r [Option<Ver>],
+    /// The change types: Keep a Changelog's and `changelog.extra-types`.
+    allowed: &'r [&'r str],
     out: Vec<Diagnostic>,
 }
 
@@ -228,6 +277,11 @@ impl<'a> Cx<'_, 'a> {
             d = d.help(h);
         }
         self.out.push(d);
+    }
+
+    /// The date of section `index` as read.
+    fn date_read(&self, index: usize) -> Option<DateRead> {
+        self.model.sections.get(index)?.date_read.clone()
     }
 
     /// `## <label part as written> - <date>`: the heading rewritten in the canonical form.
@@ -282,6 +336,7 @@ impl<'a> Cx<'_, 'a> {
         let mut first_unreleased: Option<&Section<'a>> = None;
         let mut first_release: Option<&Section<'a>> = None;
         for s in &m.sections {
+            work::step();
             match s.kind {
                 SectionKind::Release => {
                     first_release.get_or_insert(s);
@@ -350,6 +405,7 @@ impl<'a> Cx<'_, 'a> {
         let level = m.dialect.level;
         let form = self.release_form();
         for h in &m.strays {
+            work::step();
             let text = h.text.text.trim();
             let pos = if text.is_empty() { h.pos } else { h.text.pos };
             let inside = m.section_at(h.pos.offset).filter(|s| h.pos.offset < s.end);
@@ -454,16 +510,16 @@ impl<'a> Cx<'_, 'a> {
             self.version_invalid(v);
         }
         if self.model.dialect.strict {
-            self.heading_kac(s);
+            self.heading_kac(index, s);
         } else {
-            self.heading_own(s);
+            self.heading_own(index, s);
         }
     }
 
     /// A release heading in a file judged by its own convention.
-    fn heading_own(&mut self, s: &Section<'a>) {
+    fn heading_own(&mut self, index: usize, s: &Section<'a>) {
         let d = &self.model.dialect;
-        let read = s.date.map(|t| (t, date::read(t.text)));
+        let read = s.date.zip(self.date_read(index));
         match s.conformity {
             Conformity::Follows => {}
             Conformity::Deviates => {
@@ -576,8 +632,8 @@ impl<'a> Cx<'_, 'a> {
     }
 
     /// A release heading in a Keep a Changelog file: `[X] - YYYY-MM-DD`.
-    fn heading_kac(&mut self, s: &Section<'a>) {
-        let date = s.date.map(|d| (d, date::read(d.text)));
+    fn heading_kac(&mut self, index: usize, s: &Section<'a>) {
+        let date = s.date.zip(self.date_read(index));
         let form_problem = if s.word.is_some() {
             Some("a word before the version")
         } else {
@@ -731,27 +787,39 @@ impl<'a> Cx<'_, 'a> {
         if s.kind == SectionKind::Archive {
             return;
         }
-        let extra = &self.opts.extra_types;
         // The vocabulary is Keep a Changelog's; other conventions name their sections freely.
         let vocabulary = self.model.dialect.kac.is_some();
         let types_level = self.model.dialect.level + 1;
-        let allowed: Vec<&str> = if s.change_types.is_empty() {
-            Vec::new()
-        } else {
-            CHANGE_TYPES
-                .iter()
-                .copied()
-                .chain(extra.iter().map(String::as_str))
-                .collect()
-        };
-        // Seen names by parent: a linear pass, each name compared within its own parent.
+        let allowed = self.allowed;
+        let is_checked = |t: &ChangeType<'_>| !vocabulary || allowed.contains(&t.name.text);
+        // A name is a duplicate of an earlier one under the same parent: compared with the
+        // earlier ones where a section has a few (most have two or three), looked up in a map
+        // where it has many.
+        let many = s.change_types.len() > 8;
         let mut seen: HashMap<(Option<usize>, u8, &str), &ChangeType<'a>> = HashMap::new();
-        for t in &s.change_types {
+        for (at, t) in s.change_types.iter().enumerate() {
+            work::step();
             let name = t.name.text;
-            let is_type = allowed.contains(&name);
-            let checked = !vocabulary || is_type;
-            let key = (t.parent, t.heading.level, name);
-            if checked && let Some(first) = seen.get(&key) {
+            let checked = is_checked(t);
+            let first = if !checked {
+                None
+            } else if many {
+                match seen.entry((t.parent, t.heading.level, name)) {
+                    Entry::Occupied(e) => Some(*e.get()),
+                    Entry::Vacant(e) => {
+                        e.insert(t);
+                        None
+                    }
+                }
+            } else {
+                s.change_types[..at].iter().find(|u| {
+                    u.parent == t.parent
+                        && u.heading.level == t.heading.level
+                        && u.name.text == name
+                        && is_checked(u)
+                })
+            };
+            if let Some(first) = first {
                 self.push(
                     DUPLICATE_CHANGE_TYPE,
                     t.name.pos,
@@ -766,10 +834,8 @@ impl<'a> Cx<'_, 'a> {
                         "#".repeat(usize::from(t.heading.level))
                     )),
                 );
-            } else if checked {
-                seen.insert(key, t);
-            } else if t.heading.level == types_level {
-                let help = suggest_type(name, &allowed);
+            } else if !checked && t.heading.level == types_level {
+                let help = suggest_type(name, allowed);
                 self.push(
                     CHANGE_TYPE,
                     if name.is_empty() {
@@ -816,19 +882,22 @@ impl<'a> Cx<'_, 'a> {
     /// (of the same product, where a file holds several: `jax 0.4.30`, `jaxlib 0.4.30`).
     fn order(&mut self) {
         let m = self.model;
-        // Read while findings are pushed; put back for the link rules.
-        let versions = std::mem::take(&mut self.versions);
+        let versions = self.versions;
         // Releases of several products in one file (`jax 0.4.30`, `jaxlib 0.4.30`) are ordered
-        // per product; a heading that deviates belongs to the file's main product.
-        let words: std::collections::HashSet<String> = m
-            .releases()
-            .filter(|s| s.conformity == Conformity::Follows)
-            .map(|s| {
-                s.word
-                    .map(|w| w.text.to_ascii_lowercase())
-                    .unwrap_or_default()
-            })
-            .collect();
+        // per product; a heading that deviates belongs to the file's main product. Products are
+        // numbered: 0 for all where there is one, the usual case, which costs no string.
+        let words: std::collections::HashSet<String> = if m.releases().any(|s| s.word.is_some()) {
+            m.releases()
+                .filter(|s| s.conformity == Conformity::Follows)
+                .map(|s| {
+                    s.word
+                        .map(|w| w.text.to_ascii_lowercase())
+                        .unwrap_or_default()
+                })
+                .collect()
+        } else {
+            std::collections::HashSet::new()
+        };
         let main = m
             .dialect
             .dominant
@@ -836,50 +905,86 @@ impl<'a> Cx<'_, 'a> {
             .and_then(|d| d.word.as_deref())
             .map(str::to_ascii_lowercase)
             .unwrap_or_default();
-        let product_of = |s: &Section<'a>| {
+        let mut ids: HashMap<String, usize> = HashMap::new();
+        let mut product_of = |s: &Section<'a>| -> usize {
             if words.len() <= 1 {
-                return String::new();
+                return 0;
             }
             let word = s
                 .word
                 .map(|w| w.text.to_ascii_lowercase())
                 .unwrap_or_default();
-            if words.contains(&word) {
+            let word = if words.contains(&word) {
                 word
             } else {
                 main.clone()
-            }
+            };
+            let next = ids.len();
+            *ids.entry(word).or_insert(next)
         };
-        let mut seen: HashMap<(String, Key), usize> = HashMap::with_capacity(m.sections.len());
-        let mut above: HashMap<String, usize> = HashMap::new();
-        let mut above_dated: HashMap<String, (usize, jiff::civil::Date)> = HashMap::new();
+        // The releases judged here, with their products. A heading with prose after its number
+        // (`## 0.5 Migration Guide`) is reported as a heading; what its number means is not known.
+        let mut judged: Vec<(usize, usize)> = Vec::with_capacity(m.sections.len());
         for (i, s) in m.sections.iter().enumerate() {
+            work::step();
+            if s.version().is_some() && (m.dialect.strict || s.form != Form::Unrecognised) {
+                judged.push((i, product_of(s)));
+            }
+        }
+        // Duplicates: one product and one version, equal by precedence (or as written, when it
+        // does not parse). Found by sorting (product, version, place), not by hashing what the
+        // file writes: each release after the first of its run is a duplicate of that first.
+        let key = |i: usize| match versions.get(i).and_then(Option::as_ref) {
+            Some(v) => Ok(v),
+            None => Err(m.sections[i].version().map_or("", |v| v.text)),
+        };
+        let same = |a: usize, b: usize| match (key(a), key(b)) {
+            (Ok(x), Ok(y)) => x.cmp(y),
+            (Err(x), Err(y)) => x.cmp(y),
+            (Ok(_), Err(_)) => Ordering::Less,
+            (Err(_), Ok(_)) => Ordering::Greater,
+        };
+        let mut sorted = judged.clone();
+        sorted.sort_by(|&(a, pa), &(b, pb)| {
+            work::step();
+            pa.cmp(&pb).then_with(|| same(a, b)).then(a.cmp(&b))
+        });
+        let mut first_of: Vec<Option<usize>> = vec![None; m.sections.len()];
+        let mut run = 0;
+        for k in 1..sorted.len() {
+            work::step();
+            let ((a, pa), (b, pb)) = (sorted[run], sorted[k]);
+            if pa == pb && same(a, b) == Ordering::Equal {
+                first_of[b] = Some(a);
+            } else {
+                run = k;
+            }
+        }
+        // By product: the release above, and the dated release above with its day.
+        let mut above: Vec<Option<usize>> = Vec::new();
+        let mut above_dated: Vec<Option<(usize, jiff::civil::Date)>> = Vec::new();
+        fn slot<T: Default>(v: &mut Vec<T>, product: usize) -> &mut T {
+            if v.len() <= product {
+                v.resize_with(product + 1, T::default);
+            }
+            &mut v[product]
+        }
+        for &(i, product) in &judged {
+            work::step();
+            let s = &m.sections[i];
             let Some(v) = s.version() else { continue };
-            // A heading with prose after its number (`## 0.5 Migration Guide`) is reported as a
-            // heading; what its number means is not known.
-            if !m.dialect.strict && s.form == Form::Unrecognised {
+            let parsed = versions.get(i).and_then(Option::as_ref);
+            if let Some(first) = first_of[i].map(|f| &m.sections[f]) {
+                self.push(
+                    DUPLICATE_VERSION,
+                    v.pos,
+                    format!("version {} appears twice: first at line {} (`{}`)", s.label.text, first.heading.pos.line, first.heading.text.text),
+                    Some("merge the two sections, or correct this version; release tools fail or publish the wrong notes on duplicates".into()),
+                );
                 continue;
             }
-            let product = product_of(s);
-            let parsed = versions.get(i).and_then(Option::as_ref);
-            let key = parsed.map_or_else(|| Key::Raw(v.text.to_string()), Ver::key);
-            match seen.entry((product.clone(), key)) {
-                Entry::Occupied(e) => {
-                    let first = &m.sections[*e.get()];
-                    self.push(
-                        DUPLICATE_VERSION,
-                        v.pos,
-                        format!("version {} appears twice: first at line {} (`{}`)", s.label.text, first.heading.pos.line, first.heading.text.text),
-                        Some("merge the two sections, or correct this version; release tools fail or publish the wrong notes on duplicates".into()),
-                    );
-                    continue;
-                }
-                Entry::Vacant(e) => {
-                    e.insert(i);
-                }
-            }
             if let Some(p) = parsed {
-                if let Some(&j) = above.get(&product) {
+                if let Some(j) = *slot(&mut above, product) {
                     let prev = &m.sections[j];
                     let higher = versions
                         .get(j)
@@ -897,16 +1002,16 @@ impl<'a> Cx<'_, 'a> {
                         );
                     }
                 }
-                above.insert(product.clone(), i);
+                *slot(&mut above, product) = Some(i);
             }
             if let Some(d) = s.date
-                && let Some(day) = date::read(d.text).day()
+                && let Some(day) = s.date_read.as_ref().and_then(DateRead::day)
             {
                 let backport = |j: usize| match (parsed, versions.get(j).and_then(Option::as_ref)) {
                     (Some(p), Some(q)) => p.is_backport_below(q),
                     _ => false,
                 };
-                if let Some(&(j, prev)) = above_dated.get(&product)
+                if let Some((j, prev)) = *slot(&mut above_dated, product)
                     && day > prev
                     && !backport(j)
                 {
@@ -928,10 +1033,9 @@ impl<'a> Cx<'_, 'a> {
                         ),
                     );
                 }
-                above_dated.insert(product, (i, day));
+                *slot(&mut above_dated, product) = Some((i, day));
             }
         }
-        self.versions = versions;
     }
 
     fn links(&mut self) {
@@ -941,13 +1045,12 @@ impl<'a> Cx<'_, 'a> {
         }
         let base = repo_base(m);
         let preds = self.predecessors();
+        let belows = releases_below(m);
         // A definition shared by two sections (a duplicate version) is judged once.
         let mut judged = vec![false; m.links.len()];
         for (i, s) in m.sections.iter().enumerate() {
-            // The release below, skipping a duplicate of this one (reported on its own).
-            let below = m.sections[i + 1..]
-                .iter()
-                .find(|r| r.kind == SectionKind::Release && r.label.text != s.label.text);
+            work::step();
+            let below = belows[i].map(|j| &m.sections[j]);
             let pred = preds.get(i).copied().unwrap_or_default();
             // What the link should start from: the predecessor by precedence when the versions
             // parse (so date-ordered files with interleaved maintenance releases are judged
@@ -969,14 +1072,6 @@ impl<'a> Cx<'_, 'a> {
                     )),
                 );
             }
-            let mut accepted: Vec<&str> = Vec::new();
-            let tag_prefix = self.opts.tag_prefix.as_str();
-            for j in [pred.0, pred.1].into_iter().flatten() {
-                accepted.push(strip_tag(m.sections[j].label.text, tag_prefix));
-            }
-            if let Some(b) = below {
-                accepted.push(strip_tag(b.label.text, tag_prefix));
-            }
             if let Some(seen) = s
                 .link
                 .filter(|_| s.inline_url.is_none())
@@ -987,9 +1082,23 @@ impl<'a> Cx<'_, 'a> {
                 }
                 *seen = true;
             }
-            self.compare(s, previous, &accepted);
+            // The versions the link may start from.
+            let tag_prefix = self.opts.tag_prefix.as_str();
+            let mut accepted = [""; 3];
+            let mut n = 0;
+            for r in [pred.0, pred.1]
+                .into_iter()
+                .flatten()
+                .map(|j| &m.sections[j])
+                .chain(below)
+            {
+                accepted[n] = strip_tag(r.label.text, tag_prefix);
+                n += 1;
+            }
+            self.compare(s, previous, &accepted[..n]);
         }
         for l in &m.links {
+            work::step();
             if !l.names_section
                 && !l.referenced
                 && (is_version_like(&l.label) || is_unreleased(&l.label))
@@ -1006,7 +1115,9 @@ impl<'a> Cx<'_, 'a> {
 
     /// For each section, the release that precedes it by precedence (the highest lower version)
     /// and, for a final release, the highest lower final release; for `[Unreleased]`, the
-    /// highest release. Sorting once keeps this O(n log n) for files with thousands of releases.
+    /// highest release. One sort, then one pass over runs of equal versions: O(n log n) however
+    /// many releases share a version (a scan down from each release for the first lower one was
+    /// quadratic in a file of duplicates).
     fn predecessors(&self) -> Vec<(Option<usize>, Option<usize>)> {
         let m = self.model;
         // Versions read loosely (a `v` prefix dropped): a link still has a predecessor when the
@@ -1015,7 +1126,7 @@ impl<'a> Cx<'_, 'a> {
         let loose: Vec<Option<Ver>> = m
             .sections
             .iter()
-            .zip(&self.versions)
+            .zip(self.versions)
             .map(|(s, strict)| match (s.version(), strict) {
                 (Some(v), None) => Ver::parse(strip_tag(v.text, prefix), self.opts.scheme).ok(),
                 _ => None,
@@ -1027,37 +1138,48 @@ impl<'a> Cx<'_, 'a> {
                 .and_then(Option::as_ref)
                 .or_else(|| loose.get(i).and_then(Option::as_ref))
         };
-        let cmp = |a: usize, b: usize| match (ver(a), ver(b)) {
-            (Some(x), Some(y)) => x.cmp(y),
-            _ => Ordering::Equal,
+        let cmp = |a: usize, b: usize| {
+            work::step();
+            match (ver(a), ver(b)) {
+                (Some(x), Some(y)) => x.cmp(y),
+                _ => Ordering::Equal,
+            }
         };
         let mut sorted: Vec<usize> = (0..m.sections.len())
             .filter(|&i| ver(i).is_some())
             .collect();
         sorted.sort_by(|&a, &b| cmp(a, b));
-        let mut rank = vec![None; m.sections.len()];
-        for (r, &i) in sorted.iter().enumerate() {
-            rank[i] = Some(r);
-        }
         let mut out = vec![(None, None); m.sections.len()];
-        for (i, s) in m.sections.iter().enumerate() {
-            if s.is_unreleased() {
-                out[i] = (sorted.last().copied(), None);
-                continue;
+        // The highest release below the current run of equal versions, and the highest final one.
+        let (mut lower, mut lower_final) = (None, None);
+        let mut run = 0;
+        while run < sorted.len() {
+            let first = sorted[run];
+            let end = run
+                + sorted[run..]
+                    .iter()
+                    .take_while(|&&j| cmp(j, first) == Ordering::Equal)
+                    .count();
+            for &i in &sorted[run..end] {
+                work::step();
+                let is_final = ver(i).is_some_and(|v| !v.is_pre());
+                out[i] = (lower, if is_final { lower_final } else { None });
             }
-            let Some(r) = rank[i] else { continue };
-            let lower = sorted[..r]
+            lower = sorted.get(end - 1).copied();
+            if let Some(&j) = sorted[run..end]
                 .iter()
                 .rev()
-                .copied()
-                .filter(|&j| cmp(j, i) == Ordering::Less);
-            let pred = lower.clone().next();
-            let final_pred = if ver(i).is_some_and(|v| !v.is_pre()) {
-                lower.clone().find(|&j| ver(j).is_some_and(|v| !v.is_pre()))
-            } else {
-                None
-            };
-            out[i] = (pred, final_pred);
+                .find(|&&j| ver(j).is_some_and(|v| !v.is_pre()))
+            {
+                lower_final = Some(j);
+            }
+            run = end;
+        }
+        for (i, s) in m.sections.iter().enumerate() {
+            work::step();
+            if s.is_unreleased() {
+                out[i] = (sorted.last().copied(), None);
+            }
         }
         out
     }
@@ -1069,7 +1191,7 @@ impl<'a> Cx<'_, 'a> {
         let def = s.link.and_then(|i| m.links.get(i)).filter(|_| s.bracketed);
         let url = match (s.inline_url, def) {
             (Some(u), _) => u.text,
-            (None, Some(l)) => l.url.as_str(),
+            (None, Some(l)) => &*l.url,
             (None, None) => return,
         };
         let Some(c) = parse_compare(url) else { return };
@@ -1077,13 +1199,13 @@ impl<'a> Cx<'_, 'a> {
         let (from, to) = (&url[c.from.clone()], &url[c.to.clone()]);
         // The tag prefix the link uses: the configured one, none, or a package name before the
         // configured one (`pkg-v1.2.0`, as release-plz writes for workspace members).
-        let link_prefix = |tag: &str, version: &str| -> Option<String> {
+        fn link_prefix<'t>(tag: &'t str, version: &str, prefix: &str) -> Option<&'t str> {
             let p = tag.strip_suffix(version)?;
-            (p.is_empty() || p.ends_with(prefix)).then(|| p.to_string())
-        };
+            (p.is_empty() || p.ends_with(prefix)).then_some(p)
+        }
         let (to_ok, used_prefix) = match s.version() {
             Some(v) => {
-                let used = link_prefix(to, strip_tag(v.text, prefix));
+                let used = link_prefix(to, strip_tag(v.text, prefix), prefix);
                 (used.is_some(), used)
             }
             None => (to == "HEAD", None),
@@ -1091,10 +1213,10 @@ impl<'a> Cx<'_, 'a> {
         let from_ok = match (previous.and_then(Section::version), &used_prefix) {
             // The oldest release: where it starts from is not in the file.
             (None, _) => true,
-            (Some(_), Some(p)) => accepted
+            (Some(_), Some(p)) => accepted.iter().any(|v| from.strip_prefix(*p) == Some(*v)),
+            (Some(_), None) => accepted
                 .iter()
-                .any(|v| from.strip_prefix(p.as_str()) == Some(*v)),
-            (Some(_), None) => accepted.iter().any(|v| link_prefix(from, v).is_some()),
+                .any(|v| link_prefix(from, v, prefix).is_some()),
         };
         if to_ok && from_ok {
             return;
@@ -1217,6 +1339,33 @@ impl<'a> Cx<'_, 'a> {
     }
 }
 
+/// For each section, the nearest release below it whose label differs from its own (a duplicate
+/// of it is reported on its own): one pass from the end, where a scan down from each section was
+/// quadratic in a file of duplicates or of repeated `[Unreleased]` sections.
+fn releases_below(m: &Changelog<'_>) -> Vec<Option<usize>> {
+    let n = m.sections.len();
+    let mut out = vec![None; n];
+    // For a release: the nearest release below it with another label.
+    let mut other_below = vec![None; n];
+    let mut nearest: Option<usize> = None;
+    for i in (0..n).rev() {
+        work::step();
+        let s = &m.sections[i];
+        out[i] = nearest.and_then(|r| {
+            if m.sections[r].label.text != s.label.text {
+                Some(r)
+            } else {
+                other_below[r]
+            }
+        });
+        if s.kind == SectionKind::Release {
+            other_below[i] = out[i];
+            nearest = Some(i);
+        }
+    }
+    out
+}
+
 /// A heading as written on its line: `## 1.2.0 (2024-01-31)`, or a setext heading's text.
 fn shown_heading(s: &Section<'_>) -> String {
     let t = s.heading.text.text.trim();
@@ -1301,13 +1450,27 @@ struct Compare {
 }
 
 fn parse_compare(url: &str) -> Option<Compare> {
-    let k = url.rfind("/compare/")? + "/compare/".len();
-    let end = url[k..].find(['?', '#']).map_or(url.len(), |e| k + e);
+    // The last `/compare/`, found from the slashes (a single byte, searched fast) rather than
+    // with a substring searcher built for every link.
+    let mut end = url.len();
+    let k = loop {
+        let slash = url[..end].rfind('/')?;
+        if url[..=slash].ends_with("/compare/") {
+            break slash + 1;
+        }
+        end = slash;
+    };
+    let end = url.as_bytes()[k..]
+        .iter()
+        .position(|&b| b == b'?' || b == b'#')
+        .map_or(url.len(), |e| k + e);
     let end = k + url[k..end].trim_end_matches('/').len();
     let spec = &url[k..end];
-    let (i, dots) = match spec.find("...") {
+    // Byte windows: a substring searcher set up for a few bytes costs more than the search.
+    let find = |dots: &[u8]| spec.as_bytes().windows(dots.len()).position(|w| w == dots);
+    let (i, dots) = match find(b"...") {
         Some(i) => (i, "..."),
-        None => (spec.find("..")?, ".."),
+        None => (find(b"..")?, ".."),
     };
     let from = k..k + i;
     let to = k + i + dots.len()..end;
@@ -1318,7 +1481,7 @@ fn parse_compare(url: &str) -> Option<Compare> {
 fn repo_base(m: &Changelog<'_>) -> Option<String> {
     m.links
         .iter()
-        .map(|l| l.url.as_str())
+        .map(|l| &*l.url)
         .chain(
             m.sections
                 .iter()
@@ -2657,8 +2820,13 @@ mod tests {
             if let Ok(m) = Changelog::parse(input) {
                 assert!(linted.is_ok());
                 for s in &m.sections {
-                    assert!(s.body.start <= s.body.end && s.body.end <= m.text.len());
-                    let _ = m.body(s);
+                    assert!(s.body_start <= m.text.len());
+                    let body = m.body(s);
+                    assert!(
+                        m.text
+                            .get(s.body_start..s.end.max(s.body_start))
+                            .is_some_and(|b| b.contains(body))
+                    );
                 }
             } else {
                 assert!(linted.is_err());

@@ -828,6 +828,172 @@ fn notes_in_json_is_one_object() {
     assert_eq!(v["diagnostics"][0]["file"], "CHANGELOG.md");
 }
 
+/// Notes whose text would drive a GitHub Actions runner if printed raw: workflow commands (with
+/// leading whitespace, after a lone CR, the older `##[` syntax) and terminal escapes.
+const HOSTILE_NOTES: &str = "- Fixed the parser.\n::error file=a.rs,line=1::injected\n  \
+                             ::add-mask::secret\n::stop-commands::token\n- ##[set-output name=x;]y\n\
+                             \x1b[31mred\x1b[0m and \u{9b}2J\n- a lone CR\r::warning::after it\n";
+
+fn hostile_notes_changelog() -> String {
+    format!(
+        "# Changelog\n\n## [Unreleased]\n\n## [1.0.0] - 2024-01-01\n\n{HOSTILE_NOTES}\n\
+         [Unreleased]: https://github.com/o/r/compare/v1.0.0...HEAD\n\
+         [1.0.0]: https://github.com/o/r/releases/tag/v1.0.0\n"
+    )
+}
+
+/// The lines of an output the Actions runner would run as workflow commands.
+fn workflow_commands(out: &str) -> Vec<&str> {
+    out.split(['\n', '\r'])
+        .filter(|l| l.trim_start().starts_with("::") || l.contains("##["))
+        .collect()
+}
+
+#[test]
+fn notes_under_github_format_are_data_for_the_log() {
+    let r = repo_with(&hostile_notes_changelog());
+    assert_eq!(workflow_commands(HOSTILE_NOTES).len(), 5);
+    let expected = "- Fixed the parser.\n\\::error file=a.rs,line=1::injected\n  \
+                    \\::add-mask::secret\n\\::stop-commands::token\n- #\\#[set-output name=x;]y\n\
+                    \\u{1b}[31mred\\u{1b}[0m and \\u{9b}2J\n- a lone CR\r\\::warning::after it\n";
+    for (args, env) in [
+        (&["--notes", "1.0.0", "--format", "github"][..], &[][..]),
+        (&["--notes", "1.0.0"][..], &[("GITHUB_ACTIONS", "true")][..]),
+    ] {
+        let run = r.relgate_env(LC, args, env);
+        run.code(0);
+        stdout_is(&run, expected);
+        assert_eq!(workflow_commands(&run.stdout), Vec::<&str>::new());
+        assert!(!run.stdout.contains(['\x1b', '\u{9b}']), "{}", run.stdout);
+    }
+    // Elsewhere the notes are the file's bytes: human format (also under Actions, asked for),
+    // and JSON, where they are a string.
+    for (args, env) in [
+        (&["--notes", "1.0.0"][..], &[][..]),
+        (
+            &["--notes", "1.0.0", "--format", "human"][..],
+            &[("GITHUB_ACTIONS", "true")][..],
+        ),
+    ] {
+        let run = r.relgate_env(LC, args, env);
+        run.code(0);
+        stdout_is(&run, HOSTILE_NOTES);
+    }
+    let (code, v) = json(&r, &["--notes", "1.0.0"]);
+    assert_eq!(code, 0);
+    assert_eq!(v["output"], HOSTILE_NOTES);
+}
+
+#[test]
+fn notes_help_says_how_to_publish_them_from_a_workflow() {
+    let r = Repo::new();
+    let run = r.relgate(LC, &["--help"]);
+    run.code(0)
+        .stdout_has("Under --format github (the")
+        .stdout_has("`lint-changelog --notes X --format human > notes.md`")
+        .stdout_has("--notes-file notes.md");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading the file: a regular file under the size cap, nothing that can block
+
+/// lint-changelog under a watchdog: a run that blocks fails the test instead of hanging it.
+fn bounded_run(r: &Repo, args: &[&str]) -> Run {
+    let mut cmd = r.command(bin(LC));
+    cmd.args(args);
+    crate::hostile::bounded(
+        cmd,
+        None,
+        crate::hostile::WATCHDOG,
+        format!("{LC} {}", args.join(" ")),
+    )
+    .run
+}
+
+fn mkfifo(path: &Path) {
+    let made = std::process::Command::new("mkfifo")
+        .arg(path)
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo {}", path.display());
+}
+
+#[test]
+fn a_fifo_is_refused_without_blocking_wherever_the_changelog_comes_from() {
+    let r = Repo::new();
+    mkfifo(&r.path().join("CHANGELOG.md"));
+    let fifo = "lint-changelog: error: CHANGELOG.md is a named pipe (FIFO), not a regular file; \
+                a changelog is read only from a regular file\n";
+    // Found by name (it used to be passed over: "no changelog", exit 0), or named.
+    for args in [
+        &[][..],
+        &["CHANGELOG.md"][..],
+        &["--notes", "unreleased"][..],
+    ] {
+        let run = bounded_run(&r, args);
+        run.code(2);
+        stderr_is(&run, fifo);
+    }
+    // check-release-ready reads it the same way.
+    r.write(
+        "pyproject.toml",
+        "[project]\nname = \"x\"\nversion = \"1.0.0\"\n",
+    );
+    r.commit("initial");
+    let mut cmd = r.command(bin("check-release-ready"));
+    cmd.arg("--release").arg("1.0.0");
+    let what = "check-release-ready --release 1.0.0".to_string();
+    let run = crate::hostile::bounded(cmd, None, crate::hostile::WATCHDOG, what).run;
+    run.code(2);
+    stderr_is(
+        &run,
+        &fifo.replace("lint-changelog:", "check-release-ready:"),
+    );
+    // Configured: named as configured, not "does not exist".
+    mkfifo(&r.path().join("NEWS.md"));
+    r.write("relgate.toml", "[changelog]\npath = \"NEWS.md\"\n");
+    let run = bounded_run(&r, &[]);
+    run.code(2);
+    stderr_is(&run, &fifo.replace("CHANGELOG.md", "NEWS.md"));
+}
+
+#[test]
+fn a_device_or_a_directory_is_refused_naming_the_path() {
+    let r = Repo::new();
+    let run = bounded_run(&r, &["/dev/null"]);
+    run.code(2);
+    stderr_is(
+        &run,
+        "lint-changelog: error: /dev/null is a device, not a regular file; \
+         a changelog is read only from a regular file\n",
+    );
+    std::fs::create_dir(r.path().join("docs")).unwrap();
+    let run = bounded_run(&r, &["docs"]);
+    run.code(2);
+    run.stderr_has("docs is a directory, not a regular file");
+    // A directory of a usual name (`CHANGELOG/` of fragments) is no changelog: the next name is.
+    std::fs::create_dir(r.path().join("CHANGELOG")).unwrap();
+    r.write("CHANGES.md", CLEAN);
+    let run = bounded_run(&r, &[]);
+    run.code(0);
+    stdout_is(&run, &format!("CHANGES.md: ok\n{PASSED}"));
+}
+
+#[test]
+fn a_changelog_over_64_mib_is_refused_unread() {
+    let r = repo_with(CLEAN);
+    // Sparse: refused by its size before a byte is read.
+    let file = std::fs::File::create(r.path().join("CHANGELOG.md")).unwrap();
+    file.set_len(64 * 1024 * 1024 + 1).unwrap();
+    let expected = "lint-changelog: error: CHANGELOG.md is 67108865 bytes; a changelog is read \
+                    only up to 64 MiB (67108864 bytes)\n";
+    for args in [&[][..], &["CHANGELOG.md"][..], &["--release", "1.0.0"][..]] {
+        let run = bounded_run(&r, args);
+        run.code(2);
+        stderr_is(&run, expected);
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // --explain, --help
 

@@ -5,8 +5,8 @@
 use std::cmp::Ordering;
 use std::str::FromStr;
 
-use crate::changelog::date;
 use crate::changelog::{Changelog, Section, SectionKind, is_unreleased};
+use crate::changelog::{date, work};
 use crate::config::ChangelogScheme;
 use crate::error::Result;
 
@@ -50,6 +50,46 @@ pub fn notes(bytes: &[u8], version: &str, opts: &LintOptions) -> Result<Notes> {
     })
 }
 
+/// Notes as a GitHub Actions log may show them (`--format github`): data, never commands. The
+/// runner reads every line of a step's output, split at LF, CRLF or a lone CR, as a workflow
+/// command when it starts with `::` after leading whitespace (`::error file=..::`,
+/// `::add-mask::`, `::stop-commands::`), or holds `##[` anywhere (the older syntax). Such a line
+/// gets a backslash before its `::`, and every `##[` becomes `#\#[`: Markdown shows both as
+/// written (a backslash before punctuation is an escape), the runner sees no command. Control
+/// characters (an ESC sequence, a C1 control) and invisible bidirectional or zero-width marks
+/// become `\u{..}`; tabs and line endings stay. Anything else is kept byte for byte.
+pub fn notes_for_actions(notes: &[u8]) -> Vec<u8> {
+    let text = String::from_utf8_lossy(notes);
+    let mut out = String::with_capacity(text.len() + 16);
+    for line in text.split_inclusive(['\n', '\r']) {
+        work::step();
+        let content = line.trim_end_matches(['\n', '\r']);
+        let ending = &line[content.len()..];
+        let rest = content.trim_start();
+        let lead = &content[..content.len() - rest.len()];
+        push_shown(&mut out, lead);
+        if rest.starts_with("::") {
+            out.push('\\');
+        }
+        // `#\#[` holds no `##[`, and neither does what it meets on either side.
+        push_shown(&mut out, &rest.replace("##[", "#\\#["));
+        out.push_str(ending);
+    }
+    out.into_bytes()
+}
+
+/// `text` with control characters and invisible marks (other than tabs) written as `\u{..}`.
+fn push_shown(out: &mut String, text: &str) {
+    for c in text.chars() {
+        let invisible = matches!(c, '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}');
+        if (c.is_control() && c != '\t') || invisible {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+}
+
 /// The releases just below and just above `version` by precedence (or, when it does not read as
 /// a version, the newest two), as written with their lines.
 fn nearest_versions(
@@ -65,6 +105,7 @@ fn nearest_versions(
     let mut below: Option<(&Section<'_>, Ver)> = None;
     let mut above: Option<(&Section<'_>, Ver)> = None;
     for s in model.releases() {
+        work::step();
         let Some(v) = s.version().and_then(|v| {
             Ver::parse_lenient(strip_tag(v.text, &opts.tag_prefix), opts.scheme).ok()
         }) else {
@@ -127,6 +168,7 @@ pub fn find_release<'m, 'a>(
 ) -> Option<&'m Section<'a>> {
     let want = strip_tag(version.trim(), tag_prefix);
     let by_text = model.releases().find(|s| {
+        work::step();
         s.label.text == want
             || strip_tag(s.label.text, tag_prefix) == want
             || s.version.is_some_and(|v| v.text == want)
@@ -142,6 +184,7 @@ pub fn find_release<'m, 'a>(
     schemes.iter().find_map(|&sc| {
         let want = Ver::parse(want, sc).ok()?;
         model.releases().find(|s| {
+            work::step();
             Ver::parse_lenient(strip_tag(s.label.text, tag_prefix), sc)
                 .is_ok_and(|v| v.cmp(&want) == Ordering::Equal)
         })
@@ -227,18 +270,18 @@ pub fn entry_problems<'m, 'a>(
 
 /// `v1.2.0` → `1.2.0` when the prefix is followed by a digit.
 pub(super) fn strip_tag<'s>(v: &'s str, prefix: &str) -> &'s str {
-    let prefixes = [prefix, "v", "V"];
-    for p in prefixes {
-        if p.is_empty() {
-            continue;
-        }
-        if let Some(rest) = v.strip_prefix(p)
-            && rest.starts_with(|c: char| c.is_ascii_digit())
-        {
-            return rest;
-        }
+    let digits = |rest: &&str| rest.as_bytes().first().is_some_and(u8::is_ascii_digit);
+    if let Some(rest) = v
+        .strip_prefix(prefix)
+        .filter(|_| !prefix.is_empty())
+        .filter(digits)
+    {
+        return rest;
     }
-    v
+    match v.as_bytes() {
+        [b'v' | b'V', d, ..] if d.is_ascii_digit() => &v[1..],
+        _ => v,
+    }
 }
 
 /// A version under the configured scheme.
@@ -246,14 +289,6 @@ pub(super) fn strip_tag<'s>(v: &'s str, prefix: &str) -> &'s str {
 pub(super) enum Ver {
     Semver(semver::Version),
     Pep(pep440_rs::Version),
-}
-
-/// Equality key for duplicates: precedence-equal versions share a key.
-#[derive(Hash, PartialEq, Eq)]
-pub(super) enum Key {
-    Semver(semver::Version),
-    Pep(pep440_rs::Version),
-    Raw(String),
 }
 
 impl Ver {
@@ -339,15 +374,47 @@ impl Ver {
             Ver::Pep(v) => v.any_prerelease(),
         }
     }
+}
 
-    pub(super) fn key(&self) -> Key {
-        match self {
-            Ver::Semver(v) => {
-                let mut v = v.clone();
-                v.build = semver::BuildMetadata::EMPTY;
-                Key::Semver(v)
-            }
-            Ver::Pep(v) => Key::Pep(v.clone()),
-        }
+#[cfg(test)]
+mod tests {
+    use super::notes_for_actions;
+
+    fn shown(notes: &str) -> String {
+        String::from_utf8(notes_for_actions(notes.as_bytes())).unwrap()
+    }
+
+    /// Lines as the Actions runner reads them, and whether any would be a workflow command.
+    fn commands(output: &str) -> Vec<&str> {
+        output
+            .split(['\n', '\r'])
+            .filter(|l| l.trim_start().starts_with("::") || l.contains("##["))
+            .collect()
+    }
+
+    #[test]
+    fn workflow_commands_and_controls_are_neutralised() {
+        let hostile = "- Fixed a crash.\n::error file=a::injected\n  ::add-mask::secret\n\
+                       \u{a0}::stop-commands::token\n- see ##[set-output name=x;]y and ###[z\n\
+                       \x1b[31mred\x1b[0m \u{9b}2J \u{202e}gnp.exe\ttab\n\
+                       a lone CR\r::warning::after it\r\n::notice::crlf\r\n";
+        let out = shown(hostile);
+        assert_eq!(commands(&out), Vec::<&str>::new(), "{out}");
+        assert_eq!(
+            out,
+            "- Fixed a crash.\n\\::error file=a::injected\n  \\::add-mask::secret\n\
+             \u{a0}\\::stop-commands::token\n- see #\\#[set-output name=x;]y and ##\\#[z\n\
+             \\u{1b}[31mred\\u{1b}[0m \\u{9b}2J \\u{202e}gnp.exe\ttab\n\
+             a lone CR\r\\::warning::after it\r\n\\::notice::crlf\r\n"
+        );
+        // The hostile text itself is full of commands: the check above can fail.
+        assert_eq!(commands(hostile).len(), 6);
+    }
+
+    #[test]
+    fn ordinary_notes_are_unchanged() {
+        let notes = "### Added\n\n- `a::b` paths, C++ `std::vec`, a [link](https://x/#anchor)\n\
+                     - ## heading-like text, #[attr] and [x]: not commands\r\n- ünïcode ✓\n";
+        assert_eq!(shown(notes), notes);
     }
 }
