@@ -430,7 +430,8 @@ pub fn in_ci() -> bool {
     std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
 }
 
-fn default_format() -> Format {
+/// `--format`'s default: github under GitHub Actions (`GITHUB_ACTIONS=true`), else human.
+pub fn default_format() -> Format {
     if std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true") {
         Format::Github
     } else {

@@ -283,10 +283,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
 /// True when the output goes to a GitHub Actions log: `--format github`, or no `--format` under
 /// `GITHUB_ACTIONS=true` (the rule `cli` applies to every report).
 fn github_format(ctx: &Ctx) -> bool {
-    match ctx.common.format {
-        Some(f) => f == crate::diag::Format::Github,
-        None => std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true"),
-    }
+    ctx.common.format.unwrap_or_else(cli::default_format) == crate::diag::Format::Github
 }
 
 /// True inside a git commit hook: git sets `GIT_INDEX_FILE` for pre-commit,
