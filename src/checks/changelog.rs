@@ -22,6 +22,7 @@ pub use entry::{
     notes, notes_for_actions,
 };
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
@@ -184,17 +185,13 @@ pub fn lint_model(shown_path: &str, model: &Changelog<'_>, opts: &LintOptions) -
             })
         })
         .collect();
-    let allowed: Vec<&str> = CHANGE_TYPES
-        .iter()
-        .copied()
-        .chain(opts.extra_types.iter().map(String::as_str))
-        .collect();
+    let vocabulary = Vocabulary::of(model, opts);
     let cx = || Cx {
         shown: shown_path,
         model,
         opts,
         versions: &versions,
-        allowed: &allowed,
+        vocabulary: &vocabulary,
         out: Vec::new(),
     };
     fn rest(mut cx: Cx<'_, '_>) -> Vec<Diagnostic> {
@@ -257,9 +254,128 @@ struct Cx<'r, 'a> {
     opts: &'r LintOptions,
     /// Parsed version of each section (index as `model.sections`), `None` when invalid.
     versions: &'r [Option<Ver>],
-    /// The change types: Keep a Changelog's and `changelog.extra-types`.
-    allowed: &'r [&'r str],
+    /// The change types this file may use.
+    vocabulary: &'r Vocabulary<'a>,
     out: Vec<Diagnostic>,
+}
+
+/// A release must name a change type at least this often to make it part of the file's own
+/// vocabulary: once or twice is a slip, three times is a convention.
+const LEARNED_USES: usize = 3;
+
+/// The change types a file may use: Keep a Changelog's six, `changelog.extra-types`, and the
+/// ones the file itself names consistently (`### Features` in forty releases is the project's
+/// convention, not forty mistakes).
+struct Vocabulary<'a> {
+    /// Allowed names, each with the number of releases that use it.
+    allowed: Vec<(Cow<'a, str>, usize)>,
+    /// True when the file has a vocabulary of its own: then a name outside it is reported only
+    /// when it reads as a slip of one inside it (`### Changes` where the file writes `Changed`).
+    learned: bool,
+}
+
+impl<'a> Vocabulary<'a> {
+    fn of(model: &Changelog<'a>, opts: &LintOptions) -> Self {
+        let mut allowed: Vec<(Cow<'a, str>, usize)> = CHANGE_TYPES
+            .iter()
+            .map(|t| (Cow::Borrowed(*t), 0))
+            .chain(opts.extra_types.iter().map(|t| (Cow::Owned(t.clone()), 0)))
+            .collect();
+        // `changelog.format = "keep-a-changelog"` asks for Keep a Changelog's own vocabulary.
+        if model.dialect.kac.is_none() || opts.format == ChangelogFormat::KeepAChangelog {
+            return Vocabulary {
+                allowed,
+                learned: false,
+            };
+        }
+        // How many releases name each change type (once per release, however often).
+        let level = model.dialect.level + 1;
+        let mut uses: HashMap<&'a str, usize> = HashMap::new();
+        let mut in_section: Vec<&'a str> = Vec::new();
+        for s in &model.sections {
+            if s.kind == SectionKind::Archive {
+                continue;
+            }
+            in_section.clear();
+            for t in &s.change_types {
+                work::step();
+                let key = type_key(t.name.text);
+                if t.heading.level == level && !key.is_empty() && !in_section.contains(&key) {
+                    in_section.push(key);
+                    *uses.entry(key).or_default() += 1;
+                }
+            }
+        }
+        for (name, n) in &mut allowed {
+            *n = uses.get(name.as_ref()).copied().unwrap_or(0);
+        }
+        // A name becomes part of the vocabulary when the file uses it often and no more-used
+        // name is a spelling of the same word.
+        let mut candidates: Vec<(&'a str, usize)> = uses
+            .iter()
+            .filter(|(k, n)| **n >= LEARNED_USES && !allowed.iter().any(|(a, _)| a == *k))
+            .map(|(k, n)| (*k, *n))
+            .collect();
+        candidates.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        let mut learned = false;
+        for (name, n) in candidates {
+            let slip = allowed
+                .iter()
+                .map(|(a, m)| (a.as_ref(), *m))
+                .chain(uses.iter().map(|(k, m)| (*k, *m)))
+                .any(|(other, m)| m > n && same_word(name, other));
+            if !slip {
+                allowed.push((Cow::Borrowed(name), n));
+                learned = true;
+            }
+        }
+        Vocabulary { allowed, learned }
+    }
+
+    fn contains(&self, name: &str) -> bool {
+        let key = type_key(name);
+        self.allowed.iter().any(|(a, _)| a == key)
+    }
+
+    fn names(&self) -> impl Iterator<Item = &str> {
+        self.allowed.iter().map(|(a, _)| a.as_ref())
+    }
+
+    /// The allowed name `name` reads as a slip of, preferring the most used.
+    fn slip_of(&self, name: &str) -> Option<(&str, usize)> {
+        self.allowed
+            .iter()
+            .filter(|(a, _)| same_word(name, a))
+            .max_by_key(|(_, n)| *n)
+            .map(|(a, n)| (a.as_ref(), *n))
+    }
+}
+
+/// The part of a change-type heading that names the type: `poetry-core ([2.4.0](url))` names
+/// `poetry-core`, a dependency the release updates.
+fn type_key(name: &str) -> &str {
+    let cut = name
+        .find(" (")
+        .or_else(|| name.find(" ["))
+        .filter(|&i| i > 0)
+        .unwrap_or(name.len());
+    name[..cut].trim()
+}
+
+/// Whether two change-type names are spellings of one word: `Changes`/`Changed`, `Fix`/`Fixed`,
+/// `fixed`/`Fixed`, `[Fixed]`/`Fixed`; `API` and `Added` are not.
+fn same_word(a: &str, b: &str) -> bool {
+    let norm = |s: &str| -> String {
+        s.trim_matches(|c: char| !c.is_alphanumeric())
+            .to_lowercase()
+    };
+    let (a, b) = (norm(a), norm(b));
+    if a == b {
+        return !a.is_empty();
+    }
+    let prefix = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+    let shorter = a.chars().count().min(b.chars().count());
+    prefix >= shorter.min(3) && nearest(&a, [b.as_str()]).is_some()
 }
 
 fn severity(rule: &str) -> Severity {
@@ -415,10 +531,9 @@ impl<'a> Cx<'_, 'a> {
                 None
             };
             let bare = text.trim_end_matches(':');
-            let as_type = CHANGE_TYPES
-                .iter()
-                .copied()
-                .chain(self.opts.extra_types.iter().map(String::as_str))
+            let as_type = self
+                .vocabulary
+                .names()
                 .find(|t| t.eq_ignore_ascii_case(bare));
             let (message, help) = if h.level < level {
                 let kind = heading_kind(text);
@@ -790,8 +905,8 @@ impl<'a> Cx<'_, 'a> {
         // The vocabulary is Keep a Changelog's; other conventions name their sections freely.
         let vocabulary = self.model.dialect.kac.is_some();
         let types_level = self.model.dialect.level + 1;
-        let allowed = self.allowed;
-        let is_checked = |t: &ChangeType<'_>| !vocabulary || allowed.contains(&t.name.text);
+        let allowed = self.vocabulary;
+        let is_checked = |t: &ChangeType<'_>| !vocabulary || allowed.contains(t.name.text);
         // A name is a duplicate of an earlier one under the same parent: compared with the
         // earlier ones where a section has a few (most have two or three), looked up in a map
         // where it has many.
@@ -835,17 +950,30 @@ impl<'a> Cx<'_, 'a> {
                     )),
                 );
             } else if !checked && t.heading.level == types_level {
-                let help = suggest_type(name, allowed);
-                self.push(
-                    CHANGE_TYPE,
-                    if name.is_empty() {
-                        t.heading.pos
-                    } else {
-                        t.name.pos
-                    },
-                    format!("`### {name}` in [{}] is not a change type", s.label.text),
-                    Some(help),
-                );
+                let help = if allowed.learned {
+                    // The file names its types freely: only a slip of one of them is reported.
+                    allowed.slip_of(name).map(|(like, uses)| {
+                        let releases = if uses == 1 { "release" } else { "releases" };
+                        format!(
+                            "did you mean `### {like}`? this file uses it in {uses} {releases} (or list `{name}` in `changelog.extra-types`)"
+                        )
+                    })
+                } else {
+                    let names: Vec<&str> = allowed.names().collect();
+                    Some(suggest_type(name, &names))
+                };
+                if let Some(help) = help {
+                    self.push(
+                        CHANGE_TYPE,
+                        if name.is_empty() {
+                            t.heading.pos
+                        } else {
+                            t.name.pos
+                        },
+                        format!("`### {name}` in [{}] is not a change type", s.label.text),
+                        Some(help),
+                    );
+                }
             }
             if !t.has_entries && !s.is_unreleased() && !s.pending {
                 self.push(
@@ -2188,6 +2316,98 @@ mod tests {
         assert!(at(CLEAN, CHANGE_TYPE).is_empty());
         // Level-3 headings before any release are preamble, not change types.
         assert!(at("# C\n\n### About\n\ntext\n", CHANGE_TYPE).is_empty());
+    }
+
+    /// A release with the given change types, one entry each.
+    fn release(version: &str, types: &[&str]) -> String {
+        let mut out = format!("## [{version}] - 2024-01-31\n\n");
+        for t in types {
+            out.push_str(&format!("### {t}\n\n- a\n\n"));
+        }
+        out
+    }
+
+    /// A name the file uses in three releases is its own change type; a slip of one of its
+    /// names is still reported, and one it uses rarely is not.
+    #[test]
+    fn change_types_the_file_uses_consistently_are_its_vocabulary() {
+        let mut src = HEAD.to_string();
+        src.push_str(&release("1.4.0", &["Features", "Fixes"]));
+        src.push_str(&release("1.3.0", &["Features", "Performance"]));
+        src.push_str(&release("1.2.0", &["Fixes", "Features"]));
+        src.push_str(&release("1.1.0", &["Fixes", "Fix", "Features"]));
+        src.push_str(&release("1.0.0", &["Fixes", "fixes", "Added"]));
+        let got = lint("C.md", src.as_bytes(), &LintOptions::default()).unwrap();
+        let types: Vec<(String, String)> = got
+            .iter()
+            .filter(|d| d.rule == CHANGE_TYPE)
+            .map(|d| (d.message.clone(), d.help.clone().unwrap_or_default()))
+            .collect();
+        assert_eq!(types.len(), 2, "{types:?}");
+        assert!(types[0].0.starts_with("`### Fix` in [1.1.0]"), "{types:?}");
+        assert_eq!(
+            types[0].1,
+            "did you mean `### Fixes`? this file uses it in 4 releases (or list `Fix` in `changelog.extra-types`)"
+        );
+        assert!(
+            types[1].0.starts_with("`### fixes` in [1.0.0]"),
+            "{types:?}"
+        );
+        // A learned type is a type: twice in one release is a duplicate.
+        let twice = format!("{src}{}", release("0.9.0", &["Features", "Features"]));
+        assert_eq!(at(&twice, DUPLICATE_CHANGE_TYPE).len(), 1);
+        // Twice is not yet a convention.
+        let mut rare = HEAD.to_string();
+        rare.push_str(&release("1.1.0", &["Features", "Fixed"]));
+        rare.push_str(&release("1.0.0", &["Features", "Added"]));
+        assert_eq!(at(&rare, CHANGE_TYPE).len(), 2);
+        // A slip used three times is still a slip of the word the file uses more.
+        let mut slips = HEAD.to_string();
+        for v in ["1.5.0", "1.4.0", "1.3.0", "1.2.0"] {
+            slips.push_str(&release(v, &["Changed"]));
+        }
+        for v in ["1.1.0", "1.0.1", "1.0.0"] {
+            slips.push_str(&release(v, &["Changes"]));
+        }
+        assert_eq!(at(&slips, CHANGE_TYPE).len(), 3);
+        // Dependency sub-sections name the dependency: `### dep ([1.2.0](url))`.
+        let mut deps = HEAD.to_string();
+        for v in ["1.2.0", "1.1.0", "1.0.0"] {
+            deps.push_str(&release(
+                v,
+                &["Fixed", &format!("dep ([`{v}`](https://x.test/{v}))")],
+            ));
+        }
+        assert!(at(&deps, CHANGE_TYPE).is_empty(), "{:?}", run(&deps));
+        // `changelog.format = "keep-a-changelog"` holds the file to the six types.
+        let forced = LintOptions {
+            format: ChangelogFormat::KeepAChangelog,
+            ..LintOptions::default()
+        };
+        assert_eq!(at_with(&src, CHANGE_TYPE, &forced).len(), 11);
+    }
+
+    #[test]
+    fn same_word_is_spelling_not_meaning() {
+        for (a, b) in [
+            ("Changes", "Changed"),
+            ("Fix", "Fixed"),
+            ("fixes", "Fixes"),
+            ("[Fixed]", "Fixed"),
+            ("Breaking Change", "Breaking Changes"),
+            ("Compatiblity", "Compatibility"),
+        ] {
+            assert!(same_word(a, b), "{a} {b}");
+        }
+        for (a, b) in [
+            ("API", "Added"),
+            ("Docs", "Deprecated"),
+            ("Features", "Fixed"),
+            ("Security", "Services"),
+            ("", ""),
+        ] {
+            assert!(!same_word(a, b), "{a} {b}");
+        }
     }
 
     #[test]

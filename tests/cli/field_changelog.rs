@@ -245,6 +245,11 @@ fn poetry_keeps_its_real_problems_in_pep440() {
     );
     // `1.2.0b3` is a version in a Python project.
     assert!(with_rule(&r, "changelog-version-invalid").is_empty());
+    // `### Docs` and the dependency sub-sections (`### poetry-core ([2.4.0](...))`) are the
+    // file's own change types; the one `### Changes` among 58 `### Changed` is a slip.
+    let types = messages(&r, "changelog-change-type");
+    assert_eq!(types.len(), 1, "{types:?}");
+    assert!(types[0].contains("`### Changes` in [0.8.0]"), "{types:?}");
 }
 
 #[test]
@@ -265,6 +270,14 @@ fn cargo_release_keeps_its_real_problems() {
         ["0.16.6", "0.16.5", "0.16.4"]
     );
     assert!(labels("changelog-empty-release").contains(&"1.1.5".to_string()));
+    // `### Fixes` and `### Features` are its convention, forty releases long; the one
+    // `### Breaking Change` beside seven `### Breaking Changes` is a slip.
+    let types = messages(&r, "changelog-change-type");
+    assert_eq!(types.len(), 1, "{types:?}");
+    assert!(
+        types[0].contains("`### Breaking Change` in [0.21.0]"),
+        "{types:?}"
+    );
     // 1.1.5 exists and is empty: that is said, at its line, not "no section".
     let run = gate("cargo-release", "lint-changelog", &["--notes", "1.1.5"]);
     run.code(1);

@@ -197,7 +197,11 @@ pub const RULES: &[RuleDoc] = &[
                   Fixed or Security (extra types via `changelog.extra-types`)",
         why: "Keep a Changelog groups changes under six types so readers find what matters to \
               them; near misses (`### Fixes`, `### [Fixed]`, `### added`) break tools that \
-              group by type. Teams that want more types list them in `changelog.extra-types`.",
+              group by type. A type the file itself names in three or more releases is part of \
+              its vocabulary (`### Features` throughout is a convention, not a mistake); then \
+              only a slip of one of its types is reported (`### Changes` where the file writes \
+              `### Changed`). More types can be listed in `changelog.extra-types`; \
+              `changelog.format = \"keep-a-changelog\"` allows the six alone.",
         bad: "## [1.2.0] - 2024-01-31\n\n### Fixes\n\n- Crash on start.\n",
         good: "## [1.2.0] - 2024-01-31\n\n### Fixed\n\n- Crash on start.\n",
     },
