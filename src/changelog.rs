@@ -300,6 +300,14 @@ impl<'a> Changelog<'a> {
     }
 
     /// Release sections (not unreleased sections or archive pointers), in file order.
+    /// Whether the file's releases carry dates: Keep a Changelog's do, and so does any file with
+    /// a dated release or none yet; a file that never dated a release (`# v0.26.1` throughout)
+    /// has a dateless convention.
+    pub fn dates_releases(&self) -> bool {
+        let mut releases = self.releases().peekable();
+        self.dialect.strict || releases.peek().is_none() || releases.any(|s| s.date.is_some())
+    }
+
     pub fn releases(&self) -> impl Iterator<Item = &Section<'a>> {
         self.sections
             .iter()

@@ -413,6 +413,31 @@ impl Dialect {
         }
     }
 
+    /// The heading for `version` (written without a `v`) in the file's form, as the help of a
+    /// missing or undated release shows it: `` `## 1.3.0 (YYYY-MM-DD)` ``, `` `## [1.3.0] -
+    /// YYYY-MM-DD` ``, `` `1.3.0` underlined with `===` ``.
+    pub fn heading_for(&self, version: &str) -> String {
+        let template = self.template();
+        let filled = match template.find("vX").or_else(|| template.find('X')) {
+            Some(at) => {
+                let v = if template[at..].starts_with("vX") {
+                    "v"
+                } else {
+                    ""
+                };
+                let end = at + v.len() + 1;
+                format!("{}{v}{version}{}", &template[..at], &template[end..])
+            }
+            None => template,
+        };
+        let described = self.describe();
+        // What `describe` says after the template (`underlined with ===`, the body date).
+        let tail = described
+            .strip_prefix(&format!("`{}`", self.template()))
+            .unwrap_or("");
+        format!("`{filled}`{tail}")
+    }
+
     /// The dominant form in words: `` `## X (YYYY-MM-DD)` ``, `` `X` underlined with `===` ``,
     /// `` `## Version X` dated in its first line (`Released YYYY-MM-DD`) ``.
     pub fn describe(&self) -> String {

@@ -128,6 +128,8 @@ pub struct ReleaseFindings {
     pub current: Vec<Diagnostic>,
     /// Findings in the sections of other releases: history, which does not stop this release.
     pub older: Vec<Diagnostic>,
+    /// Whether the file dates its releases (a dateless convention needs no date).
+    pub dated: bool,
 }
 
 /// Lints changelog bytes for releasing `opts.release`, and sorts the findings by whether they
@@ -143,7 +145,10 @@ pub fn lint_for_release(
         .as_deref()
         .and_then(|v| find_release(&model, v, Some(opts.scheme), &opts.tag_prefix))
         .map(|s| s.heading.range.start);
-    let mut out = ReleaseFindings::default();
+    let mut out = ReleaseFindings {
+        dated: model.dates_releases(),
+        ..ReleaseFindings::default()
+    };
     for d in lint_model(shown_path, &model, opts) {
         work::step();
         if d.rule == MISSING_RELEASE {
@@ -1406,13 +1411,14 @@ impl<'a> Cx<'_, 'a> {
         let (section, problems) =
             entry_problems(m, release, self.opts.scheme, &self.opts.tag_prefix);
         let want = strip_tag(release.trim(), &self.opts.tag_prefix);
+        let heading = m.dialect.heading_for(strip_tag(want, "v"));
         let Some(s) = section else {
             let (pos, help) = match m.unreleased() {
                 Some(u) if u.has_content => (
                     u.label.pos,
                     format!(
-                        "rename `## {}` to `## [{want}] - YYYY-MM-DD` (the release date) and add a new empty `## [Unreleased]` above it",
-                        u.heading.text.text
+                        "rename `{unreleased}` to {heading} and add a new empty `{unreleased}` above it",
+                        unreleased = shown_heading(u)
                     ),
                 ),
                 _ => (
@@ -1424,9 +1430,7 @@ impl<'a> Cx<'_, 'a> {
                         },
                         |s| s.heading.pos,
                     ),
-                    format!(
-                        "add `## [{want}] - YYYY-MM-DD` with the release notes above the older releases"
-                    ),
+                    format!("add {heading} with the release notes above the older releases"),
                 ),
             };
             self.push(
@@ -1441,7 +1445,7 @@ impl<'a> Cx<'_, 'a> {
             let (pos, help) = match &p {
                 EntryProblem::Undated => (
                     s.date.map_or(s.label.pos, |d| d.pos),
-                    format!("date it: `{}`", self.canonical(s, None)),
+                    format!("date it: {heading}"),
                 ),
                 EntryProblem::Yanked => (
                     s.yanked.map_or(s.label.pos, |y| y.pos),

@@ -722,20 +722,27 @@ fn changelog_checks(
     let found = changelog::lint_for_release(&shown, &bytes, &lint_options(config, version))?;
     let missing = found.entry;
     let entry = version.map(|v| match missing.first() {
+        // A dev or local version has no release notes yet: final-version says why, once.
+        _ if !version::is_final(v) => line(
+            "changelog-entry",
+            CheckStatus::Skip,
+            format!("{} is no release version (see final-version)", v.raw()),
+        ),
         Some(d) => CheckLine {
             id: "changelog-entry",
             status: CheckStatus::Fail,
             detail: format!("{}: {}", d.location(), d.message),
-            help: Some(format!(
-                "add `## [{}] - {}` with the release notes as the newest release (below [Unreleased])",
-                v.raw(),
-                today()
-            )),
+            // The lint's help, in the file's own heading form, dated today.
+            help: d.help.as_ref().map(|h| h.replace("YYYY-MM-DD", &today())),
         },
         None => line(
             "changelog-entry",
             CheckStatus::Pass,
-            format!("{shown} has a dated section for {}", v.raw()),
+            format!(
+                "{shown} has a {}section for {}",
+                if found.dated { "dated " } else { "" },
+                v.raw()
+            ),
         ),
     });
     let overrides = ctx.config()?.overrides();

@@ -617,7 +617,7 @@ fn release_fails_when_the_version_is_missing() {
     stdout_is(
         &run,
         "CHANGELOG.md:3:4: error[changelog-missing-release] no changelog section for release 1.1.0\n  \
-         help: rename `## Unreleased` to `## [1.1.0] - YYYY-MM-DD` (the release date) and add a new empty `## [Unreleased]` above it\n",
+         help: rename `## Unreleased` to `## [1.1.0] - YYYY-MM-DD` and add a new empty `## Unreleased` above it\n",
     );
 }
 
@@ -648,6 +648,31 @@ fn release_fails_when_undated() {
             "release 1.1.0 is not ready: its section has no valid release date".into()
         )]
     );
+}
+
+/// A file whose releases never carry a date (`# v0.26.1` throughout) has a dateless
+/// convention: its release needs a section with notes, not a date. Helps write the heading the
+/// way the file does.
+#[test]
+fn release_in_a_dateless_file_needs_no_date() {
+    let r = repo_with("# unreleased\n\n- Pending.\n\n# v1.1.0\n\n- New.\n\n# v1.0.0\n\n- First.\n");
+    r.relgate(LC, &[]).code(0);
+    assert_eq!(missing_release(&r, "1.1.0"), (0, vec![]));
+    let run = r.relgate(LC, &["--release", "1.2.0", "-q"]);
+    run.code(1);
+    stdout_is(
+        &run,
+        "CHANGELOG.md:1:3: error[changelog-missing-release] no changelog section for release 1.2.0\n  \
+         help: rename `# unreleased` to `# v1.2.0` and add a new empty `# unreleased` above it\n",
+    );
+    // A file that dates its releases in its own form: the help dates it that way.
+    let r = repo_with(
+        "# Changelog\n\n## 1.1.0\n\n- New.\n\n## 1.0.0 (2024-01-01)\n\n- First.\n\n## 0.9.0 (2023-01-01)\n\n- Zero.\n",
+    );
+    let run = r.relgate(LC, &["--release", "1.1.0", "-q"]);
+    run.code(1);
+    run.stdout_has("release 1.1.0 is not ready: its section has no valid release date");
+    run.stdout_has("help: date it: `## 1.1.0 (YYYY-MM-DD)`");
 }
 
 #[test]

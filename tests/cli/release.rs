@@ -241,13 +241,15 @@ fn tag_name_fails_for_a_version_with_no_valid_tag() {
         checks.contains(&("tag-name".into(), "fail".into())),
         "{checks:?}"
     );
-    // A dev version gets no tag at all: final-version fails, tag-name is skipped.
+    // A dev version gets no tag and no release notes yet: final-version fails, tag-name and
+    // changelog-entry are skipped.
     r.write("pyproject.toml", &pyproject("1.1.0.dev1"));
     r.git(&["commit", "-q", "-am", "dev"]).code(0);
     r.git(&["push", "-q"]).code(0);
     let (_, checks) = statuses(&r, &[]);
     assert!(
         checks.contains(&("tag-name".into(), "skip".into()))
+            && checks.contains(&("changelog-entry".into(), "skip".into()))
             && checks.contains(&("final-version".into(), "fail".into())),
         "{checks:?}"
     );

@@ -248,7 +248,7 @@ pub fn entry_problems<'m, 'a>(
         return (None, vec![EntryProblem::Missing]);
     };
     let mut problems = Vec::new();
-    if !is_dated(model, s) {
+    if model.dates_releases() && !is_dated(model, s) {
         problems.push(EntryProblem::Undated);
     }
     if s.is_yanked() {
