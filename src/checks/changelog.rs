@@ -1119,11 +1119,15 @@ impl<'a> Cx<'_, 'a> {
             if let Some(p) = parsed {
                 if let Some(j) = *slot(&mut above, product) {
                     let prev = &m.sections[j];
-                    let higher = versions
-                        .get(j)
-                        .and_then(Option::as_ref)
-                        .is_some_and(|q| p.cmp(q) != Ordering::Less);
-                    if higher {
+                    let day = |s: &Section<'_>| s.date_read.as_ref().and_then(DateRead::day);
+                    let above_v = versions.get(j).and_then(Option::as_ref);
+                    let higher = above_v.is_some_and(|q| p.cmp(q) != Ordering::Less);
+                    // A file in date order puts a maintenance release of an older line
+                    // (`[16.2.2] - 2026-06-19`) above the newer line's earlier releases
+                    // (`[18.0.0] - 2025-05-26`): its dates say the order is right.
+                    let backport_above = above_v.is_some_and(|q| q.is_backport_below(p))
+                        && matches!((day(prev), day(s)), (Some(a), Some(b)) if a >= b);
+                    if higher && !backport_above {
                         self.push(
                             VERSION_ORDER,
                             v.pos,
@@ -2249,6 +2253,16 @@ mod tests {
         let pep_bad =
             format!("{HEAD}## 2.0.0.dev5 - 2024-03-01\n\n- a\n\n## 2.0.0rc2 - 2024-02-01\n\n- b\n");
         assert_eq!(at_with(&pep_bad, VERSION_ORDER, &pep440), ["9:4"]);
+        // In date order, a maintenance release of an older line sits above the newer line's
+        // earlier releases; its date says so. Undated, or dated before, it is out of order.
+        let backport = format!(
+            "{HEAD}## [1.1.15] - 2022-08-22\n\n- a\n\n## [1.2.0b3] - 2022-07-13\n\n- b\n\n## [1.1.14] - 2022-07-08\n\n- c\n"
+        );
+        assert!(at_with(&backport, VERSION_ORDER, &pep440).is_empty());
+        let misdated = backport.replace("2022-08-22", "2022-07-01");
+        assert_eq!(at_with(&misdated, VERSION_ORDER, &pep440), ["9:5"]);
+        let undated = backport.replace(" - 2022-08-22", "");
+        assert_eq!(at_with(&undated, VERSION_ORDER, &pep440), ["9:5"]);
     }
 
     #[test]

@@ -162,7 +162,9 @@ pub const RULES: &[RuleDoc] = &[
         summary: "a release is not lower (by precedence) than the one above it",
         why: "Releases go newest first. Tools take the first release as the latest one, so a \
               release out of order publishes the wrong notes. Order is SemVer precedence \
-              (`1.0.0-rc.10` > `1.0.0-rc.9`, build metadata ignored) or PEP 440 ordering.",
+              (`1.0.0-rc.10` > `1.0.0-rc.9`, build metadata ignored) or PEP 440 ordering. A \
+              file in date order may put a maintenance release of an older line (`[1.1.15]`) \
+              above the newer line's earlier releases when its date is the later one.",
         bad: "## [1.1.0] - 2024-03-01\n\n- Fix.\n\n## [1.2.0] - 2024-02-01\n\n- Feature.\n",
         good: "## [1.2.0] - 2024-03-01\n\n- Feature.\n\n## [1.1.0] - 2024-02-01\n\n- Fix.\n",
     },
