@@ -430,6 +430,10 @@ impl<'a> Cx<'_, 'a> {
                 ),
                 Some("move the title to the top; introductory text goes below it".into()),
             ),
+            // Keep a Changelog opens with `# Changelog`; other conventions (commitizen's and
+            // towncrier's generated files, Pallets' `CHANGES.md`) often start at the first
+            // release, and that is their form.
+            (crate::changelog::Opening::Other(..), None) if m.dialect.kac.is_none() => {}
             (crate::changelog::Opening::Other(what, pos), None) => self.push(
                 TITLE,
                 pos,
@@ -1965,6 +1969,12 @@ mod tests {
         );
         assert!(at("<!-- markdownlint-disable -->\n# Change Log\n", TITLE).is_empty());
         assert!(at("Changelog\n===\n", TITLE).is_empty());
+        // Other conventions often have no title (commitizen's generated file, Pallets'
+        // CHANGES.md): that is their form. Keep a Changelog's has one.
+        let cz = "## v1.2.0 (2024-01-31)\n\n- a\n\n## v1.1.0 (2024-01-01)\n\n- b\n";
+        assert!(at(cz, TITLE).is_empty());
+        let kac = "## [1.2.0] - 2024-01-31\n\n- a\n\n## [1.1.0] - 2024-01-01\n\n- b\n";
+        assert_eq!(at(kac, TITLE), ["1:1"]);
     }
 
     #[test]

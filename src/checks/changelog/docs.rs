@@ -45,7 +45,10 @@ pub fn applies_to(rule: &str) -> Option<&'static str> {
         }
         DATE_INVALID => "every dialect; the `YYYY-MM-DD` spelling only in Keep a Changelog files",
         DATE_MISSING => "every dialect whose releases are dated",
-        TITLE => "every dialect; a file whose releases are level-1 headings needs no title",
+        TITLE => {
+            "a missing title: Keep a Changelog files (other conventions, generated files \
+             among them, often have none); text before the title: every dialect"
+        }
         VERSION_INVALID
         | VERSION_ORDER
         | DATE_ORDER
