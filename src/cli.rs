@@ -627,7 +627,8 @@ fn main_with<A: Default>(
     code
 }
 
-/// With `RELGATE_STATS` set, the work done on stderr (`<bin>: stats: walks=1 commits=5123`):
+/// With `RELGATE_STATS` set, the work done on stderr (`<bin>: stats: walks=1 commits=5123
+/// merge-bases=0`):
 /// how the tests and the benchmark check that no cost grows with tags × commits.
 fn print_stats(tool: &str) {
     if std::env::var_os("RELGATE_STATS").is_some() {
@@ -635,9 +636,10 @@ fn print_stats(tool: &str) {
         let mut err = std::io::stderr().lock();
         let _ = writeln!(
             err,
-            "{tool}: stats: walks={} commits={}",
+            "{tool}: stats: walks={} commits={} merge-bases={}",
             crate::git::WALKS.load(Relaxed),
-            crate::git::COMMITS_VISITED.load(Relaxed)
+            crate::git::COMMITS_VISITED.load(Relaxed),
+            crate::git::MERGE_BASES.load(Relaxed)
         );
     }
 }

@@ -226,9 +226,20 @@ const MAX_SYMREF_HOPS: usize = 5;
 /// exit when `RELGATE_STATS` is set; see `crate::cli`).
 pub static WALKS: AtomicUsize = AtomicUsize::new(0);
 pub static COMMITS_VISITED: AtomicUsize = AtomicUsize::new(0);
+/// Ancestry questions answered by a merge base (at most [`MERGE_BASE_QUERIES`] per walk).
+pub static MERGE_BASES: AtomicUsize = AtomicUsize::new(0);
+
+/// Up to this many (target, tip) pairs, a walk without a commit-graph asks each pair for its
+/// merge base instead of reading the whole history; the number is bounded, so the cost does
+/// not grow with tags.
+const MERGE_BASE_QUERIES: usize = 8;
 
 fn count_walk() {
     WALKS.fetch_add(1, Ordering::Relaxed);
+}
+
+fn count_merge_base() {
+    MERGE_BASES.fetch_add(1, Ordering::Relaxed);
 }
 
 fn count_commit() {
@@ -886,6 +897,31 @@ impl Repo {
             }
             Some(m)
         });
+        // Without a commit-graph, a walk that must prove a target is not in the history (a tag
+        // on a commit no branch contains, a release above the sources) reads every commit. A few
+        // targets are asked one by one instead, as `git merge-base --is-ancestor` does: painting
+        // down from both ends stops where their histories meet, usually a few commits down.
+        let unknown = targets.len() - found.len();
+        if graph.is_none() && unknown * tips.len() <= MERGE_BASE_QUERIES {
+            let mut pending: Vec<Oid> = targets
+                .iter()
+                .filter(|t| !found.contains(t))
+                .copied()
+                .collect();
+            pending.sort_unstable();
+            for target in pending {
+                for tip in tips {
+                    if self.is_ancestor(target, *tip)? {
+                        found.insert(target);
+                        break;
+                    }
+                }
+                if done(&found) {
+                    break;
+                }
+            }
+            return Ok(found);
+        }
         let floor = Rc::new(Cell::new(
             missing.as_ref().and_then(|m| m.keys().next().copied()),
         ));
@@ -926,6 +962,24 @@ impl Repo {
             }
         }
         Ok(found)
+    }
+
+    /// Whether `ancestor` is in the history of `descendant` (itself included): their merge
+    /// base is `ancestor`.
+    fn is_ancestor(&self, ancestor: Oid, descendant: Oid) -> Result<bool> {
+        if ancestor == descendant {
+            return Ok(true);
+        }
+        count_merge_base();
+        match self.repo.merge_base(ancestor.0, descendant.0) {
+            Ok(base) => Ok(base.is_some_and(|b| b.detach() == ancestor.0)),
+            Err(e) => Err(Error::new(format!(
+                "cannot tell whether {} is in the history of {}",
+                ancestor.short(),
+                descendant.short()
+            ))
+            .caused_by(e)),
+        }
     }
 
     /// The parents of every commit reachable from `tips`: the commit graph, read in one walk.
