@@ -236,8 +236,10 @@ fn note(what: &str) {
     let _ = writeln!(std::io::stderr(), "{what}");
 }
 
-/// The real cargo and rustup homes (the test HOME is pinned), and the build shared with
-/// .ci/run's release build, so `cargo install` compiles only what changed.
+/// The real cargo and rustup homes (the test HOME is pinned), and a build directory of its own
+/// under `target/`, kept between runs: `cargo install` of the pinned commit writes its binaries
+/// to `<target>/release/`, and in the checkout's own target directory they would replace the
+/// binaries of the code under test (cargo would then see them as fresh and never rebuild).
 fn cargo_env(cmd: &mut Command, root: &Path) {
     let real_home = std::env::var_os("HOME")
         .map(PathBuf::from)
@@ -250,7 +252,7 @@ fn cargo_env(cmd: &mut Command, root: &Path) {
         "RUSTUP_HOME",
         std::env::var_os("RUSTUP_HOME").map_or_else(|| real_home.join(".rustup"), PathBuf::from),
     )
-    .env("CARGO_TARGET_DIR", checkout().join("target"))
+    .env("CARGO_TARGET_DIR", checkout().join("target").join("docs-install"))
     .env("CARGO_INSTALL_ROOT", root)
     .env("CARGO_TERM_COLOR", "never");
 }
