@@ -871,7 +871,18 @@ impl Repo {
         &self,
         tips: &[Oid],
         targets: &HashSet<Oid>,
+        done: impl FnMut(&HashSet<Oid>) -> bool,
+    ) -> Result<HashSet<Oid>> {
+        self.reachable_from(tips, targets, done, true)
+    }
+
+    /// [`Repo::reachable_until`]; `ask` allows the merge bases in place of the walk.
+    fn reachable_from(
+        &self,
+        tips: &[Oid],
+        targets: &HashSet<Oid>,
         mut done: impl FnMut(&HashSet<Oid>) -> bool,
+        ask: bool,
     ) -> Result<HashSet<Oid>> {
         let mut found: HashSet<Oid> = tips
             .iter()
@@ -881,7 +892,6 @@ impl Repo {
         if found.len() == targets.len() || tips.is_empty() || done(&found) {
             return Ok(found);
         }
-        count_walk();
         let failed = || "cannot walk history from the release branches and tags".to_string();
         // Generations of the targets still missing, when the commit-graph knows all of them.
         let graph = self
@@ -902,7 +912,7 @@ impl Repo {
         // targets are asked one by one instead, as `git merge-base --is-ancestor` does: painting
         // down from both ends stops where their histories meet, usually a few commits down.
         let unknown = targets.len() - found.len();
-        if graph.is_none() && unknown * tips.len() <= MERGE_BASE_QUERIES {
+        if ask && graph.is_none() && unknown * tips.len() <= MERGE_BASE_QUERIES {
             let mut pending: Vec<Oid> = targets
                 .iter()
                 .filter(|t| !found.contains(t))
@@ -922,6 +932,7 @@ impl Repo {
             }
             return Ok(found);
         }
+        count_walk();
         let floor = Rc::new(Cell::new(
             missing.as_ref().and_then(|m| m.keys().next().copied()),
         ));
@@ -962,6 +973,36 @@ impl Repo {
             }
         }
         Ok(found)
+    }
+
+    /// The first of `ordered` (the caller's preference: the highest version first) that is in
+    /// the history of `tip`, `tip` included. Without a commit-graph the first few are asked one
+    /// by one with a merge base, which ends where the two histories meet (the usual answer is
+    /// among the first two: a release above HEAD's on another branch, then HEAD's own); the
+    /// rest, or all of them with a commit-graph, take one walk that stops at the first found.
+    pub fn first_reachable(&self, tip: Oid, ordered: &[Oid]) -> Result<Option<Oid>> {
+        let mut rest = ordered;
+        let graph = self.repo.commit_graph_if_enabled().ok().flatten().is_some();
+        if !graph {
+            let asked = ordered.len().min(MERGE_BASE_QUERIES);
+            for &target in &ordered[..asked] {
+                if self.is_ancestor(target, tip)? {
+                    return Ok(Some(target));
+                }
+            }
+            rest = &ordered[asked..];
+        }
+        if rest.is_empty() {
+            return Ok(None);
+        }
+        let targets: HashSet<Oid> = rest.iter().copied().collect();
+        let found = self.reachable_from(
+            &[tip],
+            &targets,
+            |found| rest.first().is_some_and(|c| found.contains(c)),
+            false,
+        )?;
+        Ok(rest.iter().find(|c| found.contains(c)).copied())
     }
 
     /// Whether `ancestor` is in the history of `descendant` (itself included): their merge

@@ -446,8 +446,9 @@ pub struct TagContext {
 /// `skip` leaves out the tags on `commit` itself that name that version: on a checkout of a
 /// release's own tag, "the newest release before it" is what check-release-ready compares with.
 ///
-/// Reachability is one walk from `commit` (see [`Repo::reachable_until`]) that stops as soon as
-/// the highest candidate is found, never one walk per tag.
+/// Reachability is asked highest version first (see [`Repo::first_reachable`]): a few merge
+/// bases, or one walk from `commit` that stops at the first candidate found, never one walk
+/// per tag.
 pub fn tag_context(
     repo: &Repo,
     config: &Config,
@@ -487,15 +488,18 @@ pub fn tag_context(
     }
     candidates
         .sort_by(|a, b| version::compare_tags(b.1, a.1, eco).unwrap_or(std::cmp::Ordering::Equal));
-    let targets: std::collections::HashSet<Oid> = candidates.iter().map(|(c, _)| *c).collect();
-    // Tags on `commit` itself count as below it here (they name what it released).
-    let found = repo.reachable_until(&[commit], &targets, |found| {
-        // The highest candidate is in the history: nothing can beat it.
-        candidates.first().is_some_and(|(c, _)| found.contains(c))
-    })?;
+    // The candidates' commits, highest version first, each once. Tags on `commit` itself
+    // count as below it here (they name what it released).
+    let mut seen = std::collections::HashSet::with_capacity(candidates.len());
+    let ordered: Vec<Oid> = candidates
+        .iter()
+        .map(|(c, _)| *c)
+        .filter(|c| seen.insert(*c))
+        .collect();
+    let first = repo.first_reachable(commit, &ordered)?;
     let newest_reachable = candidates
         .iter()
-        .find(|(c, _)| found.contains(c))
+        .find(|(c, _)| Some(*c) == first)
         .map(|(_, tv)| (*tv).clone());
     Ok(TagContext {
         on_commit,

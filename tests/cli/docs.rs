@@ -252,7 +252,10 @@ fn cargo_env(cmd: &mut Command, root: &Path) {
         "RUSTUP_HOME",
         std::env::var_os("RUSTUP_HOME").map_or_else(|| real_home.join(".rustup"), PathBuf::from),
     )
-    .env("CARGO_TARGET_DIR", checkout().join("target").join("docs-install"))
+    .env(
+        "CARGO_TARGET_DIR",
+        checkout().join("target").join("docs-install"),
+    )
     .env("CARGO_INSTALL_ROOT", root)
     .env("CARGO_TERM_COLOR", "never");
 }
