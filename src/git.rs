@@ -776,6 +776,22 @@ impl Repo {
         if let Some(b) = self.branches.get() {
             return Ok(b);
         }
+        // As for tags: a `git pack-refs` beside relgate may move a branch while it is listed.
+        let mut attempt = 0;
+        let out = loop {
+            match self.list_branches() {
+                Ok(out) => break out,
+                Err(_) if attempt < RACE_RETRIES => {
+                    attempt += 1;
+                    race_pause(attempt);
+                }
+                Err(e) => return Err(e),
+            }
+        };
+        Ok(self.branches.get_or_init(|| out))
+    }
+
+    fn list_branches(&self) -> Result<Branches> {
         let refs = self
             .repo
             .references()
@@ -808,7 +824,7 @@ impl Repo {
                     .push((remote.to_string(), branch.to_string(), Oid(id.to_owned())));
             }
         }
-        Ok(self.branches.get_or_init(|| out))
+        Ok(out)
     }
 
     /// Each remote's default branch: what `refs/remotes/<remote>/HEAD` names (`git clone` and
