@@ -29,6 +29,9 @@ pub struct Package {
     /// Cargo root without `[package]`, a private uv or npm root), whose other files (a
     /// `[workspace.package].version`, VERSION) may still say a version.
     pub is_package: bool,
+    /// Released anywhere: false for a member its manifest keeps private (`publish = false`,
+    /// `"private": true`): benches, examples and test crates are not what is being released.
+    pub published: bool,
 }
 
 impl Package {
@@ -185,6 +188,7 @@ pub fn packages(
         tags: config.tags.clone(),
         member: false,
         is_package: workspace.as_ref().is_none_or(|w| w.root_is_package),
+        published: true,
     });
     if let Some(ws) = &workspace {
         for m in &ws.members {
@@ -194,6 +198,7 @@ pub fn packages(
                 tags: member_tags(&config.tags, &m.name, m.tag_regex.as_deref(), &names),
                 member: true,
                 is_package: true,
+                published: m.published,
             });
         }
     }

@@ -266,8 +266,9 @@ fn target_version(args: &Args, sources: &Sources) -> Result<Option<Version>> {
 }
 
 /// The package being released: `--package` / `versions.package`, else the root when it is a
-/// package, else the one member of a workspace; a workspace of several is a usage error that
-/// names them (which one is being released is the user's to say).
+/// package, else the one published member of a workspace (its benches, examples and test
+/// crates are not released); a workspace of several is a usage error that names them (which
+/// one is being released is the user's to say).
 fn release_package(repo: &Repo, config: &Config, only: Option<&str>) -> Result<packages::Package> {
     let reader = versions::reader(&Tree::WorkTree, repo)?;
     let pkgs = packages::packages(&*reader, config, repo.tag_refs()?, only)?;
@@ -279,14 +280,25 @@ fn release_package(repo: &Repo, config: &Config, only: Option<&str>) -> Result<p
         .iter()
         .filter(|p| p.member || only.is_some())
         .collect();
-    match members.as_slice() {
+    let published: Vec<&packages::Package> =
+        members.iter().copied().filter(|p| p.published).collect();
+    // "published" is said only when some members are not.
+    let (candidates, kind) = if published.is_empty() || published.len() == members.len() {
+        (members, "")
+    } else {
+        (published, "published ")
+    };
+    match candidates.as_slice() {
         [one] => Ok((*one).clone()),
         [] => Ok(pkgs.list[0].clone()),
         many => Err(Error::new(format!(
-            "this is a workspace of {} packages ({}): name the one to release with --package NAME \
-             (or versions.package)",
+            "this is a workspace of {} {kind}packages ({}): name the one to release with \
+             --package NAME (or versions.package)",
             many.len(),
-            pkgs.names().join(", ")
+            many.iter()
+                .filter_map(|p| p.name.as_deref())
+                .collect::<Vec<_>>()
+                .join(", ")
         ))),
     }
 }

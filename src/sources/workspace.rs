@@ -26,6 +26,9 @@ pub struct Package {
     pub dir: String,
     /// A setuptools_scm / hatch-vcs `tag_regex` the package declares for its own tags.
     pub tag_regex: Option<String>,
+    /// Published anywhere: false for Cargo's `publish = false` (or `[]`), an npm
+    /// `"private": true` package and a private pyproject (benches, examples, test crates).
+    pub published: bool,
 }
 
 /// A workspace as its root manifest declares it.
@@ -167,6 +170,13 @@ struct CargoWorkspace {
     members: Vec<String>,
     #[serde(default)]
     exclude: Vec<String>,
+    package: Option<CargoShared>,
+}
+
+/// `[workspace.package]`: what members inherit with `publish.workspace = true`.
+#[derive(Deserialize)]
+struct CargoShared {
+    publish: Option<toml::Value>,
 }
 
 #[derive(Deserialize)]
@@ -177,6 +187,20 @@ struct CargoMember {
 #[derive(Deserialize)]
 struct CargoPackage {
     name: Option<String>,
+    publish: Option<toml::Value>,
+}
+
+/// Whether a Cargo `publish` value lets the package be published: `false` and `[]` do not;
+/// `{ workspace = true }` takes the workspace's.
+fn cargo_publishes(publish: Option<&toml::Value>, shared: Option<&toml::Value>) -> bool {
+    match publish {
+        Some(toml::Value::Boolean(b)) => *b,
+        Some(toml::Value::Array(registries)) => !registries.is_empty(),
+        Some(toml::Value::Table(t)) if t.get("workspace") == Some(&toml::Value::Boolean(true)) => {
+            cargo_publishes(shared, None)
+        }
+        _ => true,
+    }
 }
 
 fn cargo(reader: &dyn FileReader, root: Option<&CargoRoot>) -> Result<Option<Workspace>> {
@@ -192,11 +216,15 @@ fn cargo(reader: &dyn FileReader, root: Option<&CargoRoot>) -> Result<Option<Wor
         let Some(m) = toml_at::<CargoMember>(reader, &path)? else {
             continue;
         };
-        if let Some(name) = m.package.and_then(|p| p.name) {
+        let shared = ws.package.as_ref().and_then(|p| p.publish.as_ref());
+        if let Some(p) = m.package
+            && let Some(name) = p.name
+        {
             members.push(Package {
                 name,
                 dir,
                 tag_regex: None,
+                published: cargo_publishes(p.publish.as_ref(), shared),
             });
         }
     }
@@ -306,10 +334,12 @@ fn uv(reader: &dyn FileReader, root: Option<&PyProject>) -> Result<Option<Worksp
             continue;
         };
         if let Some(name) = m.project.as_ref().and_then(|p| p.name.clone()) {
+            let published = !private_pyproject(&m);
             members.push(Package {
                 name,
                 dir,
                 tag_regex: m.tag_regex(),
+                published,
             });
         }
     }
@@ -393,11 +423,14 @@ fn npm(reader: &dyn FileReader) -> Result<Option<Workspace>> {
             continue;
         }
         let path = join(&dir, "package.json");
-        if let Some(name) = json_at::<PackageJson>(reader, &path)?.and_then(|m| m.name) {
+        if let Some(m) = json_at::<PackageJson>(reader, &path)?
+            && let Some(name) = m.name
+        {
             members.push(Package {
                 name,
                 dir,
                 tag_regex: None,
+                published: !m.private,
             });
         }
     }
@@ -468,6 +501,27 @@ mod tests {
                 .unwrap()
                 .is_none()
         );
+    }
+
+    #[test]
+    fn cargo_publish_false_empty_or_inherited_is_unpublished() {
+        let v = |t: &str| t.parse::<toml::Table>().unwrap()["p"].clone();
+        let no = v("p = false");
+        for (publish, want) in [
+            (None, true),
+            (Some(v("p = true")), true),
+            (Some(no.clone()), false),
+            (Some(v("p = []")), false),
+            (Some(v("p = [\"crates-io\"]")), true),
+            (Some(v("p = { workspace = true }")), false),
+        ] {
+            assert_eq!(
+                cargo_publishes(publish.as_ref(), Some(&no)),
+                want,
+                "{publish:?}"
+            );
+        }
+        assert!(cargo_publishes(Some(&v("p = { workspace = true }")), None));
     }
 
     #[test]

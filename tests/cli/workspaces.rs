@@ -100,6 +100,46 @@ fn package_selects_one_and_an_unknown_name_is_exit_2() {
 }
 
 #[test]
+fn the_one_published_member_is_the_release_and_private_ones_are_not_named() {
+    let r = Repo::new();
+    r.write(
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"lib\", \"benches\", \"examples\"]\n\
+         [workspace.package]\npublish = false\n",
+    );
+    r.write("lib/Cargo.toml", &cargo_member("lib", "1.0.0"));
+    r.write(
+        "benches/Cargo.toml",
+        &format!("{}publish = false\n", cargo_member("benches", "0.0.0")),
+    );
+    r.write(
+        "examples/Cargo.toml",
+        &format!(
+            "{}publish.workspace = true\n",
+            cargo_member("examples", "0.0.0")
+        ),
+    );
+    r.git(&["add", "."]).code(0);
+    r.commit("a library with its benches and examples");
+    r.tag("lib-v1.0.0", None);
+    r.relgate(CRR, &[])
+        .stdout_has("lib-v1.0.0 exists and points at HEAD");
+    // A second published crate: the question is asked, naming only the published ones.
+    r.write("cli/Cargo.toml", &cargo_member("cli", "0.1.0"));
+    r.write(
+        "Cargo.toml",
+        "[workspace]\nmembers = [\"lib\", \"cli\", \"benches\", \"examples\"]\n\
+         [workspace.package]\npublish = false\n",
+    );
+    r.relgate(CRR, &[]).code(2).stderr_has(
+        "this is a workspace of 2 published packages (lib, cli): name the one to release",
+    );
+    // An unpublished one can still be named.
+    r.relgate(CRR, &["--package", "benches"])
+        .stdout_has("PASS tag-name           benches-v0.0.0 is a valid release tag");
+}
+
+#[test]
 fn inherited_workspace_version_is_the_members_version() {
     let r = Repo::new();
     r.write(
