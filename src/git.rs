@@ -118,6 +118,10 @@ pub struct TagRef {
     target: Option<Oid>,
     /// What packed-refs says an annotated tag peels to.
     peeled: Option<Oid>,
+    /// A loose ref file: a tag made here since the last `git pack-refs`, whose object is most
+    /// likely loose too, so it is read whole at once rather than header first (each read of a
+    /// loose object inflates it).
+    loose: bool,
 }
 
 impl TagRef {
@@ -131,11 +135,12 @@ impl TagRef {
     }
 }
 
-fn tag_ref(r: &gix::Reference<'_>) -> TagRef {
+fn tag_ref(r: &gix::Reference<'_>, loose: bool) -> TagRef {
     TagRef {
         name: r.name().shorten().to_str_lossy().into_owned(),
         target: r.target().try_id().map(|id| Oid(id.to_owned())),
         peeled: r.inner.peeled.map(Oid),
+        loose,
     }
 }
 
@@ -600,12 +605,12 @@ impl Repo {
             return Ok(refs);
         }
         // gix opens every loose ref it lists: a named pipe there would block the run forever.
-        self.refuse_special_files("refs/tags")?;
+        let loose = self.loose_refs("refs/tags")?;
         // A `git pack-refs` or `git gc` running beside relgate moves loose refs into
         // packed-refs between listing and reading: as git does, read the list again.
         let mut attempt = 0;
         let out = loop {
-            match self.list_tag_refs() {
+            match self.list_tag_refs(&loose) {
                 Ok(out) => break out,
                 Err(_) if attempt < RACE_RETRIES => {
                     attempt += 1;
@@ -617,7 +622,7 @@ impl Repo {
         Ok(self.tag_refs.get_or_init(|| out))
     }
 
-    fn list_tag_refs(&self) -> Result<Vec<TagRef>> {
+    fn list_tag_refs(&self, loose: &std::collections::HashSet<String>) -> Result<Vec<TagRef>> {
         let refs = self
             .repo
             .references()
@@ -626,30 +631,37 @@ impl Repo {
         let mut out = Vec::new();
         for r in iter {
             let r = r.map_err(|e| Error::new("cannot read a tag ref").caused_by(e))?;
-            out.push(tag_ref(&r));
+            let is_loose = loose.contains(r.name().as_bstr().to_str_lossy().as_ref());
+            out.push(tag_ref(&r, is_loose));
         }
         Ok(out)
     }
 
-    /// Refuses a loose ref under `dir` (relative to the common git directory) that is neither a
-    /// file, a directory nor a symlink: reading a FIFO or a device would block or never end,
-    /// where git reports the ref as broken. One directory listing, no file opened.
-    fn refuse_special_files(&self, dir: &str) -> Result<()> {
-        let mut todo = vec![self.repo.common_dir().join(dir)];
-        while let Some(d) = todo.pop() {
+    /// The loose ref files under `dir` (relative to the common git directory), by full ref
+    /// name; refuses one that is neither a file, a directory nor a symlink: reading a FIFO or a
+    /// device would block or never end, where git reports the ref as broken. One directory
+    /// listing, no file opened.
+    fn loose_refs(&self, dir: &str) -> Result<std::collections::HashSet<String>> {
+        let common = self.repo.common_dir();
+        let mut out = std::collections::HashSet::new();
+        let mut todo = vec![(common.join(dir), dir.to_string())];
+        while let Some((d, prefix)) = todo.pop() {
             let Ok(entries) = std::fs::read_dir(&d) else {
                 continue;
             };
             for e in entries.flatten() {
                 let Ok(kind) = e.file_type() else { continue };
+                let name = format!("{prefix}/{}", e.file_name().to_string_lossy());
                 if kind.is_dir() {
-                    todo.push(e.path());
+                    todo.push((e.path(), name));
                 } else if !kind.is_file() && !kind.is_symlink() {
-                    return Err(special_ref(&e.path(), self.repo.common_dir()));
+                    return Err(special_ref(&e.path(), common));
+                } else {
+                    out.insert(name);
                 }
             }
         }
-        Ok(())
+        Ok(out)
     }
 
     /// Reads what a tag ref points at.
@@ -683,8 +695,9 @@ impl Repo {
             });
         }
         // No peeled id: a lightweight tag, or a loose annotated one. The object's header says
-        // which without inflating a commit.
+        // which without inflating a commit; a loose ref's object is read whole at once.
         if r.peeled.is_none()
+            && !r.loose
             && let Some(kind) = self.object_kind(target)?
             && kind != ObjectKind::Tag
         {
@@ -719,13 +732,15 @@ impl Repo {
     pub fn find_tag(&self, name: &str) -> Result<Option<Tag>> {
         let full = format!("refs/tags/{name}");
         let loose = self.repo.common_dir().join(&full);
-        if let Ok(meta) = std::fs::symlink_metadata(&loose)
+        let meta = std::fs::symlink_metadata(&loose).ok();
+        if let Some(meta) = &meta
             && !meta.is_file()
             && !meta.is_dir()
             && !meta.file_type().is_symlink()
         {
             return Err(special_ref(&loose, self.repo.common_dir()));
         }
+        let is_loose = meta.is_some_and(|m| m.is_file());
         // An invalid ref name cannot exist.
         if gix::refs::FullName::try_from(full.as_str()).is_err() {
             return Ok(None);
@@ -742,7 +757,7 @@ impl Repo {
                 Err(e) => return Err(Error::new(format!("cannot read {full}")).caused_by(e)),
             }
         };
-        r.map(|r| self.resolve(&tag_ref(&r))).transpose()
+        r.map(|r| self.resolve(&tag_ref(&r, is_loose))).transpose()
     }
 
     /// Every tag in the repository, peeled. With thousands of tags, most are packed and so are
@@ -752,6 +767,7 @@ impl Repo {
         let mut out = Vec::new();
         for r in self.tag_refs()?.iter().cloned() {
             if r.peeled.is_none()
+                && !r.loose
                 && let Some(target) = r.target
                 && let Some(kind) = self.object_kind(target)?
                 && kind != ObjectKind::Tag
