@@ -628,7 +628,7 @@ fn main_with<A: Default>(
 }
 
 /// With `RELGATE_STATS` set, the work done on stderr (`<bin>: stats: walks=1 commits=5123
-/// merge-bases=0`):
+/// merge-bases=0 commit-reads=0`):
 /// how the tests and the benchmark check that no cost grows with tags × commits.
 fn print_stats(tool: &str) {
     if std::env::var_os("RELGATE_STATS").is_some() {
@@ -636,10 +636,11 @@ fn print_stats(tool: &str) {
         let mut err = std::io::stderr().lock();
         let _ = writeln!(
             err,
-            "{tool}: stats: walks={} commits={} merge-bases={}",
+            "{tool}: stats: walks={} commits={} merge-bases={} commit-reads={}",
             crate::git::WALKS.load(Relaxed),
             crate::git::COMMITS_VISITED.load(Relaxed),
-            crate::git::MERGE_BASES.load(Relaxed)
+            crate::git::MERGE_BASES.load(Relaxed),
+            crate::git::COMMIT_READS.load(Relaxed)
         );
     }
 }

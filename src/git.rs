@@ -233,6 +233,8 @@ pub static WALKS: AtomicUsize = AtomicUsize::new(0);
 pub static COMMITS_VISITED: AtomicUsize = AtomicUsize::new(0);
 /// Ancestry questions answered by a merge base (at most [`MERGE_BASE_QUERIES`] per walk).
 pub static MERGE_BASES: AtomicUsize = AtomicUsize::new(0);
+/// Commits read only to find their tree, because no walk had met them.
+pub static COMMIT_READS: AtomicUsize = AtomicUsize::new(0);
 
 /// Up to this many (target, tip) pairs, a walk without a commit-graph asks each pair for its
 /// merge base instead of reading the whole history; the number is bounded, so the cost does
@@ -261,6 +263,9 @@ pub struct Repo {
     /// same list.
     tag_refs: OnceCell<Vec<TagRef>>,
     branches: OnceCell<Branches>,
+    /// Each commit's root tree, as a history walk met it: reading files at a tagged commit
+    /// then reads no commit again. Shared by the per-thread handles.
+    trees: std::sync::Arc<std::sync::RwLock<HashMap<Oid, Oid>>>,
 }
 
 /// Why the repository could not be opened: none was found ("not a git repository", which the
@@ -411,20 +416,34 @@ impl Repo {
             repo,
             tag_refs: OnceCell::new(),
             branches: OnceCell::new(),
+            trees: Default::default(),
         }
     }
 
     /// Another handle on the same repository, with a delta-base cache: packed trees and blobs
     /// are deltas on deltas, and without the cache every read inflates its whole chain again.
-    /// For reading files at thousands of commits (validate-tag --all); one handle per thread.
+    /// For reading files at thousands of commits (validate-tag --all). The refs this handle
+    /// has listed (inferring the conventions did) are not listed again.
     pub fn with_pack_cache(&self) -> Repo {
+        Repo {
+            tag_refs: self.tag_refs.clone(),
+            branches: self.branches.clone(),
+            ..self.objects_with_pack_cache()
+        }
+    }
+
+    /// [`Repo::with_pack_cache`] for a thread that only reads objects: one per thread.
+    pub fn objects_with_pack_cache(&self) -> Repo {
         let mut repo = self.repo.clone();
         repo.objects.set_pack_cache(|| {
             Box::new(gix::odb::pack::cache::lru::MemoryCappedHashmap::new(
                 PACK_CACHE_BYTES,
             ))
         });
-        Repo::wrap(repo)
+        Repo {
+            trees: self.trees.clone(),
+            ..Repo::wrap(repo)
+        }
     }
 
     /// The work-tree root of the repository around the current directory, found the way git
@@ -1056,26 +1075,56 @@ impl Repo {
     }
 
     /// The parents of every commit reachable from `tips`: the commit graph, read in one walk.
+    /// Each commit's root tree is recorded on the way, for [`Repo::commit_tree`].
     pub fn commit_graph(&self, tips: &[Oid]) -> Result<HashMap<Oid, Vec<Oid>>> {
         let mut graph = HashMap::new();
         if tips.is_empty() {
             return Ok(graph);
         }
-        // gix's walk reads parents from the commit-graph file when there is one (git gc writes
-        // it), without inflating a single commit.
-        let walk = self
-            .repo
-            .rev_walk(tips.iter().map(|t| t.0))
-            .all()
-            .map_err(git_err("cannot walk history"))?;
-        count_walk();
-        for info in walk {
-            let info = info.map_err(|e| Error::new("cannot walk history").caused_by(e))?;
-            count_commit();
-            graph.insert(
-                Oid(info.id),
-                info.parent_ids.iter().map(|p| Oid(*p)).collect(),
-            );
+        let file = self.repo.commit_graph_if_enabled().ok().flatten();
+        let mut trees = HashMap::new();
+        if file.is_none() && !self.is_shallow() {
+            // Without a commit-graph file every commit is inflated to learn its parents, as
+            // gix's walk would: reading it here keeps its tree id too.
+            count_walk();
+            let mut todo = tips.to_vec();
+            while let Some(id) = todo.pop() {
+                if graph.contains_key(&id) {
+                    continue;
+                }
+                let read = || format!("cannot walk history: cannot read commit {id}");
+                let commit = self.repo.find_commit(id.0).map_err(git_err_with(read))?;
+                count_commit();
+                let tree = commit.tree_id().map_err(git_err_with(read))?;
+                let parents: Vec<Oid> = commit.parent_ids().map(|p| Oid(p.detach())).collect();
+                todo.extend(parents.iter().filter(|p| !graph.contains_key(*p)));
+                trees.insert(id, Oid(tree.detach()));
+                graph.insert(id, parents);
+            }
+        } else {
+            // gix's walk reads parents from the commit-graph file when there is one (git gc
+            // writes it), without inflating a single commit; so does a shallow clone's
+            // boundary.
+            let walk = self
+                .repo
+                .rev_walk(tips.iter().map(|t| t.0))
+                .all()
+                .map_err(git_err("cannot walk history"))?;
+            count_walk();
+            for info in walk {
+                let info = info.map_err(|e| Error::new("cannot walk history").caused_by(e))?;
+                count_commit();
+                if let Some(c) = file.as_ref().and_then(|f| f.commit_by_id(info.id)) {
+                    trees.insert(Oid(info.id), Oid(c.root_tree_id().to_owned()));
+                }
+                graph.insert(
+                    Oid(info.id),
+                    info.parent_ids.iter().map(|p| Oid(*p)).collect(),
+                );
+            }
+        }
+        if let Ok(mut known) = self.trees.write() {
+            known.extend(trees);
         }
         Ok(graph)
     }
@@ -1137,6 +1186,14 @@ impl Repo {
 
     /// The tree of `commit`, loaded once for reading several files from it.
     pub fn commit_tree(&self, commit: Oid) -> Result<CommitTree<'_>> {
+        let known = self.trees.read().ok().and_then(|t| t.get(&commit).copied());
+        if let Some(tree) = known {
+            let tree = self.repo.find_tree(tree.0).map_err(git_err_with(|| {
+                format!("cannot read the tree of commit {commit}")
+            }))?;
+            return CommitTree::new(tree, commit);
+        }
+        COMMIT_READS.fetch_add(1, Ordering::Relaxed);
         let tree = self
             .repo
             .find_commit(commit.0)

@@ -185,7 +185,9 @@ pub fn tag_matches(tag: &TagVersion, v: &Version) -> Agreement {
     match v.eco {
         Ecosystem::Python => match (&tag.pep440, &v.pep440) {
             (Some(t), Some(p)) if t == p => {
-                if is_canonical(v) && t.to_string() == p.to_string() {
+                // Equal versions print the same unless their releases differ in trailing zeros
+                // (`1.0` == `1.0.0`), so only the source's spelling is formatted.
+                if t.release().len() == p.release().len() && is_canonical(v) {
                     Agreement::Equal
                 } else {
                     Agreement::EqualNonCanonical

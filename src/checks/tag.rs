@@ -482,7 +482,7 @@ impl<'r> TagView<'r> {
             let handles: Vec<_> = commits
                 .chunks(chunk)
                 .map(|part| {
-                    let repo = self.repo.with_pack_cache();
+                    let repo = self.repo.objects_with_pack_cache();
                     scope.spawn(move || {
                         part.iter()
                             .filter_map(|c| {

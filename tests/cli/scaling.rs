@@ -59,20 +59,28 @@ fn work(r: &Repo, bin: &str, args: &[&str], stdin: Option<&str>) -> (usize, usiz
     (num("walks="), num("commits="))
 }
 
-/// The merge bases one run asked for.
-fn merge_bases(r: &Repo, bin: &str) -> usize {
-    let run = r.relgate_env(bin, &[], &[("RELGATE_STATS", "1")]);
+/// One counter of a run's `RELGATE_STATS` line.
+fn stat(r: &Repo, bin: &str, args: &[&str], key: &str) -> usize {
+    let run = r.relgate_env(bin, args, &[("RELGATE_STATS", "1")]);
     let line = run
         .stderr
         .lines()
         .find(|l| l.contains(": stats: "))
         .unwrap_or_else(|| panic!("no stats in {}", run.stderr));
-    line.split("merge-bases=")
+    line.split(&format!("{key}="))
         .nth(1)
+        .unwrap_or_else(|| panic!("no {key} in {line}"))
+        .split(' ')
+        .next()
         .unwrap()
         .trim()
         .parse()
         .unwrap()
+}
+
+/// The merge bases one run asked for.
+fn merge_bases(r: &Repo, bin: &str) -> usize {
+    stat(r, bin, &[], "merge-bases")
 }
 
 /// A project at 1.0.0 with `n` commits of history below HEAD.
@@ -208,4 +216,31 @@ fn the_pruned_walk_gives_the_same_verdicts() {
     let after = r.relgate("check-version-sync", &[]);
     assert_eq!(before.stdout, after.stdout);
     assert_eq!(before.code, after.code);
+}
+
+#[test]
+fn files_at_tagged_commits_read_no_commit_the_walk_has_read() {
+    let r = project(20);
+    for i in 1..=40 {
+        let v = format!("1.{i}.0");
+        r.commit_file(
+            "pyproject.toml",
+            &format!("[project]\nname = \"d\"\nversion = \"{v}\"\n"),
+            &format!("release {v}"),
+        );
+        r.git(&["tag", "-a", &format!("v{v}"), "-m", &v]).code(0);
+    }
+    // The walk met every tagged commit and kept its tree: none is read again, with or
+    // without a commit-graph file (whose trees need no commit read at all). HEAD's is read
+    // once before the walk, for the workspace its manifests declare.
+    let without = stat(&r, "validate-tag", &["--all"], "commit-reads");
+    assert!(
+        without <= 1,
+        "without a commit-graph: {without} commits read"
+    );
+    r.git(&["commit-graph", "write", "--reachable"]).code(0);
+    let with = stat(&r, "validate-tag", &["--all"], "commit-reads");
+    assert!(with <= 1, "with a commit-graph: {with} commits read");
+    // Checking one tag reads its commit: the count is real.
+    assert!(stat(&r, "validate-tag", &["v1.3.0"], "commit-reads") >= 1);
 }
