@@ -577,9 +577,13 @@ pub fn discover(root: &Path, known_rules: &[&str]) -> Result<Loaded> {
 fn discover_unchecked(root: &Path) -> Result<Loaded> {
     let mut found: Option<Loaded> = None;
     let mut shadowed = Vec::new();
+    // Anything but a directory at these names is read, or refused by name (a named pipe, a
+    // device, a dangling symlink): a configuration that is there is never skipped unread. (A
+    // directory is no file, as for the version files.)
+    let present = |p: &Path| std::fs::symlink_metadata(p).is_ok() && !p.is_dir();
     for name in ["relgate.toml", ".relgate.toml"] {
         let p = root.join(name);
-        if !p.is_file() {
+        if !present(&p) {
             continue;
         }
         if found.is_some() {
@@ -600,7 +604,7 @@ fn discover_unchecked(root: &Path) -> Result<Loaded> {
         ("Cargo.toml", from_cargo as Reader),
     ] {
         let p = root.join(name);
-        if !p.is_file() {
+        if !present(&p) {
             continue;
         }
         if found.is_none() {

@@ -1206,7 +1206,13 @@ impl Repo {
     }
 
     /// A file as staged in the index git is about to commit (`GIT_INDEX_FILE` inside hooks).
-    pub fn read_staged(&self, index: &StagedIndex, path: &str) -> Result<Option<Vec<u8>>> {
+    /// A blob over `limit` bytes is refused by its object header, unread.
+    pub fn read_staged(
+        &self,
+        index: &StagedIndex,
+        path: &str,
+        limit: u64,
+    ) -> Result<Option<Vec<u8>>> {
         let Some(entry) = index.file.entry_by_path(path.as_bytes().as_bstr()) else {
             return Ok(None);
         };
@@ -1215,6 +1221,17 @@ impl Repo {
             gix::index::entry::Mode::FILE | gix::index::entry::Mode::FILE_EXECUTABLE
         ) {
             return Ok(None);
+        }
+        let header = self
+            .repo
+            .find_header(entry.id)
+            .map_err(git_err_with(|| format!("cannot read staged {path}")))?;
+        if header.size() > limit {
+            return Err(crate::tree::too_big_for(
+                &format!("the staged {path}"),
+                header.size(),
+                limit,
+            ));
         }
         let blob = self
             .repo
@@ -1425,6 +1442,11 @@ pub struct CommitTree<'r> {
 }
 
 impl<'r> CommitTree<'r> {
+    /// The commit whose tree this is.
+    pub fn commit(&self) -> Oid {
+        self.commit
+    }
+
     fn new(tree: gix::Tree<'r>, commit: Oid) -> Result<CommitTree<'r>> {
         let root = tree
             .decode()

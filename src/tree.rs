@@ -83,9 +83,15 @@ fn check_regular(meta: &std::fs::Metadata, shown: &str) -> Result<()> {
 }
 
 fn too_big(shown: &str, len: u64) -> Error {
+    too_big_for(shown, len, MAX_FILE)
+}
+
+/// The error for `shown`, of `len` bytes, over `limit` (a whole number of MiB).
+pub fn too_big_for(shown: &str, len: u64, limit: u64) -> Error {
     Error::new(format!(
-        "cannot read {shown}: it is {len} bytes, over relgate's limit of 16 MiB \
-         ({MAX_FILE} bytes) for a file it parses"
+        "cannot read {shown}: it is {len} bytes, over relgate's limit of {} MiB \
+         ({limit} bytes) for a file it parses",
+        limit >> 20
     ))
 }
 
@@ -190,6 +196,13 @@ impl FileReader for AtCommit<'_> {
             Ok(match found {
                 None => None,
                 Some((id, Some(bytes))) => {
+                    // Held to the work tree's limit: nothing bigger is parsed, whatever a
+                    // commit holds. (Its size is known once it is read: asking the object's
+                    // header first would cost a second lookup for every blob of an audit.)
+                    if bytes.len() as u64 > MAX_FILE {
+                        let shown = format!("{path} at commit {}", self.tree.commit());
+                        return Err(too_big(&shown, bytes.len() as u64));
+                    }
                     blobs.borrow_mut().keep(id, &bytes);
                     Some(bytes)
                 }
@@ -258,13 +271,21 @@ impl Blobs {
 pub struct Staged<'r> {
     repo: &'r Repo,
     index: StagedIndex,
+    /// The largest blob read, by its object header, before it is read.
+    limit: u64,
 }
 
 impl<'r> Staged<'r> {
     pub fn new(repo: &'r Repo) -> Result<Staged<'r>> {
+        Self::with_limit(repo, MAX_FILE)
+    }
+
+    /// Reading blobs of up to `limit` bytes (a changelog's limit is larger).
+    pub fn with_limit(repo: &'r Repo, limit: u64) -> Result<Staged<'r>> {
         Ok(Staged {
             repo,
             index: repo.open_index()?,
+            limit,
         })
     }
 }
@@ -272,7 +293,7 @@ impl<'r> Staged<'r> {
 impl FileReader for Staged<'_> {
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
         crate::config::check_contained(path)?;
-        self.repo.read_staged(&self.index, path)
+        self.repo.read_staged(&self.index, path, self.limit)
     }
 
     fn list(&self, dir: &str) -> Result<Option<Vec<(String, bool)>>> {

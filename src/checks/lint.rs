@@ -117,8 +117,8 @@ pub const MAX_CHANGELOG: u64 = 64 * 1024 * 1024;
 
 /// Reads a changelog: a regular file (a symlink to one is followed) of at most
 /// [`MAX_CHANGELOG`] bytes. A FIFO, a device, a socket or a directory is refused by its type
-/// before anything opens it, so a pipe cannot block a hook; the size is held while reading too,
-/// for a file that grows after the check.
+/// before anything opens it, and the open does not block, so a pipe cannot block a hook; the
+/// size is held while reading too, for a file that grows after the check.
 pub fn read_file(path: &Path, shown: &str) -> Result<Vec<u8>> {
     use std::io::Read as _;
     let cannot = |e: std::io::Error| Error::new(format!("cannot read {shown}")).caused_by(e);
@@ -127,7 +127,12 @@ pub fn read_file(path: &Path, shown: &str) -> Result<Vec<u8>> {
         return Err(not_a_file(shown, &meta));
     }
     too_big(shown, meta.len(), false)?;
-    let file = std::fs::File::open(path).map_err(cannot)?;
+    // Non-blocking: a pipe swapped in after the check above must not block the open.
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(path).map_err(cannot)?;
     // The handle's own type: the path may have changed since it was looked at.
     let opened = file.metadata().map_err(cannot)?;
     if !opened.is_file() {
@@ -301,7 +306,7 @@ fn read_staged(
 ) -> Result<Option<(Vec<u8>, String)>> {
     let repo = ctx.repo()?;
     let root = repo.require_workdir("lint-changelog --staged")?;
-    let index = Staged::new(repo)?;
+    let index = Staged::with_limit(repo, MAX_CHANGELOG)?;
     let read = |rel: &str| -> Result<Option<Vec<u8>>> {
         let bytes = index
             .read(rel)

@@ -83,6 +83,26 @@ fn config_that_is_a_device_a_pipe_or_a_directory_is_refused_at_once() {
 }
 
 #[test]
+fn a_discovered_config_that_is_a_pipe_is_refused_not_skipped() {
+    for name in ["relgate.toml", ".relgate.toml", "pyproject.toml"] {
+        let r = project();
+        let p = r.path().join(name);
+        let _ = std::fs::remove_file(&p);
+        mkfifo(&p);
+        for tool in BINS {
+            let b = run(&r, tool, &[]);
+            b.run
+                .code(2)
+                .stderr_has(&format!("{name}: it is a named pipe, not a regular file"));
+        }
+    }
+    // A directory at that name is no configuration file, as in a commit's tree.
+    let r = project();
+    std::fs::create_dir(r.path().join("relgate.toml")).unwrap();
+    run(&r, "check-version-sync", &[]).run.code(0);
+}
+
+#[test]
 fn a_200_mb_pyproject_is_refused_unread_stating_the_limit() {
     let r = project();
     sparse(
@@ -139,4 +159,39 @@ fn version_files_over_16_mib_or_not_regular_are_refused() {
     std::fs::create_dir(r.path().join("VERSION")).unwrap();
     std::fs::write(r.path().join("VERSION/x"), "").unwrap();
     run(&r, "check-version-sync", &[]).run.code(0);
+}
+
+#[test]
+fn staged_and_committed_version_files_over_16_mib_are_refused() {
+    let r = project();
+    sparse(&r.path().join("VERSION"), "1.0.0\n", "20M");
+    r.git(&["add", "VERSION"]).code(0);
+    // Staged: refused by the blob's header, before it is read.
+    let b = run(&r, "check-version-sync", &["--staged"]);
+    b.run
+        .code(2)
+        .stderr_has("the staged VERSION: it is 20971520 bytes, over relgate's limit of 16 MiB");
+    assert!(
+        b.peak_rss_kib < SMALL_RSS_KIB,
+        "--staged: {} KiB",
+        b.peak_rss_kib
+    );
+    // At a tagged commit: refused, not parsed.
+    r.commit("a 20 MB VERSION");
+    r.git(&["tag", "-a", "v1.0.0", "-m", "v1.0.0"]).code(0);
+    run(&r, "validate-tag", &["v1.0.0"])
+        .run
+        .code(2)
+        .stderr_has("VERSION at commit ")
+        .stderr_has("it is 20971520 bytes, over relgate's limit of 16 MiB");
+    // A staged changelog has the changelog's own limit (64 MiB): 20 MB is read.
+    let r = project();
+    sparse(&r.path().join("CHANGELOG.md"), "# Changelog\n", "20M");
+    r.git(&["add", "CHANGELOG.md"]).code(0);
+    let b = run(&r, "lint-changelog", &["--staged"]);
+    assert!(
+        !b.run.stderr.contains("over relgate's limit"),
+        "{}",
+        b.run.stderr
+    );
 }
