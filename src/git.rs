@@ -1086,19 +1086,35 @@ impl Repo {
         if file.is_none() && !self.is_shallow() {
             // Without a commit-graph file every commit is inflated to learn its parents, as
             // gix's walk would: reading it here keeps its tree id too.
+            use gix::objs::FindExt as _;
+            use gix::objs::commit::ref_iter::Token;
             count_walk();
             let mut todo = tips.to_vec();
+            // One buffer for every commit, and only the header lines up to the last parent
+            // decoded, as gix's own walk does.
+            let mut buf = Vec::new();
             while let Some(id) = todo.pop() {
                 if graph.contains_key(&id) {
                     continue;
                 }
                 let read = || format!("cannot walk history: cannot read commit {id}");
-                let commit = self.repo.find_commit(id.0).map_err(git_err_with(read))?;
+                let tokens = self
+                    .repo
+                    .objects
+                    .find_commit_iter(&id.0, &mut buf)
+                    .map_err(git_err_with(read))?;
                 count_commit();
-                let tree = commit.tree_id().map_err(git_err_with(read))?;
-                let parents: Vec<Oid> = commit.parent_ids().map(|p| Oid(p.detach())).collect();
+                let mut parents = Vec::new();
+                for token in tokens {
+                    match token.map_err(git_err_with(read))? {
+                        Token::Tree { id: tree } => {
+                            trees.insert(id, Oid(tree));
+                        }
+                        Token::Parent { id: parent } => parents.push(Oid(parent)),
+                        _ => break,
+                    }
+                }
                 todo.extend(parents.iter().filter(|p| !graph.contains_key(*p)));
-                trees.insert(id, Oid(tree.detach()));
                 graph.insert(id, parents);
             }
         } else {
