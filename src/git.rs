@@ -491,6 +491,20 @@ impl Repo {
     }
 
     pub fn head(&self) -> Result<Head> {
+        // The branch HEAD names may be moved into packed-refs while it is read: read again.
+        let mut attempt = 0;
+        loop {
+            match self.read_head() {
+                Err(_) if attempt < RACE_RETRIES => {
+                    attempt += 1;
+                    race_pause(attempt);
+                }
+                done => return done,
+            }
+        }
+    }
+
+    fn read_head(&self) -> Result<Head> {
         let head = self.repo.head().map_err(git_err("cannot read HEAD"))?;
         Ok(match head.kind {
             gix::head::Kind::Symbolic(r) => {
