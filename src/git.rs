@@ -266,7 +266,12 @@ pub struct Repo {
     /// Each commit's root tree, as a history walk met it: reading files at a tagged commit
     /// then reads no commit again. Shared by the per-thread handles.
     trees: std::sync::Arc<std::sync::RwLock<HashMap<Oid, Oid>>>,
+    /// What was worked out from the refs listed once (the release tags as one tag scheme
+    /// reads them), by key: inferring the conventions and the checks ask the same questions.
+    memo: std::sync::Arc<std::sync::Mutex<Vec<(String, Memo)>>>,
 }
+
+type Memo = std::sync::Arc<dyn std::any::Any + Send + Sync>;
 
 /// Why the repository could not be opened: none was found ("not a git repository", which the
 /// name-only and file-only uses tolerate), or one was found and cannot be read (exit 2 for
@@ -417,7 +422,31 @@ impl Repo {
             tag_refs: OnceCell::new(),
             branches: OnceCell::new(),
             trees: Default::default(),
+            memo: Default::default(),
         }
+    }
+
+    /// `make()`, once per key for this repository's refs: a later call with the same key
+    /// returns the same value. Only for values derived from the refs as listed (which are
+    /// themselves listed once).
+    pub fn memo<T: std::any::Any + Send + Sync>(
+        &self,
+        key: &str,
+        make: impl FnOnce() -> Result<T>,
+    ) -> Result<std::sync::Arc<T>> {
+        let found = self.memo.lock().ok().and_then(|m| {
+            m.iter()
+                .find(|(k, _)| k == key)
+                .and_then(|(_, v)| v.clone().downcast::<T>().ok())
+        });
+        if let Some(v) = found {
+            return Ok(v);
+        }
+        let v = std::sync::Arc::new(make()?);
+        if let Ok(mut m) = self.memo.lock() {
+            m.push((key.to_string(), v.clone()));
+        }
+        Ok(v)
     }
 
     /// Another handle on the same repository, with a delta-base cache: packed trees and blobs
@@ -428,6 +457,7 @@ impl Repo {
         Repo {
             tag_refs: self.tag_refs.clone(),
             branches: self.branches.clone(),
+            memo: self.memo.clone(),
             ..self.objects_with_pack_cache()
         }
     }
@@ -1659,6 +1689,40 @@ mod tests {
         );
         assert!(parse_config_parameters("").is_empty());
         assert!(parse_config_parameters("'novalue'").is_empty());
+    }
+
+    #[test]
+    fn memo_makes_each_key_once_per_listing_of_the_refs() {
+        let dir = std::env::temp_dir().join(format!("relgate-memo-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let init = std::process::Command::new("git")
+            .args(["init", "-q"])
+            .current_dir(&dir)
+            .status()
+            .unwrap();
+        assert!(init.success());
+        let repo = Repo::wrap(gix::open(&dir).unwrap());
+        let made = std::cell::Cell::new(0);
+        let mut make = |v: u32| {
+            made.set(made.get() + 1);
+            Ok(v)
+        };
+        let a = repo.memo("k", || make(7)).unwrap();
+        let b = repo.memo("k", || make(8)).unwrap();
+        let c = repo.memo("other", || make(9)).unwrap();
+        assert_eq!((*a, *b, *c, made.get()), (7, 7, 9, 2));
+        // The handle for `--all` shares the listed refs and so what was worked out from them;
+        // a per-thread handle lists nothing and starts afresh.
+        assert_eq!(*repo.with_pack_cache().memo("k", || Ok(0u32)).unwrap(), 7);
+        assert_eq!(
+            *repo
+                .objects_with_pack_cache()
+                .memo("k", || Ok(0u32))
+                .unwrap(),
+            0
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

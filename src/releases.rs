@@ -6,6 +6,8 @@
 //! this version taken?", "what is the newest release?" or "how many releases are there?" asks
 //! this list, so `0.28.1` counts where tags take `v`, and `v0.28.1` where they are bare.
 
+use std::sync::Arc;
+
 use crate::config::TagsConfig;
 use crate::error::Result;
 use crate::git::{Repo, TagRef};
@@ -27,24 +29,28 @@ pub struct ReleaseTags {
     pub candidates: usize,
 }
 
-/// Reads the release tags of `repo` as `tags` spells them.
-pub fn list(repo: &Repo, tags: &TagsConfig) -> Result<ReleaseTags> {
-    let others = version::other_spellings(tags);
-    let mut out = ReleaseTags::default();
-    for r in repo.tag_refs()? {
-        if !version::is_candidate(&r.name, tags) {
-            continue;
+/// Reads the release tags of `repo` as `tags` spells them, once per scheme and run (with
+/// thousands of tags, parsing every name is most of a single tag's check, and inferring the
+/// conventions reads the same list).
+pub fn list(repo: &Repo, tags: &TagsConfig) -> Result<Arc<ReleaseTags>> {
+    repo.memo(&format!("release tags {tags:?}"), || {
+        let others = version::other_spellings(tags);
+        let mut out = ReleaseTags::default();
+        for r in repo.tag_refs()? {
+            if !version::is_candidate(&r.name, tags) {
+                continue;
+            }
+            out.candidates += 1;
+            if let Some((v, spelling)) = version::read_tag(&r.name, tags, &others) {
+                out.tags.push(ReleaseTag {
+                    tag: r.clone(),
+                    version: v,
+                    spelling,
+                });
+            }
         }
-        out.candidates += 1;
-        if let Some((v, spelling)) = version::read_tag(&r.name, tags, &others) {
-            out.tags.push(ReleaseTag {
-                tag: r.clone(),
-                version: v,
-                spelling,
-            });
-        }
-    }
-    Ok(out)
+        Ok(out)
+    })
 }
 
 /// Does `name` name a version in some form, whatever its prefix: `1.2.3`, `v1.2.3`,

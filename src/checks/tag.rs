@@ -334,7 +334,7 @@ impl<'r> TagView<'r> {
         let list = releases::list(repo, tags)?;
         let mut out = Vec::new();
         let mut unpeeled = Vec::new();
-        for t in list.tags {
+        for t in list.tags.iter().cloned() {
             let facts = TagFacts {
                 name: t.tag.name.clone(),
                 annotated: false,
