@@ -1704,7 +1704,7 @@ mod tests {
         assert!(init.success());
         let repo = Repo::wrap(gix::open(&dir).unwrap());
         let made = std::cell::Cell::new(0);
-        let mut make = |v: u32| {
+        let make = |v: u32| {
             made.set(made.get() + 1);
             Ok(v)
         };
