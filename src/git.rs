@@ -210,8 +210,20 @@ pub struct Branches {
 /// (a few milliseconds apart: another process is rewriting the refs right now).
 const RACE_RETRIES: u32 = 8;
 
-fn race_pause(attempt: u32) {
-    std::thread::sleep(std::time::Duration::from_millis(1 << attempt.min(6)));
+/// `read()`, again after a short pause while it fails, up to [`RACE_RETRIES`] times: a ref
+/// moved into packed-refs between listing and reading is found on the next read, as git does.
+/// The last error stands.
+fn read_again_on_race<T>(mut read: impl FnMut() -> Result<T>) -> Result<T> {
+    let mut attempt = 0;
+    loop {
+        match read() {
+            Err(_) if attempt < RACE_RETRIES => {
+                attempt += 1;
+                std::thread::sleep(std::time::Duration::from_millis(1 << attempt.min(6)));
+            }
+            done => return done,
+        }
+    }
 }
 
 fn special_ref(path: &Path, common_dir: &Path) -> Error {
@@ -521,17 +533,8 @@ impl Repo {
     }
 
     pub fn head(&self) -> Result<Head> {
-        // The branch HEAD names may be moved into packed-refs while it is read: read again.
-        let mut attempt = 0;
-        loop {
-            match self.read_head() {
-                Err(_) if attempt < RACE_RETRIES => {
-                    attempt += 1;
-                    race_pause(attempt);
-                }
-                done => return done,
-            }
-        }
+        // The branch HEAD names may be moved into packed-refs while it is read.
+        read_again_on_race(|| self.read_head())
     }
 
     fn read_head(&self) -> Result<Head> {
@@ -670,18 +673,8 @@ impl Repo {
         // gix opens every loose ref it lists: a named pipe there would block the run forever.
         let loose = self.loose_refs("refs/tags")?;
         // A `git pack-refs` or `git gc` running beside relgate moves loose refs into
-        // packed-refs between listing and reading: as git does, read the list again.
-        let mut attempt = 0;
-        let out = loop {
-            match self.list_tag_refs(&loose) {
-                Ok(out) => break out,
-                Err(_) if attempt < RACE_RETRIES => {
-                    attempt += 1;
-                    race_pause(attempt);
-                }
-                Err(e) => return Err(e),
-            }
-        };
+        // packed-refs between listing and reading.
+        let out = read_again_on_race(|| self.list_tag_refs(&loose))?;
         Ok(self.tag_refs.get_or_init(|| out))
     }
 
@@ -808,18 +801,12 @@ impl Repo {
         if gix::refs::FullName::try_from(full.as_str()).is_err() {
             return Ok(None);
         }
-        let mut attempt = 0;
-        let r = loop {
-            match self.repo.try_find_reference(full.as_str()) {
-                Ok(r) => break r,
-                // Moved into packed-refs while being read (`git pack-refs`): read it again.
-                Err(_) if attempt < RACE_RETRIES => {
-                    attempt += 1;
-                    race_pause(attempt);
-                }
-                Err(e) => return Err(Error::new(format!("cannot read {full}")).caused_by(e)),
-            }
-        };
+        // Moved into packed-refs while being read (`git pack-refs`): read it again.
+        let r = read_again_on_race(|| {
+            self.repo
+                .try_find_reference(full.as_str())
+                .map_err(git_err_with(|| format!("cannot read {full}")))
+        })?;
         r.map(|r| self.resolve(&tag_ref(&r, is_loose))).transpose()
     }
 
@@ -856,17 +843,7 @@ impl Repo {
             return Ok(b);
         }
         // As for tags: a `git pack-refs` beside relgate may move a branch while it is listed.
-        let mut attempt = 0;
-        let out = loop {
-            match self.list_branches() {
-                Ok(out) => break out,
-                Err(_) if attempt < RACE_RETRIES => {
-                    attempt += 1;
-                    race_pause(attempt);
-                }
-                Err(e) => return Err(e),
-            }
-        };
+        let out = read_again_on_race(|| self.list_branches())?;
         Ok(self.branches.get_or_init(|| out))
     }
 

@@ -47,11 +47,7 @@ pub fn read_regular(path: &Path, shown: &str) -> Result<Regular> {
         return Ok(Regular::Directory);
     }
     check_regular(&meta, shown)?;
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
-    let file = options.open(path).map_err(cannot)?;
+    let file = open_nonblocking(path).map_err(cannot)?;
     let meta = file.metadata().map_err(cannot)?;
     if meta.is_dir() {
         return Ok(Regular::Directory);
@@ -66,6 +62,16 @@ pub fn read_regular(path: &Path, shown: &str) -> Result<Regular> {
         return Err(too_big(shown, bytes.len() as u64));
     }
     Ok(Regular::Read(bytes))
+}
+
+/// Opens `path` for reading without blocking: a named pipe swapped in after its type was
+/// checked cannot hold the run at the open (the opened handle's type is checked again).
+pub fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    options.open(path)
 }
 
 /// An error unless `meta` is a regular file within [`MAX_FILE`].

@@ -912,10 +912,10 @@ impl<'a> Cx<'_, 'a> {
             return;
         }
         // The vocabulary is Keep a Changelog's; other conventions name their sections freely.
-        let vocabulary = self.model.dialect.kac.is_some();
+        let kac = self.model.dialect.kac.is_some();
         let types_level = self.model.dialect.level + 1;
         let allowed = self.vocabulary;
-        let is_checked = |t: &ChangeType<'_>| !vocabulary || allowed.contains(t.name.text);
+        let is_checked = |t: &ChangeType<'_>| !kac || allowed.contains(t.name.text);
         // A name is a duplicate of an earlier one under the same parent: compared with the
         // earlier ones where a section has a few (most have two or three), looked up in a map
         // where it has many.
@@ -924,6 +924,12 @@ impl<'a> Cx<'_, 'a> {
         for (at, t) in s.change_types.iter().enumerate() {
             work::step();
             let name = t.name.text;
+            // Findings about the heading point at its name, or at the heading when it has none.
+            let pos = if name.is_empty() {
+                t.heading.pos
+            } else {
+                t.name.pos
+            };
             let checked = is_checked(t);
             let first = if !checked {
                 None
@@ -974,11 +980,7 @@ impl<'a> Cx<'_, 'a> {
                 if let Some(help) = help {
                     self.push(
                         CHANGE_TYPE,
-                        if name.is_empty() {
-                            t.heading.pos
-                        } else {
-                            t.name.pos
-                        },
+                        pos,
                         format!("`### {name}` in [{}] is not a change type", s.label.text),
                         Some(help),
                     );
@@ -987,11 +989,7 @@ impl<'a> Cx<'_, 'a> {
             if !t.has_entries && !s.is_unreleased() && !s.pending {
                 self.push(
                     EMPTY_SECTION,
-                    if name.is_empty() {
-                        t.heading.pos
-                    } else {
-                        t.name.pos
-                    },
+                    pos,
                     format!(
                         "`{} {name}` in [{}] has no entries",
                         "#".repeat(usize::from(t.heading.level)),

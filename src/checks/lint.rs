@@ -127,12 +127,7 @@ pub fn read_file(path: &Path, shown: &str) -> Result<Vec<u8>> {
         return Err(not_a_file(shown, &meta));
     }
     too_big(shown, meta.len(), false)?;
-    // Non-blocking: a pipe swapped in after the check above must not block the open.
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
-    let file = options.open(path).map_err(cannot)?;
+    let file = crate::tree::open_nonblocking(path).map_err(cannot)?;
     // The handle's own type: the path may have changed since it was looked at.
     let opened = file.metadata().map_err(cannot)?;
     if !opened.is_file() {
