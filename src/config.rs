@@ -626,7 +626,8 @@ fn discover_unchecked(root: &Path) -> Result<Loaded> {
 }
 
 fn from_pyproject(text: &str, shown: &str) -> Result<Option<Loaded>> {
-    let doc: PyProject = toml::from_str(text).map_err(|e| toml_error(&e, text, shown))?;
+    let doc: PyProject =
+        crate::toml_once::from_str(text).map_err(|e| toml_error(&e, text, shown))?;
     Ok(doc
         .tool
         .and_then(|t| t.relgate)
@@ -634,7 +635,8 @@ fn from_pyproject(text: &str, shown: &str) -> Result<Option<Loaded>> {
 }
 
 fn from_cargo(text: &str, shown: &str) -> Result<Option<Loaded>> {
-    let doc: CargoManifest = toml::from_str(text).map_err(|e| toml_error(&e, text, shown))?;
+    let doc: CargoManifest =
+        crate::toml_once::from_str(text).map_err(|e| toml_error(&e, text, shown))?;
     let pick = |m: Option<CargoMeta>| m.and_then(|m| m.metadata).and_then(|m| m.relgate);
     if let Some(file) = pick(doc.workspace) {
         return Ok(Some(loaded(

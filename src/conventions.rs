@@ -290,7 +290,7 @@ fn read_small(root: &Path, name: &str) -> Result<Option<String>> {
 /// A TOML file at the root parsed as `T`; a file that is not valid TOML declares nothing here
 /// (the gate that reads it as a version source reports it).
 fn toml_at<T: for<'de> Deserialize<'de>>(root: &Path, name: &str) -> Result<Option<T>> {
-    Ok(read_small(root, name)?.and_then(|t| toml::from_str(&t).ok()))
+    Ok(read_small(root, name)?.and_then(|t| crate::toml_once::from_str(&t).ok()))
 }
 
 /// The first release tool that declares the tag scheme, with where it says so.

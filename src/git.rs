@@ -6,7 +6,7 @@
 //! Nothing here judges anything, and nothing here writes: no index refresh, no ref, no object.
 //! A gix upgrade touches this file only.
 
-use std::cell::{Cell, OnceCell};
+use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -1473,10 +1473,13 @@ fn worktree_change(item: &gix::status::index_worktree::Item) -> Option<&'static 
 pub struct CommitTree<'r> {
     tree: gix::Tree<'r>,
     commit: Oid,
-    /// The root's entries, decoded once: most of the files a check looks for do not exist,
-    /// and a file at the root is read by its id without another lookup.
-    root: Vec<(Vec<u8>, gix::objs::tree::EntryMode, gix::ObjectId)>,
+    /// Each directory's entries, decoded once, by path (`""`: the root): most of the files a
+    /// check looks for do not exist, and a workspace's members share their parent directory
+    /// (`crates/`), which would otherwise be inflated again for every member.
+    dirs: RefCell<HashMap<String, Rc<Entries>>>,
 }
+
+type Entries = Vec<(Vec<u8>, gix::objs::tree::EntryMode, gix::ObjectId)>;
 
 impl<'r> CommitTree<'r> {
     /// The commit whose tree this is.
@@ -1485,16 +1488,38 @@ impl<'r> CommitTree<'r> {
     }
 
     fn new(tree: gix::Tree<'r>, commit: Oid) -> Result<CommitTree<'r>> {
-        let root = tree
-            .decode()
-            .map_err(|e| {
-                Error::new(format!("cannot decode the tree of commit {commit}")).caused_by(e)
-            })?
-            .entries
+        let root = decode_entries(&tree, || format!("the tree of commit {commit}"))?;
+        let dirs = RefCell::new(HashMap::from([(String::new(), Rc::new(root))]));
+        Ok(CommitTree { tree, commit, dirs })
+    }
+
+    /// The entries of directory `dir`, read through the cache; `None` when there is no such
+    /// directory.
+    fn entries(&self, dir: &str) -> Result<Option<Rc<Entries>>> {
+        if let Some(e) = self.dirs.borrow().get(dir) {
+            return Ok(Some(e.clone()));
+        }
+        let (parent, name) = dir.rsplit_once('/').unwrap_or(("", dir));
+        let Some(up) = self.entries(parent)? else {
+            return Ok(None);
+        };
+        let Some((_, _, id)) = up
             .iter()
-            .map(|e| (e.filename.to_vec(), e.mode, e.oid.to_owned()))
-            .collect();
-        Ok(CommitTree { tree, commit, root })
+            .find(|(n, m, _)| n == name.as_bytes() && m.is_tree())
+        else {
+            return Ok(None);
+        };
+        let commit = self.commit;
+        let tree = self.tree.repo.find_tree(*id).map_err(git_err_with(|| {
+            format!("cannot read {dir} in commit {commit}")
+        }))?;
+        let entries = Rc::new(decode_entries(&tree, || {
+            format!("{dir} in commit {commit}")
+        })?);
+        self.dirs
+            .borrow_mut()
+            .insert(dir.to_string(), entries.clone());
+        Ok(Some(entries))
     }
 
     /// A file as committed; `None` when there is no such file (or it is not a regular file).
@@ -1511,33 +1536,18 @@ impl<'r> CommitTree<'r> {
         path: &str,
         wanted: impl FnOnce(Oid) -> bool,
     ) -> Result<Option<(Oid, Option<Vec<u8>>)>> {
-        let commit = self.commit;
-        let (first, rest) = match path.split_once('/') {
-            Some((first, rest)) => (first, Some(rest)),
-            None => (path, None),
-        };
-        let Some((_, mode, id)) = self.root.iter().find(|(n, _, _)| n == first.as_bytes()) else {
+        let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
+        let Some(entries) = self.entries(dir)? else {
             return Ok(None);
         };
-        let id = match rest {
-            None if mode.is_blob() => *id,
-            None => return Ok(None),
-            Some(_) => {
-                let entry = self
-                    .tree
-                    .lookup_entry_by_path(path)
-                    .map_err(git_err_with(|| {
-                        format!("cannot look up {path} in commit {commit}")
-                    }))?;
-                match entry {
-                    Some(e) if e.mode().is_blob() => e.object_id(),
-                    _ => return Ok(None),
-                }
-            }
+        let id = match entries.iter().find(|(n, _, _)| n == name.as_bytes()) {
+            Some((_, mode, id)) if mode.is_blob() => *id,
+            _ => return Ok(None),
         };
         if !wanted(Oid(id)) {
             return Ok(Some((Oid(id), None)));
         }
+        let commit = self.commit;
         let obj = self.tree.repo.find_object(id).map_err(git_err_with(|| {
             format!("cannot read {path} in commit {commit}")
         }))?;
@@ -1547,45 +1557,27 @@ impl<'r> CommitTree<'r> {
     /// The entries of directory `dir` (`""`: the root) as (name, is a directory), sorted by
     /// name; `None` when there is no such directory. Names that are not UTF-8 are left out.
     pub fn list(&self, dir: &str) -> Result<Option<Vec<(String, bool)>>> {
-        let commit = self.commit;
-        let entries: Vec<(Vec<u8>, bool)> = if dir.is_empty() {
-            self.root
-                .iter()
-                .map(|(n, m, _)| (n.clone(), m.is_tree()))
-                .collect()
-        } else {
-            let entry = self
-                .tree
-                .lookup_entry_by_path(dir)
-                .map_err(git_err_with(|| {
-                    format!("cannot look up {dir} in commit {commit}")
-                }))?;
-            let Some(entry) = entry.filter(|e| e.mode().is_tree()) else {
-                return Ok(None);
-            };
-            let tree = self
-                .tree
-                .repo
-                .find_tree(entry.object_id())
-                .map_err(git_err_with(|| {
-                    format!("cannot read {dir} in commit {commit}")
-                }))?;
-            let decoded = tree.decode().map_err(|e| {
-                Error::new(format!("cannot decode {dir} in commit {commit}")).caused_by(e)
-            })?;
-            decoded
-                .entries
-                .iter()
-                .map(|e| (e.filename.to_vec(), e.mode.is_tree()))
-                .collect()
+        let Some(entries) = self.entries(dir)? else {
+            return Ok(None);
         };
         let mut out: Vec<(String, bool)> = entries
-            .into_iter()
-            .filter_map(|(n, d)| String::from_utf8(n).ok().map(|n| (n, d)))
+            .iter()
+            .filter_map(|(n, m, _)| String::from_utf8(n.clone()).ok().map(|n| (n, m.is_tree())))
             .collect();
         out.sort();
         Ok(Some(out))
     }
+}
+
+/// A tree's entries as (name, mode, id); `what` says which for the error.
+fn decode_entries(tree: &gix::Tree<'_>, what: impl FnOnce() -> String) -> Result<Entries> {
+    Ok(tree
+        .decode()
+        .map_err(|e| Error::new(format!("cannot decode {}", what())).caused_by(e))?
+        .entries
+        .iter()
+        .map(|e| (e.filename.to_vec(), e.mode, e.oid.to_owned()))
+        .collect())
 }
 
 /// The index as loaded once, for reading several staged files.

@@ -33,5 +33,6 @@ pub mod packages;
 pub mod releases;
 pub mod rules;
 pub mod sources;
+pub mod toml_once;
 pub mod tree;
 pub mod version;

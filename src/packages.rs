@@ -157,7 +157,7 @@ fn root_name(reader: &dyn FileReader) -> Option<String> {
             .and_then(|b| String::from_utf8(b).ok())
     };
     for file in ["Cargo.toml", "pyproject.toml"] {
-        if let Some(m) = read(file).and_then(|t| toml::from_str::<Manifest>(&t).ok())
+        if let Some(m) = read(file).and_then(|t| crate::toml_once::from_str::<Manifest>(&t).ok())
             && let Some(n) = m.package.or(m.project).and_then(|n| n.name)
         {
             return Some(n);

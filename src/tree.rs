@@ -134,23 +134,113 @@ impl WorkTree {
             root: root.to_path_buf(),
         }
     }
+
+    /// `path` if it exists with no symlink on the way from the root: `Some(None)` when it does
+    /// not exist, `None` when a symlink must be resolved to tell (the caller canonicalizes).
+    /// Each directory is listed once per run (see [`LISTINGS`]), so looking for twenty
+    /// possible version files in each of seventy workspace members costs seventy listings,
+    /// not fourteen hundred `stat`s and the `readlink`s of resolving each path found.
+    fn walk(&self, path: &str) -> Result<Option<Option<PathBuf>>> {
+        let mut dir = self.root.clone();
+        let mut parts = path.split('/').filter(|p| !p.is_empty()).peekable();
+        while let Some(part) = parts.next() {
+            let Some(listing) = listing(&dir, path)? else {
+                return Ok(Some(None));
+            };
+            match listing.get(part) {
+                None => return Ok(Some(None)),
+                Some(Entry::Symlink) => return Ok(None),
+                Some(Entry::Dir) if parts.peek().is_none() => return Ok(Some(None)),
+                Some(Entry::Dir) => dir.push(part),
+                Some(Entry::Other) if parts.peek().is_some() => return Ok(Some(None)),
+                Some(Entry::Other) => dir.push(part),
+            }
+        }
+        Ok(Some(Some(dir)))
+    }
+}
+
+/// What a directory entry is, as its listing says (without following it).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Entry {
+    Dir,
+    Symlink,
+    Other,
+}
+
+type Listing = HashMap<String, Entry>;
+
+thread_local! {
+    /// The work tree's directories as listed, by path; `None`: no such directory. The work
+    /// tree is read as it is when the gate starts, once.
+    static LISTINGS: RefCell<HashMap<PathBuf, Option<std::rc::Rc<Listing>>>> =
+        RefCell::new(HashMap::new());
+}
+
+/// Directory `dir`'s entries (names that are not UTF-8 left out: no path relgate asks for
+/// has one); `None` when it does not exist or is no directory. `asked` names the file being
+/// looked for, for the error.
+fn listing(dir: &Path, asked: &str) -> Result<Option<std::rc::Rc<Listing>>> {
+    if let Some(l) = LISTINGS.with(|m| m.borrow().get(dir).cloned()) {
+        return Ok(l);
+    }
+    let listed = match std::fs::read_dir(dir) {
+        Ok(entries) => {
+            let mut out = Listing::new();
+            for e in entries {
+                let e = e.map_err(|e| Error::new(format!("cannot read {asked}")).caused_by(e))?;
+                let Ok(name) = e.file_name().into_string() else {
+                    continue;
+                };
+                let t = e
+                    .file_type()
+                    .map_err(|e| Error::new(format!("cannot read {asked}")).caused_by(e))?;
+                let kind = if t.is_symlink() {
+                    Entry::Symlink
+                } else if t.is_dir() {
+                    Entry::Dir
+                } else {
+                    Entry::Other
+                };
+                out.insert(name, kind);
+            }
+            Some(std::rc::Rc::new(out))
+        }
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) =>
+        {
+            None
+        }
+        Err(e) => return Err(Error::new(format!("cannot read {asked}")).caused_by(e)),
+    };
+    LISTINGS.with(|m| m.borrow_mut().insert(dir.to_path_buf(), listed.clone()));
+    Ok(listed)
 }
 
 impl FileReader for WorkTree {
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
         let p = crate::config::contained_path(&self.root, path)?;
-        let meta = match std::fs::metadata(&p) {
-            Ok(m) => m,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => return Ok(None),
-            Err(e) => return Err(Error::new(format!("cannot read {path}")).caused_by(e)),
+        let real = match self.walk(path)? {
+            Some(None) => return Ok(None),
+            Some(Some(plain)) => plain,
+            // A symlink on the way: where it leads must stay inside the work tree.
+            None => {
+                let meta = match std::fs::metadata(&p) {
+                    Ok(m) => m,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+                    Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => return Ok(None),
+                    Err(e) => return Err(Error::new(format!("cannot read {path}")).caused_by(e)),
+                };
+                // A directory where a file is looked for is no file, as in a commit's tree.
+                if meta.is_dir() {
+                    return Ok(None);
+                }
+                crate::config::resolve_inside(&self.root, &p, path)?
+            }
         };
-        // A directory where a file is looked for is no file, as in a commit's tree (and
-        // `version/` answers for `VERSION` on a case-insensitive file system).
-        if meta.is_dir() {
-            return Ok(None);
-        }
-        let real = crate::config::resolve_inside(&self.root, &p, path)?;
         match read_regular(&real, path)? {
             Regular::Read(bytes) => Ok(Some(bytes)),
             Regular::Missing | Regular::Directory => Ok(None),
@@ -163,17 +253,15 @@ impl FileReader for WorkTree {
         } else {
             crate::config::contained_path(&self.root, dir)?
         };
-        let Ok(entries) = std::fs::read_dir(&p) else {
+        let Some(listing) = listing(&p, dir)? else {
             return Ok(None);
         };
-        // What git would list: no `.git`, and only what the file type says (no stat).
-        let mut out: Vec<(String, bool)> = entries
-            .flatten()
-            .filter_map(|e| {
-                let name = e.file_name().into_string().ok()?;
-                let kind = e.file_type().ok()?;
-                (name != ".git").then(|| (name, kind.is_dir()))
-            })
+        // What git would list: no `.git`, and only what the entry says it is (a symlink to
+        // a directory is no directory).
+        let mut out: Vec<(String, bool)> = listing
+            .iter()
+            .filter(|(name, _)| *name != ".git")
+            .map(|(name, kind)| (name.clone(), *kind == Entry::Dir))
             .collect();
         out.sort();
         Ok(Some(out))

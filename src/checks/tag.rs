@@ -1077,14 +1077,8 @@ fn implicit_tags(ctx: &Ctx) -> Result<(Vec<String>, bool)> {
     let Some(head) = repo.head()?.oid() else {
         return Ok((Vec::new(), true));
     };
-    let config = &ctx.config()?.config;
-    let pkgs = packages_at_head(repo, config)?;
     let mut at_head = Vec::new();
     for r in repo.tag_refs()? {
-        // A release tag of the repository or of any workspace member.
-        if pkgs.owner_of(&r.name).is_none() {
-            continue;
-        }
         let here = match r.on_commit(head) {
             Some(known) => known,
             None => repo.resolve(r)?.commit == Some(head),
@@ -1092,6 +1086,13 @@ fn implicit_tags(ctx: &Ctx) -> Result<(Vec<String>, bool)> {
         if here {
             at_head.push(r.name.clone());
         }
+    }
+    // A release tag of the repository or of any workspace member. The packages are read only
+    // when a tag is here: most commits have none, and a workspace has a manifest per member.
+    if !at_head.is_empty() {
+        let config = &ctx.config()?.config;
+        let pkgs = packages_at_head(repo, config)?;
+        at_head.retain(|name| pkgs.owner_of(name).is_some());
     }
     Ok((at_head, true))
 }

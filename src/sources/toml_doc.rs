@@ -31,8 +31,8 @@ impl Collector<'_> {
 
 // --- helpers: TOML ----------------------------------------------------------------------------
 
-pub(super) fn parse_toml<'t>(path: &str, text: &'t str) -> Result<DeTable<'t>> {
-    DeTable::parse(text).map(Spanned::into_inner).map_err(|e| {
+pub(super) fn parse_toml<'t>(path: &str, text: &'t str) -> Result<crate::toml_once::Doc<'t>> {
+    crate::toml_once::parse(text).map_err(|e| {
         let place = match e.span() {
             Some(s) => {
                 let (line, col) = line_col(text, s.start);

@@ -96,7 +96,7 @@ fn toml_at<T: for<'de> Deserialize<'de>>(reader: &dyn FileReader, path: &str) ->
         return Ok(None);
     };
     // The same message as the version sources' own TOML reader gives.
-    toml::from_str(&t).map(Some).map_err(|e| {
+    crate::toml_once::from_str(&t).map(Some).map_err(|e| {
         let place = match e.span() {
             Some(s) => {
                 let (line, col) = crate::config::line_col(&t, s.start);
