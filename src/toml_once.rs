@@ -32,7 +32,7 @@ const LARGEST: usize = 256 << 10;
 
 /// A parsed document: the one kept for the run, or the caller's own.
 pub enum Doc<'t> {
-    Kept(Rc<Spanned<DeTable<'static>>>),
+    Kept(Shared),
     Own(Spanned<DeTable<'t>>),
 }
 
@@ -54,10 +54,13 @@ impl<'t> Deref for Doc<'t> {
     }
 }
 
+/// A document kept for the run, with the text it borrows.
+type Shared = Rc<Spanned<DeTable<'static>>>;
+
 #[derive(Default)]
 struct Kept {
     /// By a hash of the text; each entry keeps its text to tell collisions apart.
-    by_hash: HashMap<u64, Vec<(&'static str, Rc<Spanned<DeTable<'static>>>)>>,
+    by_hash: HashMap<u64, Vec<(&'static str, Shared)>>,
     bytes: usize,
 }
 
