@@ -281,6 +281,9 @@ pub struct Repo {
     /// What was worked out from the refs listed once (the release tags as one tag scheme
     /// reads them), by key: inferring the conventions and the checks ask the same questions.
     memo: std::sync::Arc<std::sync::Mutex<Vec<(String, Memo)>>>,
+    /// The commit-graph file, looked for once: gix opens it again on every ask, and a
+    /// workspace asks once per package.
+    commit_graph: OnceCell<Option<std::sync::Arc<gix::commitgraph::Graph>>>,
 }
 
 type Memo = std::sync::Arc<dyn std::any::Any + Send + Sync>;
@@ -435,7 +438,21 @@ impl Repo {
             branches: OnceCell::new(),
             trees: Default::default(),
             memo: Default::default(),
+            commit_graph: OnceCell::new(),
         }
+    }
+
+    /// The commit-graph file, when the repository has one and uses it.
+    fn commit_graph_file(&self) -> Option<std::sync::Arc<gix::commitgraph::Graph>> {
+        self.commit_graph
+            .get_or_init(|| {
+                self.repo
+                    .commit_graph_if_enabled()
+                    .ok()
+                    .flatten()
+                    .map(std::sync::Arc::new)
+            })
+            .clone()
     }
 
     /// `make()`, once per key for this repository's refs: a later call with the same key
@@ -966,12 +983,7 @@ impl Repo {
         }
         let failed = || "cannot walk history from the release branches and tags".to_string();
         // Generations of the targets still missing, when the commit-graph knows all of them.
-        let graph = self
-            .repo
-            .commit_graph_if_enabled()
-            .ok()
-            .flatten()
-            .map(Rc::new);
+        let graph = self.commit_graph_file();
         let mut missing: Option<BTreeMap<u32, usize>> = graph.as_ref().and_then(|g| {
             let mut m = BTreeMap::new();
             for t in targets.iter().filter(|t| !found.contains(t)) {
@@ -1054,7 +1066,7 @@ impl Repo {
     /// rest, or all of them with a commit-graph, take one walk that stops at the first found.
     pub fn first_reachable(&self, tip: Oid, ordered: &[Oid]) -> Result<Option<Oid>> {
         let mut rest = ordered;
-        let graph = self.repo.commit_graph_if_enabled().ok().flatten().is_some();
+        let graph = self.commit_graph_file().is_some();
         if !graph {
             let asked = ordered.len().min(MERGE_BASE_QUERIES);
             for &target in &ordered[..asked] {
@@ -1084,7 +1096,12 @@ impl Repo {
             return Ok(true);
         }
         count_merge_base();
-        match self.repo.merge_base(ancestor.0, descendant.0) {
+        let cache = self.commit_graph_file();
+        let mut graph = self.repo.revision_graph(cache.as_deref());
+        match self
+            .repo
+            .merge_base_with_graph(ancestor.0, descendant.0, &mut graph)
+        {
             Ok(base) => Ok(base.is_some_and(|b| b.detach() == ancestor.0)),
             Err(e) => Err(Error::new(format!(
                 "cannot tell whether {} is in the history of {}",
@@ -1102,7 +1119,7 @@ impl Repo {
         if tips.is_empty() {
             return Ok(graph);
         }
-        let file = self.repo.commit_graph_if_enabled().ok().flatten();
+        let file = self.commit_graph_file();
         let mut trees = HashMap::new();
         if file.is_none() && !self.is_shallow() {
             // Without a commit-graph file every commit is inflated to learn its parents, as

@@ -27,6 +27,9 @@ use toml::de::DeTable;
 /// many times over, and an audit over hundreds of commits stops keeping new ones when it is
 /// spent.
 const BUDGET: usize = 4 << 20;
+/// TOML documents parsed in this run (`RELGATE_STATS`).
+pub static PARSES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// A larger document is never kept: it is not a manifest anyone reads twice.
 const LARGEST: usize = 256 << 10;
 
@@ -85,6 +88,7 @@ pub fn parse(text: &str) -> Result<Doc<'_>, toml::de::Error> {
     if let Some(d) = found {
         return Ok(Doc::Kept(d));
     }
+    PARSES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     let room = KEPT.with(|k| k.borrow().bytes + text.len() <= BUDGET);
     if text.len() > LARGEST || !room {
         return DeTable::parse(text).map(Doc::Own);
@@ -106,8 +110,47 @@ pub fn parse(text: &str) -> Result<Doc<'_>, toml::de::Error> {
 /// `text` deserialized as `T`, as `toml::from_str` does, from the document parsed once.
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, toml::de::Error> {
     match parse(text)? {
-        Doc::Kept(d) => T::deserialize(toml::de::Deserializer::from((*d).clone())),
+        Doc::Kept(d) => T::deserialize(Picking(&d)),
         Doc::Own(d) => T::deserialize(toml::de::Deserializer::from(d)),
+    }
+}
+
+/// A kept document as a deserializer that copies only the top-level tables the struct asks
+/// for: a manifest is mostly `[dependencies]`, which no reader here wants, and copying it
+/// costs a third of parsing it.
+struct Picking<'a>(&'a Spanned<DeTable<'static>>);
+
+impl<'de> serde::Deserializer<'de> for Picking<'_> {
+    type Error = toml::de::Error;
+
+    fn deserialize_any<V: serde::de::Visitor<'de>>(self, v: V) -> Result<V::Value, Self::Error> {
+        toml::de::Deserializer::from(self.0.clone()).deserialize_any(v)
+    }
+
+    fn deserialize_option<V: serde::de::Visitor<'de>>(self, v: V) -> Result<V::Value, Self::Error> {
+        toml::de::Deserializer::from(self.0.clone()).deserialize_option(v)
+    }
+
+    fn deserialize_struct<V: serde::de::Visitor<'de>>(
+        self,
+        name: &'static str,
+        fields: &'static [&'static str],
+        v: V,
+    ) -> Result<V::Value, Self::Error> {
+        let mut picked = DeTable::new();
+        for (k, val) in self.0.get_ref() {
+            if fields.contains(&k.get_ref().as_ref()) {
+                picked.insert(k.clone(), val.clone());
+            }
+        }
+        toml::de::Deserializer::from(Spanned::new(self.0.span(), picked))
+            .deserialize_struct(name, fields, v)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf unit unit_struct newtype_struct seq tuple
+        tuple_struct map enum identifier ignored_any
     }
 }
 
@@ -149,6 +192,23 @@ mod tests {
         let other: Pkg = from_str("[package]\nname = \"once-b\"\n").unwrap();
         assert_eq!(other.package.version, None);
         assert_eq!(kept_count(), before + 2);
+    }
+
+    #[test]
+    fn a_struct_gets_only_its_tables_and_the_same_values() {
+        #[derive(serde::Deserialize, Debug, PartialEq)]
+        struct Renamed {
+            #[serde(rename = "tag-name")]
+            tag_name: Option<String>,
+            package: Option<toml::Value>,
+        }
+        let text = "tag-name = \"v{{version}}\"\n[package]\nname = \"p\"\n[dependencies]\nx = 1\n";
+        let picked: Renamed = from_str(text).unwrap();
+        assert_eq!(picked, toml::from_str::<Renamed>(text).unwrap());
+        assert_eq!(picked.tag_name.as_deref(), Some("v{{version}}"));
+        // A whole-document type still sees every table.
+        let all: toml::Table = from_str(text).unwrap();
+        assert_eq!(all, toml::from_str::<toml::Table>(text).unwrap());
     }
 
     #[test]

@@ -8,6 +8,7 @@
 use std::cell::RefCell;
 use std::collections::{HashMap, VecDeque};
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use crate::error::{Error, Result};
 use crate::git::{CommitTree, Oid, Repo, StagedIndex};
@@ -34,7 +35,7 @@ pub enum Regular {
 /// swapped in meanwhile cannot either. `shown` names the file in messages ("config file
 /// relgate.toml", "pyproject.toml").
 pub fn read_regular(path: &Path, shown: &str) -> Result<Regular> {
-    use std::io::{ErrorKind, Read};
+    use std::io::ErrorKind;
     let cannot = |e: std::io::Error| Error::new(format!("cannot read {shown}")).caused_by(e);
     let meta = match std::fs::metadata(path) {
         Ok(m) => m,
@@ -47,6 +48,15 @@ pub fn read_regular(path: &Path, shown: &str) -> Result<Regular> {
         return Ok(Regular::Directory);
     }
     check_regular(&meta, shown)?;
+    read_opened(path, shown)
+}
+
+/// [`read_regular`] for a path already known to be a regular file: opened without looking
+/// first, and its type checked again on the handle.
+fn read_opened(path: &Path, shown: &str) -> Result<Regular> {
+    FILE_READS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    use std::io::Read;
+    let cannot = |e: std::io::Error| Error::new(format!("cannot read {shown}")).caused_by(e);
     let file = open_nonblocking(path).map_err(cannot)?;
     let meta = file.metadata().map_err(cannot)?;
     if meta.is_dir() {
@@ -126,38 +136,96 @@ fn file_kind(t: &std::fs::FileType) -> &'static str {
 /// The work tree on disk.
 pub struct WorkTree {
     root: PathBuf,
+    /// Shared by every reader of the same root in this thread (see [`SEEN`]).
+    seen: Rc<RefCell<Seen>>,
 }
+
+/// What readers of one work tree have read in this thread.
+#[derive(Default)]
+struct Seen {
+    /// Directories as listed, by repository-relative path (`""`: the root); `None`: no such
+    /// directory.
+    dirs: HashMap<String, Option<Rc<Listing>>>,
+    /// Small files as read: a workspace member's manifest is read for the workspace and again
+    /// for its version.
+    files: HashMap<String, Rc<[u8]>>,
+}
+
+/// Work-tree directories listed and files opened in this run (`RELGATE_STATS`).
+pub static DIR_LISTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+pub static FILE_READS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Files up to this size are kept once read.
+const KEEP_FILE: usize = 256 << 10;
 
 impl WorkTree {
     pub fn new(root: &Path) -> WorkTree {
+        let seen = SEEN.with(|m| {
+            m.borrow_mut()
+                .entry(root.as_os_str().to_owned())
+                .or_default()
+                .clone()
+        });
         WorkTree {
             root: root.to_path_buf(),
+            seen,
         }
     }
 
-    /// `path` if it exists with no symlink on the way from the root: `Some(None)` when it does
-    /// not exist, `None` when a symlink must be resolved to tell (the caller canonicalizes).
-    /// Each directory is listed once per run (see [`LISTINGS`]), so looking for twenty
-    /// possible version files in each of seventy workspace members costs seventy listings,
-    /// not fourteen hundred `stat`s and the `readlink`s of resolving each path found.
-    fn walk(&self, path: &str) -> Result<Option<Option<PathBuf>>> {
-        let mut dir = self.root.clone();
-        let mut parts = path.split('/').filter(|p| !p.is_empty()).peekable();
-        while let Some(part) = parts.next() {
-            let Some(listing) = listing(&dir, path)? else {
-                return Ok(Some(None));
-            };
-            match listing.get(part) {
-                None => return Ok(Some(None)),
-                Some(Entry::Symlink) => return Ok(None),
-                Some(Entry::Dir) if parts.peek().is_none() => return Ok(Some(None)),
-                Some(Entry::Dir) => dir.push(part),
-                Some(Entry::Other) if parts.peek().is_some() => return Ok(Some(None)),
-                Some(Entry::Other) => dir.push(part),
+    /// What is at `path`, as the listings of the directories on the way say. Each
+    /// directory is listed once per run, so looking for twenty possible version files in each
+    /// of seventy workspace members costs seventy listings, not fourteen hundred `stat`s and
+    /// the `readlink`s of resolving each path found.
+    fn walk(&self, path: &str) -> Result<Found> {
+        let mut start = 0;
+        loop {
+            let end = path[start..].find('/').map(|i| start + i);
+            let part = &path[start..end.unwrap_or(path.len())];
+            let last = end.is_none();
+            if part.is_empty() && !last {
+                start += 1;
+                continue;
             }
+            let dir = path[..start].trim_end_matches('/');
+            let Some(listing) = self.listing(dir, path)? else {
+                return Ok(Found::Nothing);
+            };
+            match (listing.get(part), last) {
+                (None, _) => return Ok(Found::Nothing),
+                (Some(Entry::Symlink), _) => return Ok(Found::Symlink),
+                (Some(Entry::Dir), false) => {}
+                (Some(Entry::File), true) => return Ok(Found::File),
+                (Some(Entry::Special), true) => return Ok(Found::Special),
+                // A directory where a file is looked for is no file, as in a commit's tree.
+                (Some(_), _) => return Ok(Found::Nothing),
+            }
+            start = end.map_or(path.len(), |e| e + 1);
         }
-        Ok(Some(Some(dir)))
     }
+
+    /// Directory `dir`'s entries (names that are not UTF-8 left out: no path relgate asks for
+    /// has one); `None` when it does not exist or is no directory. `asked` names the file being
+    /// looked for, for the error.
+    fn listing(&self, dir: &str, asked: &str) -> Result<Option<Rc<Listing>>> {
+        if let Some(l) = self.seen.borrow().dirs.get(dir) {
+            return Ok(l.clone());
+        }
+        let listed = list_dir(&self.root.join(dir), asked)?;
+        self.seen
+            .borrow_mut()
+            .dirs
+            .insert(dir.to_string(), listed.clone());
+        Ok(listed)
+    }
+}
+
+/// What [`WorkTree::walk`] found.
+enum Found {
+    Nothing,
+    File,
+    Special,
+    /// A symlink on the way: where it leads is resolved to tell.
+    Symlink,
 }
 
 /// What a directory entry is, as its listing says (without following it).
@@ -165,95 +233,101 @@ impl WorkTree {
 enum Entry {
     Dir,
     Symlink,
-    Other,
+    File,
+    /// A named pipe, socket or device: refused when read, as [`read_regular`] says.
+    Special,
 }
 
 type Listing = HashMap<String, Entry>;
 
 thread_local! {
-    /// The work tree's directories as listed, by path; `None`: no such directory. The work
-    /// tree is read as it is when the gate starts, once.
-    static LISTINGS: RefCell<HashMap<PathBuf, Option<std::rc::Rc<Listing>>>> =
+    /// What was read of each work tree, by the root's path: the work tree is read as it is
+    /// when the gate starts, once.
+    static SEEN: RefCell<HashMap<std::ffi::OsString, Rc<RefCell<Seen>>>> =
         RefCell::new(HashMap::new());
 }
 
-/// Directory `dir`'s entries (names that are not UTF-8 left out: no path relgate asks for
-/// has one); `None` when it does not exist or is no directory. `asked` names the file being
-/// looked for, for the error.
-fn listing(dir: &Path, asked: &str) -> Result<Option<std::rc::Rc<Listing>>> {
-    if let Some(l) = LISTINGS.with(|m| m.borrow().get(dir).cloned()) {
-        return Ok(l);
-    }
-    let listed = match std::fs::read_dir(dir) {
-        Ok(entries) => {
-            let mut out = Listing::new();
-            for e in entries {
-                let e = e.map_err(|e| Error::new(format!("cannot read {asked}")).caused_by(e))?;
-                let Ok(name) = e.file_name().into_string() else {
-                    continue;
-                };
-                let t = e
-                    .file_type()
-                    .map_err(|e| Error::new(format!("cannot read {asked}")).caused_by(e))?;
-                let kind = if t.is_symlink() {
-                    Entry::Symlink
-                } else if t.is_dir() {
-                    Entry::Dir
-                } else {
-                    Entry::Other
-                };
-                out.insert(name, kind);
-            }
-            Some(std::rc::Rc::new(out))
-        }
+fn list_dir(dir: &Path, asked: &str) -> Result<Option<Rc<Listing>>> {
+    DIR_LISTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let cannot = |e: std::io::Error| Error::new(format!("cannot read {asked}")).caused_by(e);
+    let entries = match std::fs::read_dir(dir) {
+        Ok(entries) => entries,
         Err(e)
             if matches!(
                 e.kind(),
                 std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
             ) =>
         {
-            None
+            return Ok(None);
         }
-        Err(e) => return Err(Error::new(format!("cannot read {asked}")).caused_by(e)),
+        Err(e) => return Err(cannot(e)),
     };
-    LISTINGS.with(|m| m.borrow_mut().insert(dir.to_path_buf(), listed.clone()));
-    Ok(listed)
+    let mut out = Listing::new();
+    for e in entries {
+        let e = e.map_err(cannot)?;
+        let Ok(name) = e.file_name().into_string() else {
+            continue;
+        };
+        let t = e.file_type().map_err(cannot)?;
+        let kind = if t.is_symlink() {
+            Entry::Symlink
+        } else if t.is_dir() {
+            Entry::Dir
+        } else if t.is_file() {
+            Entry::File
+        } else {
+            Entry::Special
+        };
+        out.insert(name, kind);
+    }
+    Ok(Some(Rc::new(out)))
 }
 
 impl FileReader for WorkTree {
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
-        let p = crate::config::contained_path(&self.root, path)?;
-        let real = match self.walk(path)? {
-            Some(None) => return Ok(None),
-            Some(Some(plain)) => plain,
-            // A symlink on the way: where it leads must stay inside the work tree.
-            None => {
+        crate::config::check_contained(path)?;
+        if let Some(bytes) = self.seen.borrow().files.get(path) {
+            return Ok(Some(bytes.to_vec()));
+        }
+        let p = self.root.join(path);
+        let read = match self.walk(path)? {
+            Found::Nothing => return Ok(None),
+            Found::File => read_opened(&p, path)?,
+            // Refused with the reason.
+            Found::Special => read_regular(&p, path)?,
+            // Where it leads must stay inside the work tree.
+            Found::Symlink => {
                 let meta = match std::fs::metadata(&p) {
                     Ok(m) => m,
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
                     Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => return Ok(None),
                     Err(e) => return Err(Error::new(format!("cannot read {path}")).caused_by(e)),
                 };
-                // A directory where a file is looked for is no file, as in a commit's tree.
                 if meta.is_dir() {
                     return Ok(None);
                 }
-                crate::config::resolve_inside(&self.root, &p, path)?
+                read_regular(&crate::config::resolve_inside(&self.root, &p, path)?, path)?
             }
         };
-        match read_regular(&real, path)? {
-            Regular::Read(bytes) => Ok(Some(bytes)),
+        match read {
+            Regular::Read(bytes) => {
+                if bytes.len() <= KEEP_FILE {
+                    self.seen
+                        .borrow_mut()
+                        .files
+                        .insert(path.to_string(), bytes.as_slice().into());
+                }
+                Ok(Some(bytes))
+            }
             Regular::Missing | Regular::Directory => Ok(None),
         }
     }
 
     fn list(&self, dir: &str) -> Result<Option<Vec<(String, bool)>>> {
-        let p = if dir.is_empty() {
-            self.root.clone()
-        } else {
-            crate::config::contained_path(&self.root, dir)?
-        };
-        let Some(listing) = listing(&p, dir)? else {
+        if !dir.is_empty() {
+            crate::config::check_contained(dir)?;
+        }
+        let Some(listing) = self.listing(dir.trim_end_matches('/'), dir)? else {
             return Ok(None);
         };
         // What git would list: no `.git`, and only what the entry says it is (a symlink to

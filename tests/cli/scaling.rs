@@ -244,3 +244,48 @@ fn files_at_tagged_commits_read_no_commit_the_walk_has_read() {
     // Checking one tag reads its commit: the count is real.
     assert!(stat(&r, "validate-tag", &["v1.3.0"], "commit-reads") >= 1);
 }
+
+/// A Cargo workspace of `n` member crates, each at its own version.
+fn workspace(n: usize) -> Repo {
+    let r = Repo::new();
+    let members: Vec<String> = (0..n).map(|i| format!("\"crates/c{i}\"")).collect();
+    r.write(
+        "Cargo.toml",
+        &format!(
+            "[workspace]\nmembers = [{}]\n\n[workspace.dependencies]\nserde = \"1\"\n",
+            members.join(", ")
+        ),
+    );
+    for i in 0..n {
+        r.write(
+            &format!("crates/c{i}/Cargo.toml"),
+            &format!(
+                "[package]\nname = \"c{i}\"\nversion = \"0.{i}.0\"\n\n[dependencies]\nserde.workspace = true\n"
+            ),
+        );
+    }
+    r.git(&["add", "-A"]).code(0);
+    r.git(&["commit", "-qm", "workspace"]).code(0);
+    r
+}
+
+#[test]
+fn a_workspace_parses_each_manifest_once_and_lists_each_directory_once() {
+    let mut per_size = Vec::new();
+    for n in [10usize, 20] {
+        let r = workspace(n);
+        let parses = stat(&r, "check-version-sync", &[], "toml-parses");
+        let lists = stat(&r, "check-version-sync", &[], "dir-lists");
+        let reads = stat(&r, "check-version-sync", &[], "file-reads");
+        // The root manifest and each member's, each parsed once, though the configuration,
+        // the conventions, the workspace and the version sources all read them.
+        assert_eq!(parses, n + 1, "{n} members: {parses} parses");
+        // Each member's directory is listed once for the twenty files looked for in it, and
+        // each manifest opened once (the root's twice: configuration discovery reads it
+        // before the work tree is read).
+        assert!(lists <= n + 3, "{n} members: {lists} listings");
+        assert_eq!(reads, n + 2, "{n} members: {reads} files read");
+        per_size.push((parses, lists));
+    }
+    assert!(per_size[1].1 <= 2 * per_size[0].1, "{per_size:?}");
+}
