@@ -1492,8 +1492,10 @@ pub struct CommitTree<'r> {
     commit: Oid,
     /// Each directory's entries, decoded once, by path (`""`: the root): most of the files a
     /// check looks for do not exist, and a workspace's members share their parent directory
-    /// (`crates/`), which would otherwise be inflated again for every member.
-    dirs: RefCell<HashMap<String, Rc<Entries>>>,
+    /// (`crates/`), which would otherwise be inflated again for every member. A list: a
+    /// commit is asked about a handful of directories, and hashing each path asked costs more
+    /// than comparing it with those.
+    dirs: RefCell<Vec<(String, Rc<Entries>)>>,
 }
 
 type Entries = Vec<(Vec<u8>, gix::objs::tree::EntryMode, gix::ObjectId)>;
@@ -1506,14 +1508,14 @@ impl<'r> CommitTree<'r> {
 
     fn new(tree: gix::Tree<'r>, commit: Oid) -> Result<CommitTree<'r>> {
         let root = decode_entries(&tree, || format!("the tree of commit {commit}"))?;
-        let dirs = RefCell::new(HashMap::from([(String::new(), Rc::new(root))]));
+        let dirs = RefCell::new(vec![(String::new(), Rc::new(root))]);
         Ok(CommitTree { tree, commit, dirs })
     }
 
     /// The entries of directory `dir`, read through the cache; `None` when there is no such
     /// directory.
     fn entries(&self, dir: &str) -> Result<Option<Rc<Entries>>> {
-        if let Some(e) = self.dirs.borrow().get(dir) {
+        if let Some((_, e)) = self.dirs.borrow().iter().find(|(d, _)| d == dir) {
             return Ok(Some(e.clone()));
         }
         let (parent, name) = dir.rsplit_once('/').unwrap_or(("", dir));
@@ -1535,7 +1537,7 @@ impl<'r> CommitTree<'r> {
         })?);
         self.dirs
             .borrow_mut()
-            .insert(dir.to_string(), entries.clone());
+            .push((dir.to_string(), entries.clone()));
         Ok(Some(entries))
     }
 

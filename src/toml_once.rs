@@ -109,18 +109,27 @@ pub fn parse(text: &str) -> Result<Doc<'_>, toml::de::Error> {
 
 /// `text` deserialized as `T`, as `toml::from_str` does, from the document parsed once.
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, toml::de::Error> {
-    match parse(text)? {
-        Doc::Kept(d) => T::deserialize(Picking(&d)),
-        Doc::Own(d) => T::deserialize(toml::de::Deserializer::from(d)),
+    // One way for both, so each type is deserialized by one copy of the code.
+    T::deserialize(Picking(parse(text)?.spanned()))
+}
+
+/// The top-level `fields` of `doc`, copied (not generic: one copy of the code for every type).
+fn pick<'t>(doc: &Spanned<DeTable<'t>>, fields: &[&str]) -> Spanned<DeTable<'t>> {
+    let mut picked = DeTable::new();
+    for (k, val) in doc.get_ref() {
+        if fields.contains(&k.get_ref().as_ref()) {
+            picked.insert(k.clone(), val.clone());
+        }
     }
+    Spanned::new(doc.span(), picked)
 }
 
 /// A kept document as a deserializer that copies only the top-level tables the struct asks
 /// for: a manifest is mostly `[dependencies]`, which no reader here wants, and copying it
 /// costs a third of parsing it.
-struct Picking<'a>(&'a Spanned<DeTable<'static>>);
+struct Picking<'a, 't>(&'a Spanned<DeTable<'t>>);
 
-impl<'de> serde::Deserializer<'de> for Picking<'_> {
+impl<'de, 't: 'de> serde::Deserializer<'de> for Picking<'_, 't> {
     type Error = toml::de::Error;
 
     fn deserialize_any<V: serde::de::Visitor<'de>>(self, v: V) -> Result<V::Value, Self::Error> {
@@ -137,14 +146,7 @@ impl<'de> serde::Deserializer<'de> for Picking<'_> {
         fields: &'static [&'static str],
         v: V,
     ) -> Result<V::Value, Self::Error> {
-        let mut picked = DeTable::new();
-        for (k, val) in self.0.get_ref() {
-            if fields.contains(&k.get_ref().as_ref()) {
-                picked.insert(k.clone(), val.clone());
-            }
-        }
-        toml::de::Deserializer::from(Spanned::new(self.0.span(), picked))
-            .deserialize_struct(name, fields, v)
+        toml::de::Deserializer::from(pick(self.0, fields)).deserialize_struct(name, fields, v)
     }
 
     serde::forward_to_deserialize_any! {
