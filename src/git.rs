@@ -1490,11 +1490,13 @@ fn worktree_change(item: &gix::status::index_worktree::Item) -> Option<&'static 
 pub struct CommitTree<'r> {
     tree: gix::Tree<'r>,
     commit: Oid,
-    /// Each directory's entries, decoded once, by path (`""`: the root): most of the files a
-    /// check looks for do not exist, and a workspace's members share their parent directory
-    /// (`crates/`), which would otherwise be inflated again for every member. A list: a
-    /// commit is asked about a handful of directories, and hashing each path asked costs more
-    /// than comparing it with those.
+    /// The root's entries, decoded once: most of the files a check looks for do not exist,
+    /// and a file at the root is read by its id without another lookup.
+    root: Entries,
+    /// Each other directory's entries, decoded once, by path: a workspace's members share
+    /// their parent directory (`crates/`), which would otherwise be inflated again for every
+    /// member. A list: a commit is asked about a handful of directories, and hashing each path
+    /// asked costs more than comparing it with those.
     dirs: RefCell<Vec<(String, Rc<Entries>)>>,
 }
 
@@ -1508,28 +1510,32 @@ impl<'r> CommitTree<'r> {
 
     fn new(tree: gix::Tree<'r>, commit: Oid) -> Result<CommitTree<'r>> {
         let root = decode_entries(&tree, || format!("the tree of commit {commit}"))?;
-        let dirs = RefCell::new(vec![(String::new(), Rc::new(root))]);
-        Ok(CommitTree { tree, commit, dirs })
+        Ok(CommitTree {
+            tree,
+            commit,
+            root,
+            dirs: RefCell::new(Vec::new()),
+        })
     }
 
-    /// The entries of directory `dir`, read through the cache; `None` when there is no such
-    /// directory.
+    /// The entries of directory `dir` (not the root), read through the cache; `None` when
+    /// there is no such directory.
     fn entries(&self, dir: &str) -> Result<Option<Rc<Entries>>> {
         if let Some((_, e)) = self.dirs.borrow().iter().find(|(d, _)| d == dir) {
             return Ok(Some(e.clone()));
         }
-        let (parent, name) = dir.rsplit_once('/').unwrap_or(("", dir));
-        let Some(up) = self.entries(parent)? else {
-            return Ok(None);
+        let id = match dir.rsplit_once('/') {
+            None => subtree(&self.root, dir),
+            Some((parent, name)) => match self.entries(parent)? {
+                Some(up) => subtree(&up, name),
+                None => None,
+            },
         };
-        let Some((_, _, id)) = up
-            .iter()
-            .find(|(n, m, _)| n == name.as_bytes() && m.is_tree())
-        else {
+        let Some(id) = id else {
             return Ok(None);
         };
         let commit = self.commit;
-        let tree = self.tree.repo.find_tree(*id).map_err(git_err_with(|| {
+        let tree = self.tree.repo.find_tree(id).map_err(git_err_with(|| {
             format!("cannot read {dir} in commit {commit}")
         }))?;
         let entries = Rc::new(decode_entries(&tree, || {
@@ -1539,6 +1545,14 @@ impl<'r> CommitTree<'r> {
             .borrow_mut()
             .push((dir.to_string(), entries.clone()));
         Ok(Some(entries))
+    }
+
+    /// `f` over the entries of directory `dir` (`""`: the root); `None` when there is none.
+    fn with_entries<R>(&self, dir: &str, f: impl FnOnce(&Entries) -> R) -> Result<Option<R>> {
+        if dir.is_empty() {
+            return Ok(Some(f(&self.root)));
+        }
+        Ok(self.entries(dir)?.map(|e| f(&e)))
     }
 
     /// A file as committed; `None` when there is no such file (or it is not a regular file).
@@ -1556,12 +1570,14 @@ impl<'r> CommitTree<'r> {
         wanted: impl FnOnce(Oid) -> bool,
     ) -> Result<Option<(Oid, Option<Vec<u8>>)>> {
         let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
-        let Some(entries) = self.entries(dir)? else {
+        let found = self.with_entries(dir, |entries| {
+            entries
+                .iter()
+                .find(|(n, _, _)| n == name.as_bytes())
+                .and_then(|(_, m, id)| m.is_blob().then_some(*id))
+        })?;
+        let Some(id) = found.flatten() else {
             return Ok(None);
-        };
-        let id = match entries.iter().find(|(n, _, _)| n == name.as_bytes()) {
-            Some((_, mode, id)) if mode.is_blob() => *id,
-            _ => return Ok(None),
         };
         if !wanted(Oid(id)) {
             return Ok(Some((Oid(id), None)));
@@ -1576,16 +1592,26 @@ impl<'r> CommitTree<'r> {
     /// The entries of directory `dir` (`""`: the root) as (name, is a directory), sorted by
     /// name; `None` when there is no such directory. Names that are not UTF-8 are left out.
     pub fn list(&self, dir: &str) -> Result<Option<Vec<(String, bool)>>> {
-        let Some(entries) = self.entries(dir)? else {
+        let Some(mut out) = self.with_entries(dir, |entries| {
+            entries
+                .iter()
+                .filter_map(|(n, m, _)| String::from_utf8(n.clone()).ok().map(|n| (n, m.is_tree())))
+                .collect::<Vec<(String, bool)>>()
+        })?
+        else {
             return Ok(None);
         };
-        let mut out: Vec<(String, bool)> = entries
-            .iter()
-            .filter_map(|(n, m, _)| String::from_utf8(n.clone()).ok().map(|n| (n, m.is_tree())))
-            .collect();
         out.sort();
         Ok(Some(out))
     }
+}
+
+/// The id of directory `name` among `entries`.
+fn subtree(entries: &Entries, name: &str) -> Option<gix::ObjectId> {
+    entries
+        .iter()
+        .find(|(n, m, _)| n == name.as_bytes() && m.is_tree())
+        .map(|(_, _, id)| *id)
 }
 
 /// A tree's entries as (name, mode, id); `what` says which for the error.

@@ -23,10 +23,12 @@ use serde::de::DeserializeOwned;
 use toml::Spanned;
 use toml::de::DeTable;
 
-/// The text kept per thread: the manifests and configuration of a large workspace at HEAD fit
-/// many times over, and an audit over hundreds of commits stops keeping new ones when it is
-/// spent.
+/// The text kept per thread, and the most documents: the manifests and configuration of the
+/// largest workspace read (512 members) fit, and an audit over thousands of commits stops
+/// keeping (and looking up) documents when either is spent: from then on each is parsed for its
+/// caller without hashing its text.
 const BUDGET: usize = 4 << 20;
+const MOST_KEPT: usize = 1024;
 /// TOML documents parsed in this run (`RELGATE_STATS`).
 pub static PARSES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
@@ -62,6 +64,7 @@ type Shared = Rc<Spanned<DeTable<'static>>>;
 
 #[derive(Default)]
 struct Kept {
+    count: usize,
     /// By a hash of the text; each entry keeps its text to tell collisions apart.
     by_hash: HashMap<u64, Vec<(&'static str, Shared)>>,
     bytes: usize,
@@ -73,6 +76,14 @@ thread_local! {
 
 /// `text` parsed, once per run for the same text.
 pub fn parse(text: &str) -> Result<Doc<'_>, toml::de::Error> {
+    let full = KEPT.with(|k| {
+        let k = k.borrow();
+        k.bytes >= BUDGET || k.count >= MOST_KEPT
+    });
+    if full || text.len() > LARGEST {
+        PARSES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        return DeTable::parse(text).map(Doc::Own);
+    }
     let hash = {
         let mut h = std::collections::hash_map::DefaultHasher::new();
         text.hash(&mut h);
@@ -89,10 +100,6 @@ pub fn parse(text: &str) -> Result<Doc<'_>, toml::de::Error> {
         return Ok(Doc::Kept(d));
     }
     PARSES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let room = KEPT.with(|k| k.borrow().bytes + text.len() <= BUDGET);
-    if text.len() > LARGEST || !room {
-        return DeTable::parse(text).map(Doc::Own);
-    }
     let kept: &'static str = Box::leak(text.to_owned().into_boxed_str());
     let parsed = DeTable::parse(kept).map(Rc::new);
     KEPT.with(|k| {
@@ -100,6 +107,7 @@ pub fn parse(text: &str) -> Result<Doc<'_>, toml::de::Error> {
         // A malformed text counts against the budget too (it stays allocated), but its
         // error is not kept: it is made again if asked again.
         k.bytes += kept.len();
+        k.count += 1;
         if let Ok(doc) = &parsed {
             k.by_hash.entry(hash).or_default().push((kept, doc.clone()));
         }
