@@ -456,8 +456,8 @@ impl Repo {
     }
 
     /// `make()`, once per key for this repository's refs: a later call with the same key
-    /// returns the same value. Only for values derived from the refs as listed (which are
-    /// themselves listed once).
+    /// returns the same value. Only for values derived from what a run reads once: the refs
+    /// as listed, HEAD's tree.
     pub fn memo<T: std::any::Any + Send + Sync>(
         &self,
         key: &str,

@@ -1017,7 +1017,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
 struct Scoped<'r> {
     repo: &'r Repo,
     config: &'r Config,
-    pkgs: crate::packages::Packages,
+    pkgs: std::sync::Arc<crate::packages::Packages>,
     views: HashMap<usize, TagView<'r>>,
     checking: usize,
 }
@@ -1211,14 +1211,20 @@ struct Family<'r> {
 }
 
 /// The packages whose tags an audit or a named tag is judged for: the layout HEAD has (its
-/// tree, or the work tree in a repository without commits).
-fn packages_at_head(repo: &Repo, config: &Config) -> Result<crate::packages::Packages> {
-    let tree = match repo.head()?.oid() {
-        Some(head) => Tree::Commit(head),
-        None => Tree::WorkTree,
-    };
-    let reader = crate::checks::versions::reader(&tree, repo)?;
-    crate::packages::packages(&*reader, config, repo.tag_refs()?, None)
+/// tree, or the work tree in a repository without commits). Read once per run: finding the
+/// tags at HEAD and judging them both ask, and a workspace has a manifest per member.
+fn packages_at_head(
+    repo: &Repo,
+    config: &Config,
+) -> Result<std::sync::Arc<crate::packages::Packages>> {
+    repo.memo("packages at HEAD", || {
+        let tree = match repo.head()?.oid() {
+            Some(head) => Tree::Commit(head),
+            None => Tree::WorkTree,
+        };
+        let reader = crate::checks::versions::reader(&tree, repo)?;
+        crate::packages::packages(&*reader, config, repo.tag_refs()?, None)
+    })
 }
 
 fn run_all(ctx: &Ctx, package: Option<&str>) -> Result<Report> {
