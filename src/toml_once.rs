@@ -6,12 +6,12 @@
 //! with its position). Parsing is most of what a hook costs in a Python or Rust project (a
 //! workspace of 70 crates parsed each manifest twice), so the parsed document is kept here by
 //! its text and every reader gets the same one: the version sources walk it as the spanned
-//! [`DeTable`], the others deserialize their typed view from a copy of it, which costs a tenth
-//! of parsing the text again.
+//! [`DeTable`], the others deserialize their typed view from a copy of the tables they name
+//! (uv's 73 manifests: 21 M instructions to parse, 2.7 M more for every typed view).
 //!
 //! A kept document borrows its text, so the text is kept for the rest of the process (each
-//! thread keeps its own, up to [`BUDGET`] bytes); beyond that a document is parsed for its
-//! caller alone, as before.
+//! thread keeps its own, up to [`BUDGET`] bytes and [`MOST_KEPT`] documents); beyond that a
+//! document is parsed for its caller alone.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
