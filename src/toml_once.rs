@@ -10,7 +10,7 @@
 //! (uv's 73 manifests: 21 M instructions to parse, 2.7 M more for every typed view).
 //!
 //! A kept document borrows its text, so the text is kept for the rest of the process (each
-//! thread keeps its own, up to [`BUDGET`] bytes and [`MOST_KEPT`] documents); beyond that a
+//! thread keeps its own, up to 4 MiB and 1,024 documents); beyond that a
 //! document is parsed for its caller alone.
 
 use std::cell::RefCell;
