@@ -281,8 +281,8 @@ pub struct Repo {
     /// What was worked out from the refs listed once (the release tags as one tag scheme
     /// reads them), by key: inferring the conventions and the checks ask the same questions.
     memo: std::sync::Arc<std::sync::Mutex<Vec<(String, Memo)>>>,
-    /// The commit-graph file, looked for once: gix opens it again on every ask, and a
-    /// workspace asks once per package.
+    /// The commit-graph file, looked for once per run (the per-thread handles share it): gix
+    /// opens it again on every ask, and a workspace asks once per package.
     commit_graph: OnceCell<Option<std::sync::Arc<gix::commitgraph::Graph>>>,
 }
 
@@ -501,6 +501,7 @@ impl Repo {
         });
         Repo {
             trees: self.trees.clone(),
+            commit_graph: self.commit_graph.clone(),
             ..Repo::wrap(repo)
         }
     }

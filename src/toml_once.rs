@@ -132,7 +132,7 @@ fn pick<'t>(doc: &Spanned<DeTable<'t>>, fields: &[&str]) -> Spanned<DeTable<'t>>
     Spanned::new(doc.span(), picked)
 }
 
-/// A kept document as a deserializer that copies only the top-level tables the struct asks
+/// A parsed document as a deserializer that copies only the top-level tables the struct asks
 /// for: a manifest is mostly `[dependencies]`, which no reader here wants, and copying it
 /// costs a third of parsing it.
 struct Picking<'a, 't>(&'a Spanned<DeTable<'t>>);
