@@ -7,8 +7,9 @@
 //! of its release headings have, whether it is Keep a Changelog. Every position is a byte offset
 //! into the text (after a stripped UTF-8 BOM) plus its 1-based line and character column; CRLF,
 //! lone CR and LF all end a line, so a file gives the same positions whatever its line endings.
-//! Texts of 512 KiB and more are parsed in pieces, on two threads where there are two cores, cut
-//! at headings where the pieces provably parse as the whole does (else whole: `pieces`). The
+//! Texts of 32 KiB and more are parsed in pieces of about 16 KiB (from 512 KiB on, on two
+//! threads where there are two cores), cut at headings where the pieces provably parse as the
+//! whole does (else whole: `pieces`). The
 //! loops over sections, headings and definitions count their steps in tests (`work`), where a
 //! scaling test holds them linear in the file. This module only describes what
 //! is written (tokens, where they are, what they contain); it never judges it: the rules live in
