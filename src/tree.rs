@@ -54,6 +54,12 @@ pub fn read_regular(path: &Path, shown: &str) -> Result<Regular> {
 /// [`read_regular`] for a path already known to be a regular file: opened without looking
 /// first, and its type checked again on the handle.
 fn read_opened(path: &Path, shown: &str) -> Result<Regular> {
+    read_opened_upto(path, shown, MAX_FILE + 1)
+}
+
+/// [`read_opened`] of no more than `limit` bytes (a file of over [`MAX_FILE`] is refused all
+/// the same).
+fn read_opened_upto(path: &Path, shown: &str, limit: u64) -> Result<Regular> {
     FILE_READS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
     use std::io::Read;
     let cannot = |e: std::io::Error| Error::new(format!("cannot read {shown}")).caused_by(e);
@@ -64,8 +70,8 @@ fn read_opened(path: &Path, shown: &str) -> Result<Regular> {
     }
     check_regular(&meta, shown)?;
     // The length said so a moment ago; a file that grows since is cut off at the limit + 1.
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    file.take(MAX_FILE + 1)
+    let mut bytes = Vec::with_capacity(usize::try_from(meta.len().min(limit)).unwrap_or(0));
+    file.take(limit.min(MAX_FILE + 1))
         .read_to_end(&mut bytes)
         .map_err(cannot)?;
     if bytes.len() as u64 > MAX_FILE {
@@ -321,6 +327,25 @@ impl FileReader for WorkTree {
             }
             Regular::Missing | Regular::Directory => Ok(None),
         }
+    }
+
+    fn read_head(&self, path: &str, len: usize) -> Result<Option<(Vec<u8>, bool)>> {
+        crate::config::check_contained(path)?;
+        let kept = self.seen.borrow().files.contains_key(path);
+        // A regular file in a listed directory is read up to `len` (and a byte more, to tell
+        // whether there is more); anything else as [`FileReader::read`] reads it.
+        if !kept && matches!(self.walk(path)?, Found::File) {
+            let limit = len as u64 + 1;
+            return match read_opened_upto(&self.root.join(path), path, limit)? {
+                Regular::Read(mut bytes) => {
+                    let whole = bytes.len() as u64 <= len as u64;
+                    bytes.truncate(len);
+                    Ok(Some((bytes, whole)))
+                }
+                Regular::Missing | Regular::Directory => Ok(None),
+            };
+        }
+        Ok(self.read(path)?.map(|bytes| (bytes, true)))
     }
 
     fn list(&self, dir: &str) -> Result<Option<Vec<(String, bool)>>> {

@@ -74,6 +74,28 @@ pub trait FileReader {
         let _ = dir;
         Ok(None)
     }
+
+    /// At least the first `len` bytes of a file, and whether that is all of it: for a big file
+    /// of which only the start is wanted (package-lock.json's versions). A reader without a
+    /// cheaper way reads the whole file. `Ok(None)` when there is no such file.
+    fn read_head(&self, path: &str, len: usize) -> Result<Option<(Vec<u8>, bool)>> {
+        let _ = len;
+        Ok(self.read(path)?.map(|bytes| (bytes, true)))
+    }
+}
+
+/// A version source's bytes as text, without a leading BOM.
+fn decode(path: &str, bytes: Vec<u8>) -> Result<String> {
+    let mut text = String::from_utf8(bytes).map_err(|e| {
+        Error::new(format!(
+            "{path} is not UTF-8 (invalid byte at offset {}); version sources must be UTF-8",
+            e.utf8_error().valid_up_to()
+        ))
+    })?;
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    Ok(text)
 }
 
 /// One version found in a file.
@@ -277,16 +299,31 @@ impl<'r> Collector<'r> {
         let Some(bytes) = self.reader.read(path)? else {
             return Ok(None);
         };
-        let mut text = String::from_utf8(bytes).map_err(|e| {
-            Error::new(format!(
-                "{path} is not UTF-8 (invalid byte at offset {}); version sources must be UTF-8",
-                e.utf8_error().valid_up_to()
-            ))
-        })?;
-        if text.starts_with('\u{feff}') {
-            text.drain(..'\u{feff}'.len_utf8());
+        decode(path, bytes).map(Some)
+    }
+
+    /// The first `len` bytes of `path` as text (cut before a character split at the end), and
+    /// whether that is the whole file; as [`Collector::text`] otherwise. Only those bytes are
+    /// decoded, whichever reader read more.
+    fn text_head(&mut self, path: &str, len: usize) -> Result<Option<(String, bool)>> {
+        self.lines = None;
+        if self.excluded(path) {
+            return Ok(None);
         }
-        Ok(Some(text))
+        let Some((mut bytes, mut whole)) = self.reader.read_head(path, len)? else {
+            return Ok(None);
+        };
+        if bytes.len() > len {
+            bytes.truncate(len);
+            whole = false;
+        }
+        if let Err(e) = std::str::from_utf8(&bytes)
+            && !whole
+            && e.error_len().is_none()
+        {
+            bytes.truncate(e.valid_up_to());
+        }
+        Ok(Some((decode(path, bytes)?, whole)))
     }
 
     /// 1-based line and character column of a byte offset, as `config::line_col` counts them.

@@ -9,7 +9,7 @@
 //! package-lock.json is read only as far as its two copies of the version: the top-level
 //! `version` and `packages[""].version` come first in every lock file npm writes, and the
 //! megabytes of dependencies after them are neither parsed nor validated (an audit reads the
-//! lock file at every tagged commit). What is read is serde_json's own parse, positions
+//! lock file at every tagged commit), nor, in the work tree, read from disk (see `LOCK_HEAD`). What is read is serde_json's own parse, positions
 //! included; a lock file that is malformed before both values are read stops the run as any
 //! malformed JSON does.
 
@@ -48,8 +48,18 @@ impl Collector<'_> {
             );
         }
         let lock = self.at("package-lock.json");
-        let Some(text) = self.text(&lock)? else {
+        // Its start holds both versions in every lock file npm writes: the rest (megabytes) is
+        // read only when they are not there, so a malformed head fails as the whole file does.
+        let Some((head, whole)) = self.text_head(&lock, LOCK_HEAD)? else {
             return Ok(());
+        };
+        let text = if whole || lock_versions(&lock, &head).is_ok_and(|v| v.stopped) {
+            head
+        } else {
+            match self.text(&lock)? {
+                Some(text) => text,
+                None => return Ok(()),
+            }
         };
         let values = lock_versions(&lock, &text)?;
         for (found, kind) in [
@@ -77,6 +87,11 @@ impl Collector<'_> {
         Ok(())
     }
 }
+
+/// How much of package-lock.json is read first: its versions and its root package's entry
+/// (the project's own dependency lists) come well within it; axios' 1.7 MB lock file has them
+/// in its first 4 KB.
+const LOCK_HEAD: usize = 64 << 10;
 
 /// The copies of the version in a package-lock.json, as raw JSON values borrowed from its text.
 #[derive(Default)]

@@ -386,6 +386,53 @@ fn excluded_files_and_a_private_package_json() {
 }
 
 #[test]
+fn a_lock_file_is_read_as_far_as_its_versions() {
+    // Both versions in the first lines, then a megabyte of dependencies with a byte that is
+    // not UTF-8 in them: the versions are read, the rest is neither read nor decoded, in the
+    // work tree, in the index and at a commit alike.
+    let head = "{\n  \"version\": \"1.0.0\",\n  \"lockfileVersion\": 3,\n  \"packages\": {\n    \"\": {\"version\": \"1.0.0\"},\n";
+    let mut lock = head.as_bytes().to_vec();
+    while lock.len() < 1 << 20 {
+        lock.extend_from_slice(b"    \"node_modules/x\": {\"version\": \"9.9.9\"},\n");
+    }
+    lock.extend_from_slice(b"    \"node_modules/\xff\": {}\n  }\n}\n");
+    let r = committed(&[("package.json", "{\n  \"version\": \"1.0.0\"\n}\n")]);
+    std::fs::write(r.path().join("package-lock.json"), &lock).unwrap();
+    r.git(&["add", "-A"]).code(0);
+    r.commit("lock");
+    let found = [
+        "package.json:2:15  version  1.0.0",
+        "package-lock.json:2:15  version  1.0.0",
+        "package-lock.json:5:22  packages[\"\"].version  1.0.0",
+    ];
+    assert_eq!(listed(&r, &[]), found);
+    assert_eq!(listed(&r, &["--staged"]), found);
+    assert_eq!(listed(&r, &["--at", "HEAD"]), found);
+    // A root package entry past the head is still found: the whole file is read then, and
+    // its byte that is not UTF-8 stops the run, naming the file.
+    let late = format!(
+        "{{\n  \"version\": \"1.0.0\",\n  \"padding\": \"{}\",\n  \"packages\": {{\"\": {{\"version\": \"2.0.0\"}}}}\n}}\n",
+        "x".repeat(100 << 10)
+    );
+    r.write("package-lock.json", &late);
+    let (code, diags) = rules(&r, &[]);
+    assert_eq!(code, 1);
+    assert!(
+        diags.contains(&(
+            "version-mismatch".to_string(),
+            "package-lock.json:4:33".to_string()
+        )),
+        "{diags:?}"
+    );
+    let mut bad = late.into_bytes();
+    bad.insert(bad.len() - 4, 0xff);
+    std::fs::write(r.path().join("package-lock.json"), &bad).unwrap();
+    r.relgate(CVS, &[])
+        .code(2)
+        .stderr_has("package-lock.json is not UTF-8");
+}
+
+#[test]
 fn build_metadata_and_npm_leading_v() {
     // One rule: SemVer ignores build metadata, between sources and against --expect.
     let r = committed(&[
