@@ -108,8 +108,7 @@ impl LintOptions {
 
 /// Parses changelog bytes as `opts` says; the error names the file.
 fn parse<'a>(shown_path: &str, bytes: &'a [u8], opts: &LintOptions) -> Result<Changelog<'a>> {
-    Changelog::parse_with(bytes, opts.parse_options())
-        .map_err(|e| Error::new(format!("{shown_path}: {}", e.message())))
+    parse_for_lint(shown_path, bytes, opts.parse_options())
 }
 
 /// Lints changelog bytes. `Err` only when the file cannot be read as text (not UTF-8).
@@ -140,6 +139,26 @@ pub fn lint_for_release(
     opts: &LintOptions,
 ) -> Result<ReleaseFindings> {
     let model = parse(shown_path, bytes, opts)?;
+    Ok(lint_parsed_for_release(shown_path, &model, opts))
+}
+
+/// Changelog bytes parsed for linting: the parse depends only on `opts.format`, so it can run
+/// before the release is known (check-release-ready parses on another thread meanwhile).
+pub fn parse_for_lint<'a>(
+    shown_path: &str,
+    bytes: &'a [u8],
+    opts: ParseOptions,
+) -> Result<Changelog<'a>> {
+    Changelog::parse_with(bytes, opts)
+        .map_err(|e| Error::new(format!("{shown_path}: {}", e.message())))
+}
+
+/// [`lint_for_release`] of a changelog already parsed (with `opts.parse_options()`).
+pub fn lint_parsed_for_release(
+    shown_path: &str,
+    model: &Changelog<'_>,
+    opts: &LintOptions,
+) -> ReleaseFindings {
     let mine = opts
         .release
         .as_deref()
@@ -149,7 +168,7 @@ pub fn lint_for_release(
         dated: model.dates_releases(),
         ..ReleaseFindings::default()
     };
-    for d in lint_model(shown_path, &model, opts) {
+    for d in lint_model(shown_path, model, opts) {
         work::step();
         if d.rule == MISSING_RELEASE {
             out.entry.push(d);
@@ -171,7 +190,7 @@ pub fn lint_for_release(
             out.current.push(d);
         }
     }
-    Ok(out)
+    out
 }
 
 /// Lints a parsed changelog; findings are sorted by position.

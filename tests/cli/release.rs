@@ -406,6 +406,52 @@ fn changelog_lint_judges_the_release_being_cut() {
 }
 
 #[test]
+fn a_big_changelog_is_judged_as_a_small_one() {
+    // From 32 KiB on the changelog is parsed on its own thread while the other checks run:
+    // the verdicts are the same, and an unreadable file still stops the run naming it.
+    let (r, _remote) = ready();
+    let commit = |text: &str, what: &str| {
+        r.write("CHANGELOG.md", text);
+        r.git(&["commit", "-q", "-am", what]).code(0);
+        r.git(&["push", "-q"]).code(0);
+    };
+    let lines: String = (0..1500)
+        .map(|i| format!("- Thing number {i} for 1.0.0.\n"))
+        .collect();
+    let base = changelog(&[("1.1.0", "2026-02-01"), ("1.0.0", "2026-01-01")])
+        .replace("- Things for 1.0.0.\n", &lines);
+    assert!(base.len() > 40 << 10);
+    commit(&base, "a long history");
+    only(&r, &[], &[]);
+    let typo = base.replace(
+        "### Added\n\n- Things for 1.1.0.",
+        "### Addded\n\n- Things for 1.1.0.",
+    );
+    commit(&typo, "typo in this release");
+    only(&r, &[], &[("changelog-lint", "fail")]);
+    let lost = base.replace("## [1.1.0] - 2026-02-01", "## [1.0.1] - 2026-02-01");
+    commit(&lost, "lost the entry");
+    only(
+        &r,
+        &[],
+        &[("changelog-entry", "fail"), ("changelog-lint", "warn")],
+    );
+    for size in ["small", "big"] {
+        let mut bytes = if size == "big" {
+            base.clone()
+        } else {
+            changelog(&[("1.1.0", "2026-02-01")])
+        }
+        .into_bytes();
+        bytes.insert(bytes.len() - 10, 0xff);
+        std::fs::write(r.path().join("CHANGELOG.md"), &bytes).unwrap();
+        r.relgate(CRR, &[])
+            .code(2)
+            .stderr_has("CHANGELOG.md: not UTF-8");
+    }
+}
+
+#[test]
 fn explicit_version_is_checked_against_the_sources() {
     let (r, _remote) = ready();
     let (code, checks) = statuses(&r, &["--release", "1.2.0"]);
