@@ -162,7 +162,7 @@ pub fn lint_parsed_for_release(
     let mine = opts
         .release
         .as_deref()
-        .and_then(|v| find_release(&model, v, Some(opts.scheme), &opts.tag_prefix))
+        .and_then(|v| find_release(model, v, Some(opts.scheme), &opts.tag_prefix))
         .map(|s| s.heading.range.start);
     let mut out = ReleaseFindings {
         dated: model.dates_releases(),
