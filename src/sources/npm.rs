@@ -9,9 +9,9 @@
 //! package-lock.json is read only as far as its two copies of the version: the top-level
 //! `version` and `packages[""].version` come first in every lock file npm writes, and the
 //! megabytes of dependencies after them are neither parsed nor validated (an audit reads the
-//! lock file at every tagged commit), nor, in the work tree, read from disk (see `LOCK_HEAD`). What is read is serde_json's own parse, positions
-//! included; a lock file that is malformed before both values are read stops the run as any
-//! malformed JSON does.
+//! lock file at every tagged commit), nor, in the work tree, read from disk (see `LOCK_HEAD`).
+//! What is read is serde_json's own parse, positions included; a lock file that is malformed
+//! before both values are read stops the run as any malformed JSON does.
 
 use std::fmt;
 
