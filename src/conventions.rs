@@ -559,6 +559,11 @@ pub fn maintenance_line(name: &str) -> Option<Vec<Option<u64>>> {
         .find_map(|d| name.strip_prefix(d))
         .unwrap_or(name);
     let rest = rest.strip_prefix('v').unwrap_or(rest);
+    // Most names (`renovate-...`, every segment of `fix-broadcast-channel-1.43.x` but the
+    // last) fail here, before anything is allocated.
+    if !rest.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
     let (version, word) = match rest.split_once('-') {
         Some((v, w)) => (v, Some(w)),
         None => (rest, None),
@@ -668,9 +673,8 @@ fn infer_branches(loaded: &mut Loaded, repo: &Repo, lines: bool) -> Result<()> {
     let package_line = |n: &str| {
         n.match_indices('-').any(|(k, _)| {
             let (prefix, rest) = (&n[..=k], &n[k + 1..]);
-            let releases = [prefix.to_string(), format!("{prefix}v")];
             maintenance_line(rest).is_some_and(|line| {
-                releases.iter().any(|p| {
+                [prefix.to_string(), format!("{prefix}v")].iter().any(|p| {
                     by_prefix
                         .get(p.as_str())
                         .is_some_and(|rs| rs.iter().any(|r| on_line(&line, r)))
