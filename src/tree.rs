@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 use crate::error::{Error, Result};
-use crate::git::{CommitTree, Oid, Repo, StagedIndex};
+use crate::git::{CommitTree, Oid, OidMap, Repo, StagedIndex};
 use crate::sources::FileReader;
 
 /// The most relgate reads of one file it parses (a version source, a configuration file):
@@ -425,7 +425,7 @@ thread_local! {
 /// blob from one tag to the next, while each read inflates and un-deltas it again.
 #[derive(Default)]
 struct Blobs {
-    by_id: HashMap<Oid, Vec<u8>>,
+    by_id: OidMap<Vec<u8>>,
     order: VecDeque<Oid>,
     bytes: usize,
 }

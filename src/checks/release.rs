@@ -574,7 +574,7 @@ fn release_branch_containing(
         return Ok(Some(name.clone()));
     }
     let ids: Vec<crate::git::Oid> = tips.iter().map(|(_, o)| *o).collect();
-    let found = repo.reachable(&ids, &std::collections::HashSet::from([commit]))?;
+    let found = repo.reachable(&ids, &crate::git::OidSet::from_iter([commit]))?;
     Ok((!found.is_empty()).then(|| {
         let names: Vec<&str> = tips.iter().map(|(n, _)| n.as_str()).collect();
         format!("a release branch ({})", names.join(", "))

@@ -7,7 +7,7 @@
 //! tag, loaded once. Nothing here creates, moves or deletes a tag.
 
 use std::cmp::Ordering;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use crate::checks::versions::{Tree, collect_sources};
@@ -15,7 +15,7 @@ use crate::cli::{self, Common, Ctx, Flag, Tool};
 use crate::config::{Config, Grammar, TagsConfig};
 use crate::diag::{self, Diagnostic, Report, RuleDoc, Severity};
 use crate::error::{Error, Result};
-use crate::git::{ObjectKind, Oid, Repo};
+use crate::git::{ObjectKind, Oid, OidMap, OidSet, Repo};
 use crate::hook::{self, Hook};
 use crate::releases;
 use crate::version::{self, Agreement, Ecosystem, Spelling, TagVersion};
@@ -284,13 +284,13 @@ pub struct TagView<'r> {
     styles: Vec<(version::PreStyle, usize)>,
     release_tips: Option<Vec<(String, Oid)>>,
     /// `--all`: every commit on a release branch.
-    release_reach: Option<HashSet<Oid>>,
+    release_reach: Option<OidSet>,
     /// `--all`: the highest tag on each commit or its ancestors (index into `tags`).
-    highest: Option<HashMap<Oid, Option<usize>>>,
+    highest: Option<OidMap<Option<usize>>>,
     /// Shared by the views of an audit's packages: the history is read once for all of them.
-    graph: Rc<HashMap<Oid, Vec<Oid>>>,
+    graph: Rc<OidMap<Vec<Oid>>>,
     /// The version sources at each tagged commit, read once.
-    sources: HashMap<Oid, std::rc::Rc<crate::sources::Sources>>,
+    sources: OidMap<std::rc::Rc<crate::sources::Sources>>,
     /// Checking every tag: build the whole-history lookups instead of walking per tag.
     many: bool,
     /// The directory of the package whose tags these are (`""`: the root), where its version
@@ -396,7 +396,7 @@ impl<'r> TagView<'r> {
             release_reach: None,
             highest: None,
             graph: Rc::default(),
-            sources: HashMap::new(),
+            sources: OidMap::default(),
             many,
             dir: String::new(),
             shallow: repo.is_shallow(),
@@ -430,7 +430,7 @@ impl<'r> TagView<'r> {
     }
 
     /// Uses a history already read for every package of an audit.
-    fn with_graph(mut self, graph: Rc<HashMap<Oid, Vec<Oid>>>) -> Self {
+    fn with_graph(mut self, graph: Rc<OidMap<Vec<Oid>>>) -> Self {
         self.graph = graph;
         self
     }
@@ -460,8 +460,8 @@ impl<'r> TagView<'r> {
         // In history order (newest first, as the walk met them): consecutive commits share
         // delta bases, which each thread's cache then keeps.
         let tagged: Vec<Oid> = self.tags.iter().filter_map(|(f, _)| f.commit).collect();
-        let wanted: HashSet<Oid> = tagged.iter().copied().collect();
-        let mut seen = HashSet::with_capacity(self.graph.len());
+        let wanted: OidSet = tagged.iter().copied().collect();
+        let mut seen = OidSet::with_capacity_and_hasher(self.graph.len(), Default::default());
         let mut commits = Vec::with_capacity(wanted.len());
         let mut todo = tagged.clone();
         while let Some(c) = todo.pop() {
@@ -585,7 +585,7 @@ impl<'r> TagView<'r> {
             if self.release_reach.is_none() {
                 let ids: Vec<Oid> = tips.iter().map(|(_, o)| *o).collect();
                 self.load_graph(&ids)?;
-                let mut reach = HashSet::new();
+                let mut reach = OidSet::default();
                 let mut stack = ids;
                 while let Some(c) = stack.pop() {
                     if reach.insert(c) {
@@ -598,7 +598,7 @@ impl<'r> TagView<'r> {
         }
         // One walk from every release branch at once, ending where it meets the commit.
         let ids: Vec<Oid> = tips.iter().map(|(_, o)| *o).collect();
-        let found = self.repo.reachable(&ids, &HashSet::from([commit]))?;
+        let found = self.repo.reachable(&ids, &OidSet::from_iter([commit]))?;
         Ok(Some(!found.is_empty()))
     }
 
@@ -628,7 +628,7 @@ impl<'r> TagView<'r> {
                 }
             }
             // One walk down from `commit`, ending once every such tag is found.
-            let targets: HashSet<Oid> = at.iter().map(|(_, c)| *c).collect();
+            let targets: OidSet = at.iter().map(|(_, c)| *c).collect();
             let below = self.repo.reachable(&[commit], &targets)?;
             let below = at
                 .into_iter()
@@ -649,9 +649,9 @@ impl<'r> TagView<'r> {
     }
 
     /// `tip` and every commit below it, from the history already read for `--all`.
-    fn below(&mut self, tip: Oid) -> Result<HashSet<Oid>> {
+    fn below(&mut self, tip: Oid) -> Result<OidSet> {
         self.load_graph(&[tip])?;
-        let mut seen = HashSet::new();
+        let mut seen = OidSet::default();
         let mut stack = vec![tip];
         while let Some(c) = stack.pop() {
             if seen.insert(c) {
@@ -686,13 +686,14 @@ impl<'r> TagView<'r> {
     fn build_highest(&mut self, eco: Ecosystem) -> Result<()> {
         let tips: Vec<Oid> = self.tags.iter().filter_map(|(f, _)| f.commit).collect();
         self.load_graph(&[])?;
-        let mut at: HashMap<Oid, Vec<usize>> = HashMap::new();
+        let mut at: OidMap<Vec<usize>> = OidMap::default();
         for (i, (f, _)) in self.tags.iter().enumerate() {
             if let Some(c) = f.commit {
                 at.entry(c).or_default().push(i);
             }
         }
-        let mut highest: HashMap<Oid, Option<usize>> = HashMap::with_capacity(self.graph.len());
+        let mut highest: OidMap<Option<usize>> =
+            OidMap::with_capacity_and_hasher(self.graph.len(), Default::default());
         // Iterative post-order: a commit is settled once all its parents are.
         for &start in &tips {
             let mut stack = vec![(start, false)];
@@ -1207,7 +1208,7 @@ struct Family<'r> {
     /// when it names a lower version or sits in the newest release's history (the project
     /// released past it); any other is something that can still be fixed.
     newest: Option<(TagVersion, Option<Oid>)>,
-    below_newest: Option<HashSet<Oid>>,
+    below_newest: Option<OidSet>,
 }
 
 /// The packages whose tags an audit or a named tag is judged for: the layout HEAD has (its
