@@ -216,6 +216,36 @@ fn config_discovery_order_and_rule_levels() {
 }
 
 #[test]
+fn a_second_config_file_is_a_warning_in_every_gate() {
+    let r = on_main();
+    r.write("relgate.toml", "[tags]\nprefix = \"v\"\n");
+    r.write(
+        "pyproject.toml",
+        "[project]\nname = \"x\"\nversion = \"1.0.0\"\n",
+    );
+    let gates = [
+        "validate-tag",
+        "check-version-sync",
+        "lint-changelog",
+        "guard-master-commit",
+        "check-release-ready",
+    ];
+    for gate in gates {
+        r.relgate(gate, &[]).stdout_lacks("config-shadowed");
+    }
+    r.write(
+        "pyproject.toml",
+        "[project]\nname = \"x\"\nversion = \"1.0.0\"\n[tool.relgate.tags]\nprefix = \"\"\n",
+    );
+    // validate-tag with no tag at HEAD infers no conventions, and still warns.
+    for gate in gates {
+        r.relgate(gate, &[])
+            .stdout_has("warn[config-shadowed]")
+            .stdout_has("relgate.toml is used, pyproject.toml [tool.relgate] is ignored");
+    }
+}
+
+#[test]
 fn relgate_skip_passes_with_a_note() {
     let r = on_main();
     r.relgate_env(
