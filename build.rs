@@ -9,13 +9,17 @@
 //! built differently). The binaries lose address-space randomisation of their own code, which
 //! matters for long-running services that take input from the network; relgate runs for
 //! milliseconds over the repository it is asked to check, in a crate that forbids unsafe code.
+//! A packager whose policy requires PIE builds with `RELGATE_LINK_PIE=1`.
 //! Measured in docs/performance.md ("The release profile").
 
 #![allow(clippy::print_stdout)] // Cargo reads its instructions from standard output.
 
 fn main() {
     println!("cargo:rerun-if-changed=build.rs");
-    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+    println!("cargo:rerun-if-env-changed=RELGATE_LINK_PIE");
+    let linux = std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux");
+    let pie = std::env::var_os("RELGATE_LINK_PIE").is_some_and(|v| !v.is_empty() && v != "0");
+    if linux && !pie {
         // Binaries only: test harnesses and build scripts link as rustc chooses.
         println!("cargo:rustc-link-arg-bins=-no-pie");
     }

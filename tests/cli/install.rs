@@ -230,3 +230,35 @@ fn a_passing_or_skipped_hook_prints_nothing() {
         .stderr_has("(did you mean `guard-master-commit`?)");
     run.output_has("commit-to-protected-branch");
 }
+
+/// On Linux `build.rs` links the gates position-dependent: ELF type EXEC, which the loader does
+/// not relocate at start; DYN (position-independent) only when the build asked for it with
+/// `RELGATE_LINK_PIE`.
+#[test]
+#[cfg(target_os = "linux")]
+fn the_gates_are_linked_position_dependent_on_linux() {
+    let pie = std::env::var_os("RELGATE_LINK_PIE").is_some_and(|v| !v.is_empty() && v != "0");
+    let (exec, dyn_) = (2u16, 3u16);
+    for gate in [
+        "validate-tag",
+        "check-version-sync",
+        "lint-changelog",
+        "guard-master-commit",
+        "check-release-ready",
+    ] {
+        let bytes = std::fs::read(crate::util::bin(gate)).unwrap();
+        assert_eq!(&bytes[..4], b"\x7fELF", "{gate}");
+        let pair = [bytes[16], bytes[17]];
+        // EI_DATA: 1 little-endian, 2 big-endian.
+        let e_type = if bytes[5] == 2 {
+            u16::from_be_bytes(pair)
+        } else {
+            u16::from_le_bytes(pair)
+        };
+        assert_eq!(
+            e_type,
+            if pie { dyn_ } else { exec },
+            "{gate}: ELF type {e_type}"
+        );
+    }
+}
