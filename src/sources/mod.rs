@@ -84,9 +84,12 @@ pub trait FileReader {
     }
 }
 
-/// A version source's bytes as text, without a leading BOM.
-fn decode(path: &str, bytes: Vec<u8>) -> Result<String> {
-    let mut text = String::from_utf8(bytes).map_err(|e| {
+/// A version source's bytes, read as UTF-8, as text without a leading BOM.
+fn decode(
+    path: &str,
+    read: std::result::Result<String, std::string::FromUtf8Error>,
+) -> Result<String> {
+    let mut text = read.map_err(|e| {
         Error::new(format!(
             "{path} is not UTF-8 (invalid byte at offset {}); version sources must be UTF-8",
             e.utf8_error().valid_up_to()
@@ -299,7 +302,7 @@ impl<'r> Collector<'r> {
         let Some(bytes) = self.reader.read(path)? else {
             return Ok(None);
         };
-        decode(path, bytes).map(Some)
+        decode(path, String::from_utf8(bytes)).map(Some)
     }
 
     /// The first `len` bytes of `path` as text (cut before a character split at the end), and
@@ -317,13 +320,18 @@ impl<'r> Collector<'r> {
             bytes.truncate(len);
             whole = false;
         }
-        if let Err(e) = std::str::from_utf8(&bytes)
+        let mut read = String::from_utf8(bytes);
+        if let Err(e) = &read
             && !whole
-            && e.error_len().is_none()
+            && e.utf8_error().error_len().is_none()
         {
-            bytes.truncate(e.valid_up_to());
+            // A character the cut split: the head ends before it.
+            let valid = e.utf8_error().valid_up_to();
+            let mut bytes = read.map_or_else(|e| e.into_bytes(), String::into_bytes);
+            bytes.truncate(valid);
+            read = String::from_utf8(bytes);
         }
-        Ok(Some((decode(path, bytes)?, whole)))
+        Ok(Some((decode(path, read)?, whole)))
     }
 
     /// 1-based line and character column of a byte offset, as `config::line_col` counts them.

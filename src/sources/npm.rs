@@ -53,15 +53,18 @@ impl Collector<'_> {
         let Some((head, whole)) = self.text_head(&lock, LOCK_HEAD)? else {
             return Ok(());
         };
-        let text = if whole || lock_versions(&lock, &head).is_ok_and(|v| v.stopped) {
-            head
-        } else {
-            match self.text(&lock)? {
-                Some(text) => text,
-                None => return Ok(()),
+        let full;
+        let (text, values) = match lock_versions(&lock, &head) {
+            Ok(v) if whole || v.stopped => (head.as_str(), v),
+            Err(e) if whole => return Err(e),
+            _ => {
+                full = match self.text(&lock)? {
+                    Some(text) => text,
+                    None => return Ok(()),
+                };
+                (full.as_str(), lock_versions(&lock, &full)?)
             }
         };
-        let values = lock_versions(&lock, &text)?;
         for (found, kind) in [
             (values.version, "version"),
             (values.root_package, "packages[\"\"].version"),
@@ -77,10 +80,10 @@ impl Collector<'_> {
                 match v.as_str() {
                     Some(s) => {
                         // Counted from the start: the values are near it, the file is large.
-                        let (line, column) = line_col(&text, offset + 1);
+                        let (line, column) = line_col(text, offset + 1);
                         self.push_at(g, &lock, line, column, kind, &s, Some(Ecosystem::Semver));
                     }
-                    None => self.invalid_type(&lock, &text, offset, kind, v.type_name()),
+                    None => self.invalid_type(&lock, text, offset, kind, v.type_name()),
                 }
             }
         }

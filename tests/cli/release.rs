@@ -52,6 +52,13 @@ fn ready() -> (Repo, TempDir) {
     (r, remote)
 }
 
+/// Commits and pushes `text` as the changelog.
+fn push_changelog(r: &Repo, text: &str, what: &str) {
+    r.write("CHANGELOG.md", text);
+    r.git(&["commit", "-q", "-am", what]).code(0);
+    r.git(&["push", "-q"]).code(0);
+}
+
 /// The status of each check, from the JSON output.
 fn statuses(r: &Repo, args: &[&str]) -> (i32, Vec<(String, String)>) {
     let mut all = vec!["--format", "json"];
@@ -369,9 +376,7 @@ fn final_version_fails_for_a_dev_release() {
 #[test]
 fn changelog_entry_fails_alone_with_the_heading_to_add() {
     let (r, _remote) = ready();
-    r.write("CHANGELOG.md", &changelog(&[("1.0.0", "2026-01-01")]));
-    r.git(&["commit", "-q", "-am", "lost the entry"]).code(0);
-    r.git(&["push", "-q"]).code(0);
+    push_changelog(&r, &changelog(&[("1.0.0", "2026-01-01")]), "lost the entry");
     only(&r, &[], &[("changelog-entry", "fail")]);
     r.relgate(CRR, &[]).stdout_has("add `## [1.1.0] - ");
 }
@@ -379,15 +384,10 @@ fn changelog_entry_fails_alone_with_the_heading_to_add() {
 #[test]
 fn changelog_lint_judges_the_release_being_cut() {
     let (r, _remote) = ready();
-    let commit = |text: &str, what: &str| {
-        r.write("CHANGELOG.md", text);
-        r.git(&["commit", "-q", "-am", what]).code(0);
-        r.git(&["push", "-q"]).code(0);
-    };
     let base = changelog(&[("1.1.0", "2026-02-01"), ("1.0.0", "2026-01-01")]);
     // An impossible date in an older release is history: it warns, it does not stop 1.1.0.
     let old = base.replace("## [1.0.0] - 2026-01-01", "## [1.0.0] - 2026-02-30");
-    commit(&old, "typo in an old date");
+    push_changelog(&r, &old, "typo in an old date");
     only(&r, &[], &[("changelog-lint", "warn")]);
     r.relgate(CRR, &[])
         .code(0)
@@ -397,11 +397,11 @@ fn changelog_lint_judges_the_release_being_cut() {
         "### Added\n\n- Things for 1.1.0.",
         "### Addded\n\n- Things for 1.1.0.",
     );
-    commit(&mine, "typo in this release");
+    push_changelog(&r, &mine, "typo in this release");
     only(&r, &[], &[("changelog-lint", "fail")]);
     // A duplicate version concerns the whole file: it fails wherever it is.
     let dup = format!("{base}\n## [1.0.0] - 2025-12-01\n\n### Added\n\n- Again.\n");
-    commit(&dup, "duplicate");
+    push_changelog(&r, &dup, "duplicate");
     only(&r, &[], &[("changelog-lint", "fail")]);
 }
 
@@ -410,27 +410,22 @@ fn a_big_changelog_is_judged_as_a_small_one() {
     // From 32 KiB on the changelog is parsed on its own thread while the other checks run:
     // the verdicts are the same, and an unreadable file still stops the run naming it.
     let (r, _remote) = ready();
-    let commit = |text: &str, what: &str| {
-        r.write("CHANGELOG.md", text);
-        r.git(&["commit", "-q", "-am", what]).code(0);
-        r.git(&["push", "-q"]).code(0);
-    };
     let lines: String = (0..1500)
         .map(|i| format!("- Thing number {i} for 1.0.0.\n"))
         .collect();
     let base = changelog(&[("1.1.0", "2026-02-01"), ("1.0.0", "2026-01-01")])
         .replace("- Things for 1.0.0.\n", &lines);
     assert!(base.len() > 40 << 10);
-    commit(&base, "a long history");
+    push_changelog(&r, &base, "a long history");
     only(&r, &[], &[]);
     let typo = base.replace(
         "### Added\n\n- Things for 1.1.0.",
         "### Addded\n\n- Things for 1.1.0.",
     );
-    commit(&typo, "typo in this release");
+    push_changelog(&r, &typo, "typo in this release");
     only(&r, &[], &[("changelog-lint", "fail")]);
     let lost = base.replace("## [1.1.0] - 2026-02-01", "## [1.0.1] - 2026-02-01");
-    commit(&lost, "lost the entry");
+    push_changelog(&r, &lost, "lost the entry");
     only(
         &r,
         &[],
