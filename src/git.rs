@@ -262,6 +262,61 @@ pub static COMMIT_READS: AtomicUsize = AtomicUsize::new(0);
 /// not grow with tags.
 const MERGE_BASE_QUERIES: usize = 8;
 
+/// The commits an ancestry question has read, kept for the next question of the same run.
+type AncestryGraph<'r> = gix::revwalk::Graph<
+    'r,
+    'r,
+    gix::revwalk::graph::Commit<gix::revision::plumbing::merge_base::Flags>,
+>;
+
+/// How much older than a release commit an ancestor of it may be dated and still be looked at
+/// by [`met_by_date`]: a day, for committers' clocks that were a little wrong. Beyond that the
+/// merge base answers, exactly, whatever the dates say.
+const DATE_SLACK_SECONDS: i64 = 24 * 60 * 60;
+
+/// Whether `ancestor` is met reading the history of `descendant` newest first, down to
+/// `ancestor`'s commit date less [`DATE_SLACK_SECONDS`]. `false` means "not met", not "not in
+/// the history": a commit dated wrongly can hide it below the floor.
+fn met_by_date(
+    graph: &mut AncestryGraph<'_>,
+    ancestor: Oid,
+    descendant: Oid,
+) -> std::result::Result<bool, gix::Error> {
+    let time = |graph: &mut AncestryGraph<'_>, id: Oid| {
+        graph
+            .get_or_insert_full_commit(id.0, |_| {})
+            .map(|c| c.map(|c| c.commit_time))
+    };
+    let (Some(floor), Some(start)) = (time(graph, ancestor)?, time(graph, descendant)?) else {
+        return Ok(false);
+    };
+    let floor = floor.saturating_sub(DATE_SLACK_SECONDS);
+    let mut queue = std::collections::BinaryHeap::from([(start, descendant)]);
+    let mut seen = OidSet::default();
+    seen.insert(descendant);
+    while let Some((when, id)) = queue.pop() {
+        if id == ancestor {
+            return Ok(true);
+        }
+        if when < floor {
+            break;
+        }
+        let parents = graph
+            .get(&id.0)
+            .map(|c| c.parents.clone())
+            .unwrap_or_default();
+        for p in parents {
+            let p = Oid(p);
+            if seen.insert(p)
+                && let Some(t) = time(graph, p)?
+            {
+                queue.push((t, p));
+            }
+        }
+    }
+    Ok(false)
+}
+
 fn count_walk() {
     WALKS.fetch_add(1, Ordering::Relaxed);
 }
@@ -1013,9 +1068,10 @@ impl Repo {
                 .copied()
                 .collect();
             pending.sort_unstable();
+            let mut graph = self.repo.revision_graph(None);
             for target in pending {
                 for tip in tips {
-                    if self.is_ancestor(target, *tip)? {
+                    if self.is_ancestor(&mut graph, target, *tip)? {
                         found.insert(target);
                         break;
                     }
@@ -1076,11 +1132,11 @@ impl Repo {
     /// rest, or all of them with a commit-graph, take one walk that stops at the first found.
     pub fn first_reachable(&self, tip: Oid, ordered: &[Oid]) -> Result<Option<Oid>> {
         let mut rest = ordered;
-        let graph = self.commit_graph_file().is_some();
-        if !graph {
+        if self.commit_graph_file().is_none() {
             let asked = ordered.len().min(MERGE_BASE_QUERIES);
+            let mut graph = self.repo.revision_graph(None);
             for &target in &ordered[..asked] {
-                if self.is_ancestor(target, tip)? {
+                if self.is_ancestor(&mut graph, target, tip)? {
                     return Ok(Some(target));
                 }
             }
@@ -1099,26 +1155,42 @@ impl Repo {
         Ok(rest.iter().find(|c| found.contains(c)).copied())
     }
 
-    /// Whether `ancestor` is in the history of `descendant` (itself included): their merge
-    /// base is `ancestor`.
-    fn is_ancestor(&self, ancestor: Oid, descendant: Oid) -> Result<bool> {
+    /// Whether `ancestor` is in the history of `descendant` (itself included), in a repository
+    /// without a commit-graph file. `graph` keeps the commits read for the next question.
+    ///
+    /// First the history of `descendant` is read newest first, down to `ancestor`'s commit date
+    /// (less a day, for clocks that were a little wrong): an ancestor is usually met there, a
+    /// few commits down. When it is not, the answer comes from their merge base, which is
+    /// `ancestor` exactly when it is in the history. The merge base paints down from both ends
+    /// to where the histories meet, which past a release on another branch is usually far
+    /// below it; the commits the first walk read are not read again.
+    fn is_ancestor(
+        &self,
+        graph: &mut AncestryGraph<'_>,
+        ancestor: Oid,
+        descendant: Oid,
+    ) -> Result<bool> {
         if ancestor == descendant {
             return Ok(true);
         }
         count_merge_base();
-        let cache = self.commit_graph_file();
-        let mut graph = self.repo.revision_graph(cache.as_deref());
-        match self
-            .repo
-            .merge_base_with_graph(ancestor.0, descendant.0, &mut graph)
-        {
-            Ok(base) => Ok(base.is_some_and(|b| b.detach() == ancestor.0)),
-            Err(e) => Err(Error::new(format!(
+        let failed = |e: gix::Error| {
+            Error::new(format!(
                 "cannot tell whether {} is in the history of {}",
                 ancestor.short(),
                 descendant.short()
             ))
-            .caused_by(e)),
+            .caused_by(e)
+        };
+        if met_by_date(graph, ancestor, descendant).map_err(failed)? {
+            return Ok(true);
+        }
+        match self
+            .repo
+            .merge_base_with_graph(ancestor.0, descendant.0, graph)
+        {
+            Ok(base) => Ok(base.is_some_and(|b| b.detach() == ancestor.0)),
+            Err(e) => Err(failed(e)),
         }
     }
 

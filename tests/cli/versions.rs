@@ -706,6 +706,44 @@ fn ahead_of_the_last_tag_is_fine_behind_it_is_an_error() {
     r.relgate(CVS, &[]).code(0).stdout_lacks("v9.0.0");
 }
 
+/// The history is first read newest first, down to the tag's commit date; a tag that is not
+/// met there is asked of the merge base, so a commit dated wrongly changes nothing.
+#[test]
+fn a_tag_below_head_counts_whatever_the_commit_dates_say() {
+    let dated = |r: &Repo, date: &str, v: &str| {
+        r.write("pyproject.toml", &pyproject(v));
+        r.git(&["add", "pyproject.toml"]).code(0);
+        let mut cmd = r.command("git");
+        cmd.args(["commit", "-q", "-m", &format!("version {v}")])
+            .env("GIT_COMMITTER_DATE", date);
+        assert!(cmd.status().unwrap().success());
+    };
+    // The release commit's clock was four years fast: HEAD looks older than its own ancestor.
+    let r = Repo::new();
+    dated(&r, "2030-01-01T00:00:00Z", "3.2.0");
+    r.tag("v3.2.0", None);
+    for i in 1..=3 {
+        r.commit(&format!("work {i}"));
+    }
+    committed(&r, "3.1.9", None);
+    r.relgate(CVS, &[]).code(1).stdout_has(
+        "error[version-behind-tag] [project].version says 3.1.9, lower than release tag v3.2.0, \
+         which is in this commit's history",
+    );
+    // A higher tag dated long before HEAD's history, on another branch: read down to its
+    // date, not met, and the merge base says it is not below HEAD.
+    r.git(&["switch", "-q", "-c", "other", "v3.2.0"]).code(0);
+    dated(&r, "2020-01-01T00:00:00Z", "9.0.0");
+    r.tag("v9.0.0", None);
+    r.git(&["switch", "-q", "main"]).code(0);
+    r.write("pyproject.toml", &pyproject("3.3.0"));
+    r.relgate(CVS, &[]).code(0).stdout_lacks("v9.0.0");
+    r.write("pyproject.toml", &pyproject("3.1.9"));
+    r.relgate(CVS, &[])
+        .code(1)
+        .stdout_has("lower than release tag v3.2.0");
+}
+
 #[test]
 fn no_release_tags_is_a_note() {
     let r = Repo::new();
