@@ -360,23 +360,26 @@ fn core_of(v: &Version, python: bool) -> Option<(u64, [u64; 3])> {
 /// pre-release identifier (`1.2.0-1` is a pre-release in SemVer, a post-release in PEP 440) or a
 /// post label (SemVer orders `-post.1` before the release, PEP 440 after it).
 pub fn semver_to_pep440(v: &semver::Version) -> Option<pep440_rs::Version> {
-    if !v.pre.is_empty() {
-        let first = v.pre.as_str().split('.').next().unwrap_or("");
-        if first.starts_with(|c: char| c.is_ascii_digit()) {
-            return None;
-        }
-        let label: String = first
-            .chars()
-            .take_while(char::is_ascii_alphabetic)
-            .collect::<String>()
-            .to_ascii_lowercase();
-        if matches!(label.as_str(), "post" | "rev" | "r") {
-            return None;
-        }
-    }
     // Build metadata is no part of the version's identity (SemVer §10): it is not carried
     // into a PEP 440 local label, so a Cargo `1.2.0+abc` equals a pyproject `1.2.0`, as it
     // equals a Cargo `1.2.0`.
+    if v.pre.is_empty() {
+        // The common case, built from the numbers: every existing tag is read this way, and
+        // printing a version only to parse it again cost more than the rest of reading a tag.
+        return Some(pep440_rs::Version::new([v.major, v.minor, v.patch]));
+    }
+    let first = v.pre.as_str().split('.').next().unwrap_or("");
+    if first.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let label: String = first
+        .chars()
+        .take_while(char::is_ascii_alphabetic)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    if matches!(label.as_str(), "post" | "rev" | "r") {
+        return None;
+    }
     let mut v = v.clone();
     v.build = semver::BuildMetadata::EMPTY;
     pep440_rs::Version::from_str(&v.to_string()).ok()
@@ -1886,6 +1889,38 @@ mod tests {
             );
         }
         assert_eq!(compare(&py("1.0c1"), &py("1.0rc1")), Some(Ordering::Equal));
+    }
+
+    /// A release built from its numbers is the version PEP 440 reads in its text: equal, in
+    /// the same order against pre- and post-releases, and printed the same.
+    #[test]
+    fn a_semver_release_is_the_pep440_version_of_its_text() {
+        for text in [
+            "0.0.0",
+            "1.2.3",
+            "0.28.1",
+            "10.0.0+build.7",
+            "18446744073709551615.0.1",
+        ] {
+            let sv = semver::Version::parse(text).unwrap();
+            let built = semver_to_pep440(&sv).unwrap();
+            let plain = text.split('+').next().unwrap();
+            let parsed = pep440_rs::Version::from_str(plain).unwrap();
+            assert_eq!(built, parsed, "{text}");
+            assert_eq!(built.to_string(), parsed.to_string(), "{text}");
+            for other in [
+                "1.2.3rc1",
+                "1.2.3.post1",
+                "1.2.3.dev0",
+                "1!0.1",
+                "0.28.1.post0",
+            ] {
+                let o = pep440_rs::Version::from_str(other).unwrap();
+                assert_eq!(built.cmp(&o), parsed.cmp(&o), "{text} against {other}");
+            }
+        }
+        let pre = semver::Version::parse("1.2.0-alpha.2").unwrap();
+        assert_eq!(semver_to_pep440(&pre).unwrap().to_string(), "1.2.0a2");
     }
 
     #[test]
