@@ -7,11 +7,15 @@
 //! this list, so `0.28.1` counts where tags take `v`, and `v0.28.1` where they are bare.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::config::TagsConfig;
 use crate::error::Result;
 use crate::git::{Repo, TagRef};
 use crate::version::{self, Spelling, TagVersion};
+
+/// Tag lists read in this run, one per tag scheme (`RELGATE_STATS`).
+pub static LISTS: AtomicUsize = AtomicUsize::new(0);
 
 /// A tag that names a version.
 #[derive(Debug, Clone)]
@@ -33,7 +37,26 @@ pub struct ReleaseTags {
 /// thousands of tags, parsing every name is most of a single tag's check, and inferring the
 /// conventions reads the same list).
 pub fn list(repo: &Repo, tags: &TagsConfig) -> Result<Arc<ReleaseTags>> {
-    repo.memo(&format!("release tags {tags:?}"), || {
+    // Keyed by what reading a tag's name depends on: not by where the scheme was inferred
+    // from, the release branches or `since`, which a run learns between two lists of one
+    // scheme (the conventions list the tags before the branches are inferred).
+    let TagsConfig {
+        prefix,
+        pattern,
+        grammar,
+        pep440_spellings,
+        ignore,
+        package,
+        require_annotated: _,
+        release_branches: _,
+        since: _,
+        inferred_from: _,
+    } = tags;
+    let key = format!(
+        "release tags {prefix:?} {pattern:?} {grammar:?} {pep440_spellings} {ignore:?} {package:?}"
+    );
+    repo.memo(&key, || {
+        LISTS.fetch_add(1, Ordering::Relaxed);
         let others = version::other_spellings(tags);
         let mut out = ReleaseTags::default();
         for r in repo.tag_refs()? {

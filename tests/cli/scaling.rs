@@ -169,6 +169,24 @@ fn check_release_ready_finds_the_previous_release_without_walking_all_history() 
         .stdout_has("1.0.0 follows v0.9.0");
 }
 
+/// The tag names are read once per tag scheme and run: inferring the scheme from the tags, then
+/// the release branches, changes nothing in how a name reads, so every check shares the list.
+#[test]
+fn the_tag_list_is_read_once_per_scheme() {
+    let r = project(5);
+    for i in 0..5 {
+        r.tag(&format!("v0.{i}.0"), Some(&format!("HEAD~{i}")));
+    }
+    // A maintenance line: the release branches are inferred after the tags are listed.
+    r.git(&["branch", "0.3.x", "v0.3.0"]).code(0);
+    for bin in ["check-release-ready", "check-version-sync", "validate-tag"] {
+        assert_eq!(stat(&r, bin, &[], "tag-lists"), 1, "{bin}");
+    }
+    // Set in a configuration file, nothing is inferred: still one list.
+    r.write("relgate.toml", "[tags]\nprefix = \"v\"\n");
+    assert_eq!(stat(&r, "check-release-ready", &[], "tag-lists"), 1);
+}
+
 #[test]
 fn a_commit_graph_prunes_the_walk_for_a_tag_off_the_branch() {
     let r = project(200);
