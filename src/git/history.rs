@@ -1,0 +1,352 @@
+//! History: which commits reach which. One walk from all tips at once for many targets, with
+//! the commit-graph's generation numbers where the repository has that file; a few ancestry
+//! questions asked one by one where it has not; and the parents (and trees) of every commit
+//! below the release branches, read once for an audit.
+
+use std::cell::Cell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::{Oid, OidMap, OidSet, Repo, git_err, git_err_with};
+use crate::error::{Error, Result};
+
+/// Work counters: how many history walks ran and how many commits they visited, for the tests
+/// and the benchmark that check that no cost grows with tags × commits (printed on stderr at
+/// exit when `RELGATE_STATS` is set; see `crate::cli`).
+pub static WALKS: AtomicUsize = AtomicUsize::new(0);
+pub static COMMITS_VISITED: AtomicUsize = AtomicUsize::new(0);
+/// Ancestry questions answered by a merge base (at most [`MERGE_BASE_QUERIES`] per walk).
+pub static MERGE_BASES: AtomicUsize = AtomicUsize::new(0);
+/// Commits read only to find their tree, because no walk had met them.
+pub static COMMIT_READS: AtomicUsize = AtomicUsize::new(0);
+
+/// Up to this many (target, tip) pairs, a walk without a commit-graph asks each pair for its
+/// merge base instead of reading the whole history; the number is bounded, so the cost does
+/// not grow with tags.
+const MERGE_BASE_QUERIES: usize = 8;
+
+/// The commits an ancestry question has read, kept for the next question of the same run.
+type AncestryGraph<'r> = gix::revwalk::Graph<
+    'r,
+    'r,
+    gix::revwalk::graph::Commit<gix::revision::plumbing::merge_base::Flags>,
+>;
+
+/// How much older than a release commit an ancestor of it may be dated and still be looked at
+/// by [`met_by_date`]: a day, for committers' clocks that were a little wrong. Beyond that the
+/// merge base answers, exactly, whatever the dates say.
+const DATE_SLACK_SECONDS: i64 = 24 * 60 * 60;
+
+/// Whether `ancestor` is met reading the history of `descendant` newest first, down to
+/// `ancestor`'s commit date less [`DATE_SLACK_SECONDS`]. `false` means "not met", not "not in
+/// the history": a commit dated wrongly can hide it below the floor.
+fn met_by_date(
+    graph: &mut AncestryGraph<'_>,
+    ancestor: Oid,
+    descendant: Oid,
+) -> std::result::Result<bool, gix::Error> {
+    let time = |graph: &mut AncestryGraph<'_>, id: Oid| {
+        graph
+            .get_or_insert_full_commit(id.0, |_| {})
+            .map(|c| c.map(|c| c.commit_time))
+    };
+    let (Some(floor), Some(start)) = (time(graph, ancestor)?, time(graph, descendant)?) else {
+        return Ok(false);
+    };
+    let floor = floor.saturating_sub(DATE_SLACK_SECONDS);
+    let mut queue = std::collections::BinaryHeap::from([(start, descendant)]);
+    let mut seen = OidSet::default();
+    seen.insert(descendant);
+    while let Some((when, id)) = queue.pop() {
+        if id == ancestor {
+            return Ok(true);
+        }
+        if when < floor {
+            break;
+        }
+        let parents = graph
+            .get(&id.0)
+            .map(|c| c.parents.clone())
+            .unwrap_or_default();
+        for p in parents {
+            let p = Oid(p);
+            if seen.insert(p)
+                && let Some(t) = time(graph, p)?
+            {
+                queue.push((t, p));
+            }
+        }
+    }
+    Ok(false)
+}
+
+fn count_walk() {
+    WALKS.fetch_add(1, Ordering::Relaxed);
+}
+
+fn count_merge_base() {
+    MERGE_BASES.fetch_add(1, Ordering::Relaxed);
+}
+
+fn count_commit() {
+    COMMITS_VISITED.fetch_add(1, Ordering::Relaxed);
+}
+
+impl Repo {
+    /// Which of `targets` are reachable from one of `tips` (a tip reaches itself): one walk from
+    /// all tips at once that ends as soon as every target is found. Where the repository has a
+    /// commit-graph file, generation numbers prune it further, as git does: a commit whose
+    /// generation is not above every target still missing cannot lead to one, so its history is
+    /// not walked. Without one, a target that is not reachable costs one walk of the history
+    /// (once, whatever the number of targets).
+    pub fn reachable(&self, tips: &[Oid], targets: &OidSet) -> Result<OidSet> {
+        self.reachable_until(tips, targets, |_| false)
+    }
+
+    /// [`Repo::reachable`], also ending the walk as soon as `done` says the targets found so far
+    /// answer the caller's question (the highest tag is in the history: no other can beat it).
+    pub fn reachable_until(
+        &self,
+        tips: &[Oid],
+        targets: &OidSet,
+        done: impl FnMut(&OidSet) -> bool,
+    ) -> Result<OidSet> {
+        self.reachable_from(tips, targets, done, true)
+    }
+
+    /// [`Repo::reachable_until`]; `ask` allows the merge bases in place of the walk.
+    fn reachable_from(
+        &self,
+        tips: &[Oid],
+        targets: &OidSet,
+        mut done: impl FnMut(&OidSet) -> bool,
+        ask: bool,
+    ) -> Result<OidSet> {
+        let mut found: OidSet = tips
+            .iter()
+            .filter(|t| targets.contains(t))
+            .copied()
+            .collect();
+        if found.len() == targets.len() || tips.is_empty() || done(&found) {
+            return Ok(found);
+        }
+        let failed = || "cannot walk history from the release branches and tags".to_string();
+        // Generations of the targets still missing, when the commit-graph knows all of them.
+        let graph = self.commit_graph_file();
+        let mut missing: Option<BTreeMap<u32, usize>> = graph.as_ref().and_then(|g| {
+            let mut m = BTreeMap::new();
+            for t in targets.iter().filter(|t| !found.contains(t)) {
+                *m.entry(g.commit_by_id(t.0)?.generation()).or_insert(0) += 1;
+            }
+            Some(m)
+        });
+        // Without a commit-graph, a walk that must prove a target is not in the history (a tag
+        // on a commit no branch contains, a release above the sources) reads every commit. A few
+        // targets are asked one by one instead, as `git merge-base --is-ancestor` does: painting
+        // down from both ends stops where their histories meet, usually a few commits down.
+        let unknown = targets.len() - found.len();
+        if ask && graph.is_none() && unknown * tips.len() <= MERGE_BASE_QUERIES {
+            let mut pending: Vec<Oid> = targets
+                .iter()
+                .filter(|t| !found.contains(t))
+                .copied()
+                .collect();
+            pending.sort_unstable();
+            let mut graph = self.repo.revision_graph(None);
+            for target in pending {
+                for tip in tips {
+                    if self.is_ancestor(&mut graph, target, *tip)? {
+                        found.insert(target);
+                        break;
+                    }
+                }
+                if done(&found) {
+                    break;
+                }
+            }
+            return Ok(found);
+        }
+        count_walk();
+        let floor = Rc::new(Cell::new(
+            missing.as_ref().and_then(|m| m.keys().next().copied()),
+        ));
+        let platform = self.repo.rev_walk(tips.iter().map(|t| t.0));
+        let walk = match (&graph, floor.get()) {
+            (Some(g), Some(_)) => {
+                let (g, floor, wanted) = (g.clone(), floor.clone(), targets.clone());
+                platform.selected(move |id| {
+                    // Below the lowest missing target nothing more can be found.
+                    let Some(f) = floor.get() else { return false };
+                    wanted.contains(&Oid(id.to_owned()))
+                        || g.commit_by_id(id).is_none_or(|c| c.generation() > f)
+                })
+            }
+            _ => platform.all(),
+        }
+        .map_err(git_err_with(failed))?;
+        for info in walk {
+            let info = info.map_err(|e| Error::new(failed()).caused_by(e))?;
+            count_commit();
+            let id = Oid(info.id);
+            if targets.contains(&id) && found.insert(id) {
+                if let (Some(m), Some(g)) = (missing.as_mut(), graph.as_ref())
+                    && let Some(c) = g.commit_by_id(id.0)
+                {
+                    let gen_ = c.generation();
+                    if let Some(n) = m.get_mut(&gen_) {
+                        *n -= 1;
+                        if *n == 0 {
+                            m.remove(&gen_);
+                        }
+                    }
+                    floor.set(m.keys().next().copied());
+                }
+                if found.len() == targets.len() || done(&found) {
+                    break;
+                }
+            }
+        }
+        Ok(found)
+    }
+
+    /// The first of `ordered` (the caller's preference: the highest version first) that is in
+    /// the history of `tip`, `tip` included. Without a commit-graph the first few are asked one
+    /// by one with a merge base, which ends where the two histories meet (the usual answer is
+    /// among the first two: a release above HEAD's on another branch, then HEAD's own); the
+    /// rest, or all of them with a commit-graph, take one walk that stops at the first found.
+    pub fn first_reachable(&self, tip: Oid, ordered: &[Oid]) -> Result<Option<Oid>> {
+        let mut rest = ordered;
+        if self.commit_graph_file().is_none() {
+            let asked = ordered.len().min(MERGE_BASE_QUERIES);
+            let mut graph = self.repo.revision_graph(None);
+            for &target in &ordered[..asked] {
+                if self.is_ancestor(&mut graph, target, tip)? {
+                    return Ok(Some(target));
+                }
+            }
+            rest = &ordered[asked..];
+        }
+        if rest.is_empty() {
+            return Ok(None);
+        }
+        let targets: OidSet = rest.iter().copied().collect();
+        let found = self.reachable_from(
+            &[tip],
+            &targets,
+            |found| rest.first().is_some_and(|c| found.contains(c)),
+            false,
+        )?;
+        Ok(rest.iter().find(|c| found.contains(c)).copied())
+    }
+
+    /// Whether `ancestor` is in the history of `descendant` (itself included), in a repository
+    /// without a commit-graph file. `graph` keeps the commits read for the next question.
+    ///
+    /// First the history of `descendant` is read newest first, down to `ancestor`'s commit date
+    /// (less a day, for clocks that were a little wrong): an ancestor is usually met there, a
+    /// few commits down. When it is not, the answer comes from their merge base, which is
+    /// `ancestor` exactly when it is in the history. The merge base paints down from both ends
+    /// to where the histories meet, which past a release on another branch is usually far
+    /// below it; the commits the first walk read are not read again.
+    fn is_ancestor(
+        &self,
+        graph: &mut AncestryGraph<'_>,
+        ancestor: Oid,
+        descendant: Oid,
+    ) -> Result<bool> {
+        if ancestor == descendant {
+            return Ok(true);
+        }
+        count_merge_base();
+        let failed = |e: gix::Error| {
+            Error::new(format!(
+                "cannot tell whether {} is in the history of {}",
+                ancestor.short(),
+                descendant.short()
+            ))
+            .caused_by(e)
+        };
+        if met_by_date(graph, ancestor, descendant).map_err(failed)? {
+            return Ok(true);
+        }
+        match self
+            .repo
+            .merge_base_with_graph(ancestor.0, descendant.0, graph)
+        {
+            Ok(base) => Ok(base.is_some_and(|b| b.detach() == ancestor.0)),
+            Err(e) => Err(failed(e)),
+        }
+    }
+
+    /// The parents of every commit reachable from `tips`: the commit graph, read in one walk.
+    /// Each commit's root tree is recorded on the way, for [`Repo::commit_tree`].
+    pub fn commit_graph(&self, tips: &[Oid]) -> Result<OidMap<Vec<Oid>>> {
+        let mut graph = OidMap::default();
+        if tips.is_empty() {
+            return Ok(graph);
+        }
+        let file = self.commit_graph_file();
+        let mut trees = OidMap::default();
+        if file.is_none() && !self.is_shallow() {
+            // Without a commit-graph file every commit is inflated to learn its parents, as
+            // gix's walk would: reading it here keeps its tree id too.
+            use gix::objs::FindExt as _;
+            use gix::objs::commit::ref_iter::Token;
+            count_walk();
+            let mut todo = tips.to_vec();
+            // One buffer for every commit, and only the header lines up to the last parent
+            // decoded, as gix's own walk does.
+            let mut buf = Vec::new();
+            while let Some(id) = todo.pop() {
+                if graph.contains_key(&id) {
+                    continue;
+                }
+                let read = || format!("cannot walk history: cannot read commit {id}");
+                let tokens = self
+                    .repo
+                    .objects
+                    .find_commit_iter(&id.0, &mut buf)
+                    .map_err(git_err_with(read))?;
+                count_commit();
+                let mut parents = Vec::new();
+                for token in tokens {
+                    match token.map_err(git_err_with(read))? {
+                        Token::Tree { id: tree } => {
+                            trees.insert(id, Oid(tree));
+                        }
+                        Token::Parent { id: parent } => parents.push(Oid(parent)),
+                        _ => break,
+                    }
+                }
+                todo.extend(parents.iter().filter(|p| !graph.contains_key(*p)));
+                graph.insert(id, parents);
+            }
+        } else {
+            // gix's walk reads parents from the commit-graph file when there is one (git gc
+            // writes it), without inflating a single commit; so does a shallow clone's
+            // boundary.
+            let walk = self
+                .repo
+                .rev_walk(tips.iter().map(|t| t.0))
+                .all()
+                .map_err(git_err("cannot walk history"))?;
+            count_walk();
+            for info in walk {
+                let info = info.map_err(|e| Error::new("cannot walk history").caused_by(e))?;
+                count_commit();
+                if let Some(c) = file.as_ref().and_then(|f| f.commit_by_id(info.id)) {
+                    trees.insert(Oid(info.id), Oid(c.root_tree_id().to_owned()));
+                }
+                graph.insert(
+                    Oid(info.id),
+                    info.parent_ids.iter().map(|p| Oid(*p)).collect(),
+                );
+            }
+        }
+        if let Ok(mut known) = self.trees.write() {
+            known.extend(trees);
+        }
+        Ok(graph)
+    }
+}
