@@ -16,7 +16,8 @@ use crate::error::{Error, Result};
 /// exit when `RELGATE_STATS` is set; see `crate::cli`).
 pub static WALKS: AtomicUsize = AtomicUsize::new(0);
 pub static COMMITS_VISITED: AtomicUsize = AtomicUsize::new(0);
-/// Ancestry questions answered by a merge base (at most [`MERGE_BASE_QUERIES`] per walk).
+/// Ancestry questions asked one by one (at most [`MERGE_BASE_QUERIES`] per walk): each reads
+/// the history down to the ancestor's date, then asks the merge base if that did not find it.
 pub static MERGE_BASES: AtomicUsize = AtomicUsize::new(0);
 /// Commits read only to find their tree, because no walk had met them.
 pub static COMMIT_READS: AtomicUsize = AtomicUsize::new(0);
@@ -33,14 +34,11 @@ type AncestryGraph<'r> = gix::revwalk::Graph<
     gix::revwalk::graph::Commit<gix::revision::plumbing::merge_base::Flags>,
 >;
 
-/// How much older than a release commit an ancestor of it may be dated and still be looked at
-/// by [`met_by_date`]: a day, for committers' clocks that were a little wrong. Beyond that the
-/// merge base answers, exactly, whatever the dates say.
-const DATE_SLACK_SECONDS: i64 = 24 * 60 * 60;
-
-/// Whether `ancestor` is met reading the history of `descendant` newest first, down to
-/// `ancestor`'s commit date less [`DATE_SLACK_SECONDS`]. `false` means "not met", not "not in
-/// the history": a commit dated wrongly can hide it below the floor.
+/// Whether `ancestor` is met reading the history of `descendant` newest first, down to the
+/// moment `ancestor` was made: its commit date, or its newest parent's when that is later (a
+/// commit is made after its parents, so an earlier date is a wrong clock). `false` means "not
+/// met", not "not in the history": a commit dated wrongly can hide it below that floor. Each
+/// commit read on the way counts as visited (`RELGATE_STATS`).
 fn met_by_date(
     graph: &mut AncestryGraph<'_>,
     ancestor: Oid,
@@ -51,10 +49,18 @@ fn met_by_date(
             .get_or_insert_full_commit(id.0, |_| {})
             .map(|c| c.map(|c| c.commit_time))
     };
-    let (Some(floor), Some(start)) = (time(graph, ancestor)?, time(graph, descendant)?) else {
+    let (Some(mut floor), Some(start)) = (time(graph, ancestor)?, time(graph, descendant)?) else {
         return Ok(false);
     };
-    let floor = floor.saturating_sub(DATE_SLACK_SECONDS);
+    let parents = graph
+        .get(&ancestor.0)
+        .map(|c| c.parents.clone())
+        .unwrap_or_default();
+    for p in parents {
+        if let Some(t) = time(graph, Oid(p))? {
+            floor = floor.max(t);
+        }
+    }
     let mut queue = std::collections::BinaryHeap::from([(start, descendant)]);
     let mut seen = OidSet::default();
     seen.insert(descendant);
@@ -65,6 +71,7 @@ fn met_by_date(
         if when < floor {
             break;
         }
+        count_commit();
         let parents = graph
             .get(&id.0)
             .map(|c| c.parents.clone())
@@ -243,12 +250,12 @@ impl Repo {
     /// Whether `ancestor` is in the history of `descendant` (itself included), in a repository
     /// without a commit-graph file. `graph` keeps the commits read for the next question.
     ///
-    /// First the history of `descendant` is read newest first, down to `ancestor`'s commit date
-    /// (less a day, for clocks that were a little wrong): an ancestor is usually met there, a
-    /// few commits down. When it is not, the answer comes from their merge base, which is
-    /// `ancestor` exactly when it is in the history. The merge base paints down from both ends
-    /// to where the histories meet, which past a release on another branch is usually far
-    /// below it; the commits the first walk read are not read again.
+    /// First the history of `descendant` is read newest first, down to the date `ancestor` was
+    /// made ([`met_by_date`]): an ancestor is usually met there, a few commits down. When it is
+    /// not (it is on another branch, or a clock was wrong), the answer comes from their merge
+    /// base, which is `ancestor` exactly when it is in the history. The merge base paints down
+    /// from both ends to where the histories meet, which for a release on another branch is
+    /// below that date anyway; the commits the first walk read are not read again.
     fn is_ancestor(
         &self,
         graph: &mut AncestryGraph<'_>,

@@ -33,6 +33,17 @@ fn commits(r: &Repo, n: usize) {
     r.git(&["reset", "-q", "--hard", "main"]).code(0);
 }
 
+/// A commit made `secs` after the first of [`commits`]' (the commits there are a second apart),
+/// as a real side branch is made after the commit it starts from.
+fn commit_after(r: &Repo, msg: &str, secs: u64) {
+    let mut cmd = r.command("git");
+    cmd.args(["commit", "-q", "--allow-empty", "-m", msg]).env(
+        "GIT_COMMITTER_DATE",
+        format!("@{} +0000", 1_767_225_600 + secs),
+    );
+    assert!(cmd.status().unwrap().success());
+}
+
 /// (walks, commits visited) of one run.
 fn work(r: &Repo, bin: &str, args: &[&str], stdin: Option<&str>) -> (usize, usize) {
     let env = [("RELGATE_STATS", "1")];
@@ -137,9 +148,10 @@ fn sources_at_or_ahead_of_every_tag_walk_nothing() {
     r.tag("v0.9.0", Some("HEAD~10"));
     // On a branch, with the newer tag on main: nothing to walk for, 1.0.0 is above 0.9.0.
     assert_eq!(work(&r, "check-version-sync", &[], None), (0, 0));
-    // A tag above the sources must be looked for: one merge base, no walk of the history.
+    // A tag above the sources must be looked for: one question, which reads the five commits
+    // made after it, newest first, and meets it; no walk of the history.
     r.tag("v1.1.0", Some("HEAD~5"));
-    assert_eq!(work(&r, "check-version-sync", &[], None), (0, 0));
+    assert_eq!(work(&r, "check-version-sync", &[], None), (0, 5));
     assert_eq!(merge_bases(&r, "check-version-sync"), 1);
     // With a commit-graph: one walk, which stops when it finds it.
     r.git(&["commit-graph", "write", "--reachable"]).code(0);
@@ -156,14 +168,15 @@ fn check_release_ready_finds_the_previous_release_without_walking_all_history() 
     let (walks, visited) = work(&r, "check-release-ready", &[], None);
     assert!(walks <= 1, "{walks}");
     assert!(visited <= 4, "{visited}");
-    // A higher release tagged on a commit no branch has (click's 8.5.0): asked first, then
-    // the one below it; two merge bases, no walk of the 200 commits.
+    // A higher release tagged on a commit no branch has (click's 8.5.0), made after HEAD:
+    // asked first, and HEAD is older than it, so its merge base answers (a commit down); then
+    // the one below it, met three commits down. Two questions, no walk of the 200 commits.
     r.git(&["switch", "-q", "-c", "side", "HEAD~1"]).code(0);
-    r.commit("side");
+    commit_after(&r, "side", 300);
     r.tag("v3.0.0", None);
     r.git(&["switch", "-q", "main"]).code(0);
     r.git(&["branch", "-q", "-D", "side"]).code(0);
-    assert_eq!(work(&r, "check-release-ready", &[], None), (0, 0));
+    assert_eq!(work(&r, "check-release-ready", &[], None), (0, 3));
     assert_eq!(merge_bases(&r, "check-release-ready"), 2);
     r.relgate("check-release-ready", &[])
         .stdout_has("1.0.0 follows v0.9.0");
@@ -192,8 +205,8 @@ fn a_commit_graph_prunes_the_walk_for_a_tag_off_the_branch() {
     let r = project(200);
     // A higher tag on a side branch that forks from HEAD~1: not in HEAD's history.
     r.git(&["switch", "-q", "-c", "side", "HEAD~1"]).code(0);
-    r.commit("side work");
-    r.commit("more side work");
+    commit_after(&r, "side work", 300);
+    commit_after(&r, "more side work", 301);
     r.tag("v2.0.0", None);
     r.git(&["switch", "-q", "main"]).code(0);
     let without = work(&r, "check-version-sync", &[], None);
@@ -205,7 +218,7 @@ fn a_commit_graph_prunes_the_walk_for_a_tag_off_the_branch() {
     // rest: the merge bases asked are bounded, whatever the number of tags.
     for i in 0..9 {
         r.git(&["switch", "-q", "side"]).code(0);
-        r.commit(&format!("side {i}"));
+        commit_after(&r, &format!("side {i}"), 302 + i);
         r.tag(&format!("v2.0.{}", i + 1), None);
     }
     r.git(&["switch", "-q", "main"]).code(0);
@@ -218,6 +231,30 @@ fn a_commit_graph_prunes_the_walk_for_a_tag_off_the_branch() {
     assert!(with.0 <= 1);
     assert_eq!(merge_bases(&r, "check-version-sync"), 0);
     assert!(with.1 <= 2, "{with:?}: generation numbers end the walk");
+}
+
+/// A tag whose commit says it was made before the commit it starts from (a wrong clock) is
+/// looked for down to that date: one pass over the history per question, of at most eight
+/// questions (the commits are read once and kept for the next), and the merge base still
+/// gives the verdict.
+#[test]
+fn a_tag_dated_before_its_branch_costs_one_pass_at_most() {
+    let r = project(200);
+    r.git(&["switch", "-q", "-c", "side", "HEAD~1"]).code(0);
+    for i in 0..5 {
+        // The harness's fixed date: older than every commit of the history.
+        r.commit(&format!("side {i}"));
+        r.tag(&format!("v2.0.{i}"), None);
+    }
+    r.git(&["switch", "-q", "main"]).code(0);
+    let (walks, visited) = work(&r, "check-version-sync", &[], None);
+    assert_eq!(walks, 0);
+    // Five questions; the history is read by the first, the others walk what it kept.
+    assert_eq!(merge_bases(&r, "check-version-sync"), 5);
+    assert!(visited <= 5 * 202, "{visited}");
+    r.relgate("check-version-sync", &[])
+        .code(0)
+        .stdout_lacks("v2.0.");
 }
 
 #[test]
