@@ -50,6 +50,8 @@ pub struct Tool {
     /// The tool reads git objects or refs. One that does not (lint-changelog) finds the
     /// work-tree root without opening the repository.
     pub reads_git: bool,
+    /// The tool computes the work tree's status (check-release-ready's clean-tree).
+    pub status: bool,
     /// The git hooks it runs as; any other hook name is a usage error (exit 2).
     pub hooks: &'static [Hook],
     /// What of the repository's conventions its checks use (inferred once per run).
@@ -311,6 +313,7 @@ pub struct Ctx {
     pub tool: &'static str,
     pub common: Common,
     reads_git: bool,
+    status: bool,
     needs: crate::conventions::Needs,
     repo: OnceCell<Result<Repo>>,
     /// What the configuration files say, before anything is inferred.
@@ -324,6 +327,7 @@ impl Ctx {
             tool: tool.name,
             common,
             reads_git: tool.reads_git,
+            status: tool.status,
             needs: tool.needs,
             repo: OnceCell::new(),
             file_config: OnceCell::new(),
@@ -333,7 +337,7 @@ impl Ctx {
 
     pub fn repo(&self) -> Result<&Repo> {
         self.repo
-            .get_or_init(Repo::open)
+            .get_or_init(|| Repo::open(self.status))
             .as_ref()
             .map_err(Clone::clone)
     }

@@ -374,14 +374,21 @@ fn git_err_with(what: impl FnOnce() -> String) -> impl FnOnce(gix::Error) -> Err
 impl Repo {
     /// Opens the repository containing the current directory, honouring the environment git sets
     /// for hooks. `GIT_CONFIG_PARAMETERS` (what `git -c k=v` passes down) is applied too, which
-    /// gix does not do by itself.
-    pub fn open() -> Result<Repo> {
+    /// gix does not do by itself. `status`: the run computes the work tree's status.
+    pub fn open(status: bool) -> Result<Repo> {
         let cwd = std::env::current_dir()
             .map_err(|e| Error::new("cannot read the current directory").caused_by(e))?;
         // git does not verify the index checksum when it reads the index (only fsck does);
         // gix does unless told the hash is skipped, which costs a SHA-1 over the whole index
-        // on every status. relgate never writes the index, so the setting changes nothing else.
-        let mut overrides = vec!["index.skipHash=true".to_string()];
+        // on every status. relgate never writes the index, so the setting changes nothing
+        // else. Only a run that computes the status sets it here: gix's status reads the index
+        // again for its filters, through the configuration, and setting a value costs a run
+        // 70,000 instructions (gix trims it with Unicode tables it builds on first use). The
+        // index `--staged` reads is read without the checksum directly ([`Repo::open_index`]).
+        let mut overrides: Vec<String> = Vec::new();
+        if status {
+            overrides.push("index.skipHash=true".to_string());
+        }
         overrides.extend(
             std::env::var("GIT_CONFIG_PARAMETERS")
                 .ok()
@@ -1073,10 +1080,34 @@ impl Repo {
         (!out.is_empty()).then_some(out)
     }
 
+    /// The index, read as git reads it: its trailing checksum is not verified (git leaves that
+    /// to fsck; gix would hash the whole file), with `index.threads` honoured. relgate never
+    /// writes the index back.
+    fn read_index(&self) -> std::result::Result<gix::index::File, gix::Error> {
+        let thread_limit = self
+            .repo
+            .config_snapshot()
+            .string("index.threads")
+            .map(|v| gix::config::tree::Index::THREADS.try_into_index_threads(&*v))
+            .transpose()?;
+        let options = gix::index::decode::Options {
+            thread_limit,
+            min_extension_block_in_bytes_for_threading: 0,
+            expected_checksum: None,
+            alloc_limit_bytes: None,
+        };
+        gix::index::File::at(
+            self.repo.index_path(),
+            self.repo.object_hash(),
+            true,
+            options,
+        )
+    }
+
     /// Opens the index git uses now (honours `GIT_INDEX_FILE`, relative to the current directory).
     pub fn open_index(&self) -> Result<StagedIndex> {
         let path = self.repo.index_path();
-        let file = self.repo.open_index().map_err(git_err_with(|| {
+        let file = self.read_index().map_err(git_err_with(|| {
             format!("cannot read the index {}", path.display())
         }))?;
         Ok(StagedIndex { file })

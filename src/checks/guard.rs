@@ -42,6 +42,7 @@ Options:
                              and GitHub/GitLab squash and rebase merges, merge only merges)
 ",
     reads_git: true,
+    status: false,
     needs: crate::conventions::Needs::BRANCHES,
     hooks: &[
         Hook::PreCommit,

@@ -47,6 +47,7 @@ Options:
       --explain dialects     Which rules apply to which changelogs
 ",
     reads_git: false,
+    status: false,
     needs: crate::conventions::Needs::FILES,
     hooks: &[Hook::PreCommit, Hook::PrePush],
 };

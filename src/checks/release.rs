@@ -44,6 +44,7 @@ Options:
                              changelog) [default: versions.package, else the root package]
 ",
     reads_git: true,
+    status: true,
     needs: crate::conventions::Needs::ALL,
     hooks: &[],
 };

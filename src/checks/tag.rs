@@ -54,6 +54,7 @@ Options:
                              an invalid release tag (makes `git tag v1.2` fail at once)
 ",
     reads_git: true,
+    status: false,
     needs: crate::conventions::Needs::ALL,
     hooks: &[Hook::PrePush, Hook::ReferenceTransaction],
 };

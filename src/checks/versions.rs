@@ -38,6 +38,7 @@ Options:
       --list                 Print every source: path:line:col  kind  raw  normalised
 ",
     reads_git: true,
+    status: false,
     needs: crate::conventions::Needs::TAGS,
     hooks: &[Hook::PreCommit, Hook::PrePush],
 };

@@ -128,6 +128,26 @@ fn clean_tree_fails_alone_naming_the_files() {
     only(&r, &[], &[("clean-tree", "fail")]);
 }
 
+/// The index is read as git reads it, without verifying its trailing checksum (only
+/// `git fsck` does): an index whose checksum is wrong is still the index, for the status and
+/// for `--staged`, and a wrong entry in it is still found.
+#[test]
+fn the_index_checksum_is_not_verified_as_git_does_not() {
+    let (r, _remote) = ready();
+    let path = r.path().join(".git/index");
+    let mut bytes = std::fs::read(&path).unwrap();
+    let last = bytes.len() - 1;
+    bytes[last] ^= 0xff;
+    std::fs::write(&path, &bytes).unwrap();
+    // git reads it (and, with no optional locks, does not write it back corrected).
+    r.git(&["--no-optional-locks", "status", "--porcelain"])
+        .code(0);
+    only(&r, &[], &[]);
+    r.relgate("check-version-sync", &["--staged"]).code(0);
+    r.write("stray.txt", "x\n");
+    only(&r, &[], &[("clean-tree", "fail")]);
+}
+
 /// The index's cache-tree lets clean-tree skip the HEAD-to-index diff only when it names HEAD's
 /// tree: after `git commit` + `git reset --soft HEAD~1` it is valid but names the undone
 /// commit's tree, and the staged file must still be found.
