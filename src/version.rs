@@ -365,7 +365,7 @@ pub fn semver_to_pep440(v: &semver::Version) -> Option<pep440_rs::Version> {
     // equals a Cargo `1.2.0`.
     if v.pre.is_empty() {
         // The common case, built from the numbers: every existing tag is read this way, and
-        // printing a version only to parse it again cost more than the rest of reading a tag.
+        // printing a version only to parse it again was a third of the cost of reading a tag.
         return Some(pep440_rs::Version::new([v.major, v.minor, v.patch]));
     }
     let first = v.pre.as_str().split('.').next().unwrap_or("");
