@@ -18,6 +18,7 @@ use gix::bstr::ByteSlice;
 
 use crate::error::{Error, Result};
 
+mod blob_head;
 mod history;
 pub use history::{COMMIT_READS, COMMITS_VISITED, MERGE_BASES, WALKS};
 
@@ -270,6 +271,8 @@ pub struct Repo {
     /// The commit-graph file, looked for once per run (the per-thread handles share it): gix
     /// opens it again on every ask, and a workspace asks once per package.
     commit_graph: OnceCell<Option<std::sync::Arc<gix::commitgraph::Graph>>>,
+    /// The packs as [`Repo::blob_head`] reads them, opened on first use (per handle).
+    packs: RefCell<Option<blob_head::Packs>>,
 }
 
 type Memo = std::sync::Arc<dyn std::any::Any + Send + Sync>;
@@ -432,7 +435,22 @@ impl Repo {
             trees: Default::default(),
             memo: Default::default(),
             commit_graph: OnceCell::new(),
+            packs: RefCell::new(None),
         }
+    }
+
+    /// The first `len` bytes of blob `id` (all of it when it is shorter) and whether that is
+    /// the whole blob, inflating no more of it, or of the objects its pack builds it from, than
+    /// that needs. `None` when the blob is not read that way (a loose object, say): the caller
+    /// reads it whole.
+    pub fn blob_head(&self, id: Oid, len: usize) -> Option<(Vec<u8>, bool)> {
+        let mut packs = self.packs.borrow_mut();
+        packs
+            .get_or_insert_with(|| {
+                let dir = self.repo.common_dir().join("objects").join("pack");
+                blob_head::Packs::open(&dir, self.repo.object_hash())
+            })
+            .head(&id.0, len)
     }
 
     /// The commit-graph file, when the repository has one and uses it.

@@ -370,12 +370,14 @@ impl FileReader for WorkTree {
 /// The files of one commit, its tree loaded once. What it reads is kept by blob id for the
 /// thread (see [`Blobs`]): a file that did not change between two commits is read once.
 pub struct AtCommit<'r> {
+    repo: &'r Repo,
     tree: CommitTree<'r>,
 }
 
 impl<'r> AtCommit<'r> {
     pub fn new(repo: &'r Repo, commit: Oid) -> Result<AtCommit<'r>> {
         Ok(AtCommit {
+            repo,
             tree: repo.commit_tree(commit)?,
         })
     }
@@ -402,6 +404,22 @@ impl FileReader for AtCommit<'_> {
                 Some((id, None)) => blobs.borrow().get(&id),
             })
         })
+    }
+
+    /// From the pack, as far as `len` bytes need ([`Repo::blob_head`]), unless the blob was
+    /// read whole before; else whole, as [`FileReader::read`] reads it.
+    fn read_head(&self, path: &str, len: usize) -> Result<Option<(Vec<u8>, bool)>> {
+        crate::config::check_contained(path)?;
+        let Some((id, _)) = self.tree.read_unless(path, |_| false)? else {
+            return Ok(None);
+        };
+        if let Some(bytes) = BLOBS.with(|blobs| blobs.borrow().get(&id)) {
+            return Ok(Some((bytes, true)));
+        }
+        if let Some(head) = self.repo.blob_head(id, len) {
+            return Ok(Some(head));
+        }
+        Ok(self.read(path)?.map(|bytes| (bytes, true)))
     }
 
     fn list(&self, dir: &str) -> Result<Option<Vec<(String, bool)>>> {

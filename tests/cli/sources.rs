@@ -408,6 +408,24 @@ fn a_lock_file_is_read_as_far_as_its_versions() {
     assert_eq!(listed(&r, &[]), found);
     assert_eq!(listed(&r, &["--staged"]), found);
     assert_eq!(listed(&r, &["--at", "HEAD"]), found);
+    // Packed, the next version's lock file a delta of this one: each is read from the pack
+    // as far as its versions, the older through the newer.
+    let bumped: Vec<u8> = String::from_utf8_lossy(head.as_bytes())
+        .replace("1.0.0", "1.1.0")
+        .into_bytes()
+        .into_iter()
+        .chain(lock[head.len()..].iter().copied())
+        .collect();
+    std::fs::write(r.path().join("package-lock.json"), &bumped).unwrap();
+    r.write("package.json", "{\n  \"version\": \"1.1.0\"\n}\n");
+    r.git(&["add", "-A"]).code(0);
+    r.commit("1.1.0");
+    r.git(&["repack", "-adq"]).code(0);
+    assert_eq!(listed(&r, &["--at", "HEAD~1"]), found);
+    assert_eq!(
+        listed(&r, &["--at", "HEAD"]),
+        found.map(|f| f.replace("1.0.0", "1.1.0"))
+    );
     // A root package entry past the head is still found: the whole file is read then, and
     // its byte that is not UTF-8 stops the run, naming the file.
     let late = format!(

@@ -1,0 +1,452 @@
+//! The start of a blob, read from its pack: only as much of the blob, and of the objects its
+//! delta chain is built on, as that start needs; each object of a chain is kept, as far as it
+//! was read, for the next blob built on it.
+//!
+//! npm's package-lock.json is where this matters: its versions are in its first lines, and it
+//! is a megabyte. In axios' pack the lock files of 54 tags are deltas against one 1.08 MB
+//! base. gix resolves a delta whole, and keeps what it resolved (the blob asked for), never the
+//! base it started from, so `validate-tag --all` inflated that base once per tag: 1.2 G of its
+//! 1.33 G instructions. git's delta format is read here because gix keeps its own decoder
+//! private (gix-pack's `data::delta::apply`) and applies a delta whole only.
+//!
+//! Anything else (a loose object, a delta against an object named by id, a chain deeper than
+//! [`DEEPEST`], a pack that does not read as expected) answers `None`, and the caller reads the
+//! blob through gix, which reports what is wrong with it.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use gix::odb::pack;
+use gix::zlib;
+
+/// The most bytes the objects read so far may hold before they are let go (between reads):
+/// git's own delta-base cache holds 96 MiB by default.
+const BUDGET: usize = 64 << 20;
+
+/// Deeper chains are left to gix, whose decoder does not recurse (`git repack --depth` allows
+/// 4,095; git's default is 50).
+const DEEPEST: usize = 1_000;
+
+/// Bytes inflated at a time, at least.
+const STEP: usize = 16 << 10;
+
+/// The repository's packs, opened on first use, and the objects read from them.
+pub(super) struct Packs {
+    packs: Vec<(pack::index::File, pack::data::File)>,
+    /// Objects by (pack, entry offset); an object's base always comes before it.
+    objects: Vec<Object>,
+    at: HashMap<(usize, u64), usize>,
+}
+
+/// A zlib stream in a pack entry, inflated as far as needed.
+struct Stream {
+    pack: usize,
+    data_offset: u64,
+    /// Compressed bytes consumed so far.
+    used: usize,
+    state: zlib::Inflate,
+    out: Vec<u8>,
+    /// The size the entry header gives.
+    size: usize,
+    done: bool,
+}
+
+enum Object {
+    /// An object stored whole: its bytes are the stream's.
+    Whole { stream: Stream, blob: bool },
+    /// A delta against the object at index `base`: `ops` is the delta, `next` the first of its
+    /// instructions not yet applied, `out` the object as far as it was built.
+    Delta {
+        ops: Stream,
+        base: usize,
+        next: usize,
+        out: Vec<u8>,
+        /// The sizes of the base and of the result, from the delta's header once it is read.
+        sizes: Option<(usize, usize)>,
+    },
+}
+
+impl Packs {
+    /// Opens the index and data file of every pack in `dir` (`objects/pack`).
+    pub(super) fn open(dir: &Path, hash: gix::hash::Kind) -> Packs {
+        let mut packs = Vec::new();
+        if let Ok(entries) = std::fs::read_dir(dir) {
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.extension().is_some_and(|e| e == "idx")
+                    && let Ok(index) = pack::index::File::at(&path, hash)
+                    && let Ok(data) = pack::data::File::at(path.with_extension("pack"), hash)
+                {
+                    packs.push((index, data));
+                }
+            }
+        }
+        Packs {
+            packs,
+            objects: Vec::new(),
+            at: HashMap::new(),
+        }
+    }
+
+    /// The first `len` bytes of blob `id` (all of it when it is shorter), and whether that is
+    /// the whole blob; `None` when it is not read here (see the module's documentation).
+    pub(super) fn head(&mut self, id: &gix::oid, len: usize) -> Option<(Vec<u8>, bool)> {
+        let held: usize = self.objects.iter().map(Object::held).sum();
+        if held > BUDGET {
+            self.objects.clear();
+            self.at.clear();
+        }
+        let (pack, offset) = self.packs.iter().enumerate().find_map(|(i, (index, _))| {
+            index.lookup(id).map(|e| (i, index.pack_offset_at_index(e)))
+        })?;
+        let i = self.object(pack, offset, 0)?;
+        if !self.is_blob(i) {
+            return None;
+        }
+        ensure(&mut self.objects, &self.packs, i, len.saturating_add(1))?;
+        let (bytes, size) = self.objects[i].bytes();
+        let n = len.min(bytes.len());
+        Some((bytes[..n].to_vec(), size <= len))
+    }
+
+    /// Whether the chain of object `i` ends in a blob stored whole.
+    fn is_blob(&self, mut i: usize) -> bool {
+        loop {
+            match &self.objects[i] {
+                Object::Whole { blob, .. } => return *blob,
+                Object::Delta { base, .. } => i = *base,
+            }
+        }
+    }
+
+    /// The index of the object whose entry is at `offset` in `pack`, its base first.
+    fn object(&mut self, pack: usize, offset: u64, depth: usize) -> Option<usize> {
+        if let Some(&i) = self.at.get(&(pack, offset)) {
+            return Some(i);
+        }
+        if depth > DEEPEST {
+            return None;
+        }
+        let entry = self.packs[pack].1.entry(offset).ok()?;
+        let stream = Stream {
+            pack,
+            data_offset: entry.data_offset,
+            used: 0,
+            state: zlib::Inflate::default(),
+            out: Vec::new(),
+            size: usize::try_from(entry.decompressed_size).ok()?,
+            done: false,
+        };
+        use pack::data::entry::Header;
+        let object = match entry.header {
+            Header::OfsDelta { base_distance } => {
+                let base_offset = entry.checked_base_pack_offset(base_distance)?;
+                let base = self.object(pack, base_offset, depth + 1)?;
+                Object::Delta {
+                    ops: stream,
+                    base,
+                    next: 0,
+                    out: Vec::new(),
+                    sizes: None,
+                }
+            }
+            Header::RefDelta { .. } => return None,
+            header => Object::Whole {
+                stream,
+                blob: matches!(header, Header::Blob),
+            },
+        };
+        self.objects.push(object);
+        let i = self.objects.len() - 1;
+        self.at.insert((pack, offset), i);
+        Some(i)
+    }
+}
+
+impl Object {
+    /// The bytes read so far, and the object's size.
+    fn bytes(&self) -> (&[u8], usize) {
+        match self {
+            Object::Whole { stream, .. } => (&stream.out, stream.size),
+            Object::Delta { out, sizes, .. } => (out, sizes.map_or(usize::MAX, |s| s.1)),
+        }
+    }
+
+    /// The memory this object holds.
+    fn held(&self) -> usize {
+        match self {
+            Object::Whole { stream, .. } => stream.out.capacity(),
+            Object::Delta { ops, out, .. } => ops.out.capacity() + out.capacity(),
+        }
+    }
+}
+
+type Pack = (pack::index::File, pack::data::File);
+
+/// Reads object `i` up to `n` bytes (all of it when it is shorter). A base always has a lower
+/// index than the objects built on it, so the slice splits into the bases and the object.
+fn ensure(objects: &mut [Object], packs: &[Pack], i: usize, n: usize) -> Option<()> {
+    let (bases, rest) = objects.split_at_mut(i);
+    match rest.first_mut()? {
+        Object::Whole { stream, .. } => stream.ensure(packs, n),
+        Object::Delta {
+            ops,
+            base,
+            next,
+            out,
+            sizes,
+        } => {
+            let (base_size, size) = match *sizes {
+                Some(s) => s,
+                None => {
+                    // Two sizes of at most 10 bytes each open the delta.
+                    ops.ensure(packs, 20)?;
+                    let (base_size, a) = varint(&ops.out)?;
+                    let (size, b) = varint(ops.out.get(a..)?)?;
+                    *next = a + b;
+                    *sizes = Some((base_size, size));
+                    (base_size, size)
+                }
+            };
+            let want = n.min(size);
+            while out.len() < want {
+                ops.ensure(packs, *next + 8)?;
+                let op = *ops.out.get(*next)?;
+                *next += 1;
+                if op & 0x80 != 0 {
+                    // Copy: offset and size from the bytes the low seven bits announce.
+                    let mut offset = 0usize;
+                    let mut len = 0usize;
+                    for bit in 0..7 {
+                        if op & (1 << bit) != 0 {
+                            let byte = usize::from(*ops.out.get(*next)?);
+                            *next += 1;
+                            if bit < 4 {
+                                offset |= byte << (8 * bit);
+                            } else {
+                                len |= byte << (8 * (bit - 4));
+                            }
+                        }
+                    }
+                    if len == 0 {
+                        len = 0x10000;
+                    }
+                    let end = offset.checked_add(len)?;
+                    if end > base_size || out.len() + len > size {
+                        return None;
+                    }
+                    ensure(bases, packs, *base, end)?;
+                    let (from, real) = bases[*base].bytes();
+                    if real != base_size {
+                        return None;
+                    }
+                    out.extend_from_slice(from.get(offset..end)?);
+                } else if op != 0 {
+                    // Insert the next `op` bytes of the delta.
+                    let len = usize::from(op);
+                    ops.ensure(packs, *next + len)?;
+                    if out.len() + len > size {
+                        return None;
+                    }
+                    out.extend_from_slice(ops.out.get(*next..*next + len)?);
+                    *next += len;
+                } else {
+                    return None;
+                }
+            }
+            if out.len() == size && *next != ops.size {
+                // Built, but the delta goes on: not a delta git wrote.
+                return None;
+            }
+            Some(())
+        }
+    }
+}
+
+impl Stream {
+    /// Inflates until `n` bytes are out, or the whole stream.
+    fn ensure(&mut self, packs: &[Pack], n: usize) -> Option<()> {
+        let want = n.min(self.size);
+        let data = &packs.get(self.pack)?.1;
+        while self.out.len() < want {
+            if self.done {
+                return None;
+            }
+            let input = data.entry_slice(self.data_offset..data.pack_end() as u64)?;
+            let have = self.out.len();
+            let to = want.max(have + STEP).min(self.size);
+            self.out.resize(to, 0);
+            let (status, read, written) = self
+                .state
+                .prefix(input.get(self.used..)?, &mut self.out[have..])
+                .ok()?;
+            self.used += read;
+            self.out.truncate(have + written);
+            self.done = status == zlib::Status::StreamEnd;
+            if self.done && self.out.len() != self.size || read == 0 && written == 0 {
+                return None;
+            }
+        }
+        Some(())
+    }
+}
+
+/// A delta header's size: seven bits a byte, least significant first. Returns the size and
+/// the bytes it took.
+fn varint(bytes: &[u8]) -> Option<(usize, usize)> {
+    let mut value = 0usize;
+    for (i, &b) in bytes.iter().enumerate().take(10) {
+        value |= usize::from(b & 0x7f).checked_shl(7 * i as u32)?;
+        if b & 0x80 == 0 {
+            return Some((value, i + 1));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::process::Command;
+
+    fn git(dir: &Path, args: &[&str]) -> Vec<u8> {
+        let out = Command::new("git")
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@t",
+                "-c",
+                "gc.auto=0",
+            ])
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+        out.stdout
+    }
+
+    fn text(out: Vec<u8>) -> String {
+        String::from_utf8(out).unwrap().trim().to_string()
+    }
+
+    /// Lines a lock file might have, numbered from `seed` so versions differ where it changes.
+    fn lines(seed: u32, n: u32) -> String {
+        (0..n)
+            .map(|i| {
+                format!(
+                    "    \"node_modules/p{i}\": {{\"version\": \"{}.{i}.{}\"}},\n",
+                    i % 7,
+                    (i * 31 + seed) % 11
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_blob_head_is_its_bytes_whether_stored_whole_or_as_deltas() {
+        let dir = std::env::temp_dir().join(format!("relgate-blob-head-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        git(&dir, &["init", "-q"]);
+        // Versions changed at the start, in the middle and at the end, so their deltas copy
+        // from all over their base and insert in between; and a small file beside them.
+        let mut ids = Vec::new();
+        for v in 0..8u32 {
+            let lock = format!(
+                "{{\n  \"version\": \"1.{v}.0\",\n{}{}{}}}\n",
+                lines(0, 4000),
+                lines(v / 3, 200 + v * 50),
+                lines(v % 2, 3000)
+            );
+            std::fs::write(dir.join("package-lock.json"), &lock).unwrap();
+            std::fs::write(dir.join("small"), format!("{v}\n")).unwrap();
+            git(&dir, &["add", "-A"]);
+            git(&dir, &["commit", "-qm", &format!("v{v}")]);
+            for file in ["package-lock.json", "small"] {
+                ids.push(text(git(&dir, &["rev-parse", &format!("HEAD:{file}")])));
+            }
+        }
+        git(&dir, &["repack", "-adfq", "--depth=3", "--window=10"]);
+        let packs_dir = dir.join(".git/objects/pack");
+        let idx = std::fs::read_dir(&packs_dir)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .find(|p| p.extension().is_some_and(|e| e == "idx"))
+            .unwrap();
+        // `verify-pack -v` gives a delta's depth and base after its sizes and offset.
+        let listing = text(git(&dir, &["verify-pack", "-v", idx.to_str().unwrap()]));
+        let deltas = ids
+            .iter()
+            .filter(|id| {
+                listing
+                    .lines()
+                    .any(|l| l.starts_with(id.as_str()) && l.split_whitespace().count() >= 7)
+            })
+            .count();
+        assert!(
+            deltas >= 4,
+            "the test needs blobs stored as deltas:\n{listing}"
+        );
+
+        let mut packs = Packs::open(&packs_dir, gix::hash::Kind::Sha1);
+        // Newest first, as an audit reads them, then oldest first with a fresh reader.
+        for order in [true, false] {
+            if !order {
+                packs = Packs::open(&packs_dir, gix::hash::Kind::Sha1);
+            }
+            let mut seq: Vec<&String> = ids.iter().collect();
+            if order {
+                seq.reverse();
+            }
+            for id in seq {
+                let whole = git(&dir, &["cat-file", "blob", id]);
+                let oid = gix::ObjectId::from_hex(id.as_bytes()).unwrap();
+                for len in [
+                    0,
+                    1,
+                    100,
+                    65_536,
+                    whole.len() - 1,
+                    whole.len(),
+                    whole.len() + 10,
+                ] {
+                    let (bytes, all) = packs.head(&oid, len).expect("a packed blob is read");
+                    let n = len.min(whole.len());
+                    assert_eq!(bytes, whole[..n], "{id} up to {len}");
+                    assert_eq!(all, len >= whole.len(), "{id} up to {len}");
+                }
+            }
+        }
+        // Reading the start of a blob inflates about that much of it, not all of it.
+        let newest = ids[ids.len() - 2].as_str();
+        let mut packs = Packs::open(&packs_dir, gix::hash::Kind::Sha1);
+        let oid = gix::ObjectId::from_hex(newest.as_bytes()).unwrap();
+        packs.head(&oid, 100).unwrap();
+        let held: usize = packs.objects.iter().map(Object::held).sum();
+        assert!(held <= 4 * STEP, "{held} bytes held for a 100-byte head");
+        // A commit, a tree and an object the packs do not have are not read here.
+        let id = |rev: &str| {
+            gix::ObjectId::from_hex(text(git(&dir, &["rev-parse", rev])).as_bytes()).unwrap()
+        };
+        let (commit, tree) = (id("HEAD"), id("HEAD^{tree}"));
+        assert!(packs.head(&commit, 10).is_none());
+        assert!(packs.head(&tree, 10).is_none());
+        assert!(
+            packs
+                .head(&gix::ObjectId::from_hex(&[b'1'; 40]).unwrap(), 10)
+                .is_none()
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_delta_size_is_read_seven_bits_at_a_time() {
+        assert_eq!(varint(&[0x05]), Some((5, 1)));
+        assert_eq!(varint(&[0x80 | 0x10, 0x01, 0xff]), Some((0x90, 2)));
+        assert_eq!(varint(&[0x80, 0x80]), None);
+        assert_eq!(varint(&[0xff; 12]), None);
+    }
+}
