@@ -384,25 +384,33 @@ impl<'r> AtCommit<'r> {
 }
 
 impl FileReader for AtCommit<'_> {
+    /// From the pack when it can ([`Repo::blob_head`], which keeps the bases of delta chains
+    /// for the next blob built on them), else through gix.
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
         crate::config::check_contained(path)?;
         BLOBS.with(|blobs| {
-            let found = self.tree.read_unless(path, |id| !blobs.borrow().has(&id))?;
-            Ok(match found {
-                None => None,
-                Some((id, Some(bytes))) => {
-                    // Held to the work tree's limit: nothing bigger is parsed, whatever a
-                    // commit holds. (Its size is known once it is read: asking the object's
-                    // header first would cost a second lookup for every blob of an audit.)
-                    if bytes.len() as u64 > MAX_FILE {
-                        let shown = format!("{path} at commit {}", self.tree.commit());
-                        return Err(too_big(&shown, bytes.len() as u64));
-                    }
-                    blobs.borrow_mut().keep(id, &bytes);
-                    Some(bytes)
-                }
-                Some((id, None)) => blobs.borrow().get(&id),
-            })
+            let Some((id, _)) = self.tree.read_unless(path, |_| false)? else {
+                return Ok(None);
+            };
+            if let Some(bytes) = blobs.borrow().get(&id) {
+                return Ok(Some(bytes));
+            }
+            let bytes = match self.repo.blob_head(id, usize::MAX) {
+                Some((bytes, _)) => bytes,
+                None => match self.tree.read_unless(path, |_| true)? {
+                    Some((_, Some(bytes))) => bytes,
+                    _ => return Ok(None),
+                },
+            };
+            // Held to the work tree's limit: nothing bigger is parsed, whatever a commit
+            // holds. (Its size is known once it is read: asking the object's header first
+            // would cost a second lookup for every blob of an audit.)
+            if bytes.len() as u64 > MAX_FILE {
+                let shown = format!("{path} at commit {}", self.tree.commit());
+                return Err(too_big(&shown, bytes.len() as u64));
+            }
+            blobs.borrow_mut().keep(id, &bytes);
+            Ok(Some(bytes))
         })
     }
 
@@ -454,10 +462,6 @@ impl Blobs {
     /// Larger blobs are not kept: they are lock files, which change at every release, and
     /// copying one into the cache costs more than the rare second read saves.
     const LARGEST: usize = 256 << 10;
-
-    fn has(&self, id: &Oid) -> bool {
-        self.by_id.contains_key(id)
-    }
 
     fn get(&self, id: &Oid) -> Option<Vec<u8>> {
         self.by_id.get(id).cloned()
@@ -531,15 +535,15 @@ mod tests {
         for n in 0..fit as u8 {
             b.keep(id(n), &chunk);
         }
-        assert!(b.has(&id(0)) && b.bytes == Blobs::BUDGET);
+        assert!(b.get(&id(0)).is_some() && b.bytes == Blobs::BUDGET);
         assert_eq!(b.get(&id(1)).as_deref(), Some(&chunk[..]));
         // One more pushes the oldest out, and only it.
         b.keep(id(200), b"x");
-        assert!(!b.has(&id(0)) && b.has(&id(1)) && b.has(&id(200)));
+        assert!(b.get(&id(0)).is_none() && b.get(&id(1)).is_some() && b.get(&id(200)).is_some());
         assert!(b.bytes <= Blobs::BUDGET);
         // A blob larger than the limit is not kept; one kept twice counts once.
         b.keep(id(201), &vec![0; Blobs::LARGEST + 1]);
-        assert!(!b.has(&id(201)));
+        assert!(b.get(&id(201)).is_none());
         let before = b.bytes;
         b.keep(id(200), b"x");
         assert_eq!(b.bytes, before);

@@ -19,9 +19,10 @@ use std::path::Path;
 use gix::odb::pack;
 use gix::zlib;
 
-/// The most bytes the objects read so far may hold before they are let go (between reads):
-/// git's own delta-base cache holds 96 MiB by default.
-const BUDGET: usize = 64 << 20;
+/// The most bytes the objects read so far may hold before they are let go (between reads),
+/// per repository handle (`validate-tag --all` has one per thread): git's own delta-base
+/// cache holds 96 MiB by default.
+const BUDGET: usize = 32 << 20;
 
 /// Deeper chains are left to gix, whose decoder does not recurse (`git repack --depth` allows
 /// 4,095; git's default is 50).
@@ -36,6 +37,19 @@ pub(super) struct Packs {
     /// Objects by (pack, entry offset); an object's base always comes before it.
     objects: Vec<Object>,
     at: HashMap<(usize, u64), usize>,
+    /// Inflate states of streams read to their end, for the next stream: a new one allocates
+    /// its window.
+    spare: Vec<zlib::Inflate>,
+    /// The bytes `objects` hold.
+    held: usize,
+}
+
+/// What reading a stream needs: the packs, and the spare inflate states.
+struct Io<'a> {
+    packs: &'a [Pack],
+    spare: &'a mut Vec<zlib::Inflate>,
+    /// Bytes the objects' buffers grew by.
+    grown: usize,
 }
 
 /// A zlib stream in a pack entry, inflated as far as needed.
@@ -44,7 +58,8 @@ struct Stream {
     data_offset: u64,
     /// Compressed bytes consumed so far.
     used: usize,
-    state: zlib::Inflate,
+    /// While the stream is being read.
+    state: Option<zlib::Inflate>,
     out: Vec<u8>,
     /// The size the entry header gives.
     size: usize,
@@ -85,16 +100,18 @@ impl Packs {
             packs,
             objects: Vec::new(),
             at: HashMap::new(),
+            spare: Vec::new(),
+            held: 0,
         }
     }
 
     /// The first `len` bytes of blob `id` (all of it when it is shorter), and whether that is
     /// the whole blob; `None` when it is not read here (see the module's documentation).
     pub(super) fn head(&mut self, id: &gix::oid, len: usize) -> Option<(Vec<u8>, bool)> {
-        let held: usize = self.objects.iter().map(Object::held).sum();
-        if held > BUDGET {
+        if self.held > BUDGET {
             self.objects.clear();
             self.at.clear();
+            self.held = 0;
         }
         let (pack, offset) = self.packs.iter().enumerate().find_map(|(i, (index, _))| {
             index.lookup(id).map(|e| (i, index.pack_offset_at_index(e)))
@@ -103,7 +120,14 @@ impl Packs {
         if !self.is_blob(i) {
             return None;
         }
-        ensure(&mut self.objects, &self.packs, i, len.saturating_add(1))?;
+        let mut io = Io {
+            packs: &self.packs,
+            spare: &mut self.spare,
+            grown: 0,
+        };
+        let read = ensure(&mut self.objects, &mut io, i, len.saturating_add(1));
+        self.held += io.grown;
+        read?;
         let (bytes, size) = self.objects[i].bytes();
         let n = len.min(bytes.len());
         Some((bytes[..n].to_vec(), size <= len))
@@ -132,7 +156,7 @@ impl Packs {
             pack,
             data_offset: entry.data_offset,
             used: 0,
-            state: zlib::Inflate::default(),
+            state: None,
             out: Vec::new(),
             size: usize::try_from(entry.decompressed_size).ok()?,
             done: false,
@@ -173,6 +197,7 @@ impl Object {
     }
 
     /// The memory this object holds.
+    #[cfg(test)]
     fn held(&self) -> usize {
         match self {
             Object::Whole { stream, .. } => stream.out.capacity(),
@@ -185,10 +210,10 @@ type Pack = (pack::index::File, pack::data::File);
 
 /// Reads object `i` up to `n` bytes (all of it when it is shorter). A base always has a lower
 /// index than the objects built on it, so the slice splits into the bases and the object.
-fn ensure(objects: &mut [Object], packs: &[Pack], i: usize, n: usize) -> Option<()> {
+fn ensure(objects: &mut [Object], io: &mut Io<'_>, i: usize, n: usize) -> Option<()> {
     let (bases, rest) = objects.split_at_mut(i);
     match rest.first_mut()? {
-        Object::Whole { stream, .. } => stream.ensure(packs, n),
+        Object::Whole { stream, .. } => stream.ensure(io, n),
         Object::Delta {
             ops,
             base,
@@ -200,7 +225,7 @@ fn ensure(objects: &mut [Object], packs: &[Pack], i: usize, n: usize) -> Option<
                 Some(s) => s,
                 None => {
                     // Two sizes of at most 10 bytes each open the delta.
-                    ops.ensure(packs, 20)?;
+                    ops.ensure(io, 20)?;
                     let (base_size, a) = varint(&ops.out)?;
                     let (size, b) = varint(ops.out.get(a..)?)?;
                     *next = a + b;
@@ -210,7 +235,7 @@ fn ensure(objects: &mut [Object], packs: &[Pack], i: usize, n: usize) -> Option<
             };
             let want = n.min(size);
             while out.len() < want {
-                ops.ensure(packs, *next + 8)?;
+                ops.ensure(io, *next + 8)?;
                 let op = *ops.out.get(*next)?;
                 *next += 1;
                 if op & 0x80 != 0 {
@@ -235,20 +260,22 @@ fn ensure(objects: &mut [Object], packs: &[Pack], i: usize, n: usize) -> Option<
                     if end > base_size || out.len() + len > size {
                         return None;
                     }
-                    ensure(bases, packs, *base, end)?;
+                    ensure(bases, io, *base, end)?;
                     let (from, real) = bases[*base].bytes();
                     if real != base_size {
                         return None;
                     }
                     out.extend_from_slice(from.get(offset..end)?);
+                    io.grown += len;
                 } else if op != 0 {
                     // Insert the next `op` bytes of the delta.
                     let len = usize::from(op);
-                    ops.ensure(packs, *next + len)?;
+                    ops.ensure(io, *next + len)?;
                     if out.len() + len > size {
                         return None;
                     }
                     out.extend_from_slice(ops.out.get(*next..*next + len)?);
+                    io.grown += len;
                     *next += len;
                 } else {
                     return None;
@@ -265,27 +292,39 @@ fn ensure(objects: &mut [Object], packs: &[Pack], i: usize, n: usize) -> Option<
 
 impl Stream {
     /// Inflates until `n` bytes are out, or the whole stream.
-    fn ensure(&mut self, packs: &[Pack], n: usize) -> Option<()> {
+    fn ensure(&mut self, io: &mut Io<'_>, n: usize) -> Option<()> {
         let want = n.min(self.size);
-        let data = &packs.get(self.pack)?.1;
+        let data = &io.packs.get(self.pack)?.1;
         while self.out.len() < want {
             if self.done {
                 return None;
             }
+            let state = self.state.get_or_insert_with(|| match io.spare.pop() {
+                Some(mut state) => {
+                    state.reset();
+                    state
+                }
+                None => zlib::Inflate::default(),
+            });
             let input = data.entry_slice(self.data_offset..data.pack_end() as u64)?;
             let have = self.out.len();
             let to = want.max(have + STEP).min(self.size);
             self.out.resize(to, 0);
-            let (status, read, written) = self
-                .state
+            let (status, read, written) = state
                 .prefix(input.get(self.used..)?, &mut self.out[have..])
                 .ok()?;
             self.used += read;
             self.out.truncate(have + written);
+            io.grown += written;
             self.done = status == zlib::Status::StreamEnd;
             if self.done && self.out.len() != self.size || read == 0 && written == 0 {
                 return None;
             }
+        }
+        if self.out.len() == self.size
+            && let Some(state) = self.state.take()
+        {
+            io.spare.push(state);
         }
         Some(())
     }
@@ -427,6 +466,7 @@ mod tests {
         packs.head(&oid, 100).unwrap();
         let held: usize = packs.objects.iter().map(Object::held).sum();
         assert!(held <= 4 * STEP, "{held} bytes held for a 100-byte head");
+        assert!(packs.held <= held);
         // A commit, a tree and an object the packs do not have are not read here.
         let id = |rev: &str| {
             gix::ObjectId::from_hex(text(git(&dir, &["rev-parse", rev])).as_bytes()).unwrap()
