@@ -18,8 +18,8 @@ use gix::bstr::ByteSlice;
 
 use crate::error::{Error, Result};
 
-mod blob_head;
 mod history;
+mod packs;
 pub use history::{COMMIT_READS, COMMITS_VISITED, MERGE_BASES, WALKS};
 
 /// An object id, SHA-1 or SHA-256.
@@ -272,7 +272,7 @@ pub struct Repo {
     /// opens it again on every ask, and a workspace asks once per package.
     commit_graph: OnceCell<Option<std::sync::Arc<gix::commitgraph::Graph>>>,
     /// The packs as [`Repo::blob_head`] reads them, opened on first use (per handle).
-    packs: RefCell<Option<blob_head::Packs>>,
+    packs: RefCell<Option<packs::Packs>>,
 }
 
 type Memo = std::sync::Arc<dyn std::any::Any + Send + Sync>;
@@ -444,13 +444,16 @@ impl Repo {
     /// that needs. `None` when the blob is not read that way (a loose object, say): the caller
     /// reads it whole.
     pub fn blob_head(&self, id: Oid, len: usize) -> Option<(Vec<u8>, bool)> {
+        self.with_packs(|packs| packs.head(&id.0, len))
+    }
+
+    /// The packs, opened on first use.
+    fn with_packs<T>(&self, f: impl FnOnce(&mut packs::Packs) -> T) -> T {
         let mut packs = self.packs.borrow_mut();
-        packs
-            .get_or_insert_with(|| {
-                let dir = self.repo.common_dir().join("objects").join("pack");
-                blob_head::Packs::open(&dir, self.repo.object_hash())
-            })
-            .head(&id.0, len)
+        f(packs.get_or_insert_with(|| {
+            let dir = self.repo.common_dir().join("objects").join("pack");
+            packs::Packs::open(&dir, self.repo.object_hash())
+        }))
     }
 
     /// The commit-graph file, when the repository has one and uses it.

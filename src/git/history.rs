@@ -301,12 +301,25 @@ impl Repo {
             use gix::objs::FindExt as _;
             use gix::objs::commit::ref_iter::Token;
             count_walk();
+            // The commits in the packs are read first, on every core: the whole history is
+            // read anyway.
+            let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
             let mut todo = tips.to_vec();
             // One buffer for every commit, and only the header lines up to the last parent
             // decoded, as gix's own walk does.
             let mut buf = Vec::new();
             while let Some(id) = todo.pop() {
                 if graph.contains_key(&id) {
+                    continue;
+                }
+                if let Some((tree, parents)) =
+                    self.with_packs(|packs| packs.commit_header(&id.0, threads))
+                {
+                    count_commit();
+                    trees.insert(id, Oid(tree));
+                    let parents: Vec<Oid> = parents.into_iter().map(Oid).collect();
+                    todo.extend(parents.iter().filter(|p| !graph.contains_key(*p)));
+                    graph.insert(id, parents);
                     continue;
                 }
                 let read = || format!("cannot walk history: cannot read commit {id}");
