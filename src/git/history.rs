@@ -40,11 +40,25 @@ type AncestryGraph<'r> = gix::revwalk::Graph<
 /// met", not "not in the history": a commit dated wrongly can hide it below that floor. Each
 /// commit read on the way counts as visited (`RELGATE_STATS`).
 fn met_by_date(
+    repo: &Repo,
     graph: &mut AncestryGraph<'_>,
     ancestor: Oid,
     descendant: Oid,
 ) -> std::result::Result<bool, gix::Error> {
     let time = |graph: &mut AncestryGraph<'_>, id: Oid| {
+        // From the pack as far as the committer's line (gix inflates the whole commit), into
+        // the graph the merge base reads too.
+        if graph.get(&id.0).is_none()
+            && let Some((parents, commit_time)) = repo.with_packs(|p| p.dated_commit(&id.0))
+        {
+            let commit = gix::revwalk::graph::Commit {
+                parents: parents.into_iter().collect(),
+                commit_time,
+                generation: None,
+                data: Default::default(),
+            };
+            graph.insert(id.0, commit);
+        }
         graph
             .get_or_insert_full_commit(id.0, |_| {})
             .map(|c| c.map(|c| c.commit_time))
@@ -274,7 +288,7 @@ impl Repo {
             ))
             .caused_by(e)
         };
-        if met_by_date(graph, ancestor, descendant).map_err(failed)? {
+        if met_by_date(self, graph, ancestor, descendant).map_err(failed)? {
             return Ok(true);
         }
         match self
