@@ -9,9 +9,15 @@
 //!   inflated that base once per tag: 1.2 G of its 1.33 G instructions. git's delta format is
 //!   read here because gix keeps its own decoder private (gix-pack's `data::delta::apply`) and
 //!   applies a delta whole only.
-//! - **The tree and parents of every commit** ([`Packs::commit_headers`]), for an audit's walk
+//! - **The tree and parents of every commit** ([`Packs::commit_header`]), for an audit's walk
 //!   of the whole history without a commit-graph file: each commit is inflated only as far as
 //!   its header needs, on every core, instead of one after the other as a walk meets them.
+//! - **A commit's parents and time** ([`Packs::dated_commit`]), for an ancestry question's walk
+//!   down to a date: inflated only as far as the committer's line.
+//!
+//! A small object inflated into a buffer of exactly its size is decoded a symbol at a time
+//! for its last 258 bytes, which is most of a commit: every buffer here has room beyond
+//! ([`FAST_ROOM`]).
 //!
 //! Anything else (a loose object, a delta against an object named by id, a chain deeper than
 //! [`DEEPEST`], a pack that does not read as expected) answers `None` or is left out, and the
@@ -191,20 +197,34 @@ impl Packs {
     /// `threads` threads, each commit inflated only as far as its header (or whole, when the
     /// header does not fit in [`HEADER`] bytes).
     fn commit_headers(&self, threads: usize) -> Vec<CommitHeader> {
+        // Every pack's entries in parts of about an equal share, dealt to the threads in turn:
+        // a repository that was never repacked has many small packs, and one thread per core.
+        let threads = threads.max(1);
+        let total: usize = self.packs.iter().map(|p| p.0.num_objects() as usize).sum();
+        let step = total.div_ceil(threads).max(1);
         let mut parts = Vec::new();
         for pack in &self.packs {
             let n = pack.0.num_objects() as usize;
-            let step = n.div_ceil(threads.max(1)).max(1);
             parts.extend(
                 (0..n)
                     .step_by(step)
                     .map(|start| (pack, start..(start + step).min(n))),
             );
         }
+        let workers = threads.min(parts.len());
+        let parts = &parts;
         std::thread::scope(|scope| {
-            let handles: Vec<_> = parts
-                .into_iter()
-                .map(|(pack, range)| scope.spawn(move || commits_in(pack, range)))
+            let handles: Vec<_> = (0..workers)
+                .map(|w| {
+                    scope.spawn(move || {
+                        parts
+                            .iter()
+                            .skip(w)
+                            .step_by(workers)
+                            .flat_map(|(pack, range)| commits_in(pack, range.clone()))
+                            .collect::<Vec<_>>()
+                    })
+                })
                 .collect();
             handles
                 .into_iter()
@@ -662,7 +682,8 @@ mod tests {
         let mut merge = vec!["merge", "-q", "--no-ff", "-m", "octopus"];
         merge.extend(branches.iter().map(String::as_str));
         git(&dir, &merge);
-        // A long message after a two-parent header.
+        git(&dir, &["repack", "-adq"]);
+        // A long message after a two-parent header, in a second pack.
         git(&dir, &["checkout", "-q", "-b", "side", "b0"]);
         // Committed long after it was written: the commit time is the committer's.
         let out = Command::new("git")
@@ -676,10 +697,17 @@ mod tests {
         assert!(out.success());
         git(&dir, &["checkout", "-q", "main"]);
         git(&dir, &["merge", "-q", "--no-ff", "-m", "two", "side"]);
-        git(&dir, &["repack", "-adq"]);
+        git(&dir, &["repack", "-dq"]);
+        let packs_dir = dir.join(".git/objects/pack");
+        let idx = std::fs::read_dir(&packs_dir).unwrap().flatten();
+        assert_eq!(
+            idx.filter(|e| e.path().extension().is_some_and(|x| x == "idx"))
+                .count(),
+            2
+        );
         git(&dir, &["commit", "-q", "--allow-empty", "-m", "loose"]);
 
-        let mut packs = Packs::open(&dir.join(".git/objects/pack"), gix::hash::Kind::Sha1);
+        let mut packs = Packs::open(&packs_dir, gix::hash::Kind::Sha1);
         let all = text(git(&dir, &["rev-list", "--parents", "HEAD~"]));
         let oid = |hex: &str| gix::ObjectId::from_hex(hex.as_bytes()).unwrap();
         // The newest commit is loose: not read here.
