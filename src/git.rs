@@ -273,6 +273,10 @@ pub struct Repo {
     commit_graph: OnceCell<Option<std::sync::Arc<gix::commitgraph::Graph>>>,
     /// The packs as [`Repo::blob_head`] reads them, opened on first use (per handle).
     packs: RefCell<Option<packs::Packs>>,
+    /// A handle for reading many objects (an audit's): whole blobs come from the packs too,
+    /// whose delta bases are kept. Opening the packs costs what a few blobs read through gix
+    /// do, so a hook that reads a file or two at a commit reads them through gix.
+    many: bool,
 }
 
 type Memo = std::sync::Arc<dyn std::any::Any + Send + Sync>;
@@ -436,7 +440,24 @@ impl Repo {
             memo: Default::default(),
             commit_graph: OnceCell::new(),
             packs: RefCell::new(None),
+            many: false,
         }
+    }
+
+    /// Blob `id` whole, from the packs ([`Repo::blob_head`]) on a handle that reads many
+    /// objects; `None` otherwise, or when the packs do not have it: the caller reads it
+    /// through gix.
+    pub fn blob(&self, id: Oid) -> Option<Vec<u8>> {
+        if !self.many {
+            return None;
+        }
+        self.blob_head(id, usize::MAX).map(|(bytes, _)| bytes)
+    }
+
+    /// Whether the packs are open: a question they answer more cheaply than gix is asked of
+    /// them then, without opening them for it.
+    fn packs_open(&self) -> bool {
+        self.packs.borrow().is_some()
     }
 
     /// The first `len` bytes of blob `id` (all of it when it is shorter) and whether that is
@@ -516,6 +537,7 @@ impl Repo {
         Repo {
             trees: self.trees.clone(),
             commit_graph: self.commit_graph.clone(),
+            many: true,
             ..Repo::wrap(repo)
         }
     }

@@ -384,8 +384,8 @@ impl<'r> AtCommit<'r> {
 }
 
 impl FileReader for AtCommit<'_> {
-    /// From the pack when it can ([`Repo::blob_head`], which keeps the bases of delta chains
-    /// for the next blob built on them), else through gix.
+    /// From the packs on a handle that reads many blobs ([`Repo::blob`], which keeps the bases
+    /// of delta chains for the next blob built on them), else through gix.
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
         crate::config::check_contained(path)?;
         BLOBS.with(|blobs| {
@@ -395,8 +395,8 @@ impl FileReader for AtCommit<'_> {
             if let Some(bytes) = blobs.borrow().get(&id) {
                 return Ok(Some(bytes));
             }
-            let bytes = match self.repo.blob_head(id, usize::MAX) {
-                Some((bytes, _)) => bytes,
+            let bytes = match self.repo.blob(id) {
+                Some(bytes) => bytes,
                 None => match self.tree.read_unless(path, |_| true)? {
                     Some((_, Some(bytes))) => bytes,
                     _ => return Ok(None),
