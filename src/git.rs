@@ -465,16 +465,17 @@ impl Repo {
     /// that needs. `None` when the blob is not read that way (a loose object, say): the caller
     /// reads it whole.
     pub fn blob_head(&self, id: Oid, len: usize) -> Option<(Vec<u8>, bool)> {
-        self.with_packs(|packs| packs.head(&id.0, len))
+        self.packs().head(&id.0, len)
     }
 
     /// The packs, opened on first use.
-    fn with_packs<T>(&self, f: impl FnOnce(&mut packs::Packs) -> T) -> T {
-        let mut packs = self.packs.borrow_mut();
-        f(packs.get_or_insert_with(|| {
-            let dir = self.repo.common_dir().join("objects").join("pack");
-            packs::Packs::open(&dir, self.repo.object_hash())
-        }))
+    fn packs(&self) -> std::cell::RefMut<'_, packs::Packs> {
+        std::cell::RefMut::map(self.packs.borrow_mut(), |packs| {
+            packs.get_or_insert_with(|| {
+                let dir = self.repo.common_dir().join("objects").join("pack");
+                packs::Packs::open(&dir, self.repo.object_hash())
+            })
+        })
     }
 
     /// The commit-graph file, when the repository has one and uses it.
@@ -1379,36 +1380,32 @@ impl<'r> CommitTree<'r> {
 
     /// A file as committed; `None` when there is no such file (or it is not a regular file).
     pub fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
-        Ok(self
-            .read_unless(path, |_| true)?
-            .and_then(|(_, bytes)| bytes))
+        match self.blob_id(path)? {
+            Some(id) => self.read_blob(path, id).map(Some),
+            None => Ok(None),
+        }
     }
 
-    /// [`read`](Self::read) with the file's blob id; the blob is read only when `wanted(id)`,
-    /// so a caller that keeps what it read by blob id reads each blob once.
-    pub fn read_unless(
-        &self,
-        path: &str,
-        wanted: impl FnOnce(Oid) -> bool,
-    ) -> Result<Option<(Oid, Option<Vec<u8>>)>> {
+    /// The blob id of a file as committed; `None` when there is no such file (or it is not a
+    /// regular file). A caller that keeps what it read by blob id reads each blob once.
+    pub fn blob_id(&self, path: &str) -> Result<Option<Oid>> {
         let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
         let found = self.with_entries(dir, |entries| {
             entries
                 .iter()
                 .find(|(n, _, _)| n == name.as_bytes())
-                .and_then(|(_, m, id)| m.is_blob().then_some(*id))
+                .and_then(|(_, m, id)| m.is_blob().then_some(Oid(*id)))
         })?;
-        let Some(id) = found.flatten() else {
-            return Ok(None);
-        };
-        if !wanted(Oid(id)) {
-            return Ok(Some((Oid(id), None)));
-        }
+        Ok(found.flatten())
+    }
+
+    /// Blob `id`, the file at `path` (named in the error).
+    pub fn read_blob(&self, path: &str, id: Oid) -> Result<Vec<u8>> {
         let commit = self.commit;
-        let obj = self.tree.repo.find_object(id).map_err(git_err_with(|| {
+        let obj = self.tree.repo.find_object(id.0).map_err(git_err_with(|| {
             format!("cannot read {path} in commit {commit}")
         }))?;
-        Ok(Some((Oid(id), Some(obj.detach().data))))
+        Ok(obj.detach().data)
     }
 
     /// The entries of directory `dir` (`""`: the root) as (name, is a directory), sorted by

@@ -389,7 +389,7 @@ impl FileReader for AtCommit<'_> {
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
         crate::config::check_contained(path)?;
         BLOBS.with(|blobs| {
-            let Some((id, _)) = self.tree.read_unless(path, |_| false)? else {
+            let Some(id) = self.tree.blob_id(path)? else {
                 return Ok(None);
             };
             if let Some(bytes) = blobs.borrow().get(&id) {
@@ -397,10 +397,7 @@ impl FileReader for AtCommit<'_> {
             }
             let bytes = match self.repo.blob(id) {
                 Some(bytes) => bytes,
-                None => match self.tree.read_unless(path, |_| true)? {
-                    Some((_, Some(bytes))) => bytes,
-                    _ => return Ok(None),
-                },
+                None => self.tree.read_blob(path, id)?,
             };
             // Held to the work tree's limit: nothing bigger is parsed, whatever a commit
             // holds. (Its size is known once it is read: asking the object's header first
@@ -414,16 +411,13 @@ impl FileReader for AtCommit<'_> {
         })
     }
 
-    /// From the pack, as far as `len` bytes need ([`Repo::blob_head`]), unless the blob was
-    /// read whole before; else whole, as [`FileReader::read`] reads it.
+    /// From the pack, as far as `len` bytes need ([`Repo::blob_head`], which keeps what it
+    /// read of the blob and of its delta base); else whole, as [`FileReader::read`] reads it.
     fn read_head(&self, path: &str, len: usize) -> Result<Option<(Vec<u8>, bool)>> {
         crate::config::check_contained(path)?;
-        let Some((id, _)) = self.tree.read_unless(path, |_| false)? else {
+        let Some(id) = self.tree.blob_id(path)? else {
             return Ok(None);
         };
-        if let Some(bytes) = BLOBS.with(|blobs| blobs.borrow().get(&id)) {
-            return Ok(Some((bytes, true)));
-        }
         if let Some(head) = self.repo.blob_head(id, len) {
             return Ok(Some(head));
         }

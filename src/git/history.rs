@@ -57,10 +57,10 @@ fn met_by_date(
         read += 1;
         if graph.get(&id.0).is_none()
             && (read > DATED_THROUGH_GIX || repo.packs_open())
-            && let Some((parents, commit_time)) = repo.with_packs(|p| p.dated_commit(&id.0))
+            && let Some((parents, commit_time)) = repo.packs().dated_commit(&id.0)
         {
             let commit = gix::revwalk::graph::Commit {
-                parents: parents.into_iter().collect(),
+                parents: parents.into(),
                 commit_time,
                 generation: None,
                 data: Default::default(),
@@ -334,33 +334,33 @@ impl Repo {
                 if graph.contains_key(&id) {
                     continue;
                 }
-                if let Some((tree, parents)) =
-                    self.with_packs(|packs| packs.commit_header(&id.0, threads))
-                {
-                    count_commit();
-                    trees.insert(id, Oid(tree));
-                    let parents: Vec<Oid> = parents.into_iter().map(Oid).collect();
-                    todo.extend(parents.iter().filter(|p| !graph.contains_key(*p)));
-                    graph.insert(id, parents);
-                    continue;
-                }
-                let read = || format!("cannot walk history: cannot read commit {id}");
-                let tokens = self
-                    .repo
-                    .objects
-                    .find_commit_iter(&id.0, &mut buf)
-                    .map_err(git_err_with(read))?;
                 count_commit();
-                let mut parents = Vec::new();
-                for token in tokens {
-                    match token.map_err(git_err_with(read))? {
-                        Token::Tree { id: tree } => {
-                            trees.insert(id, Oid(tree));
-                        }
-                        Token::Parent { id: parent } => parents.push(Oid(parent)),
-                        _ => break,
+                let packed = self.packs().commit_header(&id.0, threads);
+                let parents: Vec<Oid> = match packed {
+                    Some((tree, parents)) => {
+                        trees.insert(id, Oid(tree));
+                        parents.into_iter().map(Oid).collect()
                     }
-                }
+                    None => {
+                        let read = || format!("cannot walk history: cannot read commit {id}");
+                        let tokens = self
+                            .repo
+                            .objects
+                            .find_commit_iter(&id.0, &mut buf)
+                            .map_err(git_err_with(read))?;
+                        let mut parents = Vec::new();
+                        for token in tokens {
+                            match token.map_err(git_err_with(read))? {
+                                Token::Tree { id: tree } => {
+                                    trees.insert(id, Oid(tree));
+                                }
+                                Token::Parent { id: parent } => parents.push(Oid(parent)),
+                                _ => break,
+                            }
+                        }
+                        parents
+                    }
+                };
                 todo.extend(parents.iter().filter(|p| !graph.contains_key(*p)));
                 graph.insert(id, parents);
             }

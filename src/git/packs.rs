@@ -48,7 +48,8 @@ pub(super) struct Packs {
     packs: Vec<(pack::index::File, pack::data::File)>,
     /// Objects by (pack, entry offset); an object's base always comes before it.
     objects: Vec<Object>,
-    at: HashMap<(usize, u64), usize>,
+    /// (pack, entry offset, index in `objects`), sorted: an audit keeps a few thousand.
+    at: Vec<(usize, u64, usize)>,
     /// Inflate states of streams read to their end, for the next stream: a new one allocates
     /// its window.
     spare: Vec<zlib::Inflate>,
@@ -115,7 +116,7 @@ impl Packs {
         Packs {
             packs,
             objects: Vec::new(),
-            at: HashMap::new(),
+            at: Vec::new(),
             spare: Vec::new(),
             held: 0,
             buf: Vec::new(),
@@ -217,19 +218,19 @@ impl Packs {
             let handles: Vec<_> = (0..workers)
                 .map(|w| {
                     scope.spawn(move || {
-                        parts
-                            .iter()
-                            .skip(w)
-                            .step_by(workers)
-                            .flat_map(|(pack, range)| commits_in(pack, range.clone()))
-                            .collect::<Vec<_>>()
+                        let mut out = Vec::new();
+                        for (pack, range) in parts.iter().skip(w).step_by(workers) {
+                            commits_in(pack, range.clone(), &mut out);
+                        }
+                        out
                     })
                 })
                 .collect();
-            handles
-                .into_iter()
-                .flat_map(|h| h.join().unwrap_or_default())
-                .collect()
+            let mut out = Vec::new();
+            for h in handles {
+                out.extend(h.join().unwrap_or_default());
+            }
+            out
         })
     }
 
@@ -245,7 +246,11 @@ impl Packs {
 
     /// The index of the object whose entry is at `offset` in `pack`, its base first.
     fn object(&mut self, pack: usize, offset: u64, depth: usize) -> Option<usize> {
-        if let Some(&i) = self.at.get(&(pack, offset)) {
+        let key = |a: &(usize, u64, usize)| (a.0, a.1) < (pack, offset);
+        let slot = self.at.partition_point(key);
+        if let Some(&(p, o, i)) = self.at.get(slot)
+            && (p, o) == (pack, offset)
+        {
             return Some(i);
         }
         if depth > DEEPEST {
@@ -282,7 +287,9 @@ impl Packs {
         };
         self.objects.push(object);
         let i = self.objects.len() - 1;
-        self.at.insert((pack, offset), i);
+        // Where it goes now that its base is in.
+        self.at
+            .insert(self.at.partition_point(key), (pack, offset, i));
         Some(i)
     }
 }
@@ -447,11 +454,10 @@ const HEADER: usize = 384;
 const FAST_ROOM: usize = 320;
 
 /// The headers of the commits among entries `range` of `pack`'s index.
-fn commits_in(pack: &Pack, range: std::ops::Range<usize>) -> Vec<CommitHeader> {
+fn commits_in(pack: &Pack, range: std::ops::Range<usize>, out: &mut Vec<CommitHeader>) {
     let (index, data) = pack;
     let mut state = zlib::Inflate::default();
     let mut buf = Vec::new();
-    let mut out = Vec::new();
     for i in range {
         let Ok(entry) = data.entry(index.pack_offset_at_index(i as u32)) else {
             continue;
@@ -463,7 +469,6 @@ fn commits_in(pack: &Pack, range: std::ops::Range<usize>) -> Vec<CommitHeader> {
             out.push((index.oid_at_index(i as u32).to_owned(), tree, parents));
         }
     }
-    out
 }
 
 /// The tree and parents of the commit `entry`, and with `dated` its commit time (the
