@@ -454,12 +454,6 @@ impl Repo {
         self.blob_head(id, usize::MAX).map(|(bytes, _)| bytes)
     }
 
-    /// Whether the packs are open: a question they answer more cheaply than gix is asked of
-    /// them then, without opening them for it.
-    fn packs_open(&self) -> bool {
-        self.packs.borrow().is_some()
-    }
-
     /// The first `len` bytes of blob `id` (all of it when it is shorter) and whether that is
     /// the whole blob, inflating no more of it, or of the objects its pack builds it from, than
     /// that needs. `None` when the blob is not read that way (a loose object, say): the caller
@@ -468,12 +462,16 @@ impl Repo {
         self.packs().head(&id.0, len)
     }
 
-    /// The packs, opened on first use.
+    /// The packs, opened on first use; none where gix replaces objects (`git replace`), so
+    /// that every object is read as gix reads it.
     fn packs(&self) -> std::cell::RefMut<'_, packs::Packs> {
         std::cell::RefMut::map(self.packs.borrow_mut(), |packs| {
             packs.get_or_insert_with(|| {
+                let objects = &self.repo.objects;
+                let replaced = !objects.ignore_replacements
+                    && objects.store_ref().replacements().next().is_some();
                 let dir = self.repo.common_dir().join("objects").join("pack");
-                packs::Packs::open(&dir, self.repo.object_hash())
+                packs::Packs::open((!replaced).then_some(&*dir), self.repo.object_hash())
             })
         })
     }
@@ -1555,6 +1553,40 @@ mod tests {
                 .unwrap(),
             0
         );
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_replaced_commit_is_read_as_gix_replaces_it() {
+        let dir = std::env::temp_dir().join(format!("relgate-replace-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let git = |args: &[&str]| {
+            let out = std::process::Command::new("git")
+                .args(["-c", "user.name=t", "-c", "user.email=t@t"])
+                .args(args)
+                .current_dir(&dir)
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "{args:?}: {out:?}");
+            String::from_utf8(out.stdout).unwrap().trim().to_string()
+        };
+        git(&["init", "-q"]);
+        for m in ["one", "two", "three"] {
+            git(&["commit", "-q", "--allow-empty", "-m", m]);
+        }
+        git(&["repack", "-adq"]);
+        let head = Oid::from_hex(&git(&["rev-parse", "HEAD"])).unwrap();
+        let walked = |dir: &Path| {
+            let repo = Repo::wrap(gix::open(dir).unwrap()).objects_with_pack_cache();
+            repo.commit_graph(&[head]).unwrap().len()
+        };
+        // From the pack: the whole history.
+        assert_eq!(walked(&dir), 3);
+        // Grafted to have no parent, HEAD is the whole history for git, and for relgate.
+        git(&["replace", "--graft", "HEAD"]);
+        assert_eq!(git(&["rev-list", "--count", "HEAD"]), "1");
+        assert_eq!(walked(&dir), 1);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

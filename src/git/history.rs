@@ -56,7 +56,7 @@ fn met_by_date(
         // pay for opening the packs.
         read += 1;
         if graph.get(&id.0).is_none()
-            && (read > DATED_THROUGH_GIX || repo.packs_open())
+            && read > DATED_THROUGH_GIX
             && let Some((parents, commit_time)) = repo.packs().dated_commit(&id.0)
         {
             let commit = gix::revwalk::graph::Commit {
