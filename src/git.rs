@@ -1524,15 +1524,8 @@ mod tests {
 
     #[test]
     fn memo_makes_each_key_once_per_listing_of_the_refs() {
-        let dir = std::env::temp_dir().join(format!("relgate-memo-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let init = std::process::Command::new("git")
-            .args(["init", "-q"])
-            .current_dir(&dir)
-            .status()
-            .unwrap();
-        assert!(init.success());
+        let dir = fresh_dir("memo");
+        git(&dir, &["init", "-q"]);
         let repo = Repo::wrap(gix::open(&dir).unwrap());
         let made = std::cell::Cell::new(0);
         let make = |v: u32| {
@@ -1556,21 +1549,42 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
-    #[test]
-    fn a_replaced_commit_is_read_as_gix_replaces_it() {
-        let dir = std::env::temp_dir().join(format!("relgate-replace-{}", std::process::id()));
+    /// An empty directory for a test's repository, named for the test.
+    pub(in crate::git) fn fresh_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("relgate-{name}-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
-        let git = |args: &[&str]| {
-            let out = std::process::Command::new("git")
-                .args(["-c", "user.name=t", "-c", "user.email=t@t"])
-                .args(args)
-                .current_dir(&dir)
-                .output()
-                .unwrap();
-            assert!(out.status.success(), "{args:?}: {out:?}");
-            String::from_utf8(out.stdout).unwrap().trim().to_string()
-        };
+        dir
+    }
+
+    /// git in `dir` with an identity and no automatic gc; its output, which must succeed.
+    pub(in crate::git) fn git(dir: &Path, args: &[&str]) -> Vec<u8> {
+        let out = std::process::Command::new("git")
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@t",
+                "-c",
+                "gc.auto=0",
+            ])
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {out:?}");
+        out.stdout
+    }
+
+    /// Output as trimmed text.
+    pub(in crate::git) fn text(out: Vec<u8>) -> String {
+        String::from_utf8(out).unwrap().trim().to_string()
+    }
+
+    #[test]
+    fn a_replaced_commit_is_read_as_gix_replaces_it() {
+        let dir = fresh_dir("replace");
+        let git = |args: &[&str]| text(git(&dir, args));
         git(&["init", "-q"]);
         for m in ["one", "two", "three"] {
             git(&["commit", "-q", "--allow-empty", "-m", m]);

@@ -532,29 +532,8 @@ fn varint(bytes: &[u8]) -> Option<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::git::tests::{fresh_dir, git, text};
     use std::process::Command;
-
-    fn git(dir: &Path, args: &[&str]) -> Vec<u8> {
-        let out = Command::new("git")
-            .args([
-                "-c",
-                "user.name=t",
-                "-c",
-                "user.email=t@t",
-                "-c",
-                "gc.auto=0",
-            ])
-            .args(args)
-            .current_dir(dir)
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "git {args:?}: {out:?}");
-        out.stdout
-    }
-
-    fn text(out: Vec<u8>) -> String {
-        String::from_utf8(out).unwrap().trim().to_string()
-    }
 
     /// Lines a lock file might have, numbered from `seed` so versions differ where it changes.
     fn lines(seed: u32, n: u32) -> String {
@@ -571,9 +550,7 @@ mod tests {
 
     #[test]
     fn a_blob_head_is_its_bytes_whether_stored_whole_or_as_deltas() {
-        let dir = std::env::temp_dir().join(format!("relgate-blob-head-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = fresh_dir("blob-head");
         git(&dir, &["init", "-q"]);
         // Versions changed at the start, in the middle and at the end, so their deltas copy
         // from all over their base and insert in between; and a small file beside them.
@@ -670,9 +647,7 @@ mod tests {
 
     #[test]
     fn a_packed_commit_header_is_its_tree_and_parents() {
-        let dir = std::env::temp_dir().join(format!("relgate-commit-heads-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = fresh_dir("commit-heads");
         git(&dir, &["init", "-q", "-b", "main"]);
         git(&dir, &["commit", "-q", "--allow-empty", "-m", "root"]);
         // Six branches merged at once: a header longer than the first bytes read.
