@@ -179,13 +179,9 @@ fn from_template(template: &str, placeholders: &[&str]) -> Option<Scheme> {
 }
 
 /// A regex a tool gives (setuptools_scm `tag_regex`, hatch-vcs `tag-pattern`), if relgate can
-/// use it: it compiles here and has a `version` group.
+/// use it: it is valid and has a `version` group.
 fn from_regex(re: &str) -> Option<Scheme> {
-    let compiled = regex::Regex::new(re).ok()?;
-    compiled
-        .capture_names()
-        .any(|n| n == Some("version"))
-        .then(|| Scheme::Pattern(re.to_string()))
+    crate::version::has_version_group(re).then(|| Scheme::Pattern(re.to_string()))
 }
 
 /// The release tools' tables of pyproject.toml that say how tags are spelled.

@@ -95,7 +95,7 @@ pub fn is_manifest_version(f: &crate::sources::Found) -> bool {
 const FORMS: [&str; 6] = ["-v", "-", "@v", "@", "/v", "/"];
 
 /// The tag scheme of member `name`: its own `tag_regex`, else the form most of its tags use,
-/// else `<name>-v` (cargo-release's default for a workspace).
+/// else `<name>-v` (cargo-release's default for a workspace). `tags` is sorted.
 fn member_tags(
     root: &TagsConfig,
     name: &str,
@@ -108,26 +108,29 @@ fn member_tags(
         ..root.clone()
     };
     if let Some(re) = tag_regex
-        && regex::Regex::new(re).is_ok_and(|r| r.capture_names().any(|n| n == Some("version")))
+        && crate::version::has_version_group(re)
     {
         return TagsConfig {
             pattern: Some(re.to_string()),
             ..base
         };
     }
-    let count = |form: &str| {
-        let prefix = format!("{name}{form}");
-        tags.iter()
-            .filter(|t| {
-                t.strip_prefix(&prefix)
-                    .is_some_and(|rest| rest.starts_with(|c: char| c.is_ascii_digit()))
-            })
-            .count()
-    };
-    let (best, n) = FORMS
-        .iter()
-        .map(|f| (*f, count(f)))
-        .fold(("-v", 0), |acc, x| if x.1 > acc.1 { x } else { acc });
+    let mut counts = [0; FORMS.len()];
+    let first = tags.partition_point(|t| *t < name);
+    for rest in tags[first..].iter().map_while(|t| t.strip_prefix(name)) {
+        for (form, n) in FORMS.iter().zip(&mut counts) {
+            if rest
+                .strip_prefix(form)
+                .is_some_and(|r| r.starts_with(|c: char| c.is_ascii_digit()))
+            {
+                *n += 1;
+            }
+        }
+    }
+    let (best, n) = FORMS.iter().zip(counts).fold(
+        ("-v", 0),
+        |acc, (f, n)| if n > acc.1 { (*f, n) } else { acc },
+    );
     TagsConfig {
         prefix: format!("{name}{best}"),
         pattern: None,
@@ -178,7 +181,10 @@ pub fn packages(
     only: Option<&str>,
 ) -> Result<Packages> {
     let workspace = workspace::workspace(reader)?;
-    let names: Vec<&str> = refs.iter().map(|r| r.name.as_str()).collect();
+    // Sorted, so each member finds the tags that start with its name by binary search: uv's
+    // 70 members against 303 tags compared every name with every tag six times.
+    let mut names: Vec<&str> = refs.iter().map(|r| r.name.as_str()).collect();
+    names.sort_unstable();
     let mut list = Vec::new();
     // The root always has a place: its tags are the repository's, and a workspace root may
     // hold the shared version (`[workspace.package].version`).
@@ -229,13 +235,17 @@ mod tests {
     #[test]
     fn member_tag_forms_follow_the_tags() {
         let root = TagsConfig::default();
-        let r = [
+        let mut r = [
             "tokio-1.0.0",
             "tokio-1.1.0",
             "tokio-util-0.7.0",
             "core@2.0.0",
             "cli/v1.0.0",
+            "tokio",
+            "tokio-v",
+            "tokio-utility-1.0.0",
         ];
+        r.sort_unstable();
         assert_eq!(member_tags(&root, "tokio", None, &r).prefix, "tokio-");
         assert_eq!(
             member_tags(&root, "tokio-util", None, &r).prefix,

@@ -434,8 +434,10 @@ impl FileReader for AtCommit<'_> {
 
 thread_local! {
     /// Each thread's blobs (`validate-tag --all` reads commits on several threads, each with
-    /// its own repository handle).
-    static BLOBS: RefCell<Blobs> = RefCell::new(Blobs::default());
+    /// its own repository handle). Never dropped, as the TOML documents are not
+    /// ([`crate::toml_once`]): they go with the thread, which ends with the audit.
+    static BLOBS: std::mem::ManuallyDrop<RefCell<Blobs>> =
+        std::mem::ManuallyDrop::new(RefCell::new(Blobs::default()));
 }
 
 /// The blobs most recently read at commits, by id, up to [`Blobs::BUDGET`] bytes; the oldest
