@@ -634,10 +634,15 @@ fn parent(path: &str) -> &str {
 
 fn join(root: &str, rel: &str) -> String {
     if root.is_empty() {
-        rel.to_string()
-    } else {
-        format!("{root}/{rel}")
+        return rel.to_string();
     }
+    // Not `format!`: a workspace's members join a dozen candidate names each (uv: 1,500
+    // joins, 1.7 M instructions through the formatting machinery).
+    let mut path = String::with_capacity(root.len() + 1 + rel.len());
+    path.push_str(root);
+    path.push('/');
+    path.push_str(rel);
+    path
 }
 
 fn article(ty: &str) -> &'static str {
