@@ -214,10 +214,10 @@ impl<'r> TagView<'r> {
         Ok(self.tags[i].0.commit)
     }
 
-    /// `--all`: reads the version sources at every tagged commit up front, spread over the
-    /// machine's cores (each thread with its own handle on the repository). A commit whose
-    /// sources cannot be read is left out and fails later, in order, where it is used.
-    pub(super) fn prefetch_sources(&mut self, config: &Config) -> Result<()> {
+    /// `--all`: the tagged commits, in the order the history walk meets them (newest first),
+    /// for [`super::audit`] to read their version sources up front: consecutive commits share
+    /// delta bases, which a reading thread's cache then keeps.
+    pub(super) fn tagged_in_history_order(&mut self, config: &Config) -> Result<Vec<Oid>> {
         // The history walk first: it gives the order the threads read the commits in.
         if !self.shallow {
             let tips = self.release_tips(&config.tags.release_branches)?;
@@ -239,37 +239,17 @@ impl<'r> TagView<'r> {
                 todo.extend(self.graph.get(&c).into_iter().flatten().copied());
             }
         }
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-        if threads < 2 || commits.len() < 256 {
-            return Ok(());
-        }
-        let chunk = commits.len().div_ceil(threads);
-        let dir = self.dir.as_str();
-        let read: Vec<Vec<(Oid, crate::sources::Sources)>> = std::thread::scope(|scope| {
-            let handles: Vec<_> = commits
-                .chunks(chunk)
-                .map(|part| {
-                    let repo = self.repo.objects_with_pack_cache();
-                    scope.spawn(move || {
-                        part.iter()
-                            .filter_map(|c| {
-                                collect_sources(&Tree::Commit(*c), &repo, config, dir)
-                                    .ok()
-                                    .map(|s| (*c, s))
-                            })
-                            .collect()
-                    })
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().unwrap_or_default())
-                .collect()
-        });
-        for (c, s) in read.into_iter().flatten() {
-            self.sources.insert(c, std::rc::Rc::new(s));
-        }
-        Ok(())
+        Ok(commits)
+    }
+
+    /// The directory whose version sources are read at each tagged commit.
+    pub(super) fn dir(&self) -> &str {
+        &self.dir
+    }
+
+    /// The version sources at `commit`, read elsewhere (on another thread).
+    pub(super) fn add_sources(&mut self, commit: Oid, sources: crate::sources::Sources) {
+        self.sources.insert(commit, std::rc::Rc::new(sources));
     }
 
     /// The version sources in `commit`'s tree.
