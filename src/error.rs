@@ -52,6 +52,12 @@ impl Error {
         self
     }
 
+    /// The same error, said of `context` (`tag v1.2.0: cannot read Cargo.toml:3:18: ...`).
+    pub fn within(mut self, context: &str) -> Self {
+        self.message = format!("{context}: {}", self.message);
+        self
+    }
+
     pub fn message(&self) -> &str {
         &self.message
     }

@@ -254,8 +254,22 @@ pub enum Judging {
     Audit,
 }
 
-/// The repository rules for one release tag whose name passed.
+/// The repository rules for one release tag whose name passed. What cannot be read on the
+/// way (a malformed manifest at the tagged commit) names the tag: an audit reads files at
+/// hundreds of commits, and the path alone points at the work tree's copy.
 pub fn check_in_repo(
+    view: &mut TagView<'_>,
+    config: &Config,
+    facts: &TagFacts,
+    tv: &TagVersion,
+    judging: Judging,
+    report: &mut Report,
+) -> Result<()> {
+    in_repo(view, config, facts, tv, judging, report)
+        .map_err(|e| e.within(&format!("tag {}", facts.name)))
+}
+
+fn in_repo(
     view: &mut TagView<'_>,
     config: &Config,
     facts: &TagFacts,

@@ -260,3 +260,49 @@ fn a_members_maintenance_line_is_a_release_branch() {
         .collect();
     assert_eq!(off, ["refs/tags/core-v1.0.2"], "{audit}");
 }
+
+/// `validate-tag --all` reads the version sources at the tagged commits of every package
+/// together, up front and on every core once there are enough of them however they are spread
+/// over the packages (here 2 × 40): each tag is still judged against its own package's files
+/// at its own commit, and a tagged commit whose manifest cannot be read stops the audit
+/// (exit 2) naming the tag, not only the path, which in the work tree is fine.
+#[test]
+fn an_audit_of_many_member_tags_judges_each_against_its_own_files() {
+    let r = Repo::new();
+    r.write("Cargo.toml", "[workspace]\nmembers = [\"crates/*\"]\n");
+    for i in 0..40 {
+        // At 1.7.0, core's manifest still says the version before; at 0.20.0, cli's is broken.
+        let core = if i == 7 { 6 } else { i };
+        r.write(
+            "crates/core/Cargo.toml",
+            &cargo_member("core", &format!("1.{core}.0")),
+        );
+        let cli = if i == 20 {
+            "[package]\nname = \"cli\"\nversion = \"0.20.0\n".to_string()
+        } else {
+            cargo_member("cli", &format!("0.{i}.0"))
+        };
+        r.write("crates/cli/Cargo.toml", &cli);
+        r.git(&["add", "."]).code(0);
+        r.commit(&format!("release {i}"));
+        r.tag(&format!("core-v1.{i}.0"), None);
+        r.tag(&format!("cli-v0.{i}.0"), None);
+    }
+    r.relgate(VT, &["--all"]).code(2).stderr_has(
+        "validate-tag: error: tag cli-v0.20.0: cannot read crates/cli/Cargo.toml:3:18: malformed TOML",
+    );
+    r.git(&["tag", "-d", "cli-v0.20.0"]).code(0);
+    let audit = r.relgate(VT, &["--all", "--format", "json"]).json();
+    let tags = audit["tags"].as_array().unwrap();
+    assert_eq!(tags.len(), 79);
+    let not_ok: Vec<(&str, &str)> = tags
+        .iter()
+        .filter(|t| t["status"] != "ok")
+        .map(|t| (t["name"].as_str().unwrap(), t["package"].as_str().unwrap()))
+        .collect();
+    assert_eq!(not_ok, [("core-v1.7.0", "core")]);
+    r.relgate(VT, &["--all"])
+        .code(1)
+        .stdout_has("core-v1.7.0")
+        .stdout_lacks("cli-v0.");
+}
