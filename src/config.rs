@@ -899,13 +899,13 @@ fn validate(loaded: &Loaded, known_rules: &[&str]) -> Result<()> {
         }
     }
     if let Some(p) = &c.tags.pattern {
-        let re = regex::Regex::new(p).map_err(|e| {
+        let has_version = crate::version::check_tag_pattern(p).map_err(|e| {
             Error::new(format!(
                 "invalid configuration in {origin}: tags.pattern `{p}` is not a valid regex"
             ))
             .caused_by(e)
         })?;
-        if !re.capture_names().any(|n| n == Some("version")) {
+        if !has_version {
             return Err(Error::new(format!(
                 "invalid configuration in {origin}: tags.pattern `{p}` has no (?P<version>...) group"
             )));

@@ -657,17 +657,32 @@ thread_local! {
 
 fn with_pattern<R>(pattern: &str, f: impl FnOnce(Result<&regex::Regex, &str>) -> R) -> R {
     PATTERN.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        let stale = !matches!(&*slot, Some((p, _)) if p == pattern);
-        if stale {
-            let compiled = regex::Regex::new(pattern).map_err(|e| e.to_string());
-            *slot = Some((pattern.to_string(), compiled));
-        }
-        match &*slot {
+        compile_into(cell, pattern);
+        match &*cell.borrow() {
             Some((_, Ok(re))) => f(Ok(re)),
             Some((_, Err(e))) => f(Err(e.as_str())),
             None => f(Err("no pattern")),
         }
+    })
+}
+
+/// `pattern` compiled into `slot`, unless it is there already (one copy of this for every
+/// caller of [`with_pattern`]).
+fn compile_into(slot: &RefCell<Option<(String, Result<regex::Regex, String>)>>, pattern: &str) {
+    let mut slot = slot.borrow_mut();
+    if !matches!(&*slot, Some((p, _)) if p == pattern) {
+        let compiled = regex::Regex::new(pattern).map_err(|e| e.to_string());
+        *slot = Some((pattern.to_string(), compiled));
+    }
+}
+
+/// Whether a configured `tags.pattern` compiles, and has a `version` group (`Err`: why it does
+/// not compile). The regex compiled here is the one the tags are then matched with: checking
+/// the configuration does not compile it a second time.
+pub fn check_tag_pattern(pattern: &str) -> Result<bool, String> {
+    with_pattern(pattern, |re| {
+        re.map(|re| re.capture_names().any(|n| n == Some("version")))
+            .map_err(str::to_string)
     })
 }
 
@@ -1320,6 +1335,23 @@ fn semver_pre_style(pre: &str) -> Option<PreStyle> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_checked_tag_pattern_is_the_one_tags_are_matched_with() {
+        let held = || PATTERN.with(|c| c.borrow().as_ref().map(|(p, _)| p.clone()));
+        let p = r"^rel-(?P<version>\d+\.\d+\.\d+)$";
+        with_pattern("^other-(?P<version>.+)$", |_| ());
+        assert_eq!(check_tag_pattern(p), Ok(true));
+        // The configuration's check compiled it where matching finds it.
+        assert_eq!(held().as_deref(), Some(p));
+        let tags = TagsConfig {
+            pattern: Some(p.to_string()),
+            ..TagsConfig::default()
+        };
+        assert_eq!(version_part("rel-1.2.3", &tags), Some("1.2.3"));
+        assert_eq!(check_tag_pattern(r"^rel-(\d+)$"), Ok(false));
+        assert!(check_tag_pattern(r"^rel-(?P<version>\d+").is_err());
+    }
 
     #[test]
     fn a_version_group_is_found_as_regex_finds_it() {
