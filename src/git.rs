@@ -18,8 +18,10 @@ use gix::bstr::ByteSlice;
 
 use crate::error::{Error, Result};
 
+mod graph;
 mod history;
 mod packs;
+pub use graph::Graph;
 pub use history::{COMMIT_READS, COMMITS_VISITED, MERGE_BASES, WALKS};
 
 /// An object id, SHA-1 or SHA-256.

@@ -30,6 +30,7 @@ pub mod git;
 pub mod glob;
 pub mod hook;
 pub mod packages;
+pub mod parallel;
 pub mod releases;
 pub mod rules;
 pub mod sources;

@@ -1,14 +1,14 @@
 //! History: which commits reach which. One walk from all tips at once for many targets, with
 //! the commit-graph's generation numbers where the repository has that file; a few ancestry
-//! questions asked one by one where it has not; and the parents (and trees) of every commit
-//! below the release branches, read once for an audit.
+//! questions asked one by one where it has not; and the parents of every commit below the
+//! release branches, read once for an audit ([`Graph`]).
 
 use std::cell::Cell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use super::{Oid, OidMap, OidSet, Repo, git_err, git_err_with};
+use super::{Graph, Oid, OidMap, OidSet, Repo, git_err, git_err_with};
 use crate::error::{Error, Result};
 
 /// Work counters: how many history walks ran and how many commits they visited, for the tests
@@ -309,60 +309,69 @@ impl Repo {
     }
 
     /// The parents of every commit reachable from `tips`: the commit graph, read in one walk.
-    /// Each commit's root tree is recorded on the way, for [`Repo::commit_tree`].
-    pub fn commit_graph(&self, tips: &[Oid]) -> Result<OidMap<Vec<Oid>>> {
-        let mut graph = OidMap::default();
-        if tips.is_empty() {
-            return Ok(graph);
+    /// The root trees of the tips are recorded on the way, for [`Repo::commit_tree`].
+    pub fn commit_graph(&self, tips: &[Oid]) -> Result<Graph> {
+        let mut graph = Graph::default();
+        self.extend_graph(&mut graph, tips)?;
+        Ok(graph)
+    }
+
+    /// Reads into `graph` the commits below `tips` that it does not have yet.
+    pub fn extend_graph(&self, graph: &mut Graph, tips: &[Oid]) -> Result<()> {
+        if tips.iter().all(|t| graph.contains(t)) {
+            return Ok(());
         }
         let file = self.commit_graph_file();
         let mut trees = OidMap::default();
         if file.is_none() && !self.is_shallow() {
             // Without a commit-graph file every commit is inflated to learn its parents, as
-            // gix's walk would: reading it here keeps its tree id too.
+            // gix's walk would.
             use gix::objs::FindExt as _;
             use gix::objs::commit::ref_iter::Token;
             count_walk();
             // The commits in the packs are read first, on every core: the whole history is
             // read anyway.
-            let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
-            let mut todo = tips.to_vec();
-            // One buffer for every commit, and only the header lines up to the last parent
-            // decoded, as gix's own walk does.
+            let threads = crate::parallel::threads();
+            let mut packs = self.packs();
+            let mut todo: Vec<usize> = tips.iter().map(|t| graph.add(*t)).collect();
+            // One buffer for every commit read through gix, and only the header lines up to
+            // the last parent decoded, as gix's own walk does.
             let mut buf = Vec::new();
-            while let Some(id) = todo.pop() {
-                if graph.contains_key(&id) {
+            let mut parents = Vec::new();
+            while let Some(i) = todo.pop() {
+                if graph.is_read(i) {
                     continue;
                 }
                 count_commit();
-                let packed = self.packs().commit_header(&id.0, threads);
-                let parents: Vec<Oid> = match packed {
-                    Some((tree, parents)) => {
-                        trees.insert(id, Oid(tree));
-                        parents.into_iter().map(Oid).collect()
-                    }
-                    None => {
-                        let read = || format!("cannot walk history: cannot read commit {id}");
-                        let tokens = self
-                            .repo
-                            .objects
-                            .find_commit_iter(&id.0, &mut buf)
-                            .map_err(git_err_with(read))?;
-                        let mut parents = Vec::new();
-                        for token in tokens {
-                            match token.map_err(git_err_with(read))? {
-                                Token::Tree { id: tree } => {
-                                    trees.insert(id, Oid(tree));
-                                }
-                                Token::Parent { id: parent } => parents.push(Oid(parent)),
-                                _ => break,
+                let id = graph.id(i);
+                if let Some((_, packed)) = packs.commit_header(&id.0, threads) {
+                    parents.extend(packed.iter().map(|p| Oid(*p)));
+                } else {
+                    let read = || format!("cannot walk history: cannot read commit {id}");
+                    let tokens = self
+                        .repo
+                        .objects
+                        .find_commit_iter(&id.0, &mut buf)
+                        .map_err(git_err_with(read))?;
+                    for token in tokens {
+                        match token.map_err(git_err_with(read))? {
+                            // Read anyway: kept in case it is a tip.
+                            Token::Tree { id: tree } => {
+                                trees.insert(id, Oid(tree));
                             }
+                            Token::Parent { id: parent } => parents.push(Oid(parent)),
+                            _ => break,
                         }
-                        parents
                     }
-                };
-                todo.extend(parents.iter().filter(|p| !graph.contains_key(*p)));
-                graph.insert(id, parents);
+                }
+                graph.set_parents(i, parents.drain(..));
+                todo.extend(graph.parents(i).iter().filter(|p| !graph.is_read(**p)));
+            }
+            // The tips' trees: an audit reads the files at its tagged commits.
+            for t in tips {
+                if let Some((tree, _)) = packs.commit_header(&t.0, threads) {
+                    trees.insert(*t, Oid(tree.to_owned()));
+                }
             }
         } else {
             // gix's walk reads parents from the commit-graph file when there is one (git gc
@@ -377,18 +386,22 @@ impl Repo {
             for info in walk {
                 let info = info.map_err(|e| Error::new("cannot walk history").caused_by(e))?;
                 count_commit();
-                if let Some(c) = file.as_ref().and_then(|f| f.commit_by_id(info.id)) {
-                    trees.insert(Oid(info.id), Oid(c.root_tree_id().to_owned()));
+                let i = graph.add(Oid(info.id));
+                if !graph.is_read(i) {
+                    graph.set_parents(i, info.parent_ids.iter().map(|p| Oid(*p)));
                 }
-                graph.insert(
-                    Oid(info.id),
-                    info.parent_ids.iter().map(|p| Oid(*p)).collect(),
-                );
+            }
+            if let Some(file) = &file {
+                for t in tips {
+                    if let Some(c) = file.commit_by_id(t.0) {
+                        trees.insert(*t, Oid(c.root_tree_id().to_owned()));
+                    }
+                }
             }
         }
         if let Ok(mut known) = self.trees.write() {
             known.extend(trees);
         }
-        Ok(graph)
+        Ok(())
     }
 }

@@ -10,7 +10,7 @@ use crate::cli::{self, Ctx};
 use crate::config::{Config, TagsConfig};
 use crate::diag::{self, Diagnostic, Report, Severity};
 use crate::error::{Error, Result};
-use crate::git::{Oid, OidSet};
+use crate::git::Oid;
 use crate::version::{self, Ecosystem, Spelling, TagVersion};
 
 use super::{Judging, TagView, check_in_repo, check_name, packages_at_head, tag_ecosystem};
@@ -111,7 +111,7 @@ struct Family<'r> {
     /// when it names a lower version or sits in the newest release's history (the project
     /// released past it); any other is something that can still be fixed.
     newest: Option<(TagVersion, Option<Oid>)>,
-    below_newest: Option<OidSet>,
+    below_newest: Option<super::view::Below>,
 }
 
 /// From this many tagged commits on (every package's together), an audit reads their version
@@ -119,41 +119,33 @@ struct Family<'r> {
 const PREFETCH_FROM: usize = 64;
 
 /// Reads the version sources at every family's `tagged` commits up front, spread over the
-/// machine's cores in the order given (each thread with its own handle on the repository and
-/// its own delta-base cache). One read for all the packages of a workspace: tokio's 395 tags
+/// machine's cores in runs of the order given (each thread with its own handle on the
+/// repository and its own delta-base cache). One read for all the packages of a workspace: tokio's 395 tags
 /// are spread over its crates, none with enough alone to be worth threads. A commit whose
 /// sources cannot be read is left out and fails later, in order, where it is used.
 fn prefetch_sources(repo: &crate::git::Repo, families: &mut [Family<'_>], tagged: &[(usize, Oid)]) {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(8));
+    let threads = crate::parallel::threads();
     if threads < 2 || tagged.len() < PREFETCH_FROM {
         return;
     }
-    let chunk = tagged.len().div_ceil(threads);
+    // Runs of consecutive commits, a few per thread, which the threads take in turn.
+    let parts: Vec<&[(usize, Oid)]> = tagged.chunks(tagged.len().div_ceil(threads * 4)).collect();
     let targets: Vec<(&Config, &str)> =
         families.iter().map(|f| (&f.config, f.view.dir())).collect();
-    let targets = &targets;
-    let read: Vec<Vec<(usize, Oid, crate::sources::Sources)>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = tagged
-            .chunks(chunk)
-            .map(|part| {
-                let repo = repo.objects_with_pack_cache();
-                scope.spawn(move || {
-                    part.iter()
-                        .filter_map(|&(i, c)| {
-                            let (config, dir) = targets[i];
-                            let tree = crate::checks::versions::Tree::Commit(c);
-                            crate::checks::versions::collect_sources(&tree, &repo, config, dir)
-                                .ok()
-                                .map(|s| (i, c, s))
-                        })
-                        .collect()
-                })
+    let handles = (0..threads.min(parts.len()))
+        .map(|_| repo.objects_with_pack_cache())
+        .collect();
+    let read = crate::parallel::each_part(handles, parts.len(), |repo, k| {
+        parts[k]
+            .iter()
+            .filter_map(|&(i, c)| {
+                let (config, dir) = targets[i];
+                let tree = crate::checks::versions::Tree::Commit(c);
+                crate::checks::versions::collect_sources(&tree, repo, config, dir)
+                    .ok()
+                    .map(|s| (i, c, s))
             })
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| h.join().unwrap_or_default())
-            .collect()
+            .collect::<Vec<_>>()
     });
     for (i, c, s) in read.into_iter().flatten() {
         families[i].view.add_sources(c, s);

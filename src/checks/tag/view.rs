@@ -8,7 +8,7 @@ use std::rc::Rc;
 use crate::checks::versions::{Tree, collect_sources};
 use crate::config::{Config, TagsConfig};
 use crate::error::Result;
-use crate::git::{ObjectKind, Oid, OidMap, OidSet, Repo};
+use crate::git::{Graph, ObjectKind, Oid, OidMap, OidSet, Repo};
 use crate::releases;
 use crate::version::{self, Ecosystem, Spelling, TagVersion};
 
@@ -50,12 +50,13 @@ pub struct TagView<'r> {
     /// The first tag of each distinct pre-release style.
     styles: Vec<(version::PreStyle, usize)>,
     release_tips: Option<Vec<(String, Oid)>>,
-    /// `--all`: every commit on a release branch.
-    release_reach: Option<OidSet>,
-    /// `--all`: the highest tag on each commit or its ancestors (index into `tags`).
-    highest: Option<OidMap<Option<usize>>>,
+    /// `--all`: every commit on a release branch, by number in `graph`.
+    release_reach: Option<Vec<bool>>,
+    /// `--all`: the highest tag on each commit or its ancestors (index into `tags`), by number
+    /// in `graph`.
+    highest: Option<Vec<Option<usize>>>,
     /// Shared by the views of an audit's packages: the history is read once for all of them.
-    graph: Rc<OidMap<Vec<Oid>>>,
+    graph: Rc<Graph>,
     /// The version sources at each tagged commit, read once.
     sources: OidMap<std::rc::Rc<crate::sources::Sources>>,
     /// Checking every tag: build the whole-history lookups instead of walking per tag.
@@ -197,7 +198,7 @@ impl<'r> TagView<'r> {
     }
 
     /// Uses a history already read for every package of an audit.
-    pub(super) fn with_graph(mut self, graph: Rc<OidMap<Vec<Oid>>>) -> Self {
+    pub(super) fn with_graph(mut self, graph: Rc<Graph>) -> Self {
         self.graph = graph;
         self
     }
@@ -226,17 +227,29 @@ impl<'r> TagView<'r> {
         }
         // In history order (newest first, as the walk met them): consecutive commits share
         // delta bases, which each thread's cache then keeps.
-        let tagged: Vec<Oid> = self.tags.iter().filter_map(|(f, _)| f.commit).collect();
-        let wanted: OidSet = tagged.iter().copied().collect();
-        let mut seen = OidSet::with_capacity_and_hasher(self.graph.len(), Default::default());
-        let mut commits = Vec::with_capacity(wanted.len());
-        let mut todo = tagged.clone();
-        while let Some(c) = todo.pop() {
-            if seen.insert(c) {
-                if wanted.contains(&c) {
-                    commits.push(c);
+        let graph = &self.graph;
+        let mut wanted = vec![false; graph.numbered()];
+        let mut todo = Vec::new();
+        // A shallow clone's history is not read: its tagged commits in the tags' order.
+        let mut commits = Vec::new();
+        let mut unread = OidSet::default();
+        for c in self.tags.iter().filter_map(|(f, _)| f.commit) {
+            match graph.index(&c) {
+                Some(i) => {
+                    wanted[i] = true;
+                    todo.push(i);
                 }
-                todo.extend(self.graph.get(&c).into_iter().flatten().copied());
+                None if unread.insert(c) => commits.push(c),
+                None => {}
+            }
+        }
+        let mut seen = vec![false; graph.numbered()];
+        while let Some(c) = todo.pop() {
+            if !std::mem::replace(&mut seen[c], true) {
+                if wanted[c] {
+                    commits.push(graph.id(c));
+                }
+                todo.extend(graph.parents(c).iter().filter(|p| !seen[**p]));
             }
         }
         Ok(commits)
@@ -336,16 +349,13 @@ impl<'r> TagView<'r> {
             if self.release_reach.is_none() {
                 let ids: Vec<Oid> = tips.iter().map(|(_, o)| *o).collect();
                 self.load_graph(&ids)?;
-                let mut reach = OidSet::default();
-                let mut stack = ids;
-                while let Some(c) = stack.pop() {
-                    if reach.insert(c) {
-                        stack.extend(self.graph.get(&c).into_iter().flatten().copied());
-                    }
-                }
-                self.release_reach = Some(reach);
+                let from = ids.iter().filter_map(|t| self.graph.index(t));
+                self.release_reach = Some(self.graph.below(from));
             }
-            return Ok(self.release_reach.as_ref().map(|r| r.contains(&commit)));
+            // A commit numbered after the walk from the release branches is not below them.
+            let i = self.graph.index(&commit);
+            let reach = self.release_reach.as_deref().unwrap_or_default();
+            return Ok(Some(i.is_some_and(|i| reach.get(i) == Some(&true))));
         }
         // One walk from every release branch at once, ending where it meets the commit.
         let ids: Vec<Oid> = tips.iter().map(|(_, o)| *o).collect();
@@ -390,26 +400,26 @@ impl<'r> TagView<'r> {
         if self.highest.is_none() {
             self.build_highest(eco)?;
         }
-        let parents = self.graph.get(&commit).cloned().unwrap_or_default();
-        let highest = self.highest.as_ref();
-        let below: Vec<usize> = parents
+        let Some(i) = self.graph.index(&commit) else {
+            return Ok(None);
+        };
+        let highest = self.highest.as_deref().unwrap_or_default();
+        let below = self
+            .graph
+            .parents(i)
             .iter()
-            .filter_map(|p| highest.and_then(|h| h.get(p).copied().flatten()))
-            .collect();
-        Ok(self.max_tag(below.into_iter(), eco))
+            .filter_map(|p| highest.get(*p).copied().flatten());
+        Ok(self.max_tag(below, eco))
     }
 
     /// `tip` and every commit below it, from the history already read for `--all`.
-    pub(super) fn below(&mut self, tip: Oid) -> Result<OidSet> {
+    pub(super) fn below(&mut self, tip: Oid) -> Result<Below> {
         self.load_graph(&[tip])?;
-        let mut seen = OidSet::default();
-        let mut stack = vec![tip];
-        while let Some(c) = stack.pop() {
-            if seen.insert(c) {
-                stack.extend(self.graph.get(&c).into_iter().flatten().copied());
-            }
-        }
-        Ok(seen)
+        let marks = self.graph.below(self.graph.index(&tip));
+        Ok(Below {
+            graph: self.graph.clone(),
+            marks,
+        })
     }
 
     fn max_tag(&self, idx: impl Iterator<Item = usize>, eco: Ecosystem) -> Option<usize> {
@@ -427,51 +437,68 @@ impl<'r> TagView<'r> {
             let mut tips: Vec<Oid> = self.tags.iter().filter_map(|(f, _)| f.commit).collect();
             tips.extend_from_slice(extra);
             self.graph = Rc::new(self.repo.commit_graph(&tips)?);
-        } else if extra.iter().any(|t| !self.graph.contains_key(t)) {
-            let more = self.repo.commit_graph(extra)?;
-            Rc::make_mut(&mut self.graph).extend(more);
+        } else if extra.iter().any(|t| !self.graph.contains(t)) {
+            self.repo
+                .extend_graph(Rc::make_mut(&mut self.graph), extra)?;
         }
         Ok(())
     }
 
     fn build_highest(&mut self, eco: Ecosystem) -> Result<()> {
-        let tips: Vec<Oid> = self.tags.iter().filter_map(|(f, _)| f.commit).collect();
         self.load_graph(&[])?;
-        let mut at: OidMap<Vec<usize>> = OidMap::default();
+        let graph = &self.graph;
+        // The tags on each commit, by number.
+        let mut at: HashMap<usize, Vec<usize>> = HashMap::new();
         for (i, (f, _)) in self.tags.iter().enumerate() {
-            if let Some(c) = f.commit {
+            if let Some(c) = f.commit.and_then(|c| graph.index(&c)) {
                 at.entry(c).or_default().push(i);
             }
         }
-        let mut highest: OidMap<Option<usize>> =
-            OidMap::with_capacity_and_hasher(self.graph.len(), Default::default());
+        let mut highest: Vec<Option<usize>> = vec![None; graph.numbered()];
+        let mut settled = vec![false; graph.numbered()];
         // Iterative post-order: a commit is settled once all its parents are.
-        for &start in &tips {
+        let mut tips: Vec<usize> = at.keys().copied().collect();
+        tips.sort_unstable();
+        for start in tips {
             let mut stack = vec![(start, false)];
             while let Some((c, expanded)) = stack.pop() {
-                if highest.contains_key(&c) {
+                if settled[c] {
                     continue;
                 }
-                let parents = self.graph.get(&c).map_or(&[][..], Vec::as_slice);
+                let parents = graph.parents(c);
                 if !expanded {
                     stack.push((c, true));
                     stack.extend(
                         parents
                             .iter()
-                            .filter(|p| !highest.contains_key(p))
+                            .filter(|p| !settled[**p])
                             .map(|p| (*p, false)),
                     );
                     continue;
                 }
                 let candidates = parents
                     .iter()
-                    .filter_map(|p| highest.get(p).copied().flatten())
+                    .filter_map(|p| highest[*p])
                     .chain(at.get(&c).into_iter().flatten().copied());
-                let best = self.max_tag(candidates.collect::<Vec<_>>().into_iter(), eco);
-                highest.insert(c, best);
+                highest[c] = self.max_tag(candidates, eco);
+                settled[c] = true;
             }
         }
         self.highest = Some(highest);
         Ok(())
+    }
+}
+
+/// A commit and every commit below it, from an audit's history.
+pub(super) struct Below {
+    graph: Rc<Graph>,
+    marks: Vec<bool>,
+}
+
+impl Below {
+    pub(super) fn contains(&self, commit: &Oid) -> bool {
+        self.graph
+            .index(commit)
+            .is_some_and(|i| self.marks.get(i) == Some(&true))
     }
 }
