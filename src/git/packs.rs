@@ -87,7 +87,7 @@ impl Headers {
     /// packs) and makes the fan-out table, with about one commit per slot (at most 2^16).
     fn index(&mut self) {
         if !self.list.is_sorted_by(|a, b| a.0 <= b.0) {
-            self.list.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+            self.list.sort_unstable_by_key(|e| e.0);
         }
         self.bits = self.list.len().max(1).ilog2().clamp(1, 16);
         self.fan = vec![0; (1 << self.bits) + 1];
