@@ -457,8 +457,10 @@ impl<'r> TagView<'r> {
         let mut highest: Vec<Option<usize>> = vec![None; graph.numbered()];
         let mut settled = vec![false; graph.numbered()];
         // Iterative post-order: a commit is settled once all its parents are.
-        let mut tips: Vec<usize> = at.keys().copied().collect();
-        tips.sort_unstable();
+        let tips = self
+            .tags
+            .iter()
+            .filter_map(|(f, _)| f.commit.and_then(|c| graph.index(&c)));
         for start in tips {
             let mut stack = vec![(start, false)];
             while let Some((c, expanded)) = stack.pop() {
