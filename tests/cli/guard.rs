@@ -207,6 +207,47 @@ fn branch_globs_and_flags() {
         .code(0);
 }
 
+/// guard-master-commit reads no version: a manifest is parsed only to look for its
+/// configuration, and only when it can name relgate (the word, or an escape that can spell it).
+#[test]
+fn a_manifest_that_cannot_name_relgate_is_not_parsed_for_configuration() {
+    let r = Repo::new();
+    r.commit_file("a.txt", "a\n", "initial");
+    r.git(&["switch", "-q", "-c", "feature"]).code(0);
+    // Not valid TOML, and no configuration in it whatever it meant: the commit is judged.
+    r.write(
+        "pyproject.toml",
+        "[project]\nname = \"x\"\nversion = \"1.0\n",
+    );
+    r.relgate_env(GUARD, &[], COMMITTING)
+        .code(0)
+        .stdout_has("branch feature is not protected");
+    // One that names relgate is read, and refused when it is not valid TOML.
+    r.write(
+        "pyproject.toml",
+        "[tool.relgate.branches]\nprotected = [\"feature\"\n",
+    );
+    r.relgate_env(GUARD, &[], COMMITTING)
+        .code(2)
+        .stderr_has("pyproject.toml");
+    // A key spelled with an escape is the same key: it protects the branch.
+    for manifest in ["pyproject.toml", "Cargo.toml"] {
+        let table = if manifest == "Cargo.toml" {
+            "package.metadata"
+        } else {
+            "tool"
+        };
+        r.write(
+            manifest,
+            &format!("[{table}.\"\\u0072elgate\".branches]\nprotected = [\"feature\"]\n"),
+        );
+        r.relgate_env(GUARD, &[], COMMITTING)
+            .code(1)
+            .stdout_has("protected branch feature");
+        std::fs::remove_file(r.path().join(manifest)).unwrap();
+    }
+}
+
 #[test]
 fn no_commit_in_progress_passes_with_a_note_on_a_laptop_as_in_ci() {
     let r = Repo::new();

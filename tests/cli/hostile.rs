@@ -663,10 +663,26 @@ const PYPROJECT: &str = "[project]\nname = \"x\"\nversion = \"1.0.0\"\n";
 #[test]
 fn hostile_pyproject() {
     // pyproject.toml is read by every binary ([tool.relgate] discovery) and as a version source.
+    // Not valid TOML: refused by the gates that read the version in it; the others (here,
+    // validate-tag has no tag at HEAD to check) parse it only when it can name relgate, and
+    // then refuse it too.
     let py = PYPROJECT.as_bytes();
+    let cut = &py[..py.len() - 5];
     hostile_file(
         "pyproject.toml",
-        &py[..py.len() - 5],
+        cut,
+        &["check-version-sync", "check-release-ready"],
+        Expect::Two("pyproject.toml"),
+    );
+    hostile_file(
+        "pyproject.toml",
+        cut,
+        &["validate-tag", "lint-changelog", "guard-master-commit"],
+        Expect::Judged,
+    );
+    hostile_file(
+        "pyproject.toml",
+        &[b"[tool.relgate]\nx = 1\n".as_slice(), cut].concat(),
         &BINS,
         Expect::Two("pyproject.toml"),
     );
