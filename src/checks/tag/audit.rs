@@ -120,9 +120,9 @@ const PREFETCH_FROM: usize = 64;
 
 /// Reads the version sources at every family's `tagged` commits up front, spread over the
 /// machine's cores in runs of the order given (each thread with its own handle on the
-/// repository and its own delta-base cache). One read for all the packages of a workspace: tokio's 395 tags
-/// are spread over its crates, none with enough alone to be worth threads. A commit whose
-/// sources cannot be read is left out and fails later, in order, where it is used.
+/// repository and its own delta-base cache). One read for all the packages of a workspace:
+/// tokio's 395 tags are spread over its crates, none with enough alone to be worth threads. A
+/// commit whose sources cannot be read is left out and fails later, in order, where it is used.
 fn prefetch_sources(repo: &crate::git::Repo, families: &mut [Family<'_>], tagged: &[(usize, Oid)]) {
     let threads = crate::parallel::threads();
     if threads < 2 || tagged.len() < PREFETCH_FROM {
