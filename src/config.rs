@@ -618,7 +618,10 @@ fn discover_unchecked(root: &Path) -> Result<Loaded> {
         // either way, and must not fail a run that never needed it.
         let table = resolve_inside(root, &p, name)
             .and_then(|p| read_text(&p))
-            .and_then(|text| read(&text, name));
+            .and_then(|text| match may_name_relgate(&text) {
+                true => read(&text, name),
+                false => Ok(None),
+            });
         if let Ok(Some(l)) = table {
             shadowed.extend(l.origin);
         }
