@@ -1013,23 +1013,38 @@ fn malformed_files_are_exit_2_naming_file_and_line() {
         run.code(2).stderr_has(want);
         assert_eq!(run.stdout, "", "{file}");
     }
-    // pyproject.toml and Cargo.toml also hold relgate's configuration, which is read first:
-    // malformed or not UTF-8, they are refused naming file, line and column.
+    // pyproject.toml and Cargo.toml are version sources, and hold relgate's configuration
+    // where their text names relgate: malformed, they are refused naming file, line and
+    // column by whichever reads them first; not UTF-8, before either parses them.
     let r = Repo::new();
     r.write(
         "Cargo.toml",
         "[package]\nname = \"demo\"\nversion = 1.0.0\n",
     );
+    r.relgate(CVS, &[])
+        .code(2)
+        .stderr_has("check-version-sync: error: cannot read Cargo.toml:3:14: malformed TOML\n");
+    r.write(
+        "Cargo.toml",
+        "[package.metadata.relgate]\n[package]\nname = \"demo\"\nversion = 1.0.0\n",
+    );
     r.relgate(CVS, &[]).code(2).stderr_has(
-        "check-version-sync: error: Cargo.toml is not valid TOML (at Cargo.toml:3:14)\n",
+        "check-version-sync: error: Cargo.toml is not valid TOML (at Cargo.toml:4:14)\n",
     );
     std::fs::remove_file(r.path().join("Cargo.toml")).unwrap();
     r.write(
         "pyproject.toml",
         "[project]\nname = \"demo\"\nversion = 1.0.0\n",
     );
+    r.relgate(CVS, &[])
+        .code(2)
+        .stderr_has("check-version-sync: error: cannot read pyproject.toml:3:14: malformed TOML\n");
+    r.write(
+        "pyproject.toml",
+        "[tool.relgate]\n[project]\nname = \"demo\"\nversion = 1.0.0\n",
+    );
     r.relgate(CVS, &[]).code(2).stderr_has(
-        "check-version-sync: error: pyproject.toml is not valid TOML (at pyproject.toml:3:14)\n",
+        "check-version-sync: error: pyproject.toml is not valid TOML (at pyproject.toml:4:14)\n",
     );
     std::fs::write(
         r.path().join("pyproject.toml"),
