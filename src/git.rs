@@ -1584,6 +1584,49 @@ mod tests {
     }
 
     #[test]
+    fn a_graph_extended_below_new_tips_keeps_its_numbers() {
+        let dir = fresh_dir("graph-extend");
+        let git = |args: &[&str]| text(git(&dir, args));
+        git(&["init", "-q", "-b", "main"]);
+        for m in ["c1", "c2"] {
+            git(&["commit", "-q", "--allow-empty", "-m", m]);
+        }
+        git(&["switch", "-q", "-c", "side"]);
+        for m in ["s1", "s2"] {
+            git(&["commit", "-q", "--allow-empty", "-m", m]);
+        }
+        git(&["switch", "-q", "main"]);
+        git(&["commit", "-q", "--allow-empty", "-m", "c3"]);
+        // Packed but one (the walk reads packed headers and loose commits alike).
+        git(&["repack", "-adq"]);
+        git(&["commit", "-q", "--allow-empty", "-m", "c4"]);
+        let id = |rev: &str| Oid::from_hex(&git(&["rev-parse", rev])).unwrap();
+        let (c2, c4, s1, s2) = (id("main~2"), id("main"), id("side~"), id("side"));
+        let repo = Repo::wrap(gix::open(&dir).unwrap()).objects_with_pack_cache();
+        let mut graph = repo.commit_graph(&[c4]).unwrap();
+        assert_eq!(graph.len(), 4);
+        assert!(!graph.contains(&s2));
+        let numbers: Vec<Option<usize>> = [c2, c4].iter().map(|c| graph.index(c)).collect();
+        repo.extend_graph(&mut graph, &[s2]).unwrap();
+        assert_eq!(graph.len(), 6);
+        let after: Vec<Option<usize>> = [c2, c4].iter().map(|c| graph.index(c)).collect();
+        assert_eq!(numbers, after);
+        let at = |c: Oid| graph.index(&c).unwrap();
+        assert_eq!(graph.parents(at(s1)), &[at(c2)]);
+        let below = graph.below([at(s2)]);
+        let marked: Vec<Oid> = (0..graph.numbered())
+            .filter(|&i| below[i])
+            .map(|i| graph.id(i))
+            .collect();
+        assert_eq!(marked.len(), 4);
+        assert!(marked.contains(&s1) && marked.contains(&c2) && !marked.contains(&c4));
+        // Nothing new below a commit it has.
+        repo.extend_graph(&mut graph, &[c2, s1]).unwrap();
+        assert_eq!((graph.len(), graph.numbered()), (6, 6));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn a_replaced_commit_is_read_as_gix_replaces_it() {
         let dir = fresh_dir("replace");
         let git = |args: &[&str]| text(git(&dir, args));
