@@ -618,9 +618,12 @@ fn discover_unchecked(root: &Path) -> Result<Loaded> {
         // either way, and must not fail a run that never needed it.
         let table = resolve_inside(root, &p, name)
             .and_then(|p| read_text(&p))
-            .and_then(|text| match may_name_relgate(&text) {
-                true => read(&text, name),
-                false => Ok(None),
+            .and_then(|text| {
+                if may_name_relgate(&text) {
+                    read(&text, name)
+                } else {
+                    Ok(None)
+                }
             });
         if let Ok(Some(l)) = table {
             shadowed.extend(l.origin);

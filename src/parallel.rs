@@ -10,10 +10,14 @@ pub fn threads() -> usize {
     std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
 }
 
-/// `work(state, k)` for every part `k` in `0..parts`, on one thread per state (each thread
-/// with its own), the results in part order. With one state, on this thread.
+/// `work(state, k)` for every part `k` in `0..parts`, on `threads` threads, each with a state
+/// of its own that `make` makes, the results in part order. One thread is this one. This
+/// thread waits for the others rather than taking parts itself: measured, that was 3 to 7 %
+/// slower on textual's and tokio's `--all`. A thread the system will not give is no error:
+/// the others take its parts, or this thread takes them all.
 pub fn each_part<S: Send, T: Send>(
-    states: Vec<S>,
+    threads: usize,
+    mut make: impl FnMut() -> S,
     parts: usize,
     work: impl Fn(&mut S, usize) -> T + Sync,
 ) -> Vec<T> {
@@ -29,14 +33,21 @@ pub fn each_part<S: Send, T: Send>(
         }
     };
     let take = &take;
-    let done: Vec<(usize, T)> = if states.len() == 1 {
-        states.into_iter().flat_map(take).collect()
+    let done: Vec<(usize, T)> = if threads <= 1 || parts <= 1 {
+        take(make())
     } else {
         std::thread::scope(|scope| {
-            let handles: Vec<_> = states
-                .into_iter()
-                .map(|s| scope.spawn(move || take(s)))
+            let handles: Vec<_> = (0..threads.min(parts))
+                .filter_map(|_| {
+                    let s = make();
+                    std::thread::Builder::new()
+                        .spawn_scoped(scope, move || take(s))
+                        .ok()
+                })
                 .collect();
+            if handles.is_empty() {
+                return take(make());
+            }
             handles
                 .into_iter()
                 .flat_map(|h| h.join().unwrap_or_default())
@@ -57,16 +68,24 @@ mod tests {
 
     #[test]
     fn every_part_is_done_once_in_part_order_whatever_the_threads() {
-        for threads in [1, 2, 5] {
-            let states: Vec<Vec<usize>> = vec![Vec::new(); threads];
-            let out = each_part(states, 40, |seen, k| {
-                seen.push(k);
-                k * k
-            });
+        for threads in [0, 1, 2, 5] {
+            let mut made = 0;
+            let out = each_part(
+                threads,
+                || {
+                    made += 1;
+                    Vec::<usize>::new()
+                },
+                40,
+                |seen, k| {
+                    seen.push(k);
+                    k * k
+                },
+            );
             assert_eq!(out, (0..40).map(|k| k * k).collect::<Vec<_>>(), "{threads}");
+            assert_eq!(made, threads.clamp(1, 40), "{threads}");
         }
-        // No part, or no state: nothing is done.
-        assert!(each_part(vec![(); 2], 0, |_, k| k).is_empty());
-        assert!(each_part(Vec::<()>::new(), 3, |_, k| k).is_empty());
+        // No part: nothing is done.
+        assert!(each_part(2, || (), 0, |_, k| k).is_empty());
     }
 }

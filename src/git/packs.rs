@@ -294,13 +294,17 @@ impl Packs {
                     .map(|start| (pack, start..(start + step).min(n))),
             );
         }
-        let workers = threads.min(parts.len()).max(1);
-        let read = crate::parallel::each_part(vec![(); workers], parts.len(), |_, k| {
-            let (pack, range) = &parts[k];
-            let mut out = Headers::default();
-            commits_in(pack, range.clone(), &mut out);
-            out
-        });
+        let read = crate::parallel::each_part(
+            threads,
+            || (),
+            parts.len(),
+            |_, k| {
+                let (pack, range) = &parts[k];
+                let mut out = Headers::default();
+                commits_in(pack, range.clone(), &mut out);
+                out
+            },
+        );
         // Read in index order: each pack's headers are sorted already.
         let mut packs: Vec<Headers> = Vec::new();
         for (h, (_, range)) in read.into_iter().zip(&parts) {

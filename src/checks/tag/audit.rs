@@ -132,10 +132,8 @@ fn prefetch_sources(repo: &crate::git::Repo, families: &mut [Family<'_>], tagged
     let parts: Vec<&[(usize, Oid)]> = tagged.chunks(tagged.len().div_ceil(threads * 4)).collect();
     let targets: Vec<(&Config, &str)> =
         families.iter().map(|f| (&f.config, f.view.dir())).collect();
-    let handles = (0..threads.min(parts.len()))
-        .map(|_| repo.objects_with_pack_cache())
-        .collect();
-    let read = crate::parallel::each_part(handles, parts.len(), |repo, k| {
+    let handle = || repo.objects_with_pack_cache();
+    let read = crate::parallel::each_part(threads, handle, parts.len(), |repo, k| {
         parts[k]
             .iter()
             .filter_map(|&(i, c)| {
