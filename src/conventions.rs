@@ -289,10 +289,33 @@ fn toml_at<T: for<'de> Deserialize<'de>>(root: &Path, name: &str) -> Result<Opti
     Ok(read_small(root, name)?.and_then(|t| crate::toml_once::from_str(&t).ok()))
 }
 
+/// [`toml_at`] for a file where only `keys` are read, and a table without them declares
+/// nothing: a text that cannot hold one of them is not parsed.
+fn toml_with<T: for<'de> Deserialize<'de>>(
+    root: &Path,
+    name: &str,
+    keys: &[&str],
+) -> Result<Option<T>> {
+    Ok(read_small(root, name)?
+        .filter(|t| crate::toml_once::may_hold(t, keys))
+        .and_then(|t| crate::toml_once::from_str(&t).ok()))
+}
+
+/// The settings [`declared_scheme`] reads in pyproject.toml's tool tables.
+const PY_TAG_KEYS: [&str; 5] = [
+    "tag_regex",
+    "tag-pattern",
+    "tag_format",
+    "tag_name",
+    "tag_template",
+];
+/// ... and in cargo-release's tables of Cargo.toml.
+const CARGO_TAG_KEYS: [&str; 2] = ["tag-name", "tag-prefix"];
+
 /// The first release tool that declares the tag scheme, with where it says so.
 fn declared_scheme(root: &Path) -> Result<Option<(Scheme, String)>> {
     let mut found: Vec<(Option<Scheme>, String)> = Vec::new();
-    let py: PyTools = toml_at::<PyProject>(root, "pyproject.toml")?
+    let py: PyTools = toml_with::<PyProject>(root, "pyproject.toml", &PY_TAG_KEYS)?
         .unwrap_or_default()
         .tool;
     if let Some(re) = py.setuptools_scm.and_then(|t| t.tag_regex) {
@@ -403,7 +426,7 @@ fn declared_scheme(root: &Path) -> Result<Option<(Scheme, String)>> {
         }
     }
     if cargo_release.is_none()
-        && let Some(m) = toml_at::<CargoManifest>(root, "Cargo.toml")?
+        && let Some(m) = toml_with::<CargoManifest>(root, "Cargo.toml", &CARGO_TAG_KEYS)?
     {
         let ws = m.workspace.and_then(|w| w.metadata).and_then(|m| m.release);
         let pkg = m.package.and_then(|p| p.metadata).and_then(|m| m.release);
@@ -784,6 +807,77 @@ mod tests {
             &[16, 2, 2]
         ));
         assert!(!on_line(&maintenance_line("853-fix").unwrap(), &[17, 0, 0]));
+    }
+
+    /// Every setting `declared_scheme` reads in pyproject.toml and Cargo.toml is found, also
+    /// spelled with an escape: the keys a text is looked at for ([`PY_TAG_KEYS`],
+    /// [`CARGO_TAG_KEYS`]) cover them all.
+    #[test]
+    fn every_declared_tag_setting_is_read() {
+        let prefix = |p: &str| Some(Scheme::Prefix(p.into()));
+        let re = "^r(?P<version>.+)$";
+        let pattern = || Some(Scheme::Pattern(re.into()));
+        let cases: [(&str, &str, Option<Scheme>); 10] = [
+            (
+                "pyproject.toml",
+                "[tool.setuptools_scm]\ntag_regex = '^r(?P<version>.+)$'\n",
+                pattern(),
+            ),
+            (
+                "pyproject.toml",
+                "[tool.hatch.version]\ntag-pattern = '^r(?P<version>.+)$'\n",
+                pattern(),
+            ),
+            (
+                "pyproject.toml",
+                "[tool.hatch.version.raw-options]\ntag_regex = '^r(?P<version>.+)$'\n",
+                pattern(),
+            ),
+            (
+                "pyproject.toml",
+                "[tool.commitizen]\ntag_format = 'r$version'\n",
+                prefix("r"),
+            ),
+            (
+                "pyproject.toml",
+                "[tool.bumpversion]\ntag_name = 'r{new_version}'\n",
+                prefix("r"),
+            ),
+            (
+                "pyproject.toml",
+                "[tool.tbump.git]\ntag_template = 'r{new_version}'\n",
+                prefix("r"),
+            ),
+            (
+                "pyproject.toml",
+                "[tool.semantic_release]\ntag_format = 'r{version}'\n",
+                prefix("r"),
+            ),
+            (
+                "pyproject.toml",
+                "[tool.commitizen]\n\"tag\\u005fformat\" = 'r$version'\n",
+                prefix("r"),
+            ),
+            (
+                "Cargo.toml",
+                "[workspace.metadata.release]\ntag-prefix = 'r'\ntag-name = '{{prefix}}{{version}}'\n",
+                prefix("r"),
+            ),
+            (
+                "Cargo.toml",
+                "[package]\nname = 'a'\n[profile.release]\nlto = true\n",
+                None,
+            ),
+        ];
+        for (i, (file, text, want)) in cases.into_iter().enumerate() {
+            let dir =
+                std::env::temp_dir().join(format!("relgate-declared-{}-{i}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join(file), text).unwrap();
+            let got = declared_scheme(&dir).unwrap().map(|(s, _)| s);
+            assert_eq!(got, want, "{file}: {text}");
+            std::fs::remove_dir_all(&dir).unwrap();
+        }
     }
 
     #[test]

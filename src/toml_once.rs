@@ -119,6 +119,15 @@ pub fn parse(text: &str) -> Result<Doc<'_>, toml::de::Error> {
     parsed.map(Doc::Kept)
 }
 
+/// Whether a TOML text can hold any of `keys`: one of them is in it, or an escape (`\u`,
+/// `\U`) that could spell one in a quoted key (`"\u0072elgate"`). A text that cannot is not
+/// parsed to look for them: a manifest is parsed once per run where a version is read from
+/// it, and reading a setting from it must not cost a parse where it cannot be (uv's 17 KB
+/// `Cargo.toml` was half of its lint-changelog, parsed for cargo-release's `tag-name`).
+pub fn may_hold(text: &str, keys: &[&str]) -> bool {
+    text.contains("\\u") || text.contains("\\U") || keys.iter().any(|k| text.contains(k))
+}
+
 /// `text` deserialized as `T`, as `toml::from_str` does, from the document parsed once.
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, toml::de::Error> {
     // One way for both, so each type is deserialized by one copy of the code.
