@@ -574,6 +574,9 @@ pub fn discover(root: &Path, known_rules: &[&str]) -> Result<Loaded> {
     Ok(loaded)
 }
 
+/// Reads a manifest's relgate table: `from_pyproject` or `from_cargo`.
+type Reader = fn(&str, &str) -> Result<Option<Loaded>>;
+
 fn discover_unchecked(root: &Path) -> Result<Loaded> {
     let mut found: Option<Loaded> = None;
     let mut shadowed = Vec::new();
@@ -598,7 +601,6 @@ fn discover_unchecked(root: &Path) -> Result<Loaded> {
             name.to_string(),
         ));
     }
-    type Reader = fn(&str, &str) -> Result<Option<Loaded>>;
     for (name, read) in [
         ("pyproject.toml", from_pyproject as Reader),
         ("Cargo.toml", from_cargo as Reader),
@@ -608,23 +610,14 @@ fn discover_unchecked(root: &Path) -> Result<Loaded> {
             continue;
         }
         if found.is_none() {
-            let text = read_text(&resolve_inside(root, &p, name)?)?;
-            if may_name_relgate(&text) {
-                found = read(&text, name)?;
-            }
+            found = relgate_table(read, &read_text(&resolve_inside(root, &p, name)?)?, name)?;
             continue;
         }
         // Only to name it in a warning: a file that cannot be read or parsed is not used
         // either way, and must not fail a run that never needed it.
         let table = resolve_inside(root, &p, name)
             .and_then(|p| read_text(&p))
-            .and_then(|text| {
-                if may_name_relgate(&text) {
-                    read(&text, name)
-                } else {
-                    Ok(None)
-                }
-            });
+            .and_then(|text| relgate_table(read, &text, name));
         if let Ok(Some(l)) = table {
             shadowed.extend(l.origin);
         }
@@ -634,12 +627,16 @@ fn discover_unchecked(root: &Path) -> Result<Loaded> {
     Ok(loaded)
 }
 
-/// Whether a manifest's text can have a `relgate` key anywhere. One that cannot is not parsed
-/// to look for `[tool.relgate]` (pydantic's pyproject.toml: 0.86 M instructions, half of what
-/// guard-master-commit does there); a gate that reads its versions parses it then, and reports
-/// it if it is not valid TOML.
-fn may_name_relgate(text: &str) -> bool {
-    crate::toml_once::may_hold(text, &["relgate"])
+/// A manifest's relgate table as `read` reads it, when its text can have a `relgate` key at
+/// all. One that cannot is not parsed to look (pydantic's pyproject.toml: 0.86 M instructions,
+/// half of what guard-master-commit does there); a gate that reads its versions parses it
+/// then, and reports it if it is not valid TOML.
+fn relgate_table(read: Reader, text: &str, name: &str) -> Result<Option<Loaded>> {
+    if crate::toml_once::may_hold(text, &["relgate"]) {
+        read(text, name)
+    } else {
+        Ok(None)
+    }
 }
 
 fn from_pyproject(text: &str, shown: &str) -> Result<Option<Loaded>> {

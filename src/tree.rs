@@ -297,18 +297,15 @@ impl FileReader for WorkTree {
         }
         // Most paths asked for are not there (uv's check-version-sync: 1,536 of 1,612), and a
         // path joined costs 900 instructions: joined once the listing has it.
-        let found = self.walk(path)?;
-        if matches!(found, Found::Nothing) {
-            return Ok(None);
-        }
-        let p = self.root.join(path);
-        let read = match found {
+        let joined = || self.root.join(path);
+        let read = match self.walk(path)? {
             Found::Nothing => return Ok(None),
-            Found::File => read_opened(&p, path)?,
+            Found::File => read_opened(&joined(), path)?,
             // Refused with the reason.
-            Found::Special => read_regular(&p, path)?,
+            Found::Special => read_regular(&joined(), path)?,
             // Where it leads must stay inside the work tree.
             Found::Symlink => {
+                let p = joined();
                 let meta = match std::fs::metadata(&p) {
                     Ok(m) => m,
                     Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
