@@ -8,6 +8,8 @@
 //! itself (ripgrep's root crate beside its `grep-*` crates). `--package NAME` or
 //! `versions.package` picks one. Checks read this list; none re-derives it.
 
+use std::collections::HashMap;
+
 use crate::config::{Config, TagsConfig};
 use crate::error::{Error, Result};
 use crate::git::TagRef;
@@ -48,8 +50,13 @@ impl Package {
 /// The repository's packages, and the workspace when there is one.
 #[derive(Debug, Clone)]
 pub struct Packages {
+    /// Not changed once [`packages`] has made it: [`Packages::owner_of`] indexes it.
     pub list: Vec<Package>,
     pub workspace: Option<Workspace>,
+    /// The members whose tags are their prefix and a digit, by prefix, in list order.
+    by_prefix: HashMap<String, Vec<usize>>,
+    /// The other members (a `tag_regex` of their own), in list order.
+    patterned: Vec<usize>,
 }
 
 impl Packages {
@@ -61,15 +68,48 @@ impl Packages {
     /// The package whose tag scheme reads `tag` as one of its releases: a member's own prefix
     /// or pattern first (they are the more specific), else the root's.
     pub fn owner_of(&self, tag: &str) -> Option<&Package> {
-        self.list
-            .iter()
-            .filter(|p| p.member)
-            .find(|p| crate::version::is_candidate(tag, &p.tags))
-            .or_else(|| {
-                self.list
-                    .iter()
-                    .find(|p| !p.member && crate::version::is_candidate(tag, &p.tags))
-            })
+        self.owner_index(tag).map(|i| &self.list[i])
+    }
+
+    /// [`Packages::owner_of`] as an index into `list`. A member's tag is its prefix and a
+    /// digit, so only the members whose prefix ends where a digit of `tag` starts are asked,
+    /// with those that have a pattern: judging each tag against every member made an audit
+    /// cost tags × members (uv: 303 × 70).
+    pub fn owner_index(&self, tag: &str) -> Option<usize> {
+        let mut asked = self.patterned.clone();
+        for (at, b) in tag.bytes().enumerate() {
+            // An ASCII digit: `at` is a character boundary.
+            if b.is_ascii_digit()
+                && let Some(members) = self.by_prefix.get(&tag[..at])
+            {
+                asked.extend(members);
+            }
+        }
+        asked.sort_unstable();
+        asked.dedup();
+        let reads = |i: &usize| {
+            crate::releases::judged();
+            crate::version::is_candidate(tag, &self.list[*i].tags)
+        };
+        asked.into_iter().find(reads).or_else(|| {
+            (0..self.list.len())
+                .filter(|&i| !self.list[i].member)
+                .find(reads)
+        })
+    }
+
+    /// Indexes the members' tag schemes for [`Packages::owner_index`].
+    fn index(&mut self) {
+        for (i, p) in self.list.iter().enumerate().filter(|(_, p)| p.member) {
+            if p.tags.package.is_some() && p.tags.pattern.is_none() {
+                self.by_prefix
+                    .entry(p.tags.prefix.clone())
+                    .or_default()
+                    .push(i);
+            } else {
+                self.patterned.push(i);
+            }
+        }
     }
 
     /// The names of every package, for messages.
@@ -208,7 +248,12 @@ pub fn packages(
             });
         }
     }
-    let mut out = Packages { list, workspace };
+    let mut out = Packages {
+        list,
+        workspace,
+        by_prefix: HashMap::new(),
+        patterned: Vec::new(),
+    };
     if let Some(name) = only {
         let names = out.names();
         out.list
@@ -225,12 +270,84 @@ pub fn packages(
             )));
         }
     }
+    out.index();
     Ok(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_tag_belongs_to_the_first_member_whose_scheme_reads_it_else_the_root() {
+        let member = |name: &str, prefix: &str, pattern: Option<&str>| Package {
+            name: Some(name.into()),
+            dir: format!("crates/{name}"),
+            tags: TagsConfig {
+                prefix: prefix.into(),
+                pattern: pattern.map(str::to_string),
+                package: Some(name.into()),
+                ..TagsConfig::default()
+            },
+            member: true,
+            is_package: true,
+            published: true,
+        };
+        let root = Package {
+            name: None,
+            dir: String::new(),
+            tags: TagsConfig::default(),
+            member: false,
+            is_package: true,
+            published: true,
+        };
+        let mut pkgs = Packages {
+            list: vec![
+                root,
+                member("a", "a-", None),
+                member("a-1", "a-1-", None),
+                member("b", "b@", None),
+                member("re", "", Some(r"^re/(?P<version>\d+\.\d+\.\d+)$")),
+                member("b2", "b@", None),
+            ],
+            workspace: None,
+            by_prefix: HashMap::new(),
+            patterned: Vec::new(),
+        };
+        pkgs.index();
+        let owner = |tag: &str| pkgs.owner_index(tag);
+        assert_eq!(owner("a-1.0.0"), Some(1));
+        // `a-` and `a-1-` both end before a digit: the first in the list reads it.
+        assert_eq!(owner("a-1-2.0.0"), Some(1));
+        assert_eq!(
+            owner("b@2.0.0"),
+            Some(3),
+            "two members with one prefix: the first"
+        );
+        assert_eq!(owner("re/1.2.3"), Some(4));
+        // Not a member's: the root's bare and `v` tags.
+        assert_eq!(owner("v1.0.0"), Some(0));
+        assert_eq!(owner("1.0.0"), Some(0));
+        assert_eq!(owner("b@next"), None);
+        assert_eq!(owner("c-1.0.0"), None);
+        // The same answers as asking every member in turn.
+        for tag in [
+            "a-1.0.0",
+            "a-1-2.0.0",
+            "b@2.0.0",
+            "re/1.2.3",
+            "v1.0.0",
+            "x",
+            "a-",
+            "a-v1.0.0",
+        ] {
+            let each = (0..pkgs.list.len())
+                .filter(|&i| pkgs.list[i].member)
+                .chain((0..pkgs.list.len()).filter(|&i| !pkgs.list[i].member))
+                .find(|&i| crate::version::is_candidate(tag, &pkgs.list[i].tags));
+            assert_eq!(owner(tag), each, "{tag}");
+        }
+    }
 
     #[test]
     fn member_tag_forms_follow_the_tags() {

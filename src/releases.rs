@@ -16,6 +16,14 @@ use crate::version::{self, Spelling, TagVersion};
 
 /// Tag lists read in this run, one per tag scheme (`RELGATE_STATS`).
 pub static LISTS: AtomicUsize = AtomicUsize::new(0);
+/// Tag names judged against a tag scheme in this run (`RELGATE_STATS`): a workspace's members
+/// each judge their own tags, not every tag of the repository.
+pub static NAMES_JUDGED: AtomicUsize = AtomicUsize::new(0);
+
+/// Counts one tag name judged against a scheme.
+pub fn judged() {
+    NAMES_JUDGED.fetch_add(1, Ordering::Relaxed);
+}
 
 /// A tag that names a version.
 #[derive(Debug, Clone)]
@@ -59,7 +67,8 @@ pub fn list(repo: &Repo, tags: &TagsConfig) -> Result<Arc<ReleaseTags>> {
         LISTS.fetch_add(1, Ordering::Relaxed);
         let others = version::other_spellings(tags);
         let mut out = ReleaseTags::default();
-        for r in repo.tag_refs()? {
+        for r in readable(repo, tags)? {
+            judged();
             if !version::is_candidate(&r.name, tags) {
                 continue;
             }
@@ -73,6 +82,38 @@ pub fn list(repo: &Repo, tags: &TagsConfig) -> Result<Arc<ReleaseTags>> {
             }
         }
         Ok(out)
+    })
+}
+
+/// The tags `tags` may read, in the order listed: for a workspace member's prefix, only the
+/// names that start with it, found by binary search in the names sorted once per run. Every
+/// member's list then costs its own tags, not all of the repository's: uv's 71 schemes judged
+/// its 303 tags 21,513 times (5 % of its check-version-sync). A member's tag is its prefix and
+/// a digit ([`version::is_candidate`]); the root's and a pattern's may be spelled any way.
+fn readable<'r>(repo: &'r Repo, tags: &TagsConfig) -> Result<Vec<&'r TagRef>> {
+    let refs = repo.tag_refs()?;
+    if tags.package.is_none() || tags.pattern.is_some() {
+        return Ok(refs.iter().collect());
+    }
+    let sorted = by_name(repo)?;
+    let prefix = tags.prefix.as_str();
+    let first = sorted.partition_point(|&i| refs[i].name.as_str() < prefix);
+    let mut own: Vec<usize> = sorted[first..]
+        .iter()
+        .copied()
+        .take_while(|&i| refs[i].name.starts_with(prefix))
+        .collect();
+    own.sort_unstable();
+    Ok(own.into_iter().map(|i| &refs[i]).collect())
+}
+
+/// The indexes of the tag refs in the order of their names, sorted once per run.
+pub fn by_name(repo: &Repo) -> Result<Arc<Vec<usize>>> {
+    repo.memo("tag refs by name", || {
+        let refs = repo.tag_refs()?;
+        let mut order: Vec<usize> = (0..refs.len()).collect();
+        order.sort_unstable_by(|&a, &b| refs[a].name.cmp(&refs[b].name));
+        Ok(order)
     })
 }
 

@@ -569,8 +569,7 @@ impl<'r> Scoped<'r> {
     fn for_tag(&mut self, name: &str) -> Result<(Config, &mut TagView<'r>)> {
         let i = self
             .pkgs
-            .owner_of(name)
-            .and_then(|o| self.pkgs.list.iter().position(|p| std::ptr::eq(p, o)))
+            .owner_index(name)
             .or_else(|| self.pkgs.list.iter().position(|p| !p.member))
             .unwrap_or(0);
         let pkg = &self.pkgs.list[i];

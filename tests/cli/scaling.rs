@@ -344,3 +344,28 @@ fn a_workspace_parses_each_manifest_once_and_lists_each_directory_once() {
     }
     assert!(per_size[1].1 <= 2 * per_size[0].1, "{per_size:?}");
 }
+
+#[test]
+fn each_member_judges_its_own_tags_not_the_repository_s() {
+    // Members × tags grows as the square of a workspace's size; each member reading only the
+    // tags that start with its prefix (and each tag asked only of the members whose prefix it
+    // starts with) grows with the tags.
+    let mut judged = Vec::new();
+    for n in [6usize, 12] {
+        let r = workspace(n);
+        for i in 0..n {
+            for k in 0..4 {
+                r.tag(&format!("c{i}-v0.{i}.{k}"), None);
+            }
+        }
+        r.tag("v1.0.0", None);
+        let sync = stat(&r, "check-version-sync", &[], "tag-names-judged");
+        let all = stat(&r, "validate-tag", &["--all"], "tag-names-judged");
+        judged.push((sync, all));
+    }
+    let ((s1, a1), (s2, a2)) = (judged[0], judged[1]);
+    // Twice the members with twice the tags: about twice the names judged (the root's scheme
+    // reads every tag once), not four times.
+    assert!(s2 <= s1 * 5 / 2, "check-version-sync: {s1} → {s2}");
+    assert!(a2 <= a1 * 5 / 2, "validate-tag --all: {a1} → {a2}");
+}

@@ -171,11 +171,7 @@ pub(super) fn run_all(ctx: &Ctx, package: Option<&str>) -> Result<Report> {
     let root = pkgs.list.iter().position(|p| !p.member).unwrap_or(0);
     let owner: Vec<usize> = all
         .iter()
-        .map(|t| {
-            pkgs.owner_of(&t.name)
-                .and_then(|o| pkgs.list.iter().position(|p| std::ptr::eq(p, o)))
-                .unwrap_or(root)
-        })
+        .map(|t| pkgs.owner_index(&t.name).unwrap_or(root))
         .collect();
     // With several packages, the history below every tag is read once for all of them.
     let graph = if pkgs.list.len() > 1 && !repo.is_shallow() {
@@ -192,13 +188,14 @@ pub(super) fn run_all(ctx: &Ctx, package: Option<&str>) -> Result<Report> {
     let mut families: Vec<Family<'_>> = Vec::new();
     // Each family's tagged commits in history order, for one read of their sources.
     let mut tagged: Vec<(usize, Oid)> = Vec::new();
-    for (i, pkg) in pkgs.list.iter().enumerate() {
-        let own: Vec<crate::git::Tag> = all
-            .iter()
-            .zip(&owner)
-            .filter(|(_, o)| **o == i)
-            .map(|(t, _)| t.clone())
-            .collect();
+    // Each package's own tags, in the order listed, from one pass over the tags.
+    let mut owned: Vec<Vec<crate::git::Tag>> = vec![Vec::new(); pkgs.list.len()];
+    for (t, &o) in all.iter().zip(&owner) {
+        if let Some(own) = owned.get_mut(o) {
+            own.push(t.clone());
+        }
+    }
+    for ((i, pkg), own) in pkgs.list.iter().enumerate().zip(owned) {
         let pkg_config = Config {
             tags: pkg.tags.clone(),
             ..config.clone()
