@@ -15,7 +15,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::hash::BuildHasher;
 use std::mem::ManuallyDrop;
 use std::ops::Deref;
 use std::rc::Rc;
@@ -68,6 +68,9 @@ struct Kept {
     count: usize,
     /// By a hash of the text; each entry keeps its text to tell collisions apart.
     by_hash: HashMap<u64, Vec<(&'static str, Shared)>>,
+    /// What hashes the texts: foldhash, several times faster than std's SipHash on a 17 KB
+    /// manifest (uv's 73 manifests: 0.65 M instructions with SipHash).
+    hasher: foldhash::fast::RandomState,
     bytes: usize,
 }
 
@@ -88,11 +91,7 @@ pub fn parse(text: &str) -> Result<Doc<'_>, toml::de::Error> {
         PARSES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         return DeTable::parse(text).map(Doc::Own);
     }
-    let hash = {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        text.hash(&mut h);
-        h.finish()
-    };
+    let hash = KEPT.with(|k| k.borrow().hasher.hash_one(text));
     let found = KEPT.with(|k| {
         k.borrow().by_hash.get(&hash).and_then(|docs| {
             docs.iter()

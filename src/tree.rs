@@ -151,11 +151,16 @@ pub struct WorkTree {
 struct Seen {
     /// Directories as listed, by repository-relative path (`""`: the root); `None`: no such
     /// directory.
-    dirs: HashMap<String, Option<Rc<Listing>>>,
+    dirs: HashMap<String, Option<Rc<Listing>>, Fast>,
     /// Small files as read: a workspace member's manifest is read for the workspace and again
     /// for its version.
-    files: HashMap<String, Rc<[u8]>>,
+    files: HashMap<String, Rc<[u8]>, Fast>,
 }
+
+/// The hasher of the work tree's maps: a workspace's check looks up thousands of paths and
+/// names (uv: 1,612 paths asked for, 12,000 lookups), and SipHash was 5 % of its instructions.
+/// foldhash (already built, as hashbrown's) is seeded per process.
+type Fast = foldhash::fast::RandomState;
 
 /// Work-tree directories listed and files opened in this run (`RELGATE_STATS`).
 pub static DIR_LISTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
@@ -244,7 +249,7 @@ enum Entry {
     Special,
 }
 
-type Listing = HashMap<String, Entry>;
+type Listing = HashMap<String, Entry, Fast>;
 
 thread_local! {
     /// What was read of each work tree, by the root's path: the work tree is read as it is
@@ -268,7 +273,7 @@ fn list_dir(dir: &Path, asked: &str) -> Result<Option<Rc<Listing>>> {
         }
         Err(e) => return Err(cannot(e)),
     };
-    let mut out = Listing::new();
+    let mut out = Listing::default();
     for e in entries {
         let e = e.map_err(cannot)?;
         let Ok(name) = e.file_name().into_string() else {
