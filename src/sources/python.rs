@@ -567,7 +567,7 @@ impl Collector<'_> {
                     ("version.py", &["__version__", "VERSION"][..]),
                     ("__about__.py", &["__version__", "VERSION"][..]),
                 ] {
-                    let path = join(&root, &format!("{name}/{file}"));
+                    let path = join(&join(&root, name), file);
                     if self.visited.contains(&path) || self.generated.contains(&path) {
                         continue;
                     }
@@ -606,11 +606,9 @@ impl Collector<'_> {
                 if is_dir
                     && is_identifier(&name)
                     && !NOT_THE_PACKAGE.contains(&name.as_str())
-                    && !self.excluded(&join(&root, &format!("{name}/__init__.py")))
-                    && self
-                        .reader
-                        .read(&join(&root, &format!("{name}/__init__.py")))?
-                        .is_some()
+                    && let init = join(&join(&root, &name), "__init__.py")
+                    && !self.excluded(&init)
+                    && self.reader.read(&init)?.is_some()
                 {
                     found.push(name);
                 }
