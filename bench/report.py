@@ -90,6 +90,11 @@ def main(rows_path):
             else:
                 sys.exit(f"unknown row kind {kind}")
             also = "; ".join(f"`{e[0]}` {cpu(e)}: relgate takes {mine / e[1]:.2f}× its time" for e in m[2:]) or "–"
+            if kind == "ratio" and m[2:]:
+                # The git commands that together do what the gate does (check-release-ready:
+                # the status, and the walk to the newest tag below HEAD).
+                both = theirs[1] + sum(e[1] for e in m[2:])
+                also += f"; git's commands together {both:.2f} ms: relgate takes {mine / both:.2f}× their time"
             out.append(f"| {label} | {cpu(m[0])} | `{cells[0]}` | {cells[1]} | {cells[2]} | {cells[3]} | {'–' if kind == 'info' else 'yes' if ok else '**no**'} | {also} | {load} |")
         if len(f) > 5 and kind not in ("size", "skip", "build") and f[5]:
             notes.append(f"{label}: {f[5]}")
