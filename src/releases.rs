@@ -108,7 +108,7 @@ fn readable<'r>(repo: &'r Repo, tags: &TagsConfig) -> Result<Vec<&'r TagRef>> {
 }
 
 /// The indexes of the tag refs in the order of their names, sorted once per run.
-pub fn by_name(repo: &Repo) -> Result<Arc<Vec<usize>>> {
+fn by_name(repo: &Repo) -> Result<Arc<Vec<usize>>> {
     repo.memo("tag refs by name", || {
         let refs = repo.tag_refs()?;
         let mut order: Vec<usize> = (0..refs.len()).collect();
