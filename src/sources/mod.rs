@@ -235,10 +235,11 @@ struct Collector<'r> {
     candidates: Vec<Candidate>,
     /// (path, line, column) of every candidate, so a spot read twice counts once.
     positions: HashSet<(String, usize, usize)>,
-    /// Line starts of the text last asked about, keyed by its address and length: a file with
-    /// many values costs one pass, not one pass per value. Cleared whenever a file is read, so
-    /// a freed text's address cannot be mistaken for a new one.
-    lines: Option<((usize, usize), Vec<usize>)>,
+    /// The last position asked about (offset and its line), keyed by the text's address and
+    /// length: values are pushed in file order, so a file with many values is counted through
+    /// once, not once per value. Cleared whenever a file is read, so a freed text's address
+    /// cannot be mistaken for a new one.
+    lines: Option<((usize, usize), usize, usize)>,
     dynamic: Vec<Dynamic>,
     diagnostics: Vec<Diagnostic>,
     next_group: usize,
@@ -336,18 +337,19 @@ impl<'r> Collector<'r> {
 
     /// 1-based line and character column of a byte offset, as `config::line_col` counts them.
     fn pos(&mut self, text: &str, offset: usize) -> (usize, usize) {
+        // Counted from the last position asked in the same text when that is not past this
+        // one, else from the start. No line index is built: most files give one value, and
+        // building one for each (a Vec of every line start) was 2 % of a workspace's check.
         let key = (text.as_ptr() as usize, text.len());
-        let starts = match &mut self.lines {
-            Some((k, starts)) if *k == key => starts,
-            slot => {
-                let mut starts = vec![0];
-                starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-                &mut slot.insert((key, starts)).1
-            }
-        };
         let offset = offset.min(text.len());
-        let line = starts.partition_point(|&s| s <= offset).max(1);
-        let start = starts.get(line - 1).copied().unwrap_or(0);
+        let (from, before) = match self.lines {
+            Some((k, at, line)) if k == key && at <= offset => (at, line),
+            _ => (0, 1),
+        };
+        let bytes = &text.as_bytes()[..offset];
+        let line = before + bytecount_newlines(&bytes[from..]);
+        self.lines = Some((key, offset, line));
+        let start = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
         let col = text
             .get(start..offset)
             .map_or(1, |before| before.chars().count() + 1);
@@ -630,6 +632,11 @@ fn resolve(dir: &str, rel: &str) -> Option<String> {
 /// The directory of a repository path (`""` for a file at the root).
 fn parent(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+/// The `\n` bytes in `bytes` (a plain count the compiler vectorises).
+fn bytecount_newlines(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| b == b'\n').count()
 }
 
 fn join(root: &str, rel: &str) -> String {
