@@ -857,9 +857,24 @@ fn parse_unknown_field(msg: &str) -> Option<(String, Vec<String>)> {
 
 /// 1-based line and character column of a byte offset.
 pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
-    let offset = offset.min(text.len());
-    let before = &text[..floor_char_boundary(text, offset)];
-    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    line_col_after(text, offset, (0, 1))
+}
+
+/// [`line_col`], with the lines counted on from `known`, an earlier offset of the same text and
+/// its line (from the start when `known` is not before `offset`): a file whose values are asked
+/// in order is counted through once.
+pub fn line_col_after(text: &str, offset: usize, known: (usize, usize)) -> (usize, usize) {
+    let before = &text[..floor_char_boundary(text, offset.min(text.len()))];
+    let (from, line) = if known.0 <= before.len() {
+        known
+    } else {
+        (0, 1)
+    };
+    let line = line
+        + before.as_bytes()[from..]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
     let line_start = before.rfind('\n').map_or(0, |i| i + 1);
     let col = before[line_start..].chars().count() + 1;
     (line, col)

@@ -12,7 +12,7 @@ use std::collections::HashMap;
 
 use crate::config::{Config, TagsConfig};
 use crate::error::{Error, Result};
-use crate::git::TagRef;
+use crate::git::Repo;
 use crate::sources::FileReader;
 use crate::sources::workspace::{self, Workspace};
 
@@ -101,9 +101,9 @@ impl Packages {
     /// Indexes the members' tag schemes for [`Packages::owner_index`].
     fn index(&mut self) {
         for (i, p) in self.list.iter().enumerate().filter(|(_, p)| p.member) {
-            if p.tags.package.is_some() && p.tags.pattern.is_none() {
+            if let Some(prefix) = crate::version::member_prefix(&p.tags) {
                 self.by_prefix
-                    .entry(p.tags.prefix.clone())
+                    .entry(prefix.to_string())
                     .or_default()
                     .push(i);
             } else {
@@ -211,20 +211,24 @@ fn root_name(reader: &dyn FileReader) -> Option<String> {
         .and_then(|n| n.name)
 }
 
-/// The packages of the tree `reader` reads, with `config`'s tag settings and the tag list
-/// `refs` (to tell each member's tag form). `only` names one package (`--package`,
-/// `versions.package`): an unknown name is an error listing the ones there are.
+/// The packages of the tree `reader` reads, with `config`'s tag settings and `repo`'s tags (to
+/// tell each member's tag form). `only` names one package (`--package`, `versions.package`):
+/// an unknown name is an error listing the ones there are.
 pub fn packages(
     reader: &dyn FileReader,
     config: &Config,
-    refs: &[TagRef],
+    repo: &Repo,
     only: Option<&str>,
 ) -> Result<Packages> {
     let workspace = workspace::workspace(reader)?;
     // Sorted, so each member finds the tags that start with its name by binary search: uv's
-    // 70 members against 303 tags compared every name with every tag six times.
-    let mut names: Vec<&str> = refs.iter().map(|r| r.name.as_str()).collect();
-    names.sort_unstable();
+    // 70 members against 303 tags compared every name with every tag six times. The order is
+    // the run's one sort of the tag names, which the release-tag lists search too.
+    let refs = repo.tag_refs()?;
+    let names: Vec<&str> = crate::releases::by_name(repo)?
+        .iter()
+        .map(|&i| refs[i].name.as_str())
+        .collect();
     let mut list = Vec::new();
     // The root always has a place: its tags are the repository's, and a workspace root may
     // hold the shared version (`[workspace.package].version`).

@@ -88,15 +88,14 @@ pub fn list(repo: &Repo, tags: &TagsConfig) -> Result<Arc<ReleaseTags>> {
 /// The tags `tags` may read, in the order listed: for a workspace member's prefix, only the
 /// names that start with it, found by binary search in the names sorted once per run. Every
 /// member's list then costs its own tags, not all of the repository's: uv's 71 schemes judged
-/// its 303 tags 21,513 times (5 % of its check-version-sync). A member's tag is its prefix and
-/// a digit ([`version::is_candidate`]); the root's and a pattern's may be spelled any way.
+/// its 303 tags 21,513 times (5 % of its check-version-sync). The root's and a pattern's tags
+/// may be spelled any way.
 fn readable<'r>(repo: &'r Repo, tags: &TagsConfig) -> Result<Vec<&'r TagRef>> {
     let refs = repo.tag_refs()?;
-    if tags.package.is_none() || tags.pattern.is_some() {
+    let Some(prefix) = version::member_prefix(tags) else {
         return Ok(refs.iter().collect());
-    }
+    };
     let sorted = by_name(repo)?;
-    let prefix = tags.prefix.as_str();
     let first = sorted.partition_point(|&i| refs[i].name.as_str() < prefix);
     let mut own: Vec<usize> = sorted[first..]
         .iter()
@@ -107,8 +106,9 @@ fn readable<'r>(repo: &'r Repo, tags: &TagsConfig) -> Result<Vec<&'r TagRef>> {
     Ok(own.into_iter().map(|i| &refs[i]).collect())
 }
 
-/// The indexes of the tag refs in the order of their names, sorted once per run.
-fn by_name(repo: &Repo) -> Result<Arc<Vec<usize>>> {
+/// The indexes of the tag refs in the order of their names, sorted once per run (the
+/// members' tag forms are told from the same order, [`crate::packages::packages`]).
+pub fn by_name(repo: &Repo) -> Result<Arc<Vec<usize>>> {
     repo.memo("tag refs by name", || {
         let refs = repo.tag_refs()?;
         let mut order: Vec<usize> = (0..refs.len()).collect();

@@ -594,6 +594,13 @@ pub fn lenient_order(tag: &str, tags: &TagsConfig, against: &TagVersion) -> Opti
     Some(v.cmp(against.pep440.as_ref()?))
 }
 
+/// The prefix every release tag of a workspace member's scheme starts with, when the scheme is
+/// its prefix and a digit (no `tag_regex` of its own): [`is_candidate`] reads no tag without
+/// it as the member's, so a member's tags can be looked up by prefix.
+pub fn member_prefix(tags: &TagsConfig) -> Option<&str> {
+    (tags.package.is_some() && tags.pattern.is_none()).then_some(tags.prefix.as_str())
+}
+
 /// A release-tag candidate of a workspace member's scheme (`tokio-util-0.7.19`): its own
 /// prefix (or pattern's version group) followed by a digit, and no `tags.ignore` glob. A bare
 /// `v1.2.0` is not one: it is the repository's, not the package's.

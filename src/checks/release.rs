@@ -273,7 +273,7 @@ fn target_version(args: &Args, sources: &Sources) -> Result<Option<Version>> {
 /// one is being released is the user's to say).
 fn release_package(repo: &Repo, config: &Config, only: Option<&str>) -> Result<packages::Package> {
     let reader = versions::reader(&Tree::WorkTree, repo)?;
-    let pkgs = packages::packages(&*reader, config, repo.tag_refs()?, only)?;
+    let pkgs = packages::packages(&*reader, config, repo, only)?;
     if let Some(p) = pkgs.root().filter(|_| only.is_none()) {
         return Ok(p.clone());
     }

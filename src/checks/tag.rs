@@ -655,6 +655,6 @@ fn packages_at_head(
             None => Tree::WorkTree,
         };
         let reader = crate::checks::versions::reader(&tree, repo)?;
-        crate::packages::packages(&*reader, config, repo.tag_refs()?, None)
+        crate::packages::packages(&*reader, config, repo, None)
     })
 }

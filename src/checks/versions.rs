@@ -591,7 +591,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
         .package
         .as_deref()
         .or(config.versions.package.as_deref());
-    let pkgs = packages::packages(&*reader, config, repo.tag_refs()?, only)?;
+    let pkgs = packages::packages(&*reader, config, repo, only)?;
     // `--expect tokio-1.53.1` names its package; a bare version needs one package to mean.
     let expect = match &args.expect {
         Some(e) => Some(expected(e, config, &pkgs)?),

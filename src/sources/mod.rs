@@ -335,24 +335,18 @@ impl<'r> Collector<'r> {
         Ok(Some((decode(path, read)?, whole)))
     }
 
-    /// 1-based line and character column of a byte offset, as `config::line_col` counts them.
+    /// 1-based line and character column of a byte offset, as `config::line_col` counts them:
+    /// counted on from the last position asked in the same text when that is not past this
+    /// one. No line index is built: most files give one value, and building one for each (a
+    /// Vec of every line start) was 2 % of a workspace's check.
     fn pos(&mut self, text: &str, offset: usize) -> (usize, usize) {
-        // Counted from the last position asked in the same text when that is not past this
-        // one, else from the start. No line index is built: most files give one value, and
-        // building one for each (a Vec of every line start) was 2 % of a workspace's check.
         let key = (text.as_ptr() as usize, text.len());
-        let offset = offset.min(text.len());
-        let (from, before) = match self.lines {
-            Some((k, at, line)) if k == key && at <= offset => (at, line),
+        let known = match self.lines {
+            Some((k, at, line)) if k == key => (at, line),
             _ => (0, 1),
         };
-        let bytes = &text.as_bytes()[..offset];
-        let line = before + bytecount_newlines(&bytes[from..]);
+        let (line, col) = crate::config::line_col_after(text, offset, known);
         self.lines = Some((key, offset, line));
-        let start = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
-        let col = text
-            .get(start..offset)
-            .map_or(1, |before| before.chars().count() + 1);
         (line, col)
     }
 
@@ -632,11 +626,6 @@ fn resolve(dir: &str, rel: &str) -> Option<String> {
 /// The directory of a repository path (`""` for a file at the root).
 fn parent(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(d, _)| d)
-}
-
-/// The `\n` bytes in `bytes` (a plain count the compiler vectorises).
-fn bytecount_newlines(bytes: &[u8]) -> usize {
-    bytes.iter().filter(|&&b| b == b'\n').count()
 }
 
 fn join(root: &str, rel: &str) -> String {
