@@ -16,6 +16,11 @@
 //! node of a kilobyte for every `{ workspace = true }`), and every page of it is a page fault
 //! of about 2 µs here. Kept for the whole run, the documents of uv's `validate-tag --all` took
 //! 110 MB, and its run 38,600 page faults (15,000 since).
+//!
+//! A kept document is kept without Cargo's dependency tables ([`PRUNED`]): no reader here
+//! wants them, and they are most of a crate's manifest (uv's 70 members: 1,726 inline tables,
+//! 1.85 MB of the 3.5 MB its check-version-sync held). A key path a user names may lead into
+//! one, so [`parse_for`] and the typed views that name one parse the whole document again.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -57,7 +62,7 @@ impl<'t> Doc<'t> {
     /// The whole document with its span.
     pub fn spanned(&self) -> &Spanned<DeTable<'t>> {
         match self {
-            Doc::Kept(d) => d,
+            Doc::Kept(d) => &d.doc,
             Doc::Own(d) => d,
         }
     }
@@ -72,7 +77,32 @@ impl<'t> Deref for Doc<'t> {
 }
 
 /// A document kept for the run, with the text it borrows.
-type Shared = Rc<Spanned<DeTable<'static>>>;
+type Shared = Rc<KeptDoc>;
+
+pub struct KeptDoc {
+    doc: Spanned<DeTable<'static>>,
+    /// Whether a table of [`PRUNED`] was taken out.
+    pruned: bool,
+}
+
+/// Cargo's dependency tables, taken out of a kept document.
+pub const PRUNED: [&str; 6] = [
+    "dependencies",
+    "dev-dependencies",
+    "dev_dependencies",
+    "build-dependencies",
+    "build_dependencies",
+    "target",
+];
+
+/// `doc` without the tables of [`PRUNED`]; whether it had any.
+fn prune(doc: &mut DeTable<'_>) -> bool {
+    let mut pruned = false;
+    for k in PRUNED {
+        pruned |= doc.remove(k).is_some();
+    }
+    pruned
+}
 
 type Map<V> = HashMap<usize, V, foldhash::fast::RandomState>;
 
@@ -128,7 +158,8 @@ thread_local! {
     static KEPT: ManuallyDrop<RefCell<Kept>> = ManuallyDrop::new(RefCell::new(Kept::default()));
 }
 
-/// `text` parsed, once per run for the same text while its document is held.
+/// `text` parsed, once per run for the same text while its document is held, without the
+/// tables of [`PRUNED`].
 pub fn parse(text: &str) -> Result<Doc<'_>, toml::de::Error> {
     if text.len() > LARGEST {
         return parse_own(text);
@@ -166,9 +197,22 @@ pub fn parse(text: &str) -> Result<Doc<'_>, toml::de::Error> {
         }
     };
     PARSES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let parsed = DeTable::parse(kept).map(Rc::new)?;
+    let mut doc = DeTable::parse(kept)?;
+    let pruned = prune(doc.get_mut());
+    let parsed = Rc::new(KeptDoc { doc, pruned });
     KEPT.with(|k| k.borrow_mut().hold(kept, parsed.clone()));
     Ok(Doc::Kept(parsed))
+}
+
+/// `text` parsed with whatever the key path `keys` (one a user names) leads to: the document
+/// kept, unless the path leads into a table taken out of it.
+pub fn parse_for<'t>(text: &'t str, keys: &[&str]) -> Result<Doc<'t>, toml::de::Error> {
+    match parse(text)? {
+        Doc::Kept(d) if d.pruned && keys.first().is_some_and(|k| PRUNED.contains(k)) => {
+            parse_own(text)
+        }
+        doc => Ok(doc),
+    }
 }
 
 /// `text` parsed for its caller alone.
@@ -189,7 +233,13 @@ pub fn may_hold(text: &str, keys: &[&str]) -> bool {
 /// `text` deserialized as `T`, as `toml::from_str` does, from the document parsed once.
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, toml::de::Error> {
     // One way for both, so each type is deserialized by one copy of the code.
-    T::deserialize(Picking(parse(text)?.spanned()))
+    let doc = parse(text)?;
+    let pruned = matches!(&doc, Doc::Kept(d) if d.pruned);
+    T::deserialize(Picking {
+        doc: doc.spanned(),
+        pruned,
+        text,
+    })
 }
 
 /// The top-level `fields` of `doc`, copied (not generic: one copy of the code for every type).
@@ -206,17 +256,34 @@ fn pick<'t>(doc: &Spanned<DeTable<'t>>, fields: &[&str]) -> Spanned<DeTable<'t>>
 /// A parsed document as a deserializer that copies only the top-level tables the struct asks
 /// for: a manifest is mostly `[dependencies]`, which no reader here wants, and copying it
 /// costs a third of parsing it.
-struct Picking<'a, 't>(&'a Spanned<DeTable<'t>>);
+/// A type that reads the whole document, or a table of [`PRUNED`], is given the whole text
+/// parsed again when the kept document lacks them.
+struct Picking<'a, 't> {
+    doc: &'a Spanned<DeTable<'t>>,
+    pruned: bool,
+    text: &'t str,
+}
+
+impl<'t> Picking<'_, 't> {
+    /// The whole document: the kept one, unless a table was taken out of it.
+    fn whole(&self) -> Result<Spanned<DeTable<'t>>, toml::de::Error> {
+        if !self.pruned {
+            return Ok(self.doc.clone());
+        }
+        PARSES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        DeTable::parse(self.text)
+    }
+}
 
 impl<'de, 't: 'de> serde::Deserializer<'de> for Picking<'_, 't> {
     type Error = toml::de::Error;
 
     fn deserialize_any<V: serde::de::Visitor<'de>>(self, v: V) -> Result<V::Value, Self::Error> {
-        toml::de::Deserializer::from(self.0.clone()).deserialize_any(v)
+        toml::de::Deserializer::from(self.whole()?).deserialize_any(v)
     }
 
     fn deserialize_option<V: serde::de::Visitor<'de>>(self, v: V) -> Result<V::Value, Self::Error> {
-        toml::de::Deserializer::from(self.0.clone()).deserialize_option(v)
+        toml::de::Deserializer::from(self.whole()?).deserialize_option(v)
     }
 
     fn deserialize_struct<V: serde::de::Visitor<'de>>(
@@ -225,7 +292,12 @@ impl<'de, 't: 'de> serde::Deserializer<'de> for Picking<'_, 't> {
         fields: &'static [&'static str],
         v: V,
     ) -> Result<V::Value, Self::Error> {
-        toml::de::Deserializer::from(pick(self.0, fields)).deserialize_struct(name, fields, v)
+        let picked = if self.pruned && fields.iter().any(|f| PRUNED.contains(f)) {
+            pick(&self.whole()?, fields)
+        } else {
+            pick(self.doc, fields)
+        };
+        toml::de::Deserializer::from(picked).deserialize_struct(name, fields, v)
     }
 
     serde::forward_to_deserialize_any! {
@@ -337,9 +409,42 @@ mod tests {
         // The first was let go: parsed again, from the text already kept.
         let again = kept(parse(&texts[0]).unwrap());
         assert!(!Rc::ptr_eq(&first, &again));
-        assert_eq!(again.span(), first.span());
-        assert_eq!(again.get_ref().len(), 1);
+        assert_eq!(again.doc.span(), first.doc.span());
+        assert_eq!(again.doc.get_ref().len(), 1);
         assert_eq!(KEPT.with(|k| k.borrow().count), texts_kept);
+    }
+
+    #[test]
+    fn a_kept_document_has_no_dependency_tables_and_whoever_names_one_gets_them() {
+        let text = "[package]\nname = \"pruned-a\"\nversion = \"1.0.0\"\n\
+                    [dependencies]\nx = { version = \"2\" }\n\
+                    [target.'cfg(unix)'.dependencies]\ny = \"3\"\n";
+        let kept = parse(text).unwrap();
+        assert!(kept.get("dependencies").is_none() && kept.get("target").is_none());
+        assert!(kept.get("package").is_some());
+        // A key path into one parses the whole text for its caller; another gets the kept one.
+        let whole = parse_for(text, &["dependencies", "x", "version"]).unwrap();
+        assert!(matches!(whole, Doc::Own(_)) && whole.get("dependencies").is_some());
+        assert!(matches!(
+            parse_for(text, &["package", "version"]).unwrap(),
+            Doc::Kept(_)
+        ));
+        // Typed views: a whole-document type, and a struct that names a dependency table.
+        let all: toml::Table = from_str(text).unwrap();
+        assert_eq!(all, toml::from_str::<toml::Table>(text).unwrap());
+        #[derive(serde::Deserialize)]
+        struct Deps {
+            dependencies: Option<toml::Table>,
+        }
+        assert!(from_str::<Deps>(text).unwrap().dependencies.is_some());
+        let typed: Pkg = from_str(text).unwrap();
+        assert_eq!(typed.package.version.as_deref(), Some("1.0.0"));
+        // A manifest without any is kept whole, whatever the path.
+        let plain = "[package]\nname = \"pruned-b\"\n";
+        assert!(matches!(
+            parse_for(plain, &["dependencies"]).unwrap(),
+            Doc::Kept(_)
+        ));
     }
 
     #[test]

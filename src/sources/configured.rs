@@ -5,7 +5,7 @@ use std::path::Path;
 use regex::Regex;
 
 use super::json::parse_json;
-use super::toml_doc::{parse_toml, path_get};
+use super::toml_doc::{parse_toml_for, path_get};
 use super::{Collector, clip, normalize};
 use crate::config::SourceConfig;
 use crate::diag::Diagnostic;
@@ -42,7 +42,7 @@ impl Collector<'_> {
                     .to_ascii_lowercase();
                 match ext.as_str() {
                     "toml" => {
-                        let root = parse_toml(path, &text)?;
+                        let root = parse_toml_for(path, &text, &keys)?;
                         match path_get(&root, &keys) {
                             Some(v) => {
                                 self.toml_version(g, path, &text, v, key, eco);

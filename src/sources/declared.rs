@@ -13,7 +13,7 @@ use regex::Regex;
 
 use super::configured::ecosystem_of;
 use super::json::parse_json;
-use super::toml_doc::{parse_toml, path_get};
+use super::toml_doc::{parse_toml, parse_toml_for, path_get};
 use super::{Collector, Origin, clip};
 use crate::error::Result;
 use crate::version::Ecosystem;
@@ -254,7 +254,7 @@ impl Collector<'_> {
             .to_ascii_lowercase();
         Ok(match ext.as_str() {
             "toml" => {
-                let root = parse_toml(path, text)?;
+                let root = parse_toml_for(path, text, keys)?;
                 match path_get(&root, keys) {
                     Some(v) => {
                         self.toml_version(group, path, text, v, &toml_kind(keys), eco);

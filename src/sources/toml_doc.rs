@@ -31,19 +31,32 @@ impl Collector<'_> {
 
 // --- helpers: TOML ----------------------------------------------------------------------------
 
+/// `text` parsed, without Cargo's dependency tables ([`crate::toml_once::PRUNED`]): what the
+/// built-in sources read.
 pub(super) fn parse_toml<'t>(path: &str, text: &'t str) -> Result<crate::toml_once::Doc<'t>> {
-    crate::toml_once::parse(text).map_err(|e| {
-        let place = match e.span() {
-            Some(s) => {
-                let (line, col) = line_col(text, s.start);
-                format!("{path}:{line}:{col}")
-            }
-            None => path.to_string(),
-        };
-        // The error's Display quotes the whole source line, which may be huge: use the message.
-        Error::new(format!("cannot read {place}: malformed TOML"))
-            .caused_by(clip(e.message().trim(), 300))
-    })
+    crate::toml_once::parse(text).map_err(|e| malformed(path, text, &e))
+}
+
+/// `text` parsed with whatever the key path `keys` (one a user names) leads to.
+pub(super) fn parse_toml_for<'t>(
+    path: &str,
+    text: &'t str,
+    keys: &[&str],
+) -> Result<crate::toml_once::Doc<'t>> {
+    crate::toml_once::parse_for(text, keys).map_err(|e| malformed(path, text, &e))
+}
+
+fn malformed(path: &str, text: &str, e: &toml::de::Error) -> Error {
+    let place = match e.span() {
+        Some(s) => {
+            let (line, col) = line_col(text, s.start);
+            format!("{path}:{line}:{col}")
+        }
+        None => path.to_string(),
+    };
+    // The error's Display quotes the whole source line, which may be huge: use the message.
+    Error::new(format!("cannot read {place}: malformed TOML"))
+        .caused_by(clip(e.message().trim(), 300))
 }
 
 pub(super) fn get_entry<'a, 't>(

@@ -374,6 +374,42 @@ fn cargo_workspace_and_inheriting_members() {
 }
 
 #[test]
+fn a_configured_key_in_cargo_s_dependency_tables_is_read() {
+    // The built-in Cargo source reads the same manifest first; what it keeps has no
+    // dependency tables, and the configured key still finds its value.
+    let r = Repo::new();
+    r.write(
+        "Cargo.toml",
+        "[package]\nname = \"app\"\nversion = \"1.0.0\"\n\n\
+         [dependencies]\napp-core = { path = \"core\", version = \"1.0.0\" }\n",
+    );
+    r.write(
+        "relgate.toml",
+        "[[versions.source]]\npath = \"Cargo.toml\"\nkey = \"dependencies.app-core.version\"\n",
+    );
+    let run = r.relgate(CVS, &["--list"]);
+    let list = &run.code(0).stdout;
+    assert!(
+        list.contains("Cargo.toml:6:40  dependencies.app-core.version  1.0.0"),
+        "{list}"
+    );
+    r.write(
+        "Cargo.toml",
+        "[package]\nname = \"app\"\nversion = \"1.1.0\"\n\n\
+         [dependencies]\napp-core = { path = \"core\", version = \"1.0.0\" }\n",
+    );
+    let run = r.relgate(CVS, &[]);
+    run.code(1);
+    assert!(
+        findings(&run).starts_with(
+            "Cargo.toml:6:40: error[version-mismatch] dependencies.app-core.version says 1.0.0"
+        ),
+        "{}",
+        findings(&run)
+    );
+}
+
+#[test]
 fn configured_key_and_pattern_sources() {
     let r = Repo::new();
     r.write("pyproject.toml", &pyproject("1.0.0"));
