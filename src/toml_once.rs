@@ -46,6 +46,9 @@ const MOST_KEPT: usize = 1024;
 /// audit, which reads each commit's manifests one commit after the other.
 const GENERATION: usize = 256 << 10;
 
+/// A generation of a thread that reads many commits: the few files each commit's sources read.
+const COMMITS_GENERATION: usize = 64 << 10;
+
 /// TOML documents parsed in this run (`RELGATE_STATS`).
 pub static PARSES: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
@@ -120,6 +123,8 @@ struct Kept {
     old: Map<Shared>,
     /// The text of the documents in `young`.
     young_bytes: usize,
+    /// This thread's [`GENERATION`], unless it reads many commits ([`for_many_commits`]).
+    generation: Option<usize>,
 }
 
 impl Kept {
@@ -145,7 +150,7 @@ impl Kept {
     fn hold(&mut self, text: &'static str, doc: Shared) {
         self.young.insert(text.as_ptr() as usize, doc);
         self.young_bytes += text.len();
-        if self.young_bytes >= GENERATION {
+        if self.young_bytes >= self.generation.unwrap_or(GENERATION) {
             self.old = std::mem::take(&mut self.young);
             self.young_bytes = 0;
         }
@@ -156,6 +161,14 @@ thread_local! {
     // Never dropped: freeing what is still held as a thread ends is work for no one; it lives
     // as long as the thread, which ends with the audit or the process.
     static KEPT: ManuallyDrop<RefCell<Kept>> = ManuallyDrop::new(RefCell::new(Kept::default()));
+}
+
+/// This thread reads the files of many commits, one commit after the other: it holds
+/// [`COMMITS_GENERATION`] per generation. A file that holds a version changes at every
+/// release, so the documents of one tagged commit are seldom asked for at the next, and
+/// holding more only costs memory (textual's 212 `pyproject.toml`, no two alike, took 8 MB).
+pub fn for_many_commits() {
+    KEPT.with(|k| k.borrow_mut().generation = Some(COMMITS_GENERATION));
 }
 
 /// `text` parsed, once per run for the same text while its document is held, without the
@@ -412,6 +425,32 @@ mod tests {
         assert_eq!(again.doc.span(), first.doc.span());
         assert_eq!(again.doc.get_ref().len(), 1);
         assert_eq!(KEPT.with(|k| k.borrow().count), texts_kept);
+    }
+
+    #[test]
+    fn a_thread_that_reads_many_commits_holds_less() {
+        // Its own thread: the setting is the thread's.
+        std::thread::spawn(|| {
+            let texts: Vec<String> = (0..12)
+                .map(|i| format!("a = {i}\n#{}\n", "x".repeat(COMMITS_GENERATION / 4)))
+                .collect();
+            for t in &texts {
+                parse(t).unwrap();
+            }
+            assert_eq!(
+                kept_count(),
+                12,
+                "a generation of the default size holds all 12"
+            );
+            for_many_commits();
+            for t in &texts {
+                parse(&format!("{t} ")).unwrap();
+            }
+            // Generations of four: between four and eight held.
+            assert!((4..=8).contains(&kept_count()), "{} held", kept_count());
+        })
+        .join()
+        .unwrap();
     }
 
     #[test]

@@ -134,6 +134,7 @@ fn prefetch_sources(repo: &crate::git::Repo, families: &mut [Family<'_>], tagged
         families.iter().map(|f| (&f.config, f.view.dir())).collect();
     let handle = || repo.objects_with_pack_cache();
     let read = crate::parallel::each_part(threads, handle, parts.len(), |repo, k| {
+        crate::toml_once::for_many_commits();
         parts[k]
             .iter()
             .filter_map(|&(i, c)| {
@@ -156,6 +157,8 @@ pub(super) fn run_all(ctx: &Ctx, package: Option<&str>) -> Result<Report> {
     let repo = &ctx.repo()?.with_pack_cache();
     let all = repo.tags()?;
     let pkgs = packages_at_head(repo, config)?;
+    // From here on, this thread too reads the files of one tagged commit after another.
+    crate::toml_once::for_many_commits();
     // `--package` / `versions.package`: that package's tags are judged, the others skipped.
     let only = package.or(config.versions.package.as_deref());
     if let Some(name) = only
