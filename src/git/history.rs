@@ -38,16 +38,16 @@ type AncestryGraph<'r> = gix::revwalk::Graph<
     gix::revwalk::graph::Commit<gix::revision::plumbing::merge_base::Flags>,
 >;
 
-/// Whether `ancestor` is met reading the history of `descendant` newest first, down to the
-/// moment `ancestor` was made: its commit date, or its newest parent's when that is later (a
-/// commit is made after its parents, so an earlier date is a wrong clock). `false` means "not
-/// met", not "not in the history": a commit dated wrongly can hide it below that floor. Each
-/// commit read on the way counts as visited (`RELGATE_STATS`).
+/// Whether `ancestor` is met reading the history of `descendants` newest first (all of them
+/// at once), down to the moment `ancestor` was made: its commit date, or its newest parent's
+/// when that is later (a commit is made after its parents, so an earlier date is a wrong
+/// clock). `false` means "not met", not "not in the history": a commit dated wrongly can hide
+/// it below that floor. Each commit read on the way counts as visited (`RELGATE_STATS`).
 fn met_by_date(
     repo: &Repo,
     graph: &mut AncestryGraph<'_>,
     ancestor: Oid,
-    descendant: Oid,
+    descendants: &[Oid],
 ) -> std::result::Result<bool, gix::Error> {
     let mut read = 0;
     let mut time = |graph: &mut AncestryGraph<'_>, id: Oid| {
@@ -71,7 +71,7 @@ fn met_by_date(
             .get_or_insert_full_commit(id.0, |_| {})
             .map(|c| c.map(|c| c.commit_time))
     };
-    let (Some(mut floor), Some(start)) = (time(graph, ancestor)?, time(graph, descendant)?) else {
+    let Some(mut floor) = time(graph, ancestor)? else {
         return Ok(false);
     };
     let parents = graph
@@ -83,9 +83,15 @@ fn met_by_date(
             floor = floor.max(t);
         }
     }
-    let mut queue = std::collections::BinaryHeap::from([(start, descendant)]);
+    let mut queue = std::collections::BinaryHeap::new();
     let mut seen = OidSet::default();
-    seen.insert(descendant);
+    for &d in descendants {
+        if seen.insert(d)
+            && let Some(start) = time(graph, d)?
+        {
+            queue.push((start, d));
+        }
+    }
     while let Some((when, id)) = queue.pop() {
         if id == ancestor {
             return Ok(true);
@@ -196,6 +202,34 @@ impl Repo {
             }
             return Ok(found);
         }
+        // More pairs than that (a tag asked of many maintenance branches): each target is
+        // first looked for by date from all tips at once, which reads only the commits newer
+        // than it, from the packs; what that does not meet is left to the walk.
+        if ask && graph.is_none() && unknown <= MERGE_BASE_QUERIES {
+            let mut pending: Vec<Oid> = targets
+                .iter()
+                .filter(|t| !found.contains(t))
+                .copied()
+                .collect();
+            pending.sort_unstable();
+            let mut dated = self.repo.revision_graph(None);
+            for target in pending {
+                count_merge_base();
+                let met = met_by_date(self, &mut dated, target, tips).map_err(|e| {
+                    Error::new(format!(
+                        "cannot tell whether {} is in the history of the release branches",
+                        target.short()
+                    ))
+                    .caused_by(e)
+                })?;
+                if met {
+                    found.insert(target);
+                }
+            }
+            if found.len() == targets.len() || done(&found) {
+                return Ok(found);
+            }
+        }
         count_walk();
         let floor = Rc::new(Cell::new(
             missing.as_ref().and_then(|m| m.keys().next().copied()),
@@ -296,7 +330,7 @@ impl Repo {
             ))
             .caused_by(e)
         };
-        if met_by_date(self, graph, ancestor, descendant).map_err(failed)? {
+        if met_by_date(self, graph, ancestor, &[descendant]).map_err(failed)? {
             return Ok(true);
         }
         match self

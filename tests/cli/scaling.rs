@@ -182,6 +182,50 @@ fn check_release_ready_finds_the_previous_release_without_walking_all_history() 
         .stdout_has("1.0.0 follows v0.9.0");
 }
 
+#[test]
+fn a_tag_asked_of_many_maintenance_branches_reads_only_the_commits_above_it() {
+    let r = project(200);
+    r.tag("v1.0.0", Some("HEAD~3"));
+    // Ten maintenance lines of 1.0 (a line holds a release), each a commit on an older point
+    // of main, made later.
+    let lines = [
+        "1.x",
+        "v1.x",
+        "1.0",
+        "v1.0",
+        "release/1.0",
+        "release/1.x",
+        "releases/1.0",
+        "maint/1.0",
+        "stable/1.0",
+        "support/1.0",
+    ];
+    for (n, line) in lines.iter().enumerate() {
+        let at = format!("HEAD~{}", 10 * (n + 1));
+        r.git(&["switch", "-q", "-c", line, &at]).code(0);
+        commit_after(&r, &format!("fix {n}"), 1_000 + n as u64);
+        r.git(&["switch", "-q", "main"]).code(0);
+    }
+    // Eleven tips and one tag: more pairs than are asked one by one, so the tag is looked for
+    // by date from all the tips at once, not by a walk of the 200 commits.
+    let (walks, visited) = work(&r, "validate-tag", &["v1.0.0"], None);
+    assert_eq!(walks, 0);
+    assert!(visited <= 30, "{visited}");
+    r.relgate("validate-tag", &["v1.0.0"])
+        .code(0)
+        .stdout_has("v1.0.0");
+    // A tag no branch has is not met by date: the walk proves it.
+    r.git(&["switch", "-q", "-c", "side", "HEAD~1"]).code(0);
+    commit_after(&r, "side", 2_000);
+    r.tag("v1.1.0", None);
+    r.git(&["switch", "-q", "main"]).code(0);
+    r.git(&["branch", "-q", "-D", "side"]).code(0);
+    assert_eq!(work(&r, "validate-tag", &["v1.1.0"], None).0, 1);
+    r.relgate("validate-tag", &["v1.1.0"])
+        .code(1)
+        .stdout_has("error[tag-not-on-release-branch]");
+}
+
 /// The tag names are read once per tag scheme and run: inferring the scheme from the tags, then
 /// the release branches, changes nothing in how a name reads, so every check shares the list.
 #[test]
