@@ -15,7 +15,7 @@
 //! ([`GENERATION`]): a parsed manifest takes about 25 times the memory of its text (a B-tree
 //! node of a kilobyte for every `{ workspace = true }`), and every page of it is a page fault
 //! of about 2 µs here. Kept for the whole run, the documents of uv's `validate-tag --all` took
-//! 110 MB, and its run 38,600 page faults (15,000 since).
+//! 110 MB, and its run 38,500 page faults (10,600 since).
 //!
 //! A kept document is kept without Cargo's dependency tables ([`PRUNED`]): no reader here
 //! wants them, and they are most of a crate's manifest (uv's 70 members: 1,726 inline tables,
