@@ -42,11 +42,11 @@ const MOST_KEPT: usize = 1024;
 /// The text of the documents one generation holds. A document is kept while it is in the
 /// newest generation or the one before (a document asked for there moves to the newest), so
 /// between one and two generations of documents are held: every manifest of a workspace of
-/// over a hundred members for a hook (uv's 73 are 112 KB), and the manifests of the last few tagged commits for an
-/// audit, which reads each commit's manifests one commit after the other.
+/// over a hundred members for a hook (uv's 73 are 112 KB).
 const GENERATION: usize = 256 << 10;
 
-/// A generation of a thread that reads many commits: the few files each commit's sources read.
+/// A generation of a thread that reads many commits ([`for_many_commits`]): the few files
+/// each commit's sources read.
 const COMMITS_GENERATION: usize = 64 << 10;
 
 /// TOML documents parsed in this run (`RELGATE_STATS`).
