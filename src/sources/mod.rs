@@ -255,6 +255,12 @@ struct Collector<'r> {
     declared: Vec<declared::Declaration>,
     /// A pyproject.toml, setup.cfg or setup.py is here: worth looking for a package directory.
     python_project: bool,
+    /// The names in the package directory, listed on the first file looked for there: most of
+    /// the twenty-odd files a package may hold its version in are absent, and a name the
+    /// listing lacks is not asked of the reader (uv's 70 members: 1,536 of 1,612 files asked
+    /// for, 1,800 instructions each to find absent). `Some(None)`: no listing (a reader that
+    /// lists nothing, or an error the file's own read will name).
+    listed: Option<Option<HashSet<String, foldhash::fast::RandomState>>>,
 }
 
 impl<'r> Collector<'r> {
@@ -275,7 +281,31 @@ impl<'r> Collector<'r> {
             roots: Vec::new(),
             declared: Vec::new(),
             python_project: false,
+            listed: None,
         }
+    }
+
+    /// Whether `path` is certainly absent: a file directly in the package directory whose
+    /// listing lacks its name. A listing that fails says nothing: reading the file says why.
+    fn absent(&mut self, path: &str) -> bool {
+        let name = match path.strip_prefix(self.dir.as_str()) {
+            Some(rest) if self.dir.is_empty() => rest,
+            Some(rest) => match rest.strip_prefix('/') {
+                Some(name) => name,
+                None => return false,
+            },
+            None => return false,
+        };
+        if name.is_empty() || name.contains('/') {
+            return false;
+        }
+        if self.listed.is_none() {
+            self.listed = Some(match self.reader.list(&self.dir) {
+                Ok(Some(entries)) => Some(entries.into_iter().map(|(n, _)| n).collect()),
+                _ => None,
+            });
+        }
+        matches!(&self.listed, Some(Some(names)) if !names.contains(name))
     }
 
     /// The repository path of a file of this package.
@@ -297,7 +327,7 @@ impl<'r> Collector<'r> {
     /// reads as absent.
     fn text(&mut self, path: &str) -> Result<Option<String>> {
         self.lines = None;
-        if self.excluded(path) {
+        if self.excluded(path) || self.absent(path) {
             return Ok(None);
         }
         let Some(bytes) = self.reader.read(path)? else {
@@ -311,7 +341,7 @@ impl<'r> Collector<'r> {
     /// decoded, whichever reader read more.
     fn text_head(&mut self, path: &str, len: usize) -> Result<Option<(String, bool)>> {
         self.lines = None;
-        if self.excluded(path) {
+        if self.excluded(path) || self.absent(path) {
             return Ok(None);
         }
         let Some((mut bytes, mut whole)) = self.reader.read_head(path, len)? else {
@@ -670,6 +700,69 @@ mod tests {
     use super::testutil::*;
     use super::*;
     use crate::diag::Severity;
+
+    /// [`Mem`], counting the files asked for, and listing nothing when `lists` is false.
+    struct Counting {
+        mem: Mem,
+        lists: bool,
+        asked: std::cell::RefCell<Vec<String>>,
+    }
+
+    impl FileReader for Counting {
+        fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
+            self.asked.borrow_mut().push(path.to_string());
+            self.mem.read(path)
+        }
+
+        fn list(&self, dir: &str) -> Result<Option<Vec<(String, bool)>>> {
+            if self.lists {
+                self.mem.list(dir)
+            } else {
+                Ok(None)
+            }
+        }
+    }
+
+    #[test]
+    fn a_name_the_package_directory_lacks_is_not_asked_for() {
+        let files = [
+            ("Cargo.toml", "[workspace]\nmembers = [\"crates/a\"]\n"),
+            (
+                "crates/a/Cargo.toml",
+                "[package]\nname = \"a\"\nversion = \"1.2.0\"\n",
+            ),
+            ("crates/a/VERSION", "1.2.0\n"),
+            ("crates/a/src/lib.rs", ""),
+        ];
+        let run = |lists: bool| {
+            let reader = Counting {
+                mem: mem(&files),
+                lists,
+                asked: Default::default(),
+            };
+            let found = collect_in(&reader, &VersionsConfig::default(), "crates/a").unwrap();
+            (format!("{found:?}"), reader.asked.take())
+        };
+        let (listed, asked) = run(true);
+        let (unlisted, all) = run(false);
+        // The same sources, found with or without the listing.
+        assert_eq!(listed, unlisted);
+        assert!(listed.contains("crates/a/VERSION"), "{listed}");
+        // Without one, every candidate in the directory is asked for; with one, only those
+        // it has (files deeper down are still asked for).
+        let direct = |p: &&String| {
+            p.strip_prefix("crates/a/")
+                .is_some_and(|n| !n.contains('/'))
+        };
+        assert!(all.iter().filter(direct).count() > 10, "{all:?}");
+        let asked_direct: Vec<&String> = asked.iter().filter(direct).collect();
+        assert!(
+            asked_direct
+                .iter()
+                .all(|p| files.iter().any(|(f, _)| f == p)),
+            "{asked_direct:?}"
+        );
+    }
 
     #[test]
     fn paths_resolve_inside_the_repository_only() {
