@@ -254,6 +254,9 @@ fn special_ref(path: &Path, common_dir: &Path) -> Error {
 /// git's limit on nested symbolic refs (`refs.c`'s SYMREF_MAXDEPTH).
 const MAX_SYMREF_HOPS: usize = 5;
 
+/// Tags peeled to their commit ([`Repo::resolve`]), for `RELGATE_STATS`.
+pub static TAGS_PEELED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// The delta-base cache's limit: git's `core.deltaBaseCacheLimit` default.
 const PACK_CACHE_BYTES: usize = 96 << 20;
 
@@ -787,6 +790,7 @@ impl Repo {
 
     /// Reads what a tag ref points at.
     pub fn resolve(&self, r: &TagRef) -> Result<Tag> {
+        TAGS_PEELED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let unresolved = |target| Tag {
             name: r.name.clone(),
             target,

@@ -523,7 +523,7 @@ fn checklist(
             // On a checkout of this version's own tag, the release is compared with the
             // tags before it, so re-running a tag's workflow passes.
             let skip = on_head.as_ref().map(|_| &version);
-            let tc = versions::tag_context(repo, config, head_oid, eco, skip, None)?;
+            let newest = versions::newest_reachable(repo, config, head_oid, eco, skip)?;
             // Tags of other versions: this version's own tag is no earlier release.
             let others = release_tags
                 .tags
@@ -532,7 +532,7 @@ fn checklist(
                     version::compare_with_tag(&version, &t.version) != Some(Ordering::Equal)
                 })
                 .count();
-            version_increment(&version, tc.newest_reachable.as_ref(), others)
+            version_increment(&version, newest.as_ref(), others)
         }
         _ => line(
             "version-increment",

@@ -444,8 +444,6 @@ pub struct TagContext {
 /// The tags on `commit`, and the newest release tag in its history whose version is above
 /// `floor` (all of them without one): check-version-sync only needs the tags its sources could
 /// be behind, so in the usual case (the sources at or ahead of every tag) no history is walked.
-/// `skip` leaves out the tags on `commit` itself that name that version: on a checkout of a
-/// release's own tag, "the newest release before it" is what check-release-ready compares with.
 ///
 /// Reachability is asked highest version first (see [`Repo::first_reachable`]): a few merge
 /// bases, or one walk from `commit` that stops at the first candidate found, never one walk
@@ -455,7 +453,6 @@ pub fn tag_context(
     config: &Config,
     commit: Oid,
     eco: Ecosystem,
-    skip: Option<&Version>,
     floor: Option<&Version>,
 ) -> Result<TagContext> {
     let list = releases::list(repo, &config.tags)?;
@@ -477,10 +474,7 @@ pub fn tag_context(
         let here = known_here.unwrap_or(peeled == Some(commit));
         if here {
             on_commit.push(t.version.clone());
-            let skipped = skip.is_some_and(|v| {
-                version::compare_with_tag(v, &t.version) == Some(std::cmp::Ordering::Equal)
-            });
-            if above_floor && !skipped {
+            if above_floor {
                 candidates.push((commit, &t.version));
             }
         } else if above_floor && let Some(c) = peeled {
@@ -507,6 +501,55 @@ pub fn tag_context(
         newest_reachable,
         any_tags: list.candidates > 0,
     })
+}
+
+/// The newest release tag in the history of `commit`, as [`tag_context`] finds it without a
+/// floor, for a caller that does not need the tags on `commit`: the tags are peeled highest
+/// version first and only as far as the answer needs (check-release-ready on `small`, 20
+/// loose annotated tags: one read where it read 20). `skip` leaves out the tags on `commit`
+/// itself that name that version: on a checkout of a release's own tag, "the newest release
+/// before it" is what check-release-ready compares with.
+pub fn newest_reachable(
+    repo: &Repo,
+    config: &Config,
+    commit: Oid,
+    eco: Ecosystem,
+    skip: Option<&Version>,
+) -> Result<Option<TagVersion>> {
+    let list = releases::list(repo, &config.tags)?;
+    let mut tags: Vec<&releases::ReleaseTag> = list.tags.iter().collect();
+    // Stable: tags of one version keep their order, as in `tag_context`.
+    tags.sort_by(|a, b| {
+        version::compare_tags(&b.version, &a.version, eco).unwrap_or(std::cmp::Ordering::Equal)
+    });
+    let mut tags = tags.into_iter();
+    let mut seen = std::collections::HashSet::new();
+    // The version of the first tag (highest first) on each commit given to the search.
+    let mut first_on: Vec<(Oid, &TagVersion)> = Vec::new();
+    let found = repo.first_reachable_of(commit, || {
+        for t in tags.by_ref() {
+            let peeled = match t.tag.on_commit(commit) {
+                Some(true) => Some(commit),
+                _ => repo.resolve(&t.tag)?.commit,
+            };
+            let Some(c) = peeled else { continue };
+            let skipped = c == commit
+                && skip.is_some_and(|v| {
+                    version::compare_with_tag(v, &t.version) == Some(std::cmp::Ordering::Equal)
+                });
+            if !skipped && seen.insert(c) {
+                first_on.push((c, &t.version));
+                return Ok(Some(c));
+            }
+        }
+        Ok(None)
+    })?;
+    Ok(found.and_then(|f| {
+        first_on
+            .iter()
+            .find(|(c, _)| *c == f)
+            .map(|(_, tv)| (*tv).clone())
+    }))
 }
 
 /// `--list`'s lines: `path:line:col  kind  raw  normalised`, and `  package NAME` for a
@@ -752,7 +795,7 @@ fn check_package(
         .iter()
         .map(|f| &f.version)
         .min_by(|a, b| version::compare(a, b).unwrap_or(std::cmp::Ordering::Equal));
-    let tc = tag_context(repo, config, commit, eco, None, lowest)?;
+    let tc = tag_context(repo, config, commit, eco, lowest)?;
     if !tc.any_tags {
         // A workspace member with no release tags of its own is simply not tagged.
         if root {

@@ -279,17 +279,35 @@ impl Repo {
     /// among the first two: a release above HEAD's on another branch, then HEAD's own); the
     /// rest, or all of them with a commit-graph, take one walk that stops at the first found.
     pub fn first_reachable(&self, tip: Oid, ordered: &[Oid]) -> Result<Option<Oid>> {
-        let mut rest = ordered;
+        let mut next = ordered.iter().copied();
+        self.first_reachable_of(tip, || Ok(next.next()))
+    }
+
+    /// [`Repo::first_reachable`] of the commits `next` gives, in order (each once), asked for
+    /// only as far as the answer needs: a tag is peeled only when its commit is asked about.
+    pub fn first_reachable_of(
+        &self,
+        tip: Oid,
+        mut next: impl FnMut() -> Result<Option<Oid>>,
+    ) -> Result<Option<Oid>> {
+        let mut ordered = Vec::new();
         if self.commit_graph_file().is_none() {
-            let asked = ordered.len().min(MERGE_BASE_QUERIES);
             let mut graph = self.repo.revision_graph(None);
-            for &target in &ordered[..asked] {
+            while ordered.len() < MERGE_BASE_QUERIES {
+                let Some(target) = next()? else {
+                    return Ok(None);
+                };
+                ordered.push(target);
                 if self.is_ancestor(&mut graph, target, tip)? {
                     return Ok(Some(target));
                 }
             }
-            rest = &ordered[asked..];
         }
+        let asked = ordered.len();
+        while let Some(target) = next()? {
+            ordered.push(target);
+        }
+        let rest = &ordered[asked..];
         if rest.is_empty() {
             return Ok(None);
         }

@@ -226,6 +226,27 @@ fn a_tag_asked_of_many_maintenance_branches_reads_only_the_commits_above_it() {
         .stdout_has("error[tag-not-on-release-branch]");
 }
 
+#[test]
+fn check_release_ready_peels_the_tags_only_as_far_as_the_newest_below_head() {
+    let r = project(20);
+    // Twenty annotated tags, the newest version first in the history: version-increment needs
+    // only the newest one below HEAD, so one tag is peeled, not twenty.
+    for i in 0..20 {
+        r.tag(&format!("v0.{i}.0"), Some(&format!("HEAD~{}", 20 - i)));
+    }
+    assert_eq!(stat(&r, "check-release-ready", &[], "tags-peeled"), 1);
+    r.relgate("check-release-ready", &[])
+        .stdout_has("1.0.0 follows v0.19.0");
+    // The highest tag off HEAD's history: the next one down is peeled and asked as well.
+    r.git(&["switch", "-q", "-c", "side", "HEAD~1"]).code(0);
+    commit_after(&r, "side", 300);
+    r.tag("v0.99.0", None);
+    r.git(&["switch", "-q", "main"]).code(0);
+    assert_eq!(stat(&r, "check-release-ready", &[], "tags-peeled"), 2);
+    r.relgate("check-release-ready", &[])
+        .stdout_has("1.0.0 follows v0.19.0");
+}
+
 /// The tag names are read once per tag scheme and run: inferring the scheme from the tags, then
 /// the release branches, changes nothing in how a name reads, so every check shares the list.
 #[test]
