@@ -27,10 +27,6 @@ pub static COMMIT_READS: AtomicUsize = AtomicUsize::new(0);
 /// not grow with tags.
 const MERGE_BASE_QUERIES: usize = 8;
 
-/// Commits a date walk reads through gix before it reads the rest from the packs: opening them
-/// costs about what reading eight commits through gix does more than reading them there.
-const DATED_THROUGH_GIX: usize = 8;
-
 /// The commits an ancestry question has read, kept for the next question of the same run.
 type AncestryGraph<'r> = gix::revwalk::Graph<
     'r,
@@ -56,7 +52,7 @@ fn met_by_date(
         // pay for opening the packs.
         read += 1;
         if graph.get(&id.0).is_none()
-            && read > DATED_THROUGH_GIX
+            && read > super::THROUGH_GIX
             && let Some((parents, commit_time)) = repo.packs().dated_commit(&id.0)
         {
             let commit = gix::revwalk::graph::Commit {
@@ -181,30 +177,6 @@ impl Repo {
         // targets are asked one by one instead, as `git merge-base --is-ancestor` does: painting
         // down from both ends stops where their histories meet, usually a few commits down.
         let unknown = targets.len() - found.len();
-        if ask && graph.is_none() && unknown * tips.len() <= MERGE_BASE_QUERIES {
-            let mut pending: Vec<Oid> = targets
-                .iter()
-                .filter(|t| !found.contains(t))
-                .copied()
-                .collect();
-            pending.sort_unstable();
-            let mut graph = self.repo.revision_graph(None);
-            for target in pending {
-                for tip in tips {
-                    if self.is_ancestor(&mut graph, target, *tip)? {
-                        found.insert(target);
-                        break;
-                    }
-                }
-                if done(&found) {
-                    break;
-                }
-            }
-            return Ok(found);
-        }
-        // More pairs than that (a tag asked of many maintenance branches): each target is
-        // first looked for by date from all tips at once, which reads only the commits newer
-        // than it, from the packs; what that does not meet is left to the walk.
         if ask && graph.is_none() && unknown <= MERGE_BASE_QUERIES {
             let mut pending: Vec<Oid> = targets
                 .iter()
@@ -212,10 +184,27 @@ impl Repo {
                 .copied()
                 .collect();
             pending.sort_unstable();
-            let mut dated = self.repo.revision_graph(None);
+            let mut asked = self.repo.revision_graph(None);
+            if unknown * tips.len() <= MERGE_BASE_QUERIES {
+                for target in pending {
+                    for tip in tips {
+                        if self.is_ancestor(&mut asked, target, *tip)? {
+                            found.insert(target);
+                            break;
+                        }
+                    }
+                    if done(&found) {
+                        break;
+                    }
+                }
+                return Ok(found);
+            }
+            // More pairs than that (a tag asked of many maintenance branches): each target is
+            // first looked for by date from all tips at once, which reads only the commits
+            // newer than it, from the packs; what that does not meet is left to the walk.
             for target in pending {
                 count_merge_base();
-                let met = met_by_date(self, &mut dated, target, tips).map_err(|e| {
+                let met = met_by_date(self, &mut asked, target, tips).map_err(|e| {
                     Error::new(format!(
                         "cannot tell whether {} is in the history of the release branches",
                         target.short()
