@@ -652,7 +652,7 @@ fn main_with<A: Default>(
 
 /// With `RELGATE_STATS` set, the work done on stderr (`<bin>: stats: walks=1 commits=5123
 /// merge-bases=0 commit-reads=0 toml-parses=2 dir-lists=3 file-reads=4 tag-lists=1
-/// tag-names-judged=40 tags-peeled=2`):
+/// tag-names-judged=40 tags-peeled=2 loose-reads=12`):
 /// how the tests and the benchmark check that no cost grows with tags × commits.
 fn print_stats(tool: &str) {
     if std::env::var_os("RELGATE_STATS").is_some() {
@@ -661,7 +661,8 @@ fn print_stats(tool: &str) {
         let _ = writeln!(
             err,
             "{tool}: stats: walks={} commits={} merge-bases={} commit-reads={} toml-parses={} \
-             dir-lists={} file-reads={} tag-lists={} tag-names-judged={} tags-peeled={}",
+             dir-lists={} file-reads={} tag-lists={} tag-names-judged={} tags-peeled={} \
+             loose-reads={}",
             crate::git::WALKS.load(Relaxed),
             crate::git::COMMITS_VISITED.load(Relaxed),
             crate::git::MERGE_BASES.load(Relaxed),
@@ -671,7 +672,8 @@ fn print_stats(tool: &str) {
             crate::tree::FILE_READS.load(Relaxed),
             crate::releases::LISTS.load(Relaxed),
             crate::releases::NAMES_JUDGED.load(Relaxed),
-            crate::git::TAGS_PEELED.load(Relaxed)
+            crate::git::TAGS_PEELED.load(Relaxed),
+            crate::git::LOOSE_READS.load(Relaxed)
         );
     }
 }

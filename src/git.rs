@@ -20,9 +20,11 @@ use crate::error::{Error, Result};
 
 mod graph;
 mod history;
+mod loose;
 mod packs;
 pub use graph::Graph;
 pub use history::{COMMIT_READS, COMMITS_VISITED, MERGE_BASES, WALKS};
+pub use loose::READS as LOOSE_READS;
 
 /// An object id, SHA-1 or SHA-256.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -285,6 +287,8 @@ pub struct Repo {
     commit_graph: OnceCell<Option<std::sync::Arc<gix::commitgraph::Graph>>>,
     /// The packs as [`Repo::blob_head`] reads them, opened on first use (per handle).
     packs: RefCell<Option<packs::Packs>>,
+    /// The loose objects as [`Repo::objects`] reads them, before gix does (per handle).
+    loose: RefCell<Option<loose::Loose>>,
     /// A handle for reading many objects (an audit's): whole blobs come from the packs too,
     /// whose delta bases are kept. Opening the packs costs what a few blobs read through gix
     /// do, so a hook that reads a file or two at a commit reads them through gix, and only
@@ -295,6 +299,23 @@ pub struct Repo {
 }
 
 type Memo = std::sync::Arc<dyn std::any::Any + Send + Sync>;
+
+/// A repository's objects as [`Repo::objects`] reads them.
+struct Objects<'r>(&'r Repo);
+
+impl gix::objs::Find for Objects<'_> {
+    fn try_find<'a>(
+        &self,
+        id: &gix::oid,
+        buffer: &'a mut Vec<u8>,
+    ) -> gix::error::Result<Option<gix::objs::Data<'a>>> {
+        if let Some(kind) = self.0.with_loose(|loose| loose.read(id, buffer)) {
+            let hash = self.0.repo.object_hash();
+            return Ok(Some(gix::objs::Data::new(buffer, kind, hash)));
+        }
+        self.0.repo.objects.try_find(id, buffer)
+    }
+}
 
 /// Why the repository could not be opened: none was found ("not a git repository", which the
 /// name-only and file-only uses tolerate), or one was found and cannot be read (exit 2 for
@@ -455,6 +476,7 @@ impl Repo {
             memo: Default::default(),
             commit_graph: OnceCell::new(),
             packs: RefCell::new(None),
+            loose: RefCell::new(None),
             many: false,
             through_gix: std::cell::Cell::new(0),
         }
@@ -484,13 +506,33 @@ impl Repo {
     fn packs(&self) -> std::cell::RefMut<'_, packs::Packs> {
         std::cell::RefMut::map(self.packs.borrow_mut(), |packs| {
             packs.get_or_insert_with(|| {
-                let objects = &self.repo.objects;
-                let replaced = !objects.ignore_replacements
-                    && objects.store_ref().replacements().next().is_some();
                 let dir = self.repo.common_dir().join("objects").join("pack");
-                packs::Packs::open((!replaced).then_some(&*dir), self.repo.object_hash())
+                packs::Packs::open(
+                    (!self.replaces_objects()).then_some(&*dir),
+                    self.repo.object_hash(),
+                )
             })
         })
+    }
+
+    /// Whether gix reads some objects as others (`git replace`): then only gix reads them.
+    fn replaces_objects(&self) -> bool {
+        let objects = &self.repo.objects;
+        !objects.ignore_replacements && objects.store_ref().replacements().next().is_some()
+    }
+
+    /// The objects, loose ones read here first ([`loose`]), the rest through gix.
+    fn objects(&self) -> Objects<'_> {
+        Objects(self)
+    }
+
+    /// `f` of the loose objects' reader, made on first use.
+    fn with_loose<R>(&self, f: impl FnOnce(&mut loose::Loose) -> Option<R>) -> Option<R> {
+        let mut loose = self.loose.borrow_mut();
+        f(loose.get_or_insert_with(|| {
+            let dir = self.repo.objects.store_ref().path().to_owned();
+            loose::Loose::new((!self.replaces_objects()).then_some(dir))
+        }))
     }
 
     /// The commit-graph file, when the repository has one and uses it.
@@ -682,6 +724,9 @@ impl Repo {
     }
 
     pub fn object_kind(&self, oid: Oid) -> Result<Option<ObjectKind>> {
+        if let Some(k) = self.with_loose(|loose| loose.kind(&oid.0)) {
+            return Ok(Some(kind(k)));
+        }
         let header = self
             .repo
             .try_find_header(oid.0)
@@ -694,11 +739,13 @@ impl Repo {
     /// the last one points at is not read: its kind is that tag's `type` header (which `git
     /// fsck` verifies).
     pub fn peel(&self, oid: Oid) -> Result<Option<Peeled>> {
+        use gix::objs::Find as _;
         let mut id = oid.0;
+        let mut buf = Vec::new();
         for _ in 0..64 {
             let Some(obj) = self
-                .repo
-                .try_find_object(id)
+                .objects()
+                .try_find(&id, &mut buf)
                 .map_err(git_err_with(|| format!("cannot read object {id}")))?
             else {
                 return Ok(None);
@@ -710,8 +757,7 @@ impl Repo {
                     annotated: id != oid.0,
                 }));
             }
-            let tag = obj
-                .try_to_tag_ref()
+            let tag = gix::objs::TagRef::from_bytes(obj.data, obj.object_hash)
                 .map_err(|e| Error::new(format!("cannot decode tag object {id}")).caused_by(e))?;
             let (target, target_kind) = (tag.target(), tag.target_kind);
             id = target;
@@ -1056,22 +1102,66 @@ impl Repo {
     /// The tree of `commit`, loaded once for reading several files from it.
     pub fn commit_tree(&self, commit: Oid) -> Result<CommitTree<'_>> {
         let known = self.trees.read().ok().and_then(|t| t.get(&commit).copied());
-        if let Some(tree) = known {
-            let tree = self.repo.find_tree(tree.0).map_err(git_err_with(|| {
-                format!("cannot read the tree of commit {commit}")
-            }))?;
-            return CommitTree::new(tree, commit);
+        let tree = match known {
+            Some(tree) => tree,
+            None => {
+                COMMIT_READS.fetch_add(1, Ordering::Relaxed);
+                let mut buf = Vec::new();
+                let data = self.find_as(&commit.0, gix::object::Kind::Commit, &mut buf, || {
+                    format!("cannot read commit {commit}")
+                })?;
+                let tree = gix::objs::CommitRefIter::from_bytes(data, self.repo.object_hash())
+                    .tree_id()
+                    .map_err(git_err_with(|| {
+                        format!("cannot read the tree of commit {commit}")
+                    }))?;
+                Oid(tree)
+            }
+        };
+        let root = self.tree_entries(&tree.0, || format!("the tree of commit {commit}"))?;
+        Ok(CommitTree {
+            repo: self,
+            commit,
+            root,
+            dirs: RefCell::new(Vec::new()),
+        })
+    }
+
+    /// Object `id`, which must be a `want`; `what()` names what is read in the error when it
+    /// is missing, another kind, or cannot be read.
+    fn find_as<'b>(
+        &self,
+        id: &gix::oid,
+        want: gix::object::Kind,
+        buf: &'b mut Vec<u8>,
+        what: impl FnOnce() -> String,
+    ) -> Result<&'b [u8]> {
+        use gix::objs::Find as _;
+        match self.objects().try_find(id, buf) {
+            Ok(Some(data)) if data.kind == want => Ok(data.data),
+            Ok(Some(data)) => Err(Error::new(what())
+                .caused_by(format!("object {id} is a {}, not a {want}", data.kind))),
+            Ok(None) => {
+                Err(Error::new(what()).caused_by(format!("object {id} is not in the repository")))
+            }
+            Err(e) => Err(Error::new(what()).caused_by(e)),
         }
-        COMMIT_READS.fetch_add(1, Ordering::Relaxed);
-        let tree = self
-            .repo
-            .find_commit(commit.0)
-            .map_err(git_err_with(|| format!("cannot read commit {commit}")))?
-            .tree()
-            .map_err(git_err_with(|| {
-                format!("cannot read the tree of commit {commit}")
-            }))?;
-        CommitTree::new(tree, commit)
+    }
+
+    /// The entries of tree `id`; `what()` names it in the error ("the tree of commit …").
+    fn tree_entries(&self, id: &gix::oid, what: impl Fn() -> String) -> Result<Entries> {
+        let mut buf = Vec::new();
+        let data = self.find_as(id, gix::object::Kind::Tree, &mut buf, || {
+            format!("cannot read {}", what())
+        })?;
+        Ok(
+            gix::objs::TreeRef::from_bytes(data, self.repo.object_hash())
+                .map_err(|e| Error::new(format!("cannot decode {}", what())).caused_by(e))?
+                .entries
+                .iter()
+                .map(|e| (e.filename.to_vec(), e.mode, e.oid.to_owned()))
+                .collect(),
+        )
     }
 
     /// A file as staged in the index git is about to commit (`GIT_INDEX_FILE` inside hooks).
@@ -1327,7 +1417,7 @@ fn worktree_change(item: &gix::status::index_worktree::Item) -> Option<&'static 
 
 /// A commit's tree; files are read from it, never from the work tree.
 pub struct CommitTree<'r> {
-    tree: gix::Tree<'r>,
+    repo: &'r Repo,
     commit: Oid,
     /// The root's entries, decoded once: most of the files a check looks for do not exist,
     /// and a file at the root is read by its id without another lookup.
@@ -1347,16 +1437,6 @@ impl<'r> CommitTree<'r> {
         self.commit
     }
 
-    fn new(tree: gix::Tree<'r>, commit: Oid) -> Result<CommitTree<'r>> {
-        let root = decode_entries(&tree, || format!("the tree of commit {commit}"))?;
-        Ok(CommitTree {
-            tree,
-            commit,
-            root,
-            dirs: RefCell::new(Vec::new()),
-        })
-    }
-
     /// The entries of directory `dir` (not the root), read through the cache; `None` when
     /// there is no such directory.
     fn entries(&self, dir: &str) -> Result<Option<Rc<Entries>>> {
@@ -1374,12 +1454,10 @@ impl<'r> CommitTree<'r> {
             return Ok(None);
         };
         let commit = self.commit;
-        let tree = self.tree.repo.find_tree(id).map_err(git_err_with(|| {
-            format!("cannot read {dir} in commit {commit}")
-        }))?;
-        let entries = Rc::new(decode_entries(&tree, || {
-            format!("{dir} in commit {commit}")
-        })?);
+        let entries = Rc::new(
+            self.repo
+                .tree_entries(&id, || format!("{dir} in commit {commit}"))?,
+        );
         self.dirs
             .borrow_mut()
             .push((dir.to_string(), entries.clone()));
@@ -1418,10 +1496,13 @@ impl<'r> CommitTree<'r> {
     /// Blob `id`, the file at `path` (named in the error).
     pub fn read_blob(&self, path: &str, id: Oid) -> Result<Vec<u8>> {
         let commit = self.commit;
-        let obj = self.tree.repo.find_object(id.0).map_err(git_err_with(|| {
-            format!("cannot read {path} in commit {commit}")
-        }))?;
-        Ok(obj.detach().data)
+        let mut buf = Vec::new();
+        let blob = self
+            .repo
+            .find_as(&id.0, gix::object::Kind::Blob, &mut buf, || {
+                format!("cannot read {path} in commit {commit}")
+            })?;
+        Ok(blob.to_vec())
     }
 
     /// The entries of directory `dir` (`""`: the root) as (name, is a directory), sorted by
@@ -1447,17 +1528,6 @@ fn subtree(entries: &Entries, name: &str) -> Option<gix::ObjectId> {
         .iter()
         .find(|(n, m, _)| n == name.as_bytes() && m.is_tree())
         .map(|(_, _, id)| *id)
-}
-
-/// A tree's entries as (name, mode, id); `what` says which for the error.
-fn decode_entries(tree: &gix::Tree<'_>, what: impl FnOnce() -> String) -> Result<Entries> {
-    Ok(tree
-        .decode()
-        .map_err(|e| Error::new(format!("cannot decode {}", what())).caused_by(e))?
-        .entries
-        .iter()
-        .map(|e| (e.filename.to_vec(), e.mode, e.oid.to_owned()))
-        .collect())
 }
 
 /// The index as loaded once, for reading several staged files.

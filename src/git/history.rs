@@ -184,7 +184,7 @@ impl Repo {
                 .copied()
                 .collect();
             pending.sort_unstable();
-            let mut asked = self.repo.revision_graph(None);
+            let mut asked = gix::revwalk::Graph::new(self.objects(), None);
             if unknown * tips.len() <= MERGE_BASE_QUERIES {
                 for target in pending {
                     for tip in tips {
@@ -223,24 +223,33 @@ impl Repo {
         let floor = Rc::new(Cell::new(
             missing.as_ref().and_then(|m| m.keys().next().copied()),
         ));
-        let platform = self.repo.rev_walk(tips.iter().map(|t| t.0));
-        let walk = match (&graph, floor.get()) {
-            (Some(g), Some(_)) => {
-                let (g, floor, wanted) = (g.clone(), floor.clone(), targets.clone());
-                platform.selected(move |id| {
-                    // Below the lowest missing target nothing more can be found.
-                    let Some(f) = floor.get() else { return false };
-                    wanted.contains(&Oid(id.to_owned()))
-                        || g.commit_by_id(id).is_none_or(|c| c.generation() > f)
-                })
-            }
-            _ => platform.all(),
-        }
-        .map_err(git_err_with(failed))?;
-        for info in walk {
-            let info = info.map_err(|e| Error::new(failed()).caused_by(e))?;
+        // Without a commit-graph every commit is read, loose ones through [`Repo::objects`]
+        // (a shallow clone's walk stays gix's own, which knows where its history was cut).
+        let walk: Box<dyn Iterator<Item = std::result::Result<gix::ObjectId, gix::Error>>> =
+            if graph.is_none() && !self.is_shallow() {
+                let walk =
+                    gix::traverse::commit::Simple::new(tips.iter().map(|t| t.0), self.objects());
+                Box::new(walk.map(|info| info.map(|info| info.id)))
+            } else {
+                let platform = self.repo.rev_walk(tips.iter().map(|t| t.0));
+                let walk = match (&graph, floor.get()) {
+                    (Some(g), Some(_)) => {
+                        let (g, floor, wanted) = (g.clone(), floor.clone(), targets.clone());
+                        platform.selected(move |id| {
+                            // Below the lowest missing target nothing more can be found.
+                            let Some(f) = floor.get() else { return false };
+                            wanted.contains(&Oid(id.to_owned()))
+                                || g.commit_by_id(id).is_none_or(|c| c.generation() > f)
+                        })
+                    }
+                    _ => platform.all(),
+                }
+                .map_err(git_err_with(failed))?;
+                Box::new(walk.map(|info| info.map(|info| info.id)))
+            };
+        for id in walk {
+            let id = Oid(id.map_err(|e| Error::new(failed()).caused_by(e))?);
             count_commit();
-            let id = Oid(info.id);
             if targets.contains(&id) && found.insert(id) {
                 if let (Some(m), Some(g)) = (missing.as_mut(), graph.as_ref())
                     && let Some(c) = g.commit_by_id(id.0)
@@ -281,7 +290,7 @@ impl Repo {
     ) -> Result<Option<Oid>> {
         let mut ordered = Vec::new();
         if self.commit_graph_file().is_none() {
-            let mut graph = self.repo.revision_graph(None);
+            let mut graph = gix::revwalk::Graph::new(self.objects(), None);
             while ordered.len() < MERGE_BASE_QUERIES {
                 let Some(target) = next()? else {
                     return Ok(None);
@@ -390,8 +399,7 @@ impl Repo {
                 } else {
                     let read = || format!("cannot walk history: cannot read commit {id}");
                     let tokens = self
-                        .repo
-                        .objects
+                        .objects()
                         .find_commit_iter(&id.0, &mut buf)
                         .map_err(git_err_with(read))?;
                     for token in tokens {

@@ -344,3 +344,31 @@ fn a_mirror_push_of_many_refs_is_judged_not_refused() {
         assert_eq!(run.code, want, "{name}: {}", run.stderr);
     }
 }
+
+#[test]
+fn a_loose_object_that_does_not_read_is_named() {
+    let r = project();
+    let tag = r.git_out(&["rev-parse", "v1.0.0"]);
+    let commit = r.head();
+    gate(&r, "validate-tag", &["v1.0.0"], &[]).code(0);
+    // relgate reads loose objects itself before gix does: one that does not inflate goes on
+    // to gix, which names it, and the gate stops.
+    let loose = |id: &str| r.path().join(".git/objects").join(&id[..2]).join(&id[2..]);
+    let garble = |id: &str| {
+        let path = loose(id);
+        assert!(path.is_file(), "{id} is loose");
+        std::fs::remove_file(&path).unwrap();
+        std::fs::write(&path, b"x\x9c garbled").unwrap();
+    };
+    garble(&tag);
+    gate(&r, "validate-tag", &["v1.0.0"], &[])
+        .code(2)
+        .stderr_has("cannot read tag v1.0.0")
+        .stderr_has(&format!("cannot read object {tag}"));
+    r.git(&["tag", "-d", "v1.0.0"]).code(0);
+    garble(&commit);
+    gate(&r, "check-version-sync", &["--at", &commit], &[])
+        .code(2)
+        .stderr_has(&format!("cannot read object {commit}"))
+        .stderr_has("Could not read loose object");
+}

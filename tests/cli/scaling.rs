@@ -434,3 +434,22 @@ fn each_member_judges_its_own_tags_not_the_repository_s() {
     assert!(s2 <= s1 * 5 / 2, "check-version-sync: {s1} → {s2}");
     assert!(a2 <= a1 * 5 / 2, "validate-tag --all: {a1} → {a2}");
 }
+
+#[test]
+fn loose_objects_are_read_by_relgate_itself() {
+    let r = project(20);
+    r.tag("v1.0.0", Some("HEAD~5"));
+    // Never packed: the tag object, the commits from HEAD down to the tag's, the tree and
+    // pyproject.toml are loose, and read without gix's way of mapping each file.
+    let loose = stat(&r, "validate-tag", &["v1.0.0"], "loose-reads");
+    assert!(loose >= 9, "{loose}");
+    r.relgate("validate-tag", &["v1.0.0"])
+        .code(0)
+        .stdout_has("v1.0.0");
+    // Packed: none is loose, and the same verdict comes from the pack.
+    r.git(&["gc", "-q"]).code(0);
+    assert_eq!(stat(&r, "validate-tag", &["v1.0.0"], "loose-reads"), 0);
+    r.relgate("validate-tag", &["v1.0.0"])
+        .code(0)
+        .stdout_has("v1.0.0");
+}
