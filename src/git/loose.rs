@@ -43,6 +43,8 @@ pub(super) struct Loose {
     fanout: Option<[u64; 4]>,
     state: zlib::Inflate,
     input: Vec<u8>,
+    /// The path of the object read last.
+    path: PathBuf,
 }
 
 impl Loose {
@@ -52,14 +54,15 @@ impl Loose {
             fanout: None,
             state: zlib::Inflate::default(),
             input: Vec::new(),
+            path: PathBuf::new(),
         }
     }
 
     /// Object `id` when it is a loose object of this directory that reads cleanly: its kind,
     /// with its bytes in `out`. `None` otherwise (`out` is then left in any state).
     pub(super) fn read(&mut self, id: &gix::oid, out: &mut Vec<u8>) -> Option<gix::object::Kind> {
-        let path = self.path(id)?;
-        let len = self.read_file(path)?;
+        let file = std::fs::File::open(self.path(id)?).ok()?;
+        let len = self.read_file(file)?;
         let kind = self.inflate(len, out);
         if self.input.len() > KEEP_INPUT {
             self.input = Vec::new();
@@ -70,8 +73,7 @@ impl Loose {
     /// The kind of object `id` when it is a loose object of this directory whose header
     /// reads cleanly from the start of its file.
     pub(super) fn kind(&mut self, id: &gix::oid) -> Option<gix::object::Kind> {
-        let path = self.path(id)?;
-        let mut file = std::fs::File::open(path).ok()?;
+        let mut file = std::fs::File::open(self.path(id)?).ok()?;
         if self.input.len() < HEADER_INPUT {
             self.input.resize(HEADER_INPUT, 0);
         }
@@ -90,16 +92,23 @@ impl Loose {
         Some(kind)
     }
 
-    /// The file of object `id`, when its fan-out directory exists.
+    /// The file of object `id`, when its fan-out directory exists: in `path`, whose capacity
+    /// serves every object.
     #[inline]
-    fn path(&mut self, id: &gix::oid) -> Option<PathBuf> {
+    fn path(&mut self, id: &gix::oid) -> Option<&std::path::Path> {
         // Asked first, before anything is formatted: in a packed repository it is the answer
         // for every object (uv's 303 tags are each asked for their kind).
         if !self.has_fanout(*id.as_bytes().first()?) {
             return None;
         }
-        let hex = id.to_hex().to_string();
-        Some(self.dir.as_ref()?.join(hex.get(..2)?).join(hex.get(2..)?))
+        let mut hex = [0u8; 64];
+        let hex: &str = id.hex_to_buf(&mut hex);
+        let path = self.path.as_mut_os_string();
+        path.clear();
+        path.push(self.dir.as_ref()?);
+        self.path.push(hex.get(..2)?);
+        self.path.push(hex.get(2..)?);
+        Some(&self.path)
     }
 
     #[inline]
@@ -107,27 +116,13 @@ impl Loose {
         let Some(dir) = &self.dir else {
             return false;
         };
-        let fanout = self.fanout.get_or_insert_with(|| {
-            let mut set = [0u64; 4];
-            for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-                let name = entry.file_name();
-                if let Some(b) = name
-                    .to_str()
-                    .filter(|n| n.len() == 2)
-                    .and_then(|n| u8::from_str_radix(n, 16).ok())
-                {
-                    set[usize::from(b >> 6)] |= 1 << (b & 63);
-                }
-            }
-            set
-        });
+        let fanout = self.fanout.get_or_insert_with(|| fanout_dirs(dir));
         fanout[usize::from(first >> 6)] & (1 << (first & 63)) != 0
     }
 
-    /// The file at `path` into `input` (grown as needed, never shrunk to fit): its length.
+    /// `file` into `input` (grown as needed, never shrunk to fit): its length.
     /// No `stat`: `read` until the end, as the buffer is mostly big enough already.
-    fn read_file(&mut self, path: PathBuf) -> Option<usize> {
-        let mut file = std::fs::File::open(path).ok()?;
+    fn read_file(&mut self, mut file: std::fs::File) -> Option<usize> {
         let mut len = 0;
         loop {
             if len == self.input.len() {
@@ -181,6 +176,44 @@ impl Loose {
         out.truncate(size);
         READS.fetch_add(1, Ordering::Relaxed);
         Some(kind)
+    }
+}
+
+/// The fan-out directories (`00` to `ff`) in `dir`, as a set of their first bytes; none when it
+/// cannot be listed.
+#[cfg(target_os = "linux")]
+fn fanout_dirs(dir: &std::path::Path) -> [u64; 4] {
+    use rustix::fs::{Mode, OFlags, RawDir};
+    let mut set = [0u64; 4];
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    let Ok(fd) = rustix::fs::open(dir, flags, Mode::empty()) else {
+        return set;
+    };
+    let mut buf = [std::mem::MaybeUninit::uninit(); 8192];
+    let mut entries = RawDir::new(fd, &mut buf);
+    while let Some(Ok(entry)) = entries.next() {
+        add_fanout(&mut set, entry.file_name().to_bytes());
+    }
+    set
+}
+
+#[cfg(not(target_os = "linux"))]
+fn fanout_dirs(dir: &std::path::Path) -> [u64; 4] {
+    let mut set = [0u64; 4];
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        add_fanout(&mut set, entry.file_name().as_encoded_bytes());
+    }
+    set
+}
+
+/// `name` into `set` when it is two hex digits.
+fn add_fanout(set: &mut [u64; 4], name: &[u8]) {
+    let digit = |c: u8| char::from(c).to_digit(16);
+    if let [hi, lo] = name
+        && let (Some(hi), Some(lo)) = (digit(*hi), digit(*lo))
+    {
+        let b = (hi << 4 | lo) as u8;
+        set[usize::from(b >> 6)] |= 1 << (b & 63);
     }
 }
 
@@ -301,6 +334,20 @@ mod tests {
             .unwrap();
         let elsewhere = oid(&format!("{absent}{}", &hex[2..]));
         assert_eq!(loose.read(&elsewhere, &mut out), None);
+    }
+
+    #[test]
+    fn the_fan_out_directories_are_the_two_hex_digit_names() {
+        let dir = fresh_dir("loose-fanout");
+        for name in ["00", "ab", "FF", "info", "pack", "zz", "abc", "0"] {
+            std::fs::create_dir(dir.join(name)).unwrap();
+        }
+        let set = fanout_dirs(&dir);
+        let has = |b: u8| set[usize::from(b >> 6)] & (1 << (b & 63)) != 0;
+        let found: Vec<u8> = (0..=255u8).filter(|b| has(*b)).collect();
+        // git writes lower case; `FF` is what a case-insensitive file system may show.
+        assert_eq!(found, vec![0x00, 0xab, 0xff]);
+        assert_eq!(fanout_dirs(&dir.join("absent")), [0; 4]);
     }
 
     /// `raw` as a zlib stream of stored blocks, which need no compressor: a header, blocks of
