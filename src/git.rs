@@ -723,10 +723,10 @@ impl Repo {
         self.repo.is_shallow().unwrap_or(false)
     }
 
+    /// The kind of object `oid`, from its header, through gix: asked only of the objects of
+    /// packed refs, which are packed too unless `git pack-refs` ran alone. gix asks the packs it
+    /// has open first; relgate's loose reader would try to open a file for each first.
     pub fn object_kind(&self, oid: Oid) -> Result<Option<ObjectKind>> {
-        if let Some(k) = self.with_loose(|loose| loose.kind(&oid.0)) {
-            return Ok(Some(kind(k)));
-        }
         let header = self
             .repo
             .try_find_header(oid.0)

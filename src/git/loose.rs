@@ -19,7 +19,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use gix::zlib;
 
-/// Objects read here (`RELGATE_STATS` `loose-reads`): whole, or their header alone.
+/// Objects read here (`RELGATE_STATS` `loose-reads`).
 pub static READS: AtomicUsize = AtomicUsize::new(0);
 
 /// The largest expansion deflate allows (1032:1), rounded up: a header that claims more is
@@ -31,10 +31,6 @@ const KEEP_INPUT: usize = 1 << 20;
 
 /// The bytes inflated first: the header (`<kind> <size>\0`) and the start of the object.
 const HEADER: usize = 64;
-
-/// The bytes of a file read for its header alone: enough for a deflate block's Huffman tables
-/// (at most about 300 bytes) and the header's bytes after them.
-const HEADER_INPUT: usize = 1 << 10;
 
 pub(super) struct Loose {
     /// The objects directory; none where gix reads some objects as others (`git replace`).
@@ -70,34 +66,12 @@ impl Loose {
         kind
     }
 
-    /// The kind of object `id` when it is a loose object of this directory whose header
-    /// reads cleanly from the start of its file.
-    pub(super) fn kind(&mut self, id: &gix::oid) -> Option<gix::object::Kind> {
-        let mut file = std::fs::File::open(self.path(id)?).ok()?;
-        if self.input.len() < HEADER_INPUT {
-            self.input.resize(HEADER_INPUT, 0);
-        }
-        let len = loop {
-            match file.read(&mut self.input[..HEADER_INPUT]) {
-                Ok(n) => break n,
-                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-                Err(_) => return None,
-            }
-        };
-        self.state.reset();
-        let mut head = [0u8; HEADER];
-        let (_, _, written) = self.state.prefix(self.input.get(..len)?, &mut head).ok()?;
-        let (kind, _, _) = gix::objs::decode::loose_header(&head[..written]).ok()?;
-        READS.fetch_add(1, Ordering::Relaxed);
-        Some(kind)
-    }
-
     /// The file of object `id`, when its fan-out directory exists: in `path`, whose capacity
     /// serves every object.
     #[inline]
     fn path(&mut self, id: &gix::oid) -> Option<&std::path::Path> {
         // Asked first, before anything is formatted: in a packed repository it is the answer
-        // for every object (uv's 303 tags are each asked for their kind).
+        // for every object.
         if !self.has_fanout(*id.as_bytes().first()?) {
             return None;
         }
@@ -258,8 +232,6 @@ mod tests {
                 "blob {i}"
             );
             assert_eq!(&out, bytes, "blob {i}");
-            // The header alone, from the file's first kilobyte.
-            assert_eq!(loose.kind(id), Some(gix::object::Kind::Blob), "blob {i}");
         }
         git(&dir, &["add", "-A"]);
         git(&dir, &["commit", "-qm", "one"]);
@@ -278,7 +250,6 @@ mod tests {
                 &["cat-file", kind.to_string().as_str(), &id.to_string()],
             );
             assert_eq!(out, raw, "{name}");
-            assert_eq!(loose.kind(&id), Some(kind), "{name}");
         }
     }
 
@@ -305,7 +276,6 @@ mod tests {
         assert_eq!(read(&good[..good.len() - 6], &mut out), None);
         assert_eq!(read(&[], &mut out), None);
         assert_eq!(read(b"blob 12\0version = 1\n", &mut out), None);
-        assert_eq!(Loose::new(Some(objects.clone())).kind(&id), None);
         // Stored blocks read as well as git's deflated ones.
         assert_eq!(
             read(&zlib_stream(b"blob 12\0version = 1\n"), &mut out),
