@@ -9,9 +9,10 @@
 //! Here an object costs an open, two reads and a close. Only the objects directory itself is
 //! read; which of its 256 fan-out directories exist is listed once, so that an object whose
 //! directory is absent (every object of a freshly cloned or packed repository) costs no system
-//! call at all. Whatever does not read cleanly (no such file, a bad header, a stream that ends
-//! early or late, an object in an alternate) is left to gix, which finds it elsewhere or names
-//! the error: this reader only ever answers with what gix would.
+//! call at all. Whatever does not read cleanly (no such file, a named pipe, which is opened
+//! without blocking, a bad header, a stream that ends early or late, an object in an alternate)
+//! is left to gix, which finds it elsewhere or names the error: this reader only ever answers
+//! with what gix would.
 
 use std::io::Read;
 use std::path::PathBuf;
@@ -57,7 +58,8 @@ impl Loose {
     /// Object `id` when it is a loose object of this directory that reads cleanly: its kind,
     /// with its bytes in `out`. `None` otherwise (`out` is then left in any state).
     pub(super) fn read(&mut self, id: &gix::oid, out: &mut Vec<u8>) -> Option<gix::object::Kind> {
-        let file = std::fs::File::open(self.path(id)?).ok()?;
+        // Not blocking: a named pipe in place of the file reads as empty, and so goes to gix.
+        let file = crate::tree::open_nonblocking(self.path(id)?).ok()?;
         let len = self.read_file(file)?;
         let kind = self.inflate(len, out);
         if self.input.len() > KEEP_INPUT {

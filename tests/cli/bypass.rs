@@ -365,6 +365,13 @@ fn a_loose_object_that_does_not_read_is_named() {
         .code(2)
         .stderr_has("cannot read tag v1.0.0")
         .stderr_has(&format!("cannot read object {tag}"));
+    // A named pipe in its place: read without blocking, as gix does, and the gate stops.
+    std::fs::remove_file(loose(&tag)).unwrap();
+    let made = Command::new("mkfifo").arg(loose(&tag)).status().unwrap();
+    assert!(made.success());
+    gate(&r, "validate-tag", &["v1.0.0"], &[])
+        .code(2)
+        .stderr_has("cannot read tag v1.0.0");
     r.git(&["tag", "-d", "v1.0.0"]).code(0);
     garble(&commit);
     gate(&r, "check-version-sync", &["--at", &commit], &[])
