@@ -484,7 +484,7 @@ impl Repo {
 
     /// Blob `id` whole, from the packs ([`Repo::blob_head`]) on a handle that reads many
     /// objects; `None` otherwise, or when the packs do not have it: the caller reads it
-    /// through gix.
+    /// through `Repo::objects` (a loose object by relgate's reader, any other by gix).
     pub fn blob(&self, id: Oid) -> Option<Vec<u8>> {
         if !self.many && self.through_gix.get() < THROUGH_GIX {
             self.through_gix.set(self.through_gix.get() + 1);

@@ -393,7 +393,7 @@ impl<'r> AtCommit<'r> {
 
 impl FileReader for AtCommit<'_> {
     /// From the packs on a handle that reads many blobs ([`Repo::blob`], which keeps the bases
-    /// of delta chains for the next blob built on them), else through gix.
+    /// of delta chains for the next blob built on them), else through `Repo::objects`.
     fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
         crate::config::check_contained(path)?;
         BLOBS.with(|blobs| {

@@ -264,7 +264,7 @@ impl Packs {
     /// The root tree and parents of commit `id`, from the headers of every commit in the packs,
     /// read on the first call on up to `threads` threads; `None` when the packs do not have it
     /// whole (git does not store commits as deltas) or it does not parse: the caller reads it
-    /// through gix.
+    /// through [`Repo::objects`](super::Repo::objects).
     pub(super) fn commit_header(
         &mut self,
         id: &gix::oid,
