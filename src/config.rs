@@ -583,17 +583,32 @@ fn discover_unchecked(root: &Path) -> Result<Loaded> {
     // Anything but a directory at these names is read, or refused by name (a named pipe, a
     // device, a dangling symlink): a configuration that is there is never skipped unread. (A
     // directory is no file, as for the version files.)
-    let present = |p: &Path| std::fs::symlink_metadata(p).is_ok() && !p.is_dir();
-    for name in ["relgate.toml", ".relgate.toml"] {
+    // One `lstat` each: a file at a name of the root that is not a symlink is inside the work
+    // tree, and only a symlink is resolved (through every directory above the root: thirteen
+    // `readlink` calls for a pyproject.toml five directories down).
+    let present = |name: &str| {
         let p = root.join(name);
-        if !present(&p) {
-            continue;
+        let kind = std::fs::symlink_metadata(&p).ok()?.file_type();
+        let link = kind.is_symlink();
+        let dir = kind.is_dir() || (link && p.is_dir());
+        (!dir).then_some((p, link))
+    };
+    let inside = |(p, link): &(PathBuf, bool), name: &str| {
+        if *link {
+            resolve_inside(root, p, name)
+        } else {
+            Ok(p.clone())
         }
+    };
+    for name in ["relgate.toml", ".relgate.toml"] {
+        let Some(p) = present(name) else {
+            continue;
+        };
         if found.is_some() {
             shadowed.push(name.to_string());
             continue;
         }
-        let text = read_text(&resolve_inside(root, &p, name)?)?;
+        let text = read_text(&inside(&p, name)?)?;
         found = Some(loaded(
             parse_file(&text, name)?,
             &text,
@@ -605,17 +620,16 @@ fn discover_unchecked(root: &Path) -> Result<Loaded> {
         ("pyproject.toml", from_pyproject as Reader),
         ("Cargo.toml", from_cargo as Reader),
     ] {
-        let p = root.join(name);
-        if !present(&p) {
+        let Some(p) = present(name) else {
             continue;
-        }
+        };
         if found.is_none() {
-            found = relgate_table(read, &read_text(&resolve_inside(root, &p, name)?)?, name)?;
+            found = relgate_table(read, &read_text(&inside(&p, name)?)?, name)?;
             continue;
         }
         // Only to name it in a warning: a file that cannot be read or parsed is not used
         // either way, and must not fail a run that never needed it.
-        let table = resolve_inside(root, &p, name)
+        let table = inside(&p, name)
             .and_then(|p| read_text(&p))
             .and_then(|text| relgate_table(read, &text, name));
         if let Ok(Some(l)) = table {
@@ -870,12 +884,8 @@ pub fn line_col_after(text: &str, offset: usize, known: (usize, usize)) -> (usiz
     } else {
         (0, 1)
     };
-    let line = line
-        + before.as_bytes()[from..]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let line = line + memchr::memchr_iter(b'\n', &before.as_bytes()[from..]).count();
+    let line_start = memchr::memrchr(b'\n', before.as_bytes()).map_or(0, |i| i + 1);
     let col = before[line_start..].chars().count() + 1;
     (line, col)
 }

@@ -22,6 +22,7 @@ mod graph;
 mod history;
 mod loose;
 mod packs;
+mod refs;
 pub use graph::Graph;
 pub use history::{COMMIT_READS, COMMITS_VISITED, MERGE_BASES, WALKS};
 pub use loose::READS as LOOSE_READS;
@@ -786,6 +787,9 @@ impl Repo {
         if let Some(refs) = self.tag_refs.get() {
             return Ok(refs);
         }
+        if let Some(out) = refs::tag_refs(&self.repo) {
+            return Ok(self.tag_refs.get_or_init(|| out));
+        }
         // gix opens every loose ref it lists: a named pipe there would block the run forever.
         let loose = self.loose_refs("refs/tags")?;
         // A `git pack-refs` or `git gc` running beside relgate moves loose refs into
@@ -903,6 +907,16 @@ impl Repo {
 
     /// One tag by short name, without walking the others.
     pub fn find_tag(&self, name: &str) -> Result<Option<Tag>> {
+        // Listed already in this run (the conventions list every tag): the listing answers,
+        // without a lookup that reads the ref file again and, for a name that is not there,
+        // tries git's five rev-parse spellings of it.
+        if let Some(refs) = self.tag_refs.get() {
+            return refs
+                .iter()
+                .find(|r| r.name == name)
+                .map(|r| self.resolve(r))
+                .transpose();
+        }
         let full = format!("refs/tags/{name}");
         let loose = self.repo.common_dir().join(&full);
         let meta = std::fs::symlink_metadata(&loose).ok();
