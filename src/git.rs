@@ -1021,19 +1021,19 @@ impl Repo {
         let mut out = Vec::new();
         for remote in self.repo.remote_names() {
             let remote = remote.to_str_lossy().into_owned();
-            let name = format!("refs/remotes/{remote}/HEAD");
-            let Ok(Some(r)) = self.repo.try_find_reference(name.as_str()) else {
+            let path = (self.repo.common_dir())
+                .join("refs/remotes")
+                .join(&remote)
+                .join("HEAD");
+            let Some(to) = refs::symbolic_target(&path) else {
                 continue;
             };
-            if let gix::refs::TargetRef::Symbolic(to) = r.target() {
-                let to = to.as_bstr().to_str_lossy();
-                if let Some(b) = to
-                    .strip_prefix("refs/remotes/")
-                    .and_then(|rest| rest.strip_prefix(remote.as_str()))
-                    .and_then(|rest| rest.strip_prefix('/'))
-                {
-                    out.push((remote.clone(), b.to_string()));
-                }
+            if let Some(b) = to
+                .strip_prefix("refs/remotes/")
+                .and_then(|rest| rest.strip_prefix(remote.as_str()))
+                .and_then(|rest| rest.strip_prefix('/'))
+            {
+                out.push((remote.clone(), b.to_string()));
             }
         }
         Ok(out)

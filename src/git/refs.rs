@@ -94,6 +94,23 @@ pub(super) fn tag_refs(repo: &gix::Repository) -> Option<Vec<TagRef>> {
     Some(out)
 }
 
+/// Where the symbolic ref in the file at `path` points (a remote's `HEAD`), when it is one with
+/// a valid target; read as gix reads it. git never packs a symbolic ref, so its file is all
+/// there is to read: gix's lookup by name would also try git's five rev-parse spellings of a
+/// name that is not there (`refs/tags/refs/remotes/origin/HEAD` and so on), a file each.
+pub(super) fn symbolic_target(path: &Path) -> Option<String> {
+    let mut text = Vec::new();
+    let file = crate::tree::open_nonblocking(path).ok()?;
+    file.take(4096).read_to_end(&mut text).ok()?;
+    let target = text.strip_prefix(b"ref: ")?.trim_start_with(|c| c == ' ');
+    let end = (target.iter())
+        .position(|b| matches!(b, b'\0' | b'\r' | b'\n'))
+        .unwrap_or(target.len());
+    let target = target.get(..end)?;
+    gix::validate::reference::name(target.as_bstr()).ok()?;
+    Some(target.to_str().ok()?.to_string())
+}
+
 /// The object id a loose ref file holds, when it is exactly that and a newline, as git writes
 /// it. One `read`: a regular file reads short only at its end, and one that read short
 /// before it would not be an id and a newline, and go to gix.
@@ -175,6 +192,43 @@ mod tests {
         assert_eq!(listed, by_gix(&dir));
         assert_eq!(listed.len(), 6);
         assert!(listed.iter().all(|r| !r.loose));
+    }
+
+    #[test]
+    fn a_remote_head_is_read_from_its_file() {
+        let dir = fresh_dir("refs-remote-head");
+        git(&dir, &["init", "-q"]);
+        git(&dir, &["commit", "-q", "--allow-empty", "-m", "one"]);
+        git(&dir, &["update-ref", "refs/remotes/origin/trunk", "HEAD"]);
+        git(&dir, &["symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/trunk"]);
+        let head = dir.join(".git/refs/remotes/origin/HEAD");
+        assert_eq!(symbolic_target(&head).as_deref(), Some("refs/remotes/origin/trunk"));
+        let repo = Repo::wrap(gix::open(&dir).unwrap());
+        // No remote is configured: nothing is asked of the file.
+        assert!(repo.remote_default_branches().unwrap().is_empty());
+        git(&dir, &["remote", "add", "origin", "/nowhere"]);
+        let repo = Repo::wrap(gix::open(&dir).unwrap());
+        assert_eq!(
+            repo.remote_default_branches().unwrap(),
+            [("origin".to_string(), "trunk".to_string())]
+        );
+        for (what, bytes) in [
+            ("spaces and CRLF, as gix reads them", &b"ref:   refs/remotes/origin/x\r\n"[..]),
+            ("no newline", b"ref: refs/remotes/origin/x"),
+        ] {
+            std::fs::write(&head, bytes).unwrap();
+            assert_eq!(symbolic_target(&head).as_deref(), Some("refs/remotes/origin/x"), "{what}");
+        }
+        for (what, bytes) in [
+            ("an object id", &b"0123456789012345678901234567890123456789\n"[..]),
+            ("an invalid target", b"ref: refs/remotes/origin/a..b\n"),
+            ("empty", b""),
+        ] {
+            std::fs::write(&head, bytes).unwrap();
+            assert_eq!(symbolic_target(&head), None, "{what}");
+        }
+        std::fs::remove_file(&head).unwrap();
+        assert_eq!(symbolic_target(&head), None, "missing");
     }
 
     #[test]
