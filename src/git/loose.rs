@@ -20,6 +20,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use gix::zlib;
 
+use super::packs::FAST_ROOM;
+
 /// Objects read here (`RELGATE_STATS` `loose-reads`).
 pub static READS: AtomicUsize = AtomicUsize::new(0);
 
@@ -156,7 +158,11 @@ impl Loose {
     fn inflate(&mut self, len: usize, out: &mut Vec<u8>) -> Option<gix::object::Kind> {
         let input = self.input.get(..len)?;
         self.state.reset();
-        let mut head = [0u8; HEADER];
+        // Every buffer has room beyond what is wanted of it ([`FAST_ROOM`]): zlib decodes a
+        // symbol at a time wherever less than a longest match is left, and an object of a few
+        // hundred bytes (a commit, a tag) was decoded that way whole, 16,000 instructions a
+        // tag object. Most such objects end in the first call.
+        let mut head = [0u8; HEADER + FAST_ROOM];
         let (status, mut used, written) = self.state.prefix(input, &mut head).ok()?;
         let head = &head[..written];
         let (kind, size, header) = gix::objs::decode::loose_header(head).ok()?;
@@ -164,15 +170,17 @@ impl Loose {
         if size > len.saturating_mul(MAX_RATIO) {
             return None;
         }
+        // The stream must end exactly where the header said: a longer one shows itself in the
+        // room beyond.
         let mut have = written - header;
+        if have > size {
+            return None;
+        }
         out.clear();
-        out.resize(size, 0);
+        out.resize(size + FAST_ROOM, 0);
         out.get_mut(..have)?.copy_from_slice(head.get(header..)?);
         let mut ended = status == zlib::Status::StreamEnd;
         while !ended {
-            // The stream must end exactly where the header said: zlib is given one byte of
-            // room more than that, so a longer stream shows itself.
-            out.resize(size + 1, 0);
             let (status, read, written) = self
                 .state
                 .prefix(input.get(used..)?, out.get_mut(have..)?)
@@ -180,7 +188,7 @@ impl Loose {
             used += read;
             have += written;
             ended = status == zlib::Status::StreamEnd;
-            if read == 0 && written == 0 && !ended {
+            if have > size || (read == 0 && written == 0 && !ended) {
                 return None;
             }
         }

@@ -535,7 +535,7 @@ const HEADER: usize = 384;
 const PARTS: usize = 8;
 
 /// Output room zlib's fast loop needs: the longest match (258 bytes), rounded up.
-const FAST_ROOM: usize = 320;
+pub(super) const FAST_ROOM: usize = 320;
 
 /// The headers of the commits among entries `range` of `pack`'s index.
 fn commits_in(pack: &Pack, range: std::ops::Range<usize>, out: &mut Headers) {

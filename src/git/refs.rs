@@ -200,9 +200,19 @@ mod tests {
         git(&dir, &["init", "-q"]);
         git(&dir, &["commit", "-q", "--allow-empty", "-m", "one"]);
         git(&dir, &["update-ref", "refs/remotes/origin/trunk", "HEAD"]);
-        git(&dir, &["symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/trunk"]);
+        git(
+            &dir,
+            &[
+                "symbolic-ref",
+                "refs/remotes/origin/HEAD",
+                "refs/remotes/origin/trunk",
+            ],
+        );
         let head = dir.join(".git/refs/remotes/origin/HEAD");
-        assert_eq!(symbolic_target(&head).as_deref(), Some("refs/remotes/origin/trunk"));
+        assert_eq!(
+            symbolic_target(&head).as_deref(),
+            Some("refs/remotes/origin/trunk")
+        );
         let repo = Repo::wrap(gix::open(&dir).unwrap());
         // No remote is configured: nothing is asked of the file.
         assert!(repo.remote_default_branches().unwrap().is_empty());
@@ -213,14 +223,24 @@ mod tests {
             [("origin".to_string(), "trunk".to_string())]
         );
         for (what, bytes) in [
-            ("spaces and CRLF, as gix reads them", &b"ref:   refs/remotes/origin/x\r\n"[..]),
+            (
+                "spaces and CRLF, as gix reads them",
+                &b"ref:   refs/remotes/origin/x\r\n"[..],
+            ),
             ("no newline", b"ref: refs/remotes/origin/x"),
         ] {
             std::fs::write(&head, bytes).unwrap();
-            assert_eq!(symbolic_target(&head).as_deref(), Some("refs/remotes/origin/x"), "{what}");
+            assert_eq!(
+                symbolic_target(&head).as_deref(),
+                Some("refs/remotes/origin/x"),
+                "{what}"
+            );
         }
         for (what, bytes) in [
-            ("an object id", &b"0123456789012345678901234567890123456789\n"[..]),
+            (
+                "an object id",
+                &b"0123456789012345678901234567890123456789\n"[..],
+            ),
             ("an invalid target", b"ref: refs/remotes/origin/a..b\n"),
             ("empty", b""),
         ] {
