@@ -137,6 +137,10 @@ pub struct TagRef {
     target: Option<Oid>,
     /// What packed-refs says an annotated tag peels to.
     peeled: Option<Oid>,
+    /// packed-refs tells whether the tag is annotated: a file with the `peeled` trait (which
+    /// git has written since 2013) gives a `^` line after every annotated tag, so a tag without
+    /// one names its object directly (git's `REF_KNOWS_PEELED`).
+    peel_known: bool,
     /// A loose ref file: a tag made here since the last `git pack-refs`, whose object is most
     /// likely loose too, so it is read whole at once rather than header first (each read of a
     /// loose object inflates it).
@@ -150,7 +154,7 @@ impl TagRef {
         if self.target == Some(commit) || self.peeled == Some(commit) {
             return Some(true);
         }
-        self.peeled.map(|_| false)
+        (self.peeled.is_some() || self.peel_known).then_some(false)
     }
 }
 
@@ -159,6 +163,7 @@ fn tag_ref(r: &gix::Reference<'_>, loose: bool) -> TagRef {
         name: r.name().shorten().to_str_lossy().into_owned(),
         target: r.target().try_id().map(|id| Oid(id.to_owned())),
         peeled: r.inner.peeled.map(Oid),
+        peel_known: false,
         loose,
     }
 }

@@ -57,6 +57,7 @@ pub(super) fn tag_refs(repo: &gix::Repository) -> Option<Vec<TagRef>> {
                     name,
                     target: Some(Oid(id)),
                     peeled: None,
+                    peel_known: false,
                     loose: true,
                 });
             }
@@ -65,6 +66,7 @@ pub(super) fn tag_refs(repo: &gix::Repository) -> Option<Vec<TagRef>> {
     out.sort_unstable_by(|a, b| a.name.cmp(&b.name));
     let packed = repo.refs.cached_packed_buffer().ok()?;
     if let Some(packed) = packed {
+        let peel_known = peels_tags(&common.join("packed-refs"));
         let loose = std::mem::take(&mut out);
         let mut loose = loose.into_iter().peekable();
         for r in packed.iter_prefixed("refs/tags/".into()).ok()? {
@@ -83,6 +85,7 @@ pub(super) fn tag_refs(repo: &gix::Repository) -> Option<Vec<TagRef>> {
                 name: name.to_str().ok()?.to_string(),
                 target: Some(Oid(r.target())),
                 peeled: r.object.map(|_| Oid(r.object())),
+                peel_known,
                 loose: false,
             });
         }
@@ -92,6 +95,27 @@ pub(super) fn tag_refs(repo: &gix::Repository) -> Option<Vec<TagRef>> {
         r.name.replace_range(.."refs/tags/".len(), "");
     }
     Some(out)
+}
+
+/// Whether the packed-refs file at `path` records what every annotated tag in it peels to:
+/// its header names the `peeled` or `fully-peeled` trait, as git's `packed-backend.c` reads it
+/// (gix parses the header but does not say). Only the header is read, once per listing.
+fn peels_tags(path: &Path) -> bool {
+    let mut head = [0u8; 256];
+    let Ok(mut file) = crate::tree::open_nonblocking(path) else {
+        return false;
+    };
+    let Ok(len) = file.read(&mut head) else {
+        return false;
+    };
+    let line = head[..len]
+        .split(|&b| b == b'\n')
+        .next()
+        .unwrap_or_default();
+    line.strip_prefix(b"# pack-refs with:")
+        .is_some_and(|traits| {
+            (traits.split(|&b| b == b' ')).any(|t| t == b"peeled" || t == b"fully-peeled")
+        })
 }
 
 /// Where the symbolic ref in the file at `path` points (a remote's `HEAD`), when it is one with
@@ -146,6 +170,15 @@ mod tests {
         tag_refs(&gix::open(dir).unwrap())
     }
 
+    /// The listing without what only relgate's reading of packed-refs' header tells.
+    fn as_gix(refs: &[TagRef]) -> Vec<TagRef> {
+        let plain = |r: &TagRef| TagRef {
+            peel_known: false,
+            ..r.clone()
+        };
+        refs.iter().map(plain).collect()
+    }
+
     #[test]
     fn loose_and_packed_tags_list_as_gix_lists_them() {
         let dir = fresh_dir("refs-listing");
@@ -176,8 +209,42 @@ mod tests {
         git(&dir, &["tag", "b"]);
         std::fs::write(dir.join(".git/refs/tags/v9.lock"), "0".repeat(40) + "\n").unwrap();
         let listed = here(&dir).expect("plain loose refs are read here");
-        assert_eq!(listed, by_gix(&dir));
+        assert_eq!(as_gix(&listed), by_gix(&dir));
         assert_eq!(listed.len(), 7);
+        // git wrote the `peeled` trait: a packed tag without a `^` line is lightweight, and
+        // whether it is on a commit is known from the ref alone.
+        for r in &listed {
+            assert_eq!(r.peel_known, !r.loose, "{r:?}");
+        }
+        let light = listed.iter().find(|r| r.name == "a/b").unwrap();
+        let one = Oid(gix::ObjectId::from_hex(&git(&dir, &["rev-parse", "HEAD~1"])[..40]).unwrap());
+        let two = Oid(gix::ObjectId::from_hex(&git(&dir, &["rev-parse", "HEAD"])[..40]).unwrap());
+        assert_eq!(
+            (light.on_commit(one), light.on_commit(two)),
+            (Some(true), Some(false))
+        );
+        let annotated = listed.iter().find(|r| r.name == "a-b").unwrap();
+        assert_eq!(
+            (annotated.on_commit(one), annotated.on_commit(two)),
+            (Some(true), Some(false))
+        );
+        // Without the trait, only reading the object tells.
+        let packed = std::fs::read_to_string(dir.join(".git/packed-refs")).unwrap();
+        let (header, rest) = packed.split_once('\n').unwrap();
+        assert!(header.contains(" peeled"), "{header}");
+        std::fs::write(
+            dir.join(".git/packed-refs"),
+            format!("# pack-refs with: sorted \n{rest}"),
+        )
+        .unwrap();
+        let listed = here(&dir).unwrap();
+        assert!(listed.iter().all(|r| !r.peel_known));
+        let light = listed.iter().find(|r| r.name == "a/b").unwrap();
+        assert_eq!(
+            (light.on_commit(one), light.on_commit(two)),
+            (Some(true), None)
+        );
+        std::fs::write(dir.join(".git/packed-refs"), packed).unwrap();
         let v1 = listed.iter().find(|r| r.name == "v1.0.0").unwrap();
         assert!(
             v1.loose && v1.peeled.is_none(),
@@ -189,7 +256,7 @@ mod tests {
         // No refs/tags directory at all: the packed tags alone, v1.0.0 as packed before.
         std::fs::remove_dir_all(dir.join(".git/refs/tags")).unwrap();
         let listed = here(&dir).expect("packed refs are read here");
-        assert_eq!(listed, by_gix(&dir));
+        assert_eq!(as_gix(&listed), by_gix(&dir));
         assert_eq!(listed.len(), 6);
         assert!(listed.iter().all(|r| !r.loose));
     }

@@ -453,3 +453,30 @@ fn loose_objects_are_read_by_relgate_itself() {
         .code(0)
         .stdout_has("v1.0.0");
 }
+
+#[test]
+fn packed_lightweight_tags_are_known_not_on_head_without_reading_them() {
+    let r = project(25);
+    for i in 0..20 {
+        r.git(&["tag", &format!("v0.{i}.0"), &format!("HEAD~{}", 20 - i)])
+            .code(0);
+    }
+    r.tag("v0.99.0", Some("HEAD~1"));
+    r.git(&["pack-refs", "--all"]).code(0);
+    // git writes packed-refs with the `peeled` trait: an annotated tag has its `^` line, and a
+    // tag without one names its commit, so none is read to see whether it is on HEAD.
+    assert_eq!(stat(&r, "validate-tag", &[], "tags-peeled"), 0);
+    r.relgate("validate-tag", &[])
+        .code(0)
+        .stdout_has("tag-nothing-to-check");
+    // Without the trait, each lightweight tag is read to tell.
+    let path = r.path().join(".git/packed-refs");
+    let packed = std::fs::read_to_string(&path).unwrap();
+    let (header, rest) = packed.split_once('\n').unwrap();
+    assert!(header.contains(" peeled"), "{header}");
+    std::fs::write(&path, format!("# pack-refs with: sorted \n{rest}")).unwrap();
+    assert_eq!(stat(&r, "validate-tag", &[], "tags-peeled"), 20);
+    r.relgate("validate-tag", &[])
+        .code(0)
+        .stdout_has("tag-nothing-to-check");
+}
