@@ -12,9 +12,10 @@
 //! A kept document borrows its text, so the text is kept for the rest of the process (each
 //! thread keeps its own, up to 4 MiB and 1,024 texts); beyond that a document is parsed for
 //! its caller alone. The documents themselves are let go two generations on
-//! ([`GENERATION`]): a parsed manifest takes about 25 times the memory of its text (a B-tree
-//! node of a kilobyte for every `{ workspace = true }`), and every page of it is a page fault
-//! of about 2 µs here. Kept for the whole run, the documents of uv's `validate-tag --all` took
+//! ([`GENERATION`]): a parsed manifest takes many times the memory of its text (with B-trees,
+//! 25 times: a node of a kilobyte for every `{ workspace = true }`; toml's tables are hash maps
+//! in insertion order now, `fast_hash` in Cargo.toml), and every page of it is a page fault of
+//! about 2 µs here. Kept for the whole run, the documents of uv's `validate-tag --all` took
 //! 110 MB, and its run 38,500 page faults (10,600 since).
 //!
 //! A kept document is kept without Cargo's dependency tables ([`PRUNED`]): no reader here
