@@ -3,6 +3,9 @@
 //! and history indexed as the number of tags checked calls for.
 
 use std::collections::HashMap;
+
+/// A map hashed with foldhash (already built, as hashbrown's).
+type Fast<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 use std::rc::Rc;
 
 use crate::checks::versions::{Tree, collect_sources};
@@ -43,10 +46,12 @@ pub struct TagView<'r> {
     pub tags: Vec<(TagFacts, TagVersion)>,
     /// Index-aligned with `tags`: the ref of a tag not peeled yet (its facts are blank).
     unpeeled: Vec<Option<crate::git::TagRef>>,
-    /// Tag indexes by PEP 440 form and by SemVer precedence form (`same_version`).
-    by_version: HashMap<VersionKey, Vec<usize>>,
+    /// Tag indexes by PEP 440 form and by SemVer precedence form (`same_version`). Hashed with
+    /// foldhash, as the work tree's maps are: with std's SipHash, indexing 10,000 tags was
+    /// 40 M instructions of an audit.
+    by_version: Fast<VersionKey, Vec<usize>>,
     /// Tag indexes by name.
-    by_name: HashMap<String, usize>,
+    by_name: Fast<String, usize>,
     /// The first tag of each distinct pre-release style.
     styles: Vec<(version::PreStyle, usize)>,
     release_tips: Option<Vec<(String, Oid)>>,
@@ -136,7 +141,7 @@ impl<'r> TagView<'r> {
         unpeeled: Vec<Option<crate::git::TagRef>>,
         many: bool,
     ) -> TagView<'r> {
-        let mut by_version: HashMap<VersionKey, Vec<usize>> = HashMap::new();
+        let mut by_version: Fast<VersionKey, Vec<usize>> = Fast::default();
         let mut styles: Vec<(version::PreStyle, usize)> = Vec::new();
         let by_name = out
             .iter()
@@ -448,7 +453,7 @@ impl<'r> TagView<'r> {
         self.load_graph(&[])?;
         let graph = &self.graph;
         // The tags on each commit, by number.
-        let mut at: HashMap<usize, Vec<usize>> = HashMap::new();
+        let mut at: Fast<usize, Vec<usize>> = Fast::default();
         for (i, (f, _)) in self.tags.iter().enumerate() {
             if let Some(c) = f.commit.and_then(|c| graph.index(&c)) {
                 at.entry(c).or_default().push(i);
