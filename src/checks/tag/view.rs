@@ -3,9 +3,6 @@
 //! and history indexed as the number of tags checked calls for.
 
 use std::collections::HashMap;
-
-/// A map hashed with foldhash (already built, as hashbrown's).
-type Fast<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 use std::rc::Rc;
 
 use crate::checks::versions::{Tree, collect_sources};
@@ -14,6 +11,9 @@ use crate::error::Result;
 use crate::git::{Graph, ObjectKind, Oid, OidMap, OidSet, Repo};
 use crate::releases;
 use crate::version::{self, Ecosystem, Spelling, TagVersion};
+
+/// A map hashed with foldhash (already built, as hashbrown's).
+type Fast<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// A release tag as the repository has it.
 #[derive(Debug, Clone)]
