@@ -4,15 +4,14 @@
 //! `GIT_INDEX_FILE`, `git -c` values from `GIT_CONFIG_PARAMETERS`, linked worktrees, SHA-256) and
 //! exposes relgate's own small types: [`Head`], [`Tag`], [`Oid`], [`Upstream`], [`StatusEntry`].
 //! Nothing here judges anything, and nothing here writes: no index refresh, no ref, no object.
-//! A gix upgrade touches this file and its submodule [`history`] (the history walks and
-//! ancestry questions) only.
+//! A gix upgrade touches this module and its submodules only: [`history`] (the history walks
+//! and ancestry questions), `tree` (files at a commit), `worktree` (the index and the status),
+//! `refs`, `loose`, `packs` and `graph` (what relgate reads of the repository's files itself).
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
-use std::sync::atomic::Ordering;
 
 use gix::bstr::ByteSlice;
 
@@ -23,9 +22,13 @@ mod history;
 mod loose;
 mod packs;
 mod refs;
+mod tree;
+mod worktree;
 pub use graph::Graph;
 pub use history::{COMMIT_READS, COMMITS_VISITED, MERGE_BASES, WALKS};
 pub use loose::READS as LOOSE_READS;
+pub use tree::CommitTree;
+pub use worktree::{StagedIndex, StatusEntry};
 
 /// An object id, SHA-1 or SHA-256.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -198,14 +201,6 @@ pub enum Upstream {
         ahead: usize,
         behind: usize,
     },
-}
-
-/// One line of `git status --porcelain`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct StatusEntry {
-    pub path: String,
-    /// `staged`, `modified`, `deleted`, `untracked`, `conflict`, `type-change`, `renamed`.
-    pub what: &'static str,
 }
 
 /// A commit on a first-parent chain.
@@ -1118,170 +1113,6 @@ impl Repo {
         Ok(out)
     }
 
-    /// The tree of `commit`, loaded once for reading several files from it.
-    pub fn commit_tree(&self, commit: Oid) -> Result<CommitTree<'_>> {
-        let known = self.trees.read().ok().and_then(|t| t.get(&commit).copied());
-        let tree = match known {
-            Some(tree) => tree,
-            None => {
-                COMMIT_READS.fetch_add(1, Ordering::Relaxed);
-                let mut buf = Vec::new();
-                let data = self.find_as(&commit.0, gix::object::Kind::Commit, &mut buf, || {
-                    format!("cannot read commit {commit}")
-                })?;
-                let tree = gix::objs::CommitRefIter::from_bytes(data, self.repo.object_hash())
-                    .tree_id()
-                    .map_err(git_err_with(|| {
-                        format!("cannot read the tree of commit {commit}")
-                    }))?;
-                Oid(tree)
-            }
-        };
-        let root = self.tree_entries(&tree.0, || format!("the tree of commit {commit}"))?;
-        Ok(CommitTree {
-            repo: self,
-            commit,
-            root,
-            dirs: RefCell::new(Vec::new()),
-        })
-    }
-
-    /// Object `id`, which must be a `want`; `what()` names what is read in the error when it
-    /// is missing, another kind, or cannot be read.
-    fn find_as<'b>(
-        &self,
-        id: &gix::oid,
-        want: gix::object::Kind,
-        buf: &'b mut Vec<u8>,
-        what: impl FnOnce() -> String,
-    ) -> Result<&'b [u8]> {
-        use gix::objs::Find as _;
-        match self.objects().try_find(id, buf) {
-            Ok(Some(data)) if data.kind == want => Ok(data.data),
-            Ok(Some(data)) => Err(Error::new(what())
-                .caused_by(format!("object {id} is a {}, not a {want}", data.kind))),
-            Ok(None) => {
-                Err(Error::new(what()).caused_by(format!("object {id} is not in the repository")))
-            }
-            Err(e) => Err(Error::new(what()).caused_by(e)),
-        }
-    }
-
-    /// The entries of tree `id`; `what()` names it in the error ("the tree of commit …").
-    fn tree_entries(&self, id: &gix::oid, what: impl Fn() -> String) -> Result<Entries> {
-        let mut buf = Vec::new();
-        let data = self.find_as(id, gix::object::Kind::Tree, &mut buf, || {
-            format!("cannot read {}", what())
-        })?;
-        Ok(
-            gix::objs::TreeRef::from_bytes(data, self.repo.object_hash())
-                .map_err(|e| Error::new(format!("cannot decode {}", what())).caused_by(e))?
-                .entries
-                .iter()
-                .map(|e| (e.filename.to_vec(), e.mode, e.oid.to_owned()))
-                .collect(),
-        )
-    }
-
-    /// A file as staged in the index git is about to commit (`GIT_INDEX_FILE` inside hooks).
-    /// A blob over `limit` bytes is refused by its object header, unread.
-    pub fn read_staged(
-        &self,
-        index: &StagedIndex,
-        path: &str,
-        limit: u64,
-    ) -> Result<Option<Vec<u8>>> {
-        let Some(entry) = index.file.entry_by_path(path.as_bytes().as_bstr()) else {
-            return Ok(None);
-        };
-        if !matches!(
-            entry.mode,
-            gix::index::entry::Mode::FILE | gix::index::entry::Mode::FILE_EXECUTABLE
-        ) {
-            return Ok(None);
-        }
-        let header = self
-            .repo
-            .find_header(entry.id)
-            .map_err(git_err_with(|| format!("cannot read staged {path}")))?;
-        if header.size() > limit {
-            return Err(crate::tree::too_big_for(
-                &format!("the staged {path}"),
-                header.size(),
-                limit,
-            ));
-        }
-        let blob = self
-            .repo
-            .find_blob(entry.id)
-            .map_err(git_err_with(|| format!("cannot read staged {path}")))?;
-        Ok(Some(blob.detach().data))
-    }
-
-    /// The entries of directory `dir` (`""`: the root) in the index, as (name, is a directory),
-    /// sorted by name; `None` when the index has nothing under it.
-    pub fn list_staged(&self, index: &StagedIndex, dir: &str) -> Option<Vec<(String, bool)>> {
-        let prefix = if dir.is_empty() {
-            String::new()
-        } else {
-            format!("{dir}/")
-        };
-        let entries = index.file.entries();
-        // The index is sorted by path: the entries under `dir/` are one run.
-        let start = entries.partition_point(|e| e.path(&index.file) < prefix.as_bytes().as_bstr());
-        let mut out: Vec<(String, bool)> = Vec::new();
-        for e in &entries[start..] {
-            let path = e.path(&index.file);
-            let Some(rest) = path.strip_prefix(prefix.as_bytes()) else {
-                break;
-            };
-            let (name, is_dir) = match rest.find_byte(b'/') {
-                Some(i) => (&rest[..i], true),
-                None => (rest, false),
-            };
-            let Ok(name) = std::str::from_utf8(name) else {
-                continue;
-            };
-            if out.last().is_none_or(|(n, _)| n != name) {
-                out.push((name.to_string(), is_dir));
-            }
-        }
-        (!out.is_empty()).then_some(out)
-    }
-
-    /// The index, read as git reads it: its trailing checksum is not verified (git leaves that
-    /// to fsck; gix would hash the whole file), with `index.threads` honoured. relgate never
-    /// writes the index back.
-    fn read_index(&self) -> std::result::Result<gix::index::File, gix::Error> {
-        let thread_limit = self
-            .repo
-            .config_snapshot()
-            .string("index.threads")
-            .map(|v| gix::config::tree::Index::THREADS.try_into_index_threads(&*v))
-            .transpose()?;
-        let options = gix::index::decode::Options {
-            thread_limit,
-            min_extension_block_in_bytes_for_threading: 0,
-            expected_checksum: None,
-            alloc_limit_bytes: None,
-        };
-        gix::index::File::at(
-            self.repo.index_path(),
-            self.repo.object_hash(),
-            true,
-            options,
-        )
-    }
-
-    /// Opens the index git uses now (honours `GIT_INDEX_FILE`, relative to the current directory).
-    pub fn open_index(&self) -> Result<StagedIndex> {
-        let path = self.repo.index_path();
-        let file = self.read_index().map_err(git_err_with(|| {
-            format!("cannot read the index {}", path.display())
-        }))?;
-        Ok(StagedIndex { file })
-    }
-
     /// The current branch's upstream and how far apart they are. Never fetches.
     pub fn upstream(&self) -> Result<Upstream> {
         let Some(head_ref) = self.repo.head_ref().map_err(git_err("cannot read HEAD"))? else {
@@ -1356,208 +1187,6 @@ impl Repo {
             upstream,
         })
     }
-
-    /// What `git status --porcelain` would list: staged, modified, deleted and untracked (not
-    /// ignored) paths. Uses the index's stat cache; never writes the index back.
-    pub fn status(&self, limit: usize) -> Result<Vec<StatusEntry>> {
-        let failed = || "cannot compute the status of the work tree";
-        let index = self.repo.index_or_empty().map_err(git_err(failed()))?;
-        // When the index's cache-tree (the TREE extension git keeps up to date) is valid at the
-        // root and names HEAD's tree, nothing is staged: git's own status skips the HEAD-to-index
-        // diff the same way. Only the index-to-work-tree pass and the untracked walk remain.
-        let staged_nothing = index.tree().is_some_and(|t| {
-            t.num_entries == Some(index.entries().len() as u32)
-                && self
-                    .repo
-                    .head_tree_id_or_empty()
-                    .is_ok_and(|head| head.detach() == t.id)
-        });
-        // Threads pay off from about a thousand entries (git's preload-index starts at 500 per
-        // thread); below that, starting them costs more than checking the entries.
-        let threads = if index.entries().len() < 1000 {
-            Some(1)
-        } else {
-            None
-        };
-        let platform = self
-            .repo
-            .status(gix::progress::Discard)
-            .map_err(git_err(failed()))?
-            .index(gix::worktree::IndexPersistedOrInMemory::Persisted(index))
-            .untracked_files(gix::status::UntrackedFiles::Collapsed)
-            .index_worktree_rewrites(None)
-            .index_worktree_options_mut(|o| o.thread_limit = threads);
-        let mut out = Vec::new();
-        let mut add = |path: &gix::bstr::BStr, what: &'static str| {
-            out.push(StatusEntry {
-                path: path.to_str_lossy().into_owned(),
-                what,
-            });
-            out.len() < limit
-        };
-        if staged_nothing {
-            let iter = platform
-                .into_index_worktree_iter(None)
-                .map_err(git_err(failed()))?;
-            for item in iter {
-                let item = item.map_err(|e| Error::new(failed()).caused_by(e))?;
-                if let Some(what) = worktree_change(&item)
-                    && !add(item.rela_path(), what)
-                {
-                    break;
-                }
-            }
-        } else {
-            let iter = platform.into_iter(None).map_err(git_err(failed()))?;
-            for item in iter {
-                let item = item.map_err(|e| Error::new(failed()).caused_by(e))?;
-                let what = match &item {
-                    gix::status::Item::TreeIndex(_) => Some("staged"),
-                    gix::status::Item::IndexWorktree(iw) => worktree_change(iw),
-                };
-                if let Some(what) = what
-                    && !add(item.location(), what)
-                {
-                    break;
-                }
-            }
-        }
-        Ok(out)
-    }
-}
-
-/// How `git status --porcelain` names an index-to-work-tree change.
-fn worktree_change(item: &gix::status::index_worktree::Item) -> Option<&'static str> {
-    use gix::status::index_worktree::iter::Summary as S;
-    Some(match item.summary()? {
-        S::Removed => "deleted",
-        S::Added => "untracked",
-        S::Modified => "modified",
-        S::TypeChange => "type-change",
-        S::Renamed | S::Copied => "renamed",
-        S::IntentToAdd => "staged",
-        S::Conflict => "conflict",
-    })
-}
-
-/// A commit's tree; files are read from it, never from the work tree.
-pub struct CommitTree<'r> {
-    repo: &'r Repo,
-    commit: Oid,
-    /// The root's entries, decoded once: most of the files a check looks for do not exist,
-    /// and a file at the root is read by its id without another lookup.
-    root: Entries,
-    /// Each other directory's entries, decoded once, by path: a workspace's members share
-    /// their parent directory (`crates/`), which would otherwise be inflated again for every
-    /// member. A list: a commit is asked about a handful of directories, and hashing each path
-    /// asked costs more than comparing it with those.
-    dirs: RefCell<Vec<(String, Rc<Entries>)>>,
-}
-
-type Entries = Vec<(Vec<u8>, gix::objs::tree::EntryMode, gix::ObjectId)>;
-
-impl<'r> CommitTree<'r> {
-    /// The commit whose tree this is.
-    pub fn commit(&self) -> Oid {
-        self.commit
-    }
-
-    /// The entries of directory `dir` (not the root), read through the cache; `None` when
-    /// there is no such directory.
-    fn entries(&self, dir: &str) -> Result<Option<Rc<Entries>>> {
-        if let Some((_, e)) = self.dirs.borrow().iter().find(|(d, _)| d == dir) {
-            return Ok(Some(e.clone()));
-        }
-        let id = match dir.rsplit_once('/') {
-            None => subtree(&self.root, dir),
-            Some((parent, name)) => match self.entries(parent)? {
-                Some(up) => subtree(&up, name),
-                None => None,
-            },
-        };
-        let Some(id) = id else {
-            return Ok(None);
-        };
-        let commit = self.commit;
-        let entries = Rc::new(
-            self.repo
-                .tree_entries(&id, || format!("{dir} in commit {commit}"))?,
-        );
-        self.dirs
-            .borrow_mut()
-            .push((dir.to_string(), entries.clone()));
-        Ok(Some(entries))
-    }
-
-    /// `f` over the entries of directory `dir` (`""`: the root); `None` when there is none.
-    fn with_entries<R>(&self, dir: &str, f: impl FnOnce(&Entries) -> R) -> Result<Option<R>> {
-        if dir.is_empty() {
-            return Ok(Some(f(&self.root)));
-        }
-        Ok(self.entries(dir)?.map(|e| f(&e)))
-    }
-
-    /// A file as committed; `None` when there is no such file (or it is not a regular file).
-    pub fn read(&self, path: &str) -> Result<Option<Vec<u8>>> {
-        match self.blob_id(path)? {
-            Some(id) => self.read_blob(path, id).map(Some),
-            None => Ok(None),
-        }
-    }
-
-    /// The blob id of a file as committed; `None` when there is no such file (or it is not a
-    /// regular file). A caller that keeps what it read by blob id reads each blob once.
-    pub fn blob_id(&self, path: &str) -> Result<Option<Oid>> {
-        let (dir, name) = path.rsplit_once('/').unwrap_or(("", path));
-        let found = self.with_entries(dir, |entries| {
-            entries
-                .iter()
-                .find(|(n, _, _)| n == name.as_bytes())
-                .and_then(|(_, m, id)| m.is_blob().then_some(Oid(*id)))
-        })?;
-        Ok(found.flatten())
-    }
-
-    /// Blob `id`, the file at `path` (named in the error).
-    pub fn read_blob(&self, path: &str, id: Oid) -> Result<Vec<u8>> {
-        let commit = self.commit;
-        let mut buf = Vec::new();
-        let blob = self
-            .repo
-            .find_as(&id.0, gix::object::Kind::Blob, &mut buf, || {
-                format!("cannot read {path} in commit {commit}")
-            })?;
-        Ok(blob.to_vec())
-    }
-
-    /// The entries of directory `dir` (`""`: the root) as (name, is a directory), sorted by
-    /// name; `None` when there is no such directory. Names that are not UTF-8 are left out.
-    pub fn list(&self, dir: &str) -> Result<Option<Vec<(String, bool)>>> {
-        let Some(mut out) = self.with_entries(dir, |entries| {
-            entries
-                .iter()
-                .filter_map(|(n, m, _)| String::from_utf8(n.clone()).ok().map(|n| (n, m.is_tree())))
-                .collect::<Vec<(String, bool)>>()
-        })?
-        else {
-            return Ok(None);
-        };
-        out.sort();
-        Ok(Some(out))
-    }
-}
-
-/// The id of directory `name` among `entries`.
-fn subtree(entries: &Entries, name: &str) -> Option<gix::ObjectId> {
-    entries
-        .iter()
-        .find(|(n, m, _)| n == name.as_bytes() && m.is_tree())
-        .map(|(_, _, id)| *id)
-}
-
-/// The index as loaded once, for reading several staged files.
-pub struct StagedIndex {
-    file: gix::index::File,
 }
 
 fn kind(k: gix::object::Kind) -> ObjectKind {
