@@ -523,6 +523,14 @@ fn scheme_from_tags(loaded: &Loaded, repo: &Repo) -> Result<Option<(Scheme, Stri
     }))
 }
 
+/// The prefix most version-like tags use (`v` or none); `None` without such tags.
+pub fn prefix_from_tags(loaded: &Loaded, repo: &Repo) -> Result<Option<String>> {
+    Ok(scheme_from_tags(loaded, repo)?.and_then(|(s, _)| match s {
+        Scheme::Prefix(p) => Some(p),
+        Scheme::Pattern(_) => None,
+    }))
+}
+
 fn infer_tag_scheme(loaded: &mut Loaded, root: &Path, repo: Option<&Repo>) -> Result<()> {
     let found = match declared_scheme(root)? {
         Some(s) => Some(s),

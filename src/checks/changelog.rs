@@ -28,6 +28,7 @@ pub use entry::{
     EntryProblem, Notes, entry_problems, find_release, has_dated_section, is_dated, newest_release,
     notes, notes_for_actions,
 };
+pub use links::links_tag_prefix;
 
 use crate::changelog::work;
 use crate::changelog::{Changelog, ParseOptions, Pos, Section, SectionKind};
@@ -78,6 +79,10 @@ pub struct LintOptions {
     pub release: Option<String>,
     /// The tag prefix (`tags.prefix`), for compare links and for stripping from `--release`.
     pub tag_prefix: String,
+    /// The prefix the suggested link definitions spell tags with, when it is not `tag_prefix`:
+    /// lint-changelog, which does not list the tags to lint, asks them when no setting or
+    /// release tool gives the prefix and a section needs a link ([`suggests_links`]).
+    pub link_tag_prefix: Option<String>,
     /// `changelog.format`: `keep-a-changelog` holds any file to Keep a Changelog.
     pub format: ChangelogFormat,
 }
@@ -89,6 +94,7 @@ impl Default for LintOptions {
             extra_types: Vec::new(),
             release: None,
             tag_prefix: "v".into(),
+            link_tag_prefix: None,
             format: ChangelogFormat::Auto,
         }
     }
@@ -108,7 +114,15 @@ fn parse<'a>(shown_path: &str, bytes: &'a [u8], opts: &LintOptions) -> Result<Ch
     parse_for_lint(shown_path, bytes, opts.parse_options())
 }
 
+/// Whether the lint will suggest a link definition, whose URL names tags: a bracketed release
+/// heading without one.
+pub fn suggests_links(model: &Changelog<'_>) -> bool {
+    model.sections.iter().any(|s| s.bracketed && !s.is_link())
+}
+
 /// Lints changelog bytes. `Err` only when the file cannot be read as text (not UTF-8).
+/// lint-changelog parses and lints in two steps (`crate::checks::lint`); the tests lint in one.
+#[cfg(test)]
 pub fn lint(shown_path: &str, bytes: &[u8], opts: &LintOptions) -> Result<Vec<Diagnostic>> {
     let model = parse(shown_path, bytes, opts)?;
     Ok(lint_model(shown_path, &model, opts))

@@ -193,11 +193,12 @@ fn special_kind(_: &std::fs::FileType) -> &'static str {
 pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
     let mut report = ctx.report()?;
     let config = &ctx.config()?.config;
-    let opts = LintOptions {
+    let mut opts = LintOptions {
         scheme: config.changelog.scheme,
         extra_types: config.changelog.extra_types.clone(),
         release: args.release.clone(),
         tag_prefix: config.tags.prefix.clone(),
+        link_tag_prefix: None,
         format: config.changelog.format,
     };
     let needed = args.release.is_some() || args.notes.is_some();
@@ -273,12 +274,41 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
         }
         return Ok(report);
     }
-    report.extend(changelog::lint(&shown, &bytes, &opts)?);
+    let model = changelog::parse_for_lint(&shown, &bytes, opts.parse_options())?;
+    if changelog::suggests_links(&model) {
+        opts.link_tag_prefix = tags_spelling(ctx, &model)?;
+    }
+    report.extend(changelog::lint_model(&shown, &model, &opts));
     // After `[rules]`: a file whose only findings are turned off is clean.
     if report.diagnostics.is_empty() {
         report.pass(format!("{shown}: ok"));
     }
     Ok(report)
+}
+
+/// How the tags spell a version (`v1.2.3` or `1.2.3`), for the link definitions the lint
+/// suggests, when neither a setting nor a release tool's configuration gives the prefix: as the
+/// file's own compare links spell them, else as most version tags do. lint-changelog lints
+/// without listing the tags (`Needs::FILES`): only a file that needs a suggested link and has
+/// no link to tell lists them (textual, whose links tell: +7 % instructions when it listed
+/// them). Outside a repository, in one without version tags, or where the tags cannot be
+/// read, the default stands: only the help's wording depends on it, never a verdict.
+fn tags_spelling(ctx: &Ctx, model: &crate::changelog::Changelog<'_>) -> Result<Option<String>> {
+    let loaded = ctx.config()?;
+    let tags = &loaded.config.tags;
+    if loaded.is_set("tags.prefix") || loaded.is_set("tags.pattern") || tags.inferred_from.is_some()
+    {
+        return Ok(None);
+    }
+    if let Some(p) = changelog::links_tag_prefix(model) {
+        return Ok(Some(p));
+    }
+    let Ok(repo) = ctx.repo() else {
+        return Ok(None);
+    };
+    Ok(crate::conventions::prefix_from_tags(loaded, repo)
+        .ok()
+        .flatten())
 }
 
 /// True when the output goes to a GitHub Actions log: `--format github`, or no `--format` under

@@ -727,6 +727,8 @@ fn lint_options(config: &Config, release: Option<&Version>) -> LintOptions {
         extra_types: config.changelog.extra_types.clone(),
         release: release.map(|v| v.raw().to_string()),
         tag_prefix: config.tags.prefix.clone(),
+        // The prefix is inferred from the tags here (`Needs::ALL`).
+        link_tag_prefix: None,
         format: config.changelog.format,
     }
 }

@@ -239,3 +239,54 @@ fn show_config_names_every_origin_and_quiet_hides_notes() {
     q.code(0);
     assert_eq!(q.stdout, "");
 }
+
+#[test]
+fn suggested_links_spell_tags_as_the_tags_do() {
+    // lint-changelog lints without listing the tags; a missing link definition, whose URL
+    // names tags, asks them how a version is spelt when no setting or release tool says.
+    let changelog = "# Changelog\n\n## [Unreleased]\n\n## [1.1.0] - 2024-02-01\n\n- b\n\n\
+                     ## [1.0.0] - 2024-01-01\n\n- a\n";
+    let bare = tagged(&[("1.0.0", "1.0.0"), ("1.1.0", "1.1.0")], "");
+    bare.write("CHANGELOG.md", changelog);
+    bare.relgate("lint-changelog", &[])
+        .code(0)
+        .stdout_has("[Unreleased]: https://github.com/OWNER/REPO/compare/1.1.0...HEAD")
+        .stdout_has("[1.1.0]: https://github.com/OWNER/REPO/compare/1.0.0...1.1.0")
+        .stdout_lacks("v1.1.0");
+    // check-release-ready infers the prefix for all its checks and says the same.
+    bare.relgate("check-release-ready", &[])
+        .stdout_has("[Unreleased]: https://github.com/OWNER/REPO/compare/1.1.0...HEAD");
+    let with_v = tagged(&[("1.0.0", "v1.0.0"), ("1.1.0", "v1.1.0")], "");
+    with_v.write("CHANGELOG.md", changelog);
+    with_v
+        .relgate("lint-changelog", &[])
+        .code(0)
+        .stdout_has("compare/v1.1.0...HEAD")
+        .stdout_has("compare/v1.0.0...v1.1.0");
+    // The file's own compare links tell without the tags (here there are none).
+    let untagged = Repo::new();
+    untagged.commit_file("pyproject.toml", &pyproject("1.2.0", ""), "initial");
+    untagged.write(
+        "CHANGELOG.md",
+        &format!("{changelog}\n## [0.9.0] - 2023-01-01\n\n- c\n\n[1.0.0]: https://x/compare/0.9.0...1.0.0\n"),
+    );
+    untagged
+        .relgate("lint-changelog", &[])
+        .code(0)
+        .stdout_has("[1.1.0]: https://x/compare/1.0.0...1.1.0`")
+        .stdout_lacks("v1.0.0");
+    // A setting wins over the tags.
+    bare.write("relgate.toml", "[tags]\nprefix = \"release-\"\n");
+    bare.relgate("lint-changelog", &[])
+        .code(0)
+        .stdout_has("compare/release-1.1.0...HEAD");
+    // Outside a repository (a file named) the default spelling stands.
+    let dir = crate::util::TempDir::new("no-repo-links");
+    std::fs::write(dir.path().join("CHANGELOG.md"), changelog).unwrap();
+    let mut cmd = with_v.command(crate::util::bin("lint-changelog"));
+    cmd.current_dir(dir.path()).arg("CHANGELOG.md");
+    with_v
+        .run(cmd, "lint-changelog outside a repository".into())
+        .code(0)
+        .stdout_has("compare/v1.1.0...HEAD");
+}

@@ -292,6 +292,12 @@ fn httpx_bat_and_keep_a_changelog() {
     let r = lint("httpx", "CHANGELOG.md");
     assert_eq!(messages(&r, "changelog-link-missing").len(), 1);
     assert!(messages(&r, "changelog-link-missing")[0].contains("[UNRELEASED]"));
+    // Its tags are bare (`0.28.1`), and the suggested definition spells them so.
+    let help = with_rule(&r, "changelog-link-missing")[0]["help"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(help.contains("/compare/0.28.1...HEAD`"), "{help}");
     // bat's `# unreleased` is its unreleased section, and nothing else.
     let r = lint("bat", "CHANGELOG.md");
     assert!(diagnostics(&r).iter().all(|d| d["line"] != 1), "{r}");

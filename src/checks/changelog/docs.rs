@@ -248,7 +248,11 @@ pub const RULES: &[RuleDoc] = &[
         summary: "a bracketed version label with no link reference definition",
         why: "`## [1.2.0]` is a link only when `[1.2.0]: URL` is defined somewhere in the file \
               (labels match case-insensitively); without it the brackets render literally and \
-              the version is not linkable. `[YANKED]` is a marker, never a label.",
+              the version is not linkable. `[YANKED]` is a marker, never a label. The \
+              definition the help suggests starts with the repository the file's other links \
+              name and spells tags with `tags.prefix`; when no setting or release tool gives \
+              it, as the file's compare links do, else as most of the repository's version \
+              tags do (`1.2.0` or `v1.2.0`).",
         bad: "## [1.2.0] - 2024-01-31\n\n- Fix.\n",
         good: "## [1.2.0] - 2024-01-31\n\n- Fix.\n\n[1.2.0]: https://github.com/o/r/compare/v1.1.0...v1.2.0\n",
     },

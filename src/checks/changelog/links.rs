@@ -31,7 +31,9 @@ impl<'a> Cx<'_, 'a> {
             // fairly), else the release below.
             let previous = pred.0.map(|j| &m.sections[j]).or(below);
             if s.bracketed && !s.is_link() {
-                let url = suggested_url(base.as_deref(), s, previous, &self.opts.tag_prefix);
+                let prefix = self.opts.link_tag_prefix.as_ref();
+                let prefix = prefix.unwrap_or(&self.opts.tag_prefix);
+                let url = suggested_url(base.as_deref(), s, previous, prefix);
                 let label = s
                     .ref_label
                     .filter(|r| !r.text.trim().is_empty())
@@ -317,6 +319,24 @@ fn parse_compare(url: &str) -> Option<Compare> {
     let from = k..k + i;
     let to = k + i + dots.len()..end;
     (!from.is_empty() && !to.is_empty()).then_some(Compare { from, to, dots })
+}
+
+/// How the file's own links spell tags: the text before the version in the first compare link
+/// that ends at its release's tag (`v` in `compare/v1.1.0...v1.2.0`, none in
+/// `compare/1.1.0...1.2.0`, `pkg-v` in `compare/pkg-v1.1.0...pkg-v1.2.0`).
+pub fn links_tag_prefix(m: &Changelog<'_>) -> Option<String> {
+    m.sections.iter().find_map(|s| {
+        let v = s.version()?;
+        let def = s.link.and_then(|i| m.links.get(i)).filter(|_| s.bracketed);
+        let url = match (s.inline_url, def) {
+            (Some(u), _) => u.text,
+            (None, Some(l)) => &*l.url,
+            (None, None) => return None,
+        };
+        let c = parse_compare(url)?;
+        let version = v.text.strip_prefix(['v', 'V']).unwrap_or(v.text);
+        url[c.to].strip_suffix(version).map(str::to_string)
+    })
 }
 
 /// The repository URL a compare or tag link in the file starts with, to build suggestions.
