@@ -22,7 +22,6 @@ mod pieces;
 
 use std::borrow::Cow;
 use std::cell::Cell;
-use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::atomic::AtomicUsize;
 use std::sync::atomic::Ordering::Relaxed;
@@ -698,7 +697,7 @@ impl<'a> Builder<'a> {
         opts: ParseOptions,
     ) -> (Parts<'a>, Vec<LinkDef<'a>>, LineIndex) {
         self.settle(self.text.len());
-        let used: HashSet<&str> = self.used.iter().map(|u| &**u).collect();
+        let used: foldhash::HashSet<&str> = self.used.iter().map(|u| &**u).collect();
         let mut links = collect_links(self.text, &self.lines, defs);
         for l in &mut links {
             work::step();

