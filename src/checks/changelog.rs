@@ -1144,6 +1144,24 @@ mod tests {
     }
 
     #[test]
+    fn the_file_s_compare_links_tell_how_tags_are_spelt() {
+        let prefix = |link: &str| {
+            let src = format!("# C\n\n## [2.0] - 2024-01-31\n\n- x\n\n[2.0]: {link}\n");
+            let model = parse("C.md", src.as_bytes(), &LintOptions::default()).unwrap();
+            links_tag_prefix(&model)
+        };
+        assert_eq!(prefix("https://x/compare/v1.0...v2.0"), Some("v".into()));
+        assert_eq!(prefix("https://x/compare/1.0...2.0"), Some(String::new()));
+        assert_eq!(
+            prefix("https://x/compare/app-v1.0...app-v2.0"),
+            Some("app-v".into())
+        );
+        // A link to another release's tag, or one that is no comparison, tells nothing.
+        assert_eq!(prefix("https://x/compare/v1.0...v12.0"), None);
+        assert_eq!(prefix("https://x/releases/tag/v2.0"), None);
+    }
+
+    #[test]
     fn link_unused() {
         let src = format!(
             "{HEAD}## [1.2.0] - 2024-01-31\n\n- x, see [#12] and [1]\n\n[1.2.0]: https://x/1.2.0\n[1.1.9]: https://x/1.1.9\n[#12]: https://x/pull/12\n[1]: https://x/note\n"

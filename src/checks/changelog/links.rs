@@ -335,7 +335,9 @@ pub fn links_tag_prefix(m: &Changelog<'_>) -> Option<String> {
         };
         let c = parse_compare(url)?;
         let version = v.text.strip_prefix(['v', 'V']).unwrap_or(v.text);
-        url[c.to].strip_suffix(version).map(str::to_string)
+        // `v1` of `v12.0` for a section [2.0] is a wrong link, not a prefix.
+        let prefix = url[c.to].strip_suffix(version)?;
+        (!prefix.ends_with(|c: char| c.is_ascii_digit() || c == '.')).then(|| prefix.to_string())
     })
 }
 
