@@ -40,6 +40,7 @@ fuzz_target!(|data: &[u8]| {
         } else {
             String::new()
         },
+        link_tag_prefix: (flags & 32 != 0).then(|| "release-".into()),
         format: if flags & 16 == 0 {
             ChangelogFormat::Auto
         } else {

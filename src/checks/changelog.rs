@@ -121,8 +121,8 @@ pub fn suggests_links(model: &Changelog<'_>) -> bool {
 }
 
 /// Lints changelog bytes. `Err` only when the file cannot be read as text (not UTF-8).
-/// lint-changelog parses and lints in two steps (`crate::checks::lint`); the tests lint in one.
-#[cfg(test)]
+/// lint-changelog parses and lints in two steps (`crate::checks::lint`); the tests and the fuzz
+/// target lint in one.
 pub fn lint(shown_path: &str, bytes: &[u8], opts: &LintOptions) -> Result<Vec<Diagnostic>> {
     let model = parse(shown_path, bytes, opts)?;
     Ok(lint_model(shown_path, &model, opts))
