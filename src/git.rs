@@ -6,7 +6,8 @@
 //! Nothing here judges anything, and nothing here writes: no index refresh, no ref, no object.
 //! A gix upgrade touches this module and its submodules only: [`history`] (the history walks
 //! and ancestry questions), `tree` (files at a commit), `worktree` (the index and the status),
-//! `refs`, `loose`, `packs` and `graph` (what relgate reads of the repository's files itself).
+//! `revision` (the revisions options name), `refs`, `loose`, `packs` and `graph` (what relgate
+//! reads of the repository's files itself).
 
 use std::cell::{OnceCell, RefCell};
 use std::collections::{HashMap, HashSet};
@@ -22,6 +23,7 @@ mod history;
 mod loose;
 mod packs;
 mod refs;
+mod revision;
 mod tree;
 mod worktree;
 pub use graph::Graph;
@@ -1056,19 +1058,6 @@ impl Repo {
                 .map(|(r, n, o)| (format!("{r}/{n}"), *o)),
         );
         Ok(out)
-    }
-
-    /// Resolves a revision (`HEAD~3`, `v1.2.0`, a hex id) to the commit it names.
-    pub fn rev_parse_commit(&self, spec: &str) -> Result<Oid> {
-        let id = self.repo.rev_parse_single(spec).map_err(|e| {
-            Error::new(format!(
-                "cannot resolve revision `{spec}`; expected a commit, branch or tag"
-            ))
-            .caused_by(e)
-        })?;
-        let oid = Oid(id.detach());
-        self.peel_to_commit(oid)?
-            .ok_or_else(|| Error::new(format!("revision `{spec}` does not name a commit")))
     }
 
     /// The first-parent chain from `head` down to (not including) `base`.

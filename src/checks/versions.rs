@@ -33,7 +33,8 @@ for Cargo, npm and Helm).
 
 Options:
       --expect <VERSION|TAG> The version the sources must hold (e.g. the tag being released)
-      --at <REV>             Read the sources from commit REV instead of the work tree
+      --at <REV>             Read the sources from commit REV instead of the work tree (a
+                             branch, tag or commit id, with ~N / ^N)
       --staged               Read the sources from the index: what is about to be committed
       --list                 Print every source: path:line:col  kind  raw  normalised
 ",

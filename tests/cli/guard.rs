@@ -467,6 +467,18 @@ fn history_requires_review_on_first_parent_chain() {
     r.relgate(GUARD, &["--history", "nope..HEAD"])
         .code(2)
         .stderr_has("cannot resolve revision `nope`");
+    // An upstream or a reflog entry is git's syntax to resolve first.
+    r.relgate(GUARD, &["--history", "@{u}..HEAD"])
+        .code(2)
+        .stderr_has("cannot resolve revision `@{u}`")
+        .stderr_has("resolve it first with `git rev-parse`");
+    // A walk down the first parents names the base as well as an id does.
+    for range in ["HEAD~1..HEAD", "HEAD^..main"] {
+        r.relgate(GUARD, &["--history", range])
+            .code(1)
+            .stdout_has("failed (1 error, 0 warnings)")
+            .stdout_has("\"direct hotfix\" is neither a merge commit nor");
+    }
 }
 
 #[test]

@@ -865,6 +865,73 @@ fn at_reads_the_commit_not_the_work_tree() {
 }
 
 #[test]
+fn at_reads_names_ids_and_parent_walks_and_refuses_the_rest_of_git_s_syntax() {
+    let r = Repo::new();
+    committed(&r, "1.0.0", Some("v1.0.0"));
+    let first = r.head();
+    committed(&r, "1.1.0", None);
+    let second = r.head();
+    committed(&r, "1.2.0", None);
+    let says = |rev: &str, v: &str| {
+        r.relgate(CVS, &["--at", rev])
+            .code(0)
+            .stdout_has(&format!("1 version source: {v}"));
+    };
+    for (rev, v) in [
+        ("HEAD", "1.2.0"),
+        ("@", "1.2.0"),
+        ("main", "1.2.0"),
+        ("refs/heads/main", "1.2.0"),
+        ("HEAD^0", "1.2.0"),
+        ("HEAD~", "1.1.0"),
+        ("HEAD^", "1.1.0"),
+        ("main~1", "1.1.0"),
+        ("HEAD~2", "1.0.0"),
+        ("HEAD^^", "1.0.0"),
+        ("HEAD~1^", "1.0.0"),
+        ("v1.0.0", "1.0.0"),
+        ("refs/tags/v1.0.0", "1.0.0"),
+        ("tags/v1.0.0", "1.0.0"),
+        ("v1.0.0^{}", "1.0.0"),
+        ("v1.0.0^{commit}", "1.0.0"),
+        (first.as_str(), "1.0.0"),
+        (&second[..7], "1.1.0"),
+        (&second[..4], "1.1.0"),
+    ] {
+        says(rev, v);
+    }
+    // Past the root, or a parent a commit does not have.
+    r.relgate(CVS, &["--at", "HEAD~3"])
+        .code(2)
+        .stderr_has("has no parent 1");
+    r.relgate(CVS, &["--at", "HEAD^2"])
+        .code(2)
+        .stderr_has("has no parent 2");
+    // An id of no object, and an object that is no commit.
+    r.relgate(CVS, &["--at", &"0".repeat(first.len())])
+        .code(2)
+        .stderr_has("cannot resolve revision `0000000");
+    let tree = r.git_out(&["rev-parse", "HEAD^{tree}"]);
+    r.relgate(CVS, &["--at", tree.trim()])
+        .code(2)
+        .stderr_has("does not name a commit");
+    // The rest of git's syntax: exit 2, saying how to get an id.
+    for rev in [
+        "@{u}",
+        "main@{1}",
+        "HEAD@{yesterday}",
+        ":/version",
+        "HEAD:pyproject.toml",
+        "v1.0.0^{tree}",
+    ] {
+        r.relgate(CVS, &["--at", rev])
+            .code(2)
+            .stderr_has(&format!("cannot resolve revision `{rev}`"))
+            .stderr_has("resolve it first with `git rev-parse`");
+    }
+}
+
+#[test]
 fn staged_reads_the_index_and_any_index_git_names() {
     let r = Repo::new();
     committed(&r, "1.0.0", None);
