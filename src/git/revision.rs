@@ -4,7 +4,7 @@
 //! Not gix's `rev_parse`: its parser takes the whole of git's revision syntax, reflog dates and
 //! upstreams included, and links jiff's time-zone database, gix's revision machinery and the
 //! remotes' refspecs into every binary that calls it. Without it check-version-sync is 3.86 MB
-//! instead of 4.48 MB (DESIGN §7: at most 4 MB) and guard-master-commit 3.03 MB instead of
+//! instead of 4.48 MB (DESIGN §7: at most 4 MB) and guard-master-commit 3.02 MB instead of
 //! 3.83 MB; `@{upstream}` alone would put 124 KB back. What those options are given is a name
 //! or an object id, with at most a walk down the parents (`v1.2.0`, `HEAD~1`, `origin/main`,
 //! a CI's commit ids): that is read here, with gix's own lookups (git's order of ref names,
