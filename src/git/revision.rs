@@ -21,8 +21,8 @@ impl Repo {
         // the suffixes.
         let (base, mut rest) = spec.split_at(spec.find(['~', '^']).unwrap_or(spec.len()));
         let mut oid = self.rev_base(spec, base)?;
-        while !rest.is_empty() {
-            let (op, after) = rest.split_at(1);
+        while let Some(op) = rest.chars().next() {
+            let after = &rest[op.len_utf8()..];
             let digits = after.bytes().take_while(u8::is_ascii_digit).count();
             let (n, after) = match after.split_at(digits) {
                 ("", after) => (None, after),
@@ -32,9 +32,9 @@ impl Repo {
             let commit = self.commit_of(spec, oid)?;
             oid = match (op, n) {
                 // `~N`: N first parents down; `~` is `~1`.
-                ("~", n) => (0..n.unwrap_or(1)).try_fold(commit, |c, _| self.parent(spec, c, 1))?,
+                ('~', n) => (0..n.unwrap_or(1)).try_fold(commit, |c, _| self.parent(spec, c, 1))?,
                 // `^{}` and `^{commit}`: the commit the name peels to.
-                ("^", None) if rest.starts_with('{') => {
+                ('^', None) if rest.starts_with('{') => {
                     let close = rest.find('}').ok_or_else(|| unread(spec))?;
                     if !matches!(&rest[1..close], "" | "commit") {
                         return Err(unread(spec));
@@ -43,8 +43,8 @@ impl Repo {
                     commit
                 }
                 // `^0`: the commit itself; `^N`: its N-th parent; `^` is `^1`.
-                ("^", Some(0)) => commit,
-                ("^", n) => self.parent(spec, commit, n.unwrap_or(1))?,
+                ('^', Some(0)) => commit,
+                ('^', n) => self.parent(spec, commit, n.unwrap_or(1))?,
                 _ => return Err(unread(spec)),
             };
         }

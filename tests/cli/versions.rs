@@ -923,6 +923,8 @@ fn at_reads_names_ids_and_parent_walks_and_refuses_the_rest_of_git_s_syntax() {
         ":/version",
         "HEAD:pyproject.toml",
         "v1.0.0^{tree}",
+        // A suffix that is no suffix, in a character of several bytes.
+        "HEAD~1é",
     ] {
         r.relgate(CVS, &["--at", rev])
             .code(2)
