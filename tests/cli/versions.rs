@@ -931,6 +931,35 @@ fn at_reads_names_ids_and_parent_walks_and_refuses_the_rest_of_git_s_syntax() {
             .stderr_has(&format!("cannot resolve revision `{rev}`"))
             .stderr_has("resolve it first with `git rev-parse`");
     }
+    // Suffixes cut anywhere, in any character: an answer or exit 2, never a crash.
+    let pieces = [
+        "HEAD",
+        "~",
+        "^",
+        "{",
+        "}",
+        "2",
+        "é",
+        "commit",
+        "@",
+        ":",
+        "0",
+        "99999999999999999999",
+    ];
+    for a in pieces {
+        for b in pieces {
+            for c in pieces {
+                let rev = format!("{a}{b}{c}");
+                let run = r.relgate(CVS, &["--at", &rev]);
+                assert!(
+                    matches!(run.code, 0 | 2) && !run.stderr.contains("panicked"),
+                    "--at {rev}: {} {}",
+                    run.code,
+                    run.stderr
+                );
+            }
+        }
+    }
 }
 
 #[test]
