@@ -28,7 +28,7 @@ pub use entry::{
     EntryProblem, Notes, entry_problems, find_release, has_dated_section, is_dated, newest_release,
     notes, notes_for_actions,
 };
-pub use links::links_tag_prefix;
+pub use links::{links_tag_prefix, needs_definition};
 
 use crate::changelog::work;
 use crate::changelog::{Changelog, ParseOptions, Pos, Section, SectionKind};
@@ -81,7 +81,7 @@ pub struct LintOptions {
     pub tag_prefix: String,
     /// The prefix the suggested link definitions spell tags with, when it is not `tag_prefix`:
     /// lint-changelog, which does not list the tags to lint, asks them when no setting or
-    /// release tool gives the prefix and a section needs a link ([`suggests_links`]).
+    /// release tool gives the prefix and a section needs a link ([`needs_definition`]).
     pub link_tag_prefix: Option<String>,
     /// `changelog.format`: `keep-a-changelog` holds any file to Keep a Changelog.
     pub format: ChangelogFormat,
@@ -112,12 +112,6 @@ impl LintOptions {
 /// Parses changelog bytes as `opts` says; the error names the file.
 fn parse<'a>(shown_path: &str, bytes: &'a [u8], opts: &LintOptions) -> Result<Changelog<'a>> {
     parse_for_lint(shown_path, bytes, opts.parse_options())
-}
-
-/// Whether the lint will suggest a link definition, whose URL names tags: a bracketed release
-/// heading without one.
-pub fn suggests_links(model: &Changelog<'_>) -> bool {
-    model.sections.iter().any(|s| s.bracketed && !s.is_link())
 }
 
 /// Lints changelog bytes. `Err` only when the file cannot be read as text (not UTF-8).

@@ -275,7 +275,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
         return Ok(report);
     }
     let model = changelog::parse_for_lint(&shown, &bytes, opts.parse_options())?;
-    if changelog::suggests_links(&model) {
+    if model.sections.iter().any(changelog::needs_definition) {
         opts.link_tag_prefix = tags_spelling(ctx, &model)?;
     }
     report.extend(changelog::lint_model(&shown, &model, &opts));

@@ -112,7 +112,7 @@ impl Repo {
             .repo
             .find_commit(commit.0)
             .map_err(git_err_with(|| format!("cannot read commit {commit}")))?;
-        let parent = c.parent_ids().nth(n.saturating_sub(1)).filter(|_| n > 0);
+        let parent = n.checked_sub(1).and_then(|k| c.parent_ids().nth(k));
         parent.map(|p| Oid(p.detach())).ok_or_else(|| {
             Error::new(format!(
                 "cannot resolve revision `{spec}`: commit {} has no parent {n}",

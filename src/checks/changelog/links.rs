@@ -6,7 +6,7 @@
 use std::cmp::Ordering;
 
 use crate::changelog::work;
-use crate::changelog::{Changelog, Section, SectionKind, is_unreleased, is_version_like};
+use crate::changelog::{Changelog, LinkDef, Section, SectionKind, is_unreleased, is_version_like};
 
 use super::entry::{Ver, strip_tag};
 use super::{Cx, LINK_COMPARE, LINK_MISSING, LINK_UNUSED};
@@ -30,7 +30,7 @@ impl<'a> Cx<'_, 'a> {
             // parse (so date-ordered files with interleaved maintenance releases are judged
             // fairly), else the release below.
             let previous = pred.0.map(|j| &m.sections[j]).or(below);
-            if s.bracketed && !s.is_link() {
+            if needs_definition(s) {
                 let prefix = self.opts.link_tag_prefix.as_ref();
                 let prefix = prefix.unwrap_or(&self.opts.tag_prefix);
                 let url = suggested_url(base.as_deref(), s, previous, prefix);
@@ -164,12 +164,8 @@ impl<'a> Cx<'_, 'a> {
     /// link may start from; `previous` is the one the help suggests.
     fn compare(&mut self, s: &Section<'a>, previous: Option<&Section<'a>>, accepted: &[&str]) {
         let m = self.model;
-        let def = s.link.and_then(|i| m.links.get(i)).filter(|_| s.bracketed);
-        let url = match (s.inline_url, def) {
-            (Some(u), _) => u.text,
-            (None, Some(l)) => &*l.url,
-            (None, None) => return,
-        };
+        let def = definition(m, s);
+        let Some(url) = link_url(m, s) else { return };
         let Some(c) = parse_compare(url) else { return };
         let prefix = self.opts.tag_prefix.as_str();
         let (from, to) = (&url[c.from.clone()], &url[c.to.clone()]);
@@ -321,18 +317,32 @@ fn parse_compare(url: &str) -> Option<Compare> {
     (!from.is_empty() && !to.is_empty()).then_some(Compare { from, to, dots })
 }
 
+/// A bracketed heading that is no link: `changelog-link-missing` suggests a definition for it.
+pub fn needs_definition(s: &Section<'_>) -> bool {
+    s.bracketed && !s.is_link()
+}
+
+/// The definition a bracketed heading's label resolves to.
+fn definition<'m, 'a>(m: &'m Changelog<'a>, s: &Section<'_>) -> Option<&'m LinkDef<'a>> {
+    s.link.and_then(|i| m.links.get(i)).filter(|_| s.bracketed)
+}
+
+/// Where a heading links to: its inline URL, or its definition's.
+fn link_url<'m>(m: &'m Changelog<'_>, s: &'m Section<'_>) -> Option<&'m str> {
+    match (s.inline_url, definition(m, s)) {
+        (Some(u), _) => Some(u.text),
+        (None, Some(l)) => Some(&*l.url),
+        (None, None) => None,
+    }
+}
+
 /// How the file's own links spell tags: the text before the version in the first compare link
 /// that ends at its release's tag (`v` in `compare/v1.1.0...v1.2.0`, none in
 /// `compare/1.1.0...1.2.0`, `pkg-v` in `compare/pkg-v1.1.0...pkg-v1.2.0`).
 pub fn links_tag_prefix(m: &Changelog<'_>) -> Option<String> {
     m.sections.iter().find_map(|s| {
         let v = s.version()?;
-        let def = s.link.and_then(|i| m.links.get(i)).filter(|_| s.bracketed);
-        let url = match (s.inline_url, def) {
-            (Some(u), _) => u.text,
-            (None, Some(l)) => &*l.url,
-            (None, None) => return None,
-        };
+        let url = link_url(m, s)?;
         let c = parse_compare(url)?;
         let version = v.text.strip_prefix(['v', 'V']).unwrap_or(v.text);
         // `v1` of `v12.0` for a section [2.0] is a wrong link, not a prefix.
