@@ -30,7 +30,7 @@ pub use graph::Graph;
 pub use history::{COMMIT_READS, COMMITS_VISITED, MERGE_BASES, WALKS};
 pub use loose::READS as LOOSE_READS;
 pub use tree::CommitTree;
-pub use worktree::{StagedIndex, StatusEntry};
+pub use worktree::{StagedIndex, StatusApart, StatusEntry};
 
 /// An object id, SHA-1 or SHA-256.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -16,7 +16,7 @@ use crate::cli::{self, Common, Ctx, Flag, Tool};
 use crate::config::Config;
 use crate::diag::{CheckLine, CheckStatus, Diagnostic, Report, RuleDoc, Severity};
 use crate::error::{Error, Result};
-use crate::git::{Head, Repo, Upstream};
+use crate::git::{Head, Repo, StatusApart, Upstream};
 use crate::glob;
 use crate::packages;
 use crate::releases;
@@ -99,8 +99,12 @@ fn fail(id: &'static str, detail: impl Into<String>, help: impl Into<String>) ->
     }
 }
 
+/// The status lines clean-tree shows; one more tells there are more.
+const SHOWN: usize = 5;
+
 /// No modified, staged or untracked (not ignored) file, and no operation in progress.
-pub fn clean_tree(repo: &Repo) -> Result<CheckLine> {
+/// `status` is the work tree's status begun ([`Repo::status_apart`]).
+pub fn clean_tree(repo: &Repo, status: StatusApart<'_>) -> Result<CheckLine> {
     if let Some(op) = repo.in_progress() {
         let fix = match op {
             "merge" => "finish it (`git commit`) or abort it (`git merge --abort`)",
@@ -112,15 +116,7 @@ pub fn clean_tree(repo: &Repo) -> Result<CheckLine> {
         };
         return Ok(fail("clean-tree", format!("a {op} is in progress"), fix));
     }
-    if repo.workdir().is_none() {
-        return Ok(line(
-            "clean-tree",
-            CheckStatus::Skip,
-            "bare repository: no work tree",
-        ));
-    }
-    const SHOWN: usize = 5;
-    let entries = repo.status(SHOWN + 1)?;
+    let entries = status.finish(repo)?;
     if entries.is_empty() {
         return Ok(line(
             "clean-tree",
@@ -336,12 +332,15 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
     };
     let opts = lint_options(config, None).parse_options();
     std::thread::scope(|scope| {
+        // The status (lstat of every tracked file, the untracked walk) runs on a thread of its
+        // own meanwhile too.
+        let status = repo.status_apart(scope, SHOWN + 1);
         let parsing = match (&file, unread) {
             (_, Some(e)) => Parsing::Failed(e),
             (None, None) => Parsing::Absent,
             (Some((shown, bytes)), None) => Parsing::start(scope, shown, bytes, opts),
         };
-        checklist(ctx, &args, repo, config, &pkg.dir, parsing)
+        checklist(ctx, &args, repo, config, &pkg.dir, parsing, status)
     })
 }
 
@@ -353,11 +352,13 @@ fn checklist(
     config: &Config,
     pkg_dir: &str,
     parsing: Parsing<'_, '_>,
+    status: StatusApart<'_>,
 ) -> Result<Report> {
     let mut report = ctx.report()?;
     let mut checks = Vec::new();
 
-    checks.push(clean_tree(repo)?);
+    // Its place; the status is waited for last.
+    checks.push(line("clean-tree", CheckStatus::Skip, ""));
     let head = repo.head()?;
     let containing = match &head {
         Head::Detached { oid } => release_branch_containing(repo, config, *oid)?,
@@ -432,6 +433,7 @@ fn checklist(
         }
         checks.push(changelog_checks(ctx, config, parsing, None)?.1);
         checks.push(history);
+        checks[0] = clean_tree(repo, status)?;
         return Ok(finish(report_with(&mut report, checks), None));
     };
     // Tags already naming this version, whatever their spelling, the configured one first.
@@ -559,6 +561,7 @@ fn checklist(
     checks.extend(entry);
     checks.push(lint);
     checks.push(history);
+    checks[0] = clean_tree(repo, status)?;
     Ok(finish(report_with(&mut report, checks), Some(&tag_name)))
 }
 

@@ -1,6 +1,9 @@
 //! The work tree and the index: staged files as a hook sees them, and what `git status
 //! --porcelain` would list. Nothing here writes the index back.
 
+use std::ops::ControlFlow;
+use std::sync::atomic::AtomicBool;
+
 use gix::bstr::ByteSlice;
 
 use super::{Repo, git_err, git_err_with};
@@ -120,10 +123,9 @@ impl Repo {
     }
 
     /// What `git status --porcelain` would list: staged, modified, deleted and untracked (not
-    /// ignored) paths. Uses the index's stat cache; never writes the index back.
+    /// ignored) paths, at most `limit`. Uses the index's stat cache; never writes the index back.
     pub fn status(&self, limit: usize) -> Result<Vec<StatusEntry>> {
-        let failed = || "cannot compute the status of the work tree";
-        let index = self.repo.index_or_empty().map_err(git_err(failed()))?;
+        let index = self.repo.index_or_empty().map_err(git_err(STATUS_FAILED))?;
         // When the index's cache-tree (the TREE extension git keeps up to date) is valid at the
         // root and names HEAD's tree, nothing is staged: git's own status skips the HEAD-to-index
         // diff the same way. Only the index-to-work-tree pass and the untracked walk remain.
@@ -134,64 +136,335 @@ impl Repo {
                     .head_tree_id_or_empty()
                     .is_ok_and(|head| head.detach() == t.id)
         });
-        // Threads pay off from about a thousand entries (git's preload-index starts at 500 per
-        // thread); below that, starting them costs more than checking the entries.
-        let threads = if index.entries().len() < 1000 {
-            Some(1)
+        if staged_nothing {
+            self.worktree_status(&index, limit)
         } else {
-            None
-        };
-        let platform = self
+            self.full_status(index, limit)
+        }
+    }
+
+    /// The status with the HEAD-to-index diff, through gix's status iterator (which a
+    /// submodule's status links in anyway): renames staged show as one path, as in git.
+    fn full_status(&self, index: gix::worktree::Index, limit: usize) -> Result<Vec<StatusEntry>> {
+        let threads = (index.entries().len() < THREADED).then_some(1);
+        let iter = self
             .repo
             .status(gix::progress::Discard)
-            .map_err(git_err(failed()))?
+            .map_err(git_err(STATUS_FAILED))?
             .index(gix::worktree::IndexPersistedOrInMemory::Persisted(index))
             .untracked_files(gix::status::UntrackedFiles::Collapsed)
             .index_worktree_rewrites(None)
-            .index_worktree_options_mut(|o| o.thread_limit = threads);
-        let mut out = Vec::new();
-        let mut add = |path: &gix::bstr::BStr, what: &'static str| {
-            out.push(StatusEntry {
-                path: path.to_str_lossy().into_owned(),
-                what,
-            });
-            out.len() < limit
+            .index_worktree_options_mut(|o| o.thread_limit = threads)
+            .into_iter(None)
+            .map_err(git_err(STATUS_FAILED))?;
+        let mut out = Status {
+            entries: Vec::new(),
+            limit,
         };
-        if staged_nothing {
-            let iter = platform
-                .into_index_worktree_iter(None)
-                .map_err(git_err(failed()))?;
-            for item in iter {
-                let item = item.map_err(|e| Error::new(failed()).caused_by(e))?;
-                if let Some(what) = worktree_change(&item)
-                    && !add(item.rela_path(), what)
-                {
-                    break;
-                }
-            }
-        } else {
-            let iter = platform.into_iter(None).map_err(git_err(failed()))?;
-            for item in iter {
-                let item = item.map_err(|e| Error::new(failed()).caused_by(e))?;
-                let what = match &item {
-                    gix::status::Item::TreeIndex(_) => Some("staged"),
-                    gix::status::Item::IndexWorktree(iw) => worktree_change(iw),
-                };
-                if let Some(what) = what
-                    && !add(item.location(), what)
-                {
-                    break;
-                }
+        for item in iter {
+            let item = item.map_err(|e| Error::new(STATUS_FAILED).caused_by(e))?;
+            let what = match &item {
+                gix::status::Item::TreeIndex(_) => Some("staged"),
+                gix::status::Item::IndexWorktree(iw) => iw.summary().map(summary_name),
+            };
+            if let Some(what) = what
+                && out.add(item.location(), what).is_break()
+            {
+                break;
             }
         }
-        Ok(out)
+        Ok(out.entries)
+    }
+
+    /// The index-to-work-tree pass and the untracked walk, when nothing is staged.
+    ///
+    /// gix's passes are run here as git runs them, without gix's `status()` iterator: that
+    /// starts three threads whatever the index's size (its producer, the directory walk and the
+    /// index-to-work-tree check), and on a release repository's few hundred files starting them
+    /// cost more than the passes. From [`THREADED`] entries on the two passes run side by side
+    /// and the check spreads its entries over the cores, as in gix's status.
+    fn worktree_status(&self, index: &gix::index::State, limit: usize) -> Result<Vec<StatusEntry>> {
+        let mut out = Status {
+            entries: Vec::new(),
+            limit,
+        };
+        let walk = self.shows_untracked()?;
+        if index.entries().len() < THREADED {
+            self.index_worktree(index, &mut out)
+                .map_err(git_err(STATUS_FAILED))?;
+            if walk && !out.full() {
+                untracked(&self.repo, index, &mut out).map_err(git_err(STATUS_FAILED))?;
+            }
+        } else {
+            // A big work tree's two passes run side by side, as in gix's status: the untracked
+            // walk on a thread of its own, with a handle of its own.
+            let mut found = Status {
+                entries: Vec::new(),
+                limit,
+            };
+            let repo = self.repo.clone();
+            std::thread::scope(|scope| -> Result<()> {
+                let walker = walk
+                    .then(|| {
+                        std::thread::Builder::new()
+                            .spawn_scoped(scope, move || {
+                                untracked(&repo, index, &mut found).map(|_| found)
+                            })
+                            .ok()
+                    })
+                    .flatten();
+                self.index_worktree(index, &mut out)
+                    .map_err(git_err(STATUS_FAILED))?;
+                if let Some(walker) = walker {
+                    let found = walker
+                        .join()
+                        .map_err(|_| Error::new(STATUS_FAILED))?
+                        .map_err(git_err(STATUS_FAILED))?;
+                    for entry in found.entries {
+                        if out.full() {
+                            break;
+                        }
+                        out.entries.push(entry);
+                    }
+                } else if walk && !out.full() {
+                    untracked(&self.repo, index, &mut out).map_err(git_err(STATUS_FAILED))?;
+                }
+                Ok(())
+            })?;
+        }
+        Ok(out.entries)
+    }
+
+    /// The index-to-work-tree pass, set up as gix's own status sets it up (attributes from the
+    /// work tree, then the index; the filters they name; `core.*` stat and file-system
+    /// settings; submodules as configured).
+    fn index_worktree(
+        &self,
+        index: &gix::index::State,
+        out: &mut Status,
+    ) -> std::result::Result<(), gix::Error> {
+        use gix::status::plumbing::index_as_worktree;
+        use gix::worktree::stack::state::attributes::Source;
+        let repo = &self.repo;
+        let Some(workdir) = repo.workdir() else {
+            return Ok(());
+        };
+        let stack = repo
+            .attributes_only(index, Source::WorktreeThenIdMapping)?
+            .detach();
+        let (filter, stack) = gix::filter::Pipeline::new(repo, stack)?.into_parts();
+        let (pathspec, _) = repo
+            .pathspec(
+                false,
+                None::<&str>,
+                true,
+                index,
+                Source::WorktreeThenIdMapping,
+            )?
+            .into_parts();
+        // Submodules as gix's status sees them, asked only of an index that has one: setting
+        // that up reads `.gitmodules` from the work tree, the index or HEAD's tree.
+        let submodules = if index
+            .entries()
+            .iter()
+            .any(|e| e.mode == gix::index::entry::Mode::COMMIT)
+        {
+            Submodules::AsConfigured(Box::new(
+                gix::status::index_worktree::BuiltinSubmoduleStatus::new(
+                    repo.clone().into_sync(),
+                    gix::status::Submodule::default(),
+                )?,
+            ))
+        } else {
+            Submodules::None
+        };
+        let objects = repo
+            .objects
+            .clone()
+            .into_arc()
+            .map_err(gix::Error::from_error)?;
+        let fscache = repo
+            .config_snapshot()
+            .boolean("core.fscache")
+            .unwrap_or(cfg!(windows));
+        let thread_limit = (index.entries().len() < THREADED).then_some(1);
+        let interrupt = AtomicBool::new(false);
+        index_as_worktree(
+            index,
+            workdir,
+            out,
+            index_as_worktree::traits::FastEq,
+            submodules,
+            objects,
+            &mut gix::progress::Discard,
+            index_as_worktree::Context {
+                pathspec,
+                stack,
+                filter,
+                should_interrupt: &interrupt,
+            },
+            index_as_worktree::Options {
+                fs: repo.filesystem_options()?,
+                thread_limit,
+                stat: repo.stat_options()?,
+                fscache,
+            },
+        )?;
+        Ok(())
+    }
+
+    /// `status.showUntrackedFiles` as gix's status reads it: only `no` hides untracked files.
+    fn shows_untracked(&self) -> Result<bool> {
+        use gix::config::tree::Status as Key;
+        let config = self.repo.config_snapshot();
+        let Some(value) = config.string(Key::SHOW_UNTRACKED_FILES) else {
+            return Ok(true);
+        };
+        let shown = Key::SHOW_UNTRACKED_FILES
+            .try_into_show_untracked_files(value)
+            .map_err(git_err(STATUS_FAILED))?;
+        Ok(shown != gix::status::UntrackedFiles::None)
     }
 }
 
-/// How `git status --porcelain` names an index-to-work-tree change.
-fn worktree_change(item: &gix::status::index_worktree::Item) -> Option<&'static str> {
+const STATUS_FAILED: &str = "cannot compute the status of the work tree";
+
+/// From this many index entries on, the status uses threads: git's preload-index starts at 500
+/// entries per thread, and below that starting them costs more than checking the entries.
+const THREADED: usize = 1000;
+
+/// The untracked files and directories, collapsed as `git status` shows them.
+fn untracked(
+    repo: &gix::Repository,
+    index: &gix::index::State,
+    out: &mut Status,
+) -> std::result::Result<(), gix::Error> {
+    let options = repo
+        .dirwalk_options()?
+        .emit_untracked(gix::dir::walk::EmissionMode::CollapseDirectory);
+    repo.dirwalk(index, None::<&str>, &AtomicBool::new(false), options, out)?;
+    Ok(())
+}
+
+/// A status computed on a thread of its own while the caller goes on ([`Repo::status_apart`]).
+pub struct StatusApart<'scope> {
+    handle: Option<std::thread::ScopedJoinHandle<'scope, Result<Vec<StatusEntry>>>>,
+    limit: usize,
+}
+
+impl Repo {
+    /// Starts [`Repo::status`] on a thread of `scope`, on a handle of its own: check-release-ready
+    /// reads the versions, the tags and the history meanwhile.
+    pub fn status_apart<'scope>(
+        &self,
+        scope: &'scope std::thread::Scope<'scope, '_>,
+        limit: usize,
+    ) -> StatusApart<'scope> {
+        let repo = Repo::wrap(self.repo.clone());
+        // A thread the system will not give is no error: the status is computed when asked.
+        let handle = std::thread::Builder::new()
+            .spawn_scoped(scope, move || repo.status(limit))
+            .ok();
+        StatusApart { handle, limit }
+    }
+}
+
+impl StatusApart<'_> {
+    /// The status, waited for (or computed here on `repo` if no thread was given).
+    pub fn finish(self, repo: &Repo) -> Result<Vec<StatusEntry>> {
+        match self.handle {
+            Some(handle) => handle.join().map_err(|_| Error::new(STATUS_FAILED))?,
+            None => repo.status(self.limit),
+        }
+    }
+}
+
+/// The status lines found so far, up to the number asked for.
+struct Status {
+    entries: Vec<StatusEntry>,
+    limit: usize,
+}
+
+impl Status {
+    fn full(&self) -> bool {
+        self.entries.len() >= self.limit
+    }
+
+    /// Adds a line; asks the pass to stop once there are enough.
+    fn add(&mut self, path: &gix::bstr::BStr, what: &'static str) -> ControlFlow<()> {
+        if !self.full() {
+            self.entries.push(StatusEntry {
+                path: path.to_str_lossy().into_owned(),
+                what,
+            });
+        }
+        if self.full() {
+            ControlFlow::Break(())
+        } else {
+            ControlFlow::Continue(())
+        }
+    }
+}
+
+impl<'index> gix::status::plumbing::index_as_worktree::VisitEntry<'index> for Status {
+    type ContentChange = ();
+    type SubmoduleStatus = gix::submodule::Status;
+
+    fn visit_entry(
+        &mut self,
+        _entries: &'index [gix::index::Entry],
+        _entry: &'index gix::index::Entry,
+        _entry_index: usize,
+        rela_path: &'index gix::bstr::BStr,
+        status: gix::status::plumbing::index_as_worktree::EntryStatus<(), gix::submodule::Status>,
+    ) {
+        if let Some(what) = worktree_change(&status) {
+            let _ = self.add(rela_path, what);
+        }
+    }
+}
+
+/// The submodules' status: gix's own, or nothing to ask of an index without submodules.
+#[derive(Clone)]
+enum Submodules {
+    None,
+    AsConfigured(Box<gix::status::index_worktree::BuiltinSubmoduleStatus>),
+}
+
+impl gix::status::plumbing::index_as_worktree::traits::SubmoduleStatus for Submodules {
+    type Output = gix::submodule::Status;
+
+    fn status(
+        &mut self,
+        entry: &gix::index::Entry,
+        rela_path: &gix::bstr::BStr,
+    ) -> std::result::Result<Option<Self::Output>, gix::Error> {
+        match self {
+            Submodules::None => Ok(None),
+            Submodules::AsConfigured(builtin) => builtin.status(entry, rela_path),
+        }
+    }
+}
+
+/// Untracked files and directories (collapsed as `git status` shows them) from the walk.
+impl gix::dir::walk::Delegate for Status {
+    fn emit(
+        &mut self,
+        entry: gix::dir::EntryRef<'_>,
+        _collapsed_directory_status: Option<gix::dir::entry::Status>,
+    ) -> gix::dir::walk::Action {
+        if entry.status == gix::dir::entry::Status::Untracked {
+            self.add(entry.rela_path.as_ref(), "untracked")
+        } else {
+            ControlFlow::Continue(())
+        }
+    }
+}
+
+/// How `git status --porcelain` names a change gix's status iterator summarises.
+fn summary_name(summary: gix::status::index_worktree::iter::Summary) -> &'static str {
     use gix::status::index_worktree::iter::Summary as S;
-    Some(match item.summary()? {
+    match summary {
         S::Removed => "deleted",
         S::Added => "untracked",
         S::Modified => "modified",
@@ -199,5 +472,23 @@ fn worktree_change(item: &gix::status::index_worktree::Item) -> Option<&'static 
         S::Renamed | S::Copied => "renamed",
         S::IntentToAdd => "staged",
         S::Conflict => "conflict",
+    }
+}
+
+/// How `git status --porcelain` names an index-to-work-tree change (`None`: no change, only
+/// a stat cache git would refresh).
+fn worktree_change<T, U>(
+    status: &gix::status::plumbing::index_as_worktree::EntryStatus<T, U>,
+) -> Option<&'static str> {
+    use gix::status::plumbing::index_as_worktree::{Change, EntryStatus};
+    Some(match status {
+        EntryStatus::Conflict { .. } => "conflict",
+        EntryStatus::IntentToAdd => "staged",
+        EntryStatus::NeedsUpdate(_) => return None,
+        EntryStatus::Change(Change::Removed) => "deleted",
+        EntryStatus::Change(Change::Type { .. }) => "type-change",
+        EntryStatus::Change(Change::Modification { .. } | Change::SubmoduleModification(_)) => {
+            "modified"
+        }
     })
 }

@@ -128,6 +128,101 @@ fn clean_tree_fails_alone_naming_the_files() {
     only(&r, &[], &[("clean-tree", "fail")]);
 }
 
+/// clean-tree's entries, as `path (what)` pairs sorted, from the JSON output.
+fn clean_tree_entries(r: &Repo) -> Vec<(String, String)> {
+    let v = r.relgate(CRR, &["--format", "json"]).json();
+    let detail = v["checks"][0]["detail"].as_str().unwrap().to_string();
+    let Some(list) = detail.strip_prefix("the work tree is not clean: ") else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, String)> = list
+        .split(", ")
+        .map(|e| {
+            let (path, what) = e.rsplit_once(" (").unwrap();
+            (path.to_string(), what.trim_end_matches(')').to_string())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// What `git status --porcelain` says, in clean-tree's words, sorted.
+fn git_status_entries(r: &Repo) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = r
+        .git(&["status", "--porcelain"])
+        .stdout
+        .lines()
+        .map(|l| {
+            let (xy, path) = l.split_at(3);
+            let path = path.rsplit(" -> ").next().unwrap().trim_end_matches('/');
+            let what = match xy.trim() {
+                "??" => "untracked",
+                "D" => "deleted",
+                "M" => "modified",
+                "T" => "type-change",
+                _ => "staged",
+            };
+            (path.to_string(), what.to_string())
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// clean-tree names what `git status --porcelain` names, change by change, below and above
+/// the thousand index entries from which the status uses threads; `status.showUntrackedFiles
+/// = no` hides untracked files as it does for git; a file touched but unchanged is clean.
+#[test]
+fn clean_tree_names_what_git_status_names() {
+    for files in [0, 1200] {
+        let (r, _remote) = ready();
+        if files > 0 {
+            for i in 0..files {
+                r.write(&format!("data/d{}/f{i}.txt", i % 7), &format!("{i}\n"));
+            }
+            r.git(&["add", "."]).code(0);
+            r.git(&["commit", "-q", "-m", "data"]).code(0);
+            r.git(&["push", "-q"]).code(0);
+        }
+        let same = |what: &str| {
+            let git = git_status_entries(&r);
+            assert_eq!(clean_tree_entries(&r), git, "{what} ({files} more files)");
+            git.len()
+        };
+        assert_eq!(same("clean"), 0);
+        // Touched, same content: git refreshes its stat cache, nothing changed.
+        let stamp = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+        std::fs::File::options()
+            .write(true)
+            .open(r.path().join("pyproject.toml"))
+            .unwrap()
+            .set_modified(stamp)
+            .unwrap();
+        assert_eq!(same("touched"), 0);
+        r.write("CHANGELOG.md", "# Changelog\n");
+        std::fs::remove_file(r.path().join("pyproject.toml")).unwrap();
+        r.write("notes/todo/a.txt", "a\n");
+        r.write("stray.txt", "x\n");
+        assert_eq!(same("modified, deleted, untracked"), 4);
+        r.git(&["config", "status.showUntrackedFiles", "no"])
+            .code(0);
+        assert_eq!(same("untracked hidden"), 2);
+        r.git(&["config", "--unset", "status.showUntrackedFiles"])
+            .code(0);
+        r.git(&["reset", "-q", "--hard"]).code(0);
+        r.git(&["clean", "-qfd"]).code(0);
+        #[cfg(unix)]
+        {
+            std::fs::remove_file(r.path().join("CHANGELOG.md")).unwrap();
+            std::os::unix::fs::symlink("pyproject.toml", r.path().join("CHANGELOG.md")).unwrap();
+            assert_eq!(same("type change"), 1);
+            r.git(&["checkout", "-q", "--", "CHANGELOG.md"]).code(0);
+        }
+        r.git(&["mv", "CHANGELOG.md", "CHANGES.md"]).code(0);
+        assert_eq!(same("staged rename"), 1);
+    }
+}
+
 /// The index is read as git reads it, without verifying its trailing checksum (only
 /// `git fsck` does): an index whose checksum is wrong is still the index, for the status and
 /// for `--staged`, and a wrong entry in it is still found.
