@@ -157,23 +157,22 @@ impl Repo {
             .index_worktree_options_mut(|o| o.thread_limit = threads)
             .into_iter(None)
             .map_err(git_err(STATUS_FAILED))?;
-        let mut out = Status {
-            entries: Vec::new(),
-            limit,
-        };
+        // The iterator's threads race: its items are put in `git status`'s order after.
+        let (mut changes, mut untracked) = (Vec::new(), Vec::new());
         for item in iter {
             let item = item.map_err(|e| Error::new(STATUS_FAILED).caused_by(e))?;
             let what = match &item {
                 gix::status::Item::TreeIndex(_) => Some("staged"),
                 gix::status::Item::IndexWorktree(iw) => iw.summary().map(summary_name),
             };
-            if let Some(what) = what
-                && out.add(item.location(), what).is_break()
-            {
-                break;
+            let path = item.location().to_str_lossy().into_owned();
+            match what {
+                Some("untracked") => untracked.push(path),
+                Some(what) => changes.push(StatusEntry { path, what }),
+                None => {}
             }
         }
-        Ok(out.entries)
+        Ok(in_git_order(changes, untracked, limit))
     }
 
     /// The index-to-work-tree pass and the untracked walk, when nothing is staged.
@@ -184,55 +183,40 @@ impl Repo {
     /// cost more than the passes. From [`THREADED`] entries on the two passes run side by side
     /// and the check spreads its entries over the cores, as in gix's status.
     fn worktree_status(&self, index: &gix::index::State, limit: usize) -> Result<Vec<StatusEntry>> {
-        let mut out = Status {
-            entries: Vec::new(),
-            limit,
-        };
+        let mut changes = Changes(Vec::new());
         let walk = self.shows_untracked()?;
-        if index.entries().len() < THREADED {
-            self.index_worktree(index, &mut out)
+        let untracked = if index.entries().len() < THREADED {
+            self.index_worktree(index, &mut changes)
                 .map_err(git_err(STATUS_FAILED))?;
-            if walk && !out.full() {
-                untracked(&self.repo, index, &mut out).map_err(git_err(STATUS_FAILED))?;
+            // Untracked paths would not be shown.
+            if walk && changes.0.len() < limit {
+                untracked(&self.repo, index).map_err(git_err(STATUS_FAILED))?
+            } else {
+                Vec::new()
             }
         } else {
             // A big work tree's two passes run side by side, as in gix's status: the untracked
             // walk on a thread of its own, with a handle of its own.
-            let mut found = Status {
-                entries: Vec::new(),
-                limit,
-            };
             let repo = self.repo.clone();
-            std::thread::scope(|scope| -> Result<()> {
+            std::thread::scope(|scope| -> Result<Vec<String>> {
                 let walker = walk
                     .then(|| {
                         std::thread::Builder::new()
-                            .spawn_scoped(scope, move || {
-                                untracked(&repo, index, &mut found).map(|_| found)
-                            })
+                            .spawn_scoped(scope, move || untracked(&repo, index))
                             .ok()
                     })
                     .flatten();
-                self.index_worktree(index, &mut out)
+                self.index_worktree(index, &mut changes)
                     .map_err(git_err(STATUS_FAILED))?;
-                if let Some(walker) = walker {
-                    let found = walker
-                        .join()
-                        .map_err(|_| Error::new(STATUS_FAILED))?
-                        .map_err(git_err(STATUS_FAILED))?;
-                    for entry in found.entries {
-                        if out.full() {
-                            break;
-                        }
-                        out.entries.push(entry);
-                    }
-                } else if walk && !out.full() {
-                    untracked(&self.repo, index, &mut out).map_err(git_err(STATUS_FAILED))?;
-                }
-                Ok(())
-            })?;
-        }
-        Ok(out.entries)
+                let paths = match walker {
+                    Some(walker) => walker.join().map_err(|_| Error::new(STATUS_FAILED))?,
+                    None if walk => untracked(&self.repo, index),
+                    None => Ok(Vec::new()),
+                };
+                paths.map_err(git_err(STATUS_FAILED))
+            })?
+        };
+        Ok(in_git_order(changes.0, untracked, limit))
     }
 
     /// The index-to-work-tree pass, set up as gix's own status sets it up (attributes from the
@@ -241,7 +225,7 @@ impl Repo {
     fn index_worktree(
         &self,
         index: &gix::index::State,
-        out: &mut Status,
+        out: &mut Changes,
     ) -> std::result::Result<(), gix::Error> {
         use gix::status::plumbing::index_as_worktree;
         use gix::worktree::stack::state::attributes::Source;
@@ -333,17 +317,26 @@ const STATUS_FAILED: &str = "cannot compute the status of the work tree";
 /// entries per thread, and below that starting them costs more than checking the entries.
 const THREADED: usize = 1000;
 
-/// The untracked files and directories, collapsed as `git status` shows them.
+/// The untracked files and directories, collapsed as `git status` shows them, sorted by path
+/// as git lists them (the walk meets them in the file system's order).
 fn untracked(
     repo: &gix::Repository,
     index: &gix::index::State,
-    out: &mut Status,
-) -> std::result::Result<(), gix::Error> {
+) -> std::result::Result<Vec<String>, gix::Error> {
     let options = repo
         .dirwalk_options()?
         .emit_untracked(gix::dir::walk::EmissionMode::CollapseDirectory);
-    repo.dirwalk(index, None::<&str>, &AtomicBool::new(false), options, out)?;
-    Ok(())
+    let mut found = Untracked(Vec::new());
+    repo.dirwalk(
+        index,
+        None::<&str>,
+        &AtomicBool::new(false),
+        options,
+        &mut found,
+    )?;
+    let mut paths = found.0;
+    paths.sort_unstable();
+    Ok(paths)
 }
 
 /// A status computed on a thread of its own while the caller goes on ([`Repo::status_apart`]).
@@ -379,34 +372,28 @@ impl StatusApart<'_> {
     }
 }
 
-/// The status lines found so far, up to the number asked for.
-struct Status {
-    entries: Vec<StatusEntry>,
+/// The first `limit` status lines in `git status --porcelain`'s order: the changes by path,
+/// then the untracked paths by path.
+fn in_git_order(
+    mut changes: Vec<StatusEntry>,
+    mut untracked: Vec<String>,
     limit: usize,
+) -> Vec<StatusEntry> {
+    changes.sort_by(|a, b| a.path.cmp(&b.path));
+    untracked.sort_unstable();
+    changes.extend(untracked.into_iter().map(|path| StatusEntry {
+        path,
+        what: "untracked",
+    }));
+    changes.truncate(limit);
+    changes
 }
 
-impl Status {
-    fn full(&self) -> bool {
-        self.entries.len() >= self.limit
-    }
+/// The changes the index-to-work-tree pass finds (from several threads, in no set order, in a
+/// big work tree).
+struct Changes(Vec<StatusEntry>);
 
-    /// Adds a line; asks the pass to stop once there are enough.
-    fn add(&mut self, path: &gix::bstr::BStr, what: &'static str) -> ControlFlow<()> {
-        if !self.full() {
-            self.entries.push(StatusEntry {
-                path: path.to_str_lossy().into_owned(),
-                what,
-            });
-        }
-        if self.full() {
-            ControlFlow::Break(())
-        } else {
-            ControlFlow::Continue(())
-        }
-    }
-}
-
-impl<'index> gix::status::plumbing::index_as_worktree::VisitEntry<'index> for Status {
+impl<'index> gix::status::plumbing::index_as_worktree::VisitEntry<'index> for Changes {
     type ContentChange = ();
     type SubmoduleStatus = gix::submodule::Status;
 
@@ -419,7 +406,10 @@ impl<'index> gix::status::plumbing::index_as_worktree::VisitEntry<'index> for St
         status: gix::status::plumbing::index_as_worktree::EntryStatus<(), gix::submodule::Status>,
     ) {
         if let Some(what) = worktree_change(&status) {
-            let _ = self.add(rela_path, what);
+            self.0.push(StatusEntry {
+                path: rela_path.to_str_lossy().into_owned(),
+                what,
+            });
         }
     }
 }
@@ -446,18 +436,19 @@ impl gix::status::plumbing::index_as_worktree::traits::SubmoduleStatus for Submo
     }
 }
 
-/// Untracked files and directories (collapsed as `git status` shows them) from the walk.
-impl gix::dir::walk::Delegate for Status {
+/// The untracked paths the walk meets.
+struct Untracked(Vec<String>);
+
+impl gix::dir::walk::Delegate for Untracked {
     fn emit(
         &mut self,
         entry: gix::dir::EntryRef<'_>,
         _collapsed_directory_status: Option<gix::dir::entry::Status>,
     ) -> gix::dir::walk::Action {
         if entry.status == gix::dir::entry::Status::Untracked {
-            self.add(entry.rela_path.as_ref(), "untracked")
-        } else {
-            ControlFlow::Continue(())
+            self.0.push(entry.rela_path.to_str_lossy().into_owned());
         }
+        ControlFlow::Continue(())
     }
 }
 

@@ -171,7 +171,8 @@ fn git_status_entries(r: &Repo) -> Vec<(String, String)> {
 
 /// clean-tree names what `git status --porcelain` names, change by change, below and above
 /// the thousand index entries from which the status uses threads; `status.showUntrackedFiles
-/// = no` hides untracked files as it does for git; a file touched but unchanged is clean.
+/// = no` hides untracked files as it does for git; a file touched but unchanged is clean; a
+/// long list shows its first five in git's order.
 #[test]
 fn clean_tree_names_what_git_status_names() {
     for files in [0, 1200] {
@@ -220,6 +221,29 @@ fn clean_tree_names_what_git_status_names() {
         }
         r.git(&["mv", "CHANGELOG.md", "CHANGES.md"]).code(0);
         assert_eq!(same("staged rename"), 1);
+        // A long list shows its first five as git lists them: changes, then untracked paths
+        // by name, whatever order the file system keeps them in.
+        r.git(&["reset", "-q", "--hard"]).code(0);
+        r.write("pyproject.toml", &pyproject("1.1.1"));
+        for name in ["k", "c", "x", "a", "m", "d", "b"] {
+            r.write(&format!("{name}.txt"), "x\n");
+        }
+        let v = r.relgate(CRR, &["--format", "json"]).json();
+        assert_eq!(
+            v["checks"][0]["detail"],
+            "the work tree is not clean: pyproject.toml (modified), a.txt (untracked), \
+             b.txt (untracked), c.txt (untracked), d.txt (untracked), and more",
+            "{files} more files"
+        );
+        // Something staged: gix's status iterator, put in the same order.
+        r.git(&["add", "x.txt"]).code(0);
+        let v = r.relgate(CRR, &["--format", "json"]).json();
+        assert_eq!(
+            v["checks"][0]["detail"],
+            "the work tree is not clean: pyproject.toml (modified), x.txt (staged), \
+             a.txt (untracked), b.txt (untracked), c.txt (untracked), and more",
+            "{files} more files, one staged"
+        );
     }
 }
 
