@@ -128,10 +128,15 @@ fn clean_tree_fails_alone_naming_the_files() {
     only(&r, &[], &[("clean-tree", "fail")]);
 }
 
-/// clean-tree's entries, as `path (what)` pairs sorted, from the JSON output.
-fn clean_tree_entries(r: &Repo) -> Vec<(String, String)> {
+/// clean-tree's detail line, from the JSON output.
+fn clean_tree_detail(r: &Repo) -> String {
     let v = r.relgate(CRR, &["--format", "json"]).json();
-    let detail = v["checks"][0]["detail"].as_str().unwrap().to_string();
+    v["checks"][0]["detail"].as_str().unwrap().to_string()
+}
+
+/// clean-tree's entries, as `path (what)` pairs sorted.
+fn clean_tree_entries(r: &Repo) -> Vec<(String, String)> {
+    let detail = clean_tree_detail(r);
     let Some(list) = detail.strip_prefix("the work tree is not clean: ") else {
         return Vec::new();
     };
@@ -228,18 +233,16 @@ fn clean_tree_names_what_git_status_names() {
         for name in ["k", "c", "x", "a", "m", "d", "b"] {
             r.write(&format!("{name}.txt"), "x\n");
         }
-        let v = r.relgate(CRR, &["--format", "json"]).json();
         assert_eq!(
-            v["checks"][0]["detail"],
+            clean_tree_detail(&r),
             "the work tree is not clean: pyproject.toml (modified), a.txt (untracked), \
              b.txt (untracked), c.txt (untracked), d.txt (untracked), and more",
             "{files} more files"
         );
         // Something staged: gix's status iterator, put in the same order.
         r.git(&["add", "x.txt"]).code(0);
-        let v = r.relgate(CRR, &["--format", "json"]).json();
         assert_eq!(
-            v["checks"][0]["detail"],
+            clean_tree_detail(&r),
             "the work tree is not clean: pyproject.toml (modified), x.txt (staged), \
              a.txt (untracked), b.txt (untracked), c.txt (untracked), and more",
             "{files} more files, one staged"
