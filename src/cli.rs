@@ -388,7 +388,7 @@ impl Ctx {
     /// levels come only from them, so a report is made without inferring the conventions, which
     /// a run that finds nothing to check never needs (validate-tag at a commit with no tag, in
     /// uv: 14.9 M → 6.1 M instructions, most of it listing 921 branches for maintenance lines).
-    fn file_config(&self) -> Result<&Loaded> {
+    pub fn file_config(&self) -> Result<&Loaded> {
         self.file_config
             .get_or_init(|| {
                 let known: Vec<&str> = crate::rules::all().map(|r| r.id).collect();

@@ -34,9 +34,25 @@ pub struct Package {
     /// Released anywhere: false for a member its manifest keeps private (`publish = false`,
     /// `"private": true`): benches, examples and test crates are not what is being released.
     pub published: bool,
+    /// A member's own tag regex (setuptools_scm's `tag_regex` in its manifest), from which
+    /// [`Package::tags`] is derived.
+    tag_regex: Option<String>,
 }
 
 impl Package {
+    /// This package with the tag scheme [`packages`] gives it when `root` is the repository's
+    /// (`config.tags`). check-release-ready picks its package from the files, to start reading
+    /// its changelog, before the repository's tag scheme is inferred.
+    pub fn with_root_tags(mut self, root: &TagsConfig, repo: &Repo) -> Result<Package> {
+        self.tags = match (&self.name, self.member) {
+            (Some(name), true) => {
+                member_tags(root, name, self.tag_regex.as_deref(), &tag_names(repo)?)
+            }
+            _ => root.clone(),
+        };
+        Ok(self)
+    }
+
     /// `package tokio-util: ` for a workspace member, nothing for the root: what each finding
     /// about this package starts with.
     pub fn label(&self) -> String {
@@ -221,14 +237,7 @@ pub fn packages(
     only: Option<&str>,
 ) -> Result<Packages> {
     let workspace = workspace::workspace(reader)?;
-    // Sorted, so each member finds the tags that start with its name by binary search: uv's
-    // 70 members against 303 tags compared every name with every tag six times. The order is
-    // the run's one sort of the tag names, which the release-tag lists search too.
-    let refs = repo.tag_refs()?;
-    let names: Vec<&str> = crate::releases::by_name(repo)?
-        .iter()
-        .map(|&i| refs[i].name.as_str())
-        .collect();
+    let names = tag_names(repo)?;
     let mut list = Vec::new();
     // The root always has a place: its tags are the repository's, and a workspace root may
     // hold the shared version (`[workspace.package].version`).
@@ -239,6 +248,7 @@ pub fn packages(
         member: false,
         is_package: workspace.as_ref().is_none_or(|w| w.root_is_package),
         published: true,
+        tag_regex: None,
     });
     if let Some(ws) = &workspace {
         for m in &ws.members {
@@ -249,6 +259,7 @@ pub fn packages(
                 member: true,
                 is_package: true,
                 published: m.published,
+                tag_regex: m.tag_regex.clone(),
             });
         }
     }
@@ -278,6 +289,18 @@ pub fn packages(
     Ok(out)
 }
 
+/// The repository's tag names, sorted: each member finds the tags that start with its name by
+/// binary search (uv's 70 members against 303 tags compared every name with every tag six
+/// times). The order is the run's one sort of the tag names, which the release-tag lists search
+/// too.
+fn tag_names(repo: &Repo) -> Result<Vec<&str>> {
+    let refs = repo.tag_refs()?;
+    Ok(crate::releases::by_name(repo)?
+        .iter()
+        .map(|&i| refs[i].name.as_str())
+        .collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -296,6 +319,7 @@ mod tests {
             member: true,
             is_package: true,
             published: true,
+            tag_regex: None,
         };
         let root = Package {
             name: None,
@@ -304,6 +328,7 @@ mod tests {
             member: false,
             is_package: true,
             published: true,
+            tag_regex: None,
         };
         let mut pkgs = Packages {
             list: vec![

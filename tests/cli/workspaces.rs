@@ -174,21 +174,24 @@ fn uv_private_root_and_a_members_tag_regex() {
     );
     r.write(
         "pkg/pyproject.toml",
-        "[project]\nname = \"pkg\"\nversion = \"3.1.0\"\n[tool.setuptools_scm]\ntag_regex = '^pkg-v(?P<version>[0-9.]+)$'\n",
+        "[project]\nname = \"pkg\"\nversion = \"3.1.0\"\n[tool.setuptools_scm]\ntag_regex = '^pkg_(?P<version>[0-9.]+)$'\n",
     );
     r.git(&["add", "."]).code(0);
     r.commit("workspace");
     r.tag("v9.0.0", Some("HEAD"));
-    r.tag("pkg-v3.1.0", None);
+    // A spelling only the regex reads: no member form (`pkg-v`, `pkg@`, ...) is `pkg_`.
+    r.tag("pkg_3.1.0", None);
     // The private root is no source: never "behind v9.0.0".
     let run = r.relgate(CVS, &["--list"]);
     run.code(0)
         .stdout_lacks("0.1+private")
         .stdout_has("pkg/pyproject.toml:3:12  [project].version  3.1.0  3.1.0  package pkg");
-    r.relgate(VT, &["pkg-v3.1.0"]).code(0);
+    r.relgate(VT, &["pkg_3.1.0"]).code(0);
     // The one member is the package check-release-ready judges, never `v0.1.0+private`.
     let ready = r.relgate(CRR, &[]);
-    ready.stdout_lacks("+private").stdout_has("pkg-v3.1.0");
+    ready
+        .stdout_lacks("+private")
+        .stdout_has("pkg_3.1.0 exists and points at HEAD");
 }
 
 #[test]
