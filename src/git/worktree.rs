@@ -317,8 +317,8 @@ const STATUS_FAILED: &str = "cannot compute the status of the work tree";
 /// entries per thread, and below that starting them costs more than checking the entries.
 const THREADED: usize = 1000;
 
-/// The untracked files and directories, collapsed as `git status` shows them, sorted by path
-/// as git lists them (the walk meets them in the file system's order).
+/// The untracked files and directories, collapsed as `git status` shows them, in the order the
+/// walk meets them (the file system's; [`in_git_order`] sorts them).
 fn untracked(
     repo: &gix::Repository,
     index: &gix::index::State,
@@ -334,9 +334,7 @@ fn untracked(
         options,
         &mut found,
     )?;
-    let mut paths = found.0;
-    paths.sort_unstable();
-    Ok(paths)
+    Ok(found.0)
 }
 
 /// A status computed on a thread of its own while the caller goes on ([`Repo::status_apart`]).
