@@ -20,7 +20,9 @@
 //!
 //! A kept document is kept without Cargo's dependency tables ([`PRUNED`]): no reader here
 //! wants them, and they are most of a crate's manifest (uv's 70 members: 1,726 inline tables,
-//! 1.85 MB of the 3.5 MB its check-version-sync held). A key path a user names may lead into
+//! 1.85 MB of the 3.5 MB its check-version-sync held). Where they are most of its text, toml
+//! is not given them to build at all: its own parser finds them and they are blanked out of
+//! the text toml builds from ([`without_pruned_tables`]). A key path a user names may lead into
 //! one, so [`parse_for`] and the typed views that name one parse the whole document again.
 
 use std::cell::RefCell;
@@ -89,31 +91,58 @@ pub struct KeptDoc {
     pruned: bool,
 }
 
-/// Cargo's dependency tables, taken out of a kept document.
-pub const PRUNED: [&str; 6] = [
-    "dependencies",
-    "dev-dependencies",
-    "dev_dependencies",
-    "build-dependencies",
-    "build_dependencies",
-    "target",
+/// Cargo's dependency tables, taken out of a kept document, by their key path: a crate's
+/// own and a workspace's shared ones (`[workspace.dependencies]`, most of a workspace root's
+/// manifest: uv's 17 KB `Cargo.toml`).
+pub const PRUNED: [&[&str]; 7] = [
+    &["dependencies"],
+    &["dev-dependencies"],
+    &["dev_dependencies"],
+    &["build-dependencies"],
+    &["build_dependencies"],
+    &["target"],
+    &["workspace", "dependencies"],
 ];
+
+/// Whether the key path `keys` leads into a table of [`PRUNED`] or to a table that holds one.
+fn meets_pruned(keys: &[&str]) -> bool {
+    !keys.is_empty()
+        && PRUNED.iter().any(|p| {
+            let n = p.len().min(keys.len());
+            p[..n] == keys[..n]
+        })
+}
 
 /// `doc` without the tables of [`PRUNED`]; whether it had any.
 fn prune(doc: &mut DeTable<'_>) -> bool {
     let mut pruned = false;
-    for k in PRUNED {
-        pruned |= doc.remove(k).is_some();
+    for path in PRUNED {
+        pruned |= match path {
+            [key] => doc.remove(*key).is_some(),
+            [table, key] => match doc.get_mut(*table).map(|t| t.get_mut()) {
+                Some(toml::de::DeValue::Table(t)) => t.remove(*key).is_some(),
+                _ => false,
+            },
+            _ => false,
+        };
     }
     pruned
 }
 
 type Map<V> = HashMap<usize, V, foldhash::fast::RandomState>;
 
+/// A text kept for the run, and what toml builds its document from: the text itself, or a
+/// copy with the tables of [`PRUNED`] blanked out ([`without_pruned_tables`]).
+#[derive(Clone, Copy)]
+struct KeptText {
+    text: &'static str,
+    built_from: &'static str,
+}
+
 #[derive(Default)]
 struct Kept {
     /// The texts kept, by a hash of the text; each is compared to tell collisions apart.
-    texts: HashMap<u64, Vec<&'static str>>,
+    texts: HashMap<u64, Vec<KeptText>>,
     count: usize,
     bytes: usize,
     /// What hashes the texts: foldhash, several times faster than std's SipHash on a 17 KB
@@ -130,9 +159,9 @@ struct Kept {
 
 impl Kept {
     /// The kept text equal to `text`.
-    fn text(&self, hash: u64, text: &str) -> Option<&'static str> {
+    fn text(&self, hash: u64, text: &str) -> Option<KeptText> {
         let texts = self.texts.get(&hash)?;
-        texts.iter().find(|t| **t == text).copied()
+        texts.iter().find(|t| t.text == text).copied()
     }
 
     /// The document of the kept `text`, if it is still held; it moves to the newest generation.
@@ -185,7 +214,7 @@ pub fn parse(text: &str) -> Result<Doc<'_>, toml::de::Error> {
     });
     let kept = match kept {
         Some(kept) => {
-            if let Some(d) = KEPT.with(|k| k.borrow_mut().doc(kept)) {
+            if let Some(d) = KEPT.with(|k| k.borrow_mut().doc(kept.text)) {
                 return Ok(Doc::Kept(d));
             }
             kept
@@ -200,10 +229,18 @@ pub fn parse(text: &str) -> Result<Doc<'_>, toml::de::Error> {
             }
             // A malformed text is kept too (it stays allocated), but its error is not: it is
             // made again if asked again.
-            let kept: &'static str = Box::leak(text.to_owned().into_boxed_str());
+            let text: &'static str = Box::leak(text.to_owned().into_boxed_str());
+            let built_from: &'static str = match without_pruned_tables(text) {
+                Some(blanked) => Box::leak(blanked.into_boxed_str()),
+                None => text,
+            };
+            let kept = KeptText { text, built_from };
             KEPT.with(|k| {
                 let mut k = k.borrow_mut();
-                k.bytes += kept.len();
+                k.bytes += text.len();
+                if !std::ptr::eq(built_from, text) {
+                    k.bytes += built_from.len();
+                }
                 k.count += 1;
                 k.texts.entry(hash).or_default().push(kept);
             });
@@ -211,20 +248,187 @@ pub fn parse(text: &str) -> Result<Doc<'_>, toml::de::Error> {
         }
     };
     PARSES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    let mut doc = DeTable::parse(kept)?;
-    let pruned = prune(doc.get_mut());
+    let (mut doc, blanked) = if std::ptr::eq(kept.built_from, kept.text) {
+        (DeTable::parse(kept.text)?, false)
+    } else {
+        match DeTable::parse(kept.built_from) {
+            Ok(doc) => (doc, true),
+            // Blanking a table out cannot make a valid text invalid; the whole text gives the
+            // error at its first place, as toml would.
+            Err(_) => (DeTable::parse(kept.text)?, false),
+        }
+    };
+    let pruned = prune(doc.get_mut()) || blanked;
     let parsed = Rc::new(KeptDoc { doc, pruned });
-    KEPT.with(|k| k.borrow_mut().hold(kept, parsed.clone()));
+    KEPT.with(|k| k.borrow_mut().hold(kept.text, parsed.clone()));
     Ok(Doc::Kept(parsed))
+}
+
+/// `text` with each table of [`PRUNED`] blanked out, from its `[header]` to the next header:
+/// every byte made a space (one run of whitespace for the lexer, where a header may follow),
+/// so that every span of the rest is the same; and
+/// `None` where there is none or toml's parser reports an error (the whole text is parsed
+/// then, and gives it).
+///
+/// Building toml's document is most of parsing a manifest, and a crate's manifest is mostly
+/// its dependency tables: an inline table for each `{ workspace = true }` (uv's 73
+/// manifests: 17.8 M instructions to parse, of which 9.5 M building the document). The
+/// tables are found by toml's own parser, which checks the whole text's syntax as toml
+/// would; what is not checked in a blanked table is what only building it finds (a key
+/// given twice, an escape that does not decode), in tables no reader here wants, and whoever
+/// names one gets the whole text parsed ([`parse_for`], [`Picking`]).
+fn without_pruned_tables(text: &str) -> Option<String> {
+    if 2 * pruned_lines(text) < text.len() {
+        return None;
+    }
+    let source = toml_parser::Source::new(text);
+    let tokens = source.lex().into_vec();
+    let mut headers = Headers {
+        source,
+        in_header: false,
+        header_start: 0,
+        keys: [None, None],
+        open: None,
+        blank: Vec::new(),
+    };
+    let mut error: Option<toml_parser::ParseError> = None;
+    let mut receiver = toml_parser::parser::ValidateWhitespace::new(&mut headers, source);
+    toml_parser::parser::parse_document(&tokens, &mut receiver, &mut error);
+    if error.is_some() {
+        return None;
+    }
+    if let Some(start) = headers.open.take() {
+        headers.blank.push(start..text.len());
+    }
+    if headers.blank.is_empty() {
+        return None;
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for range in headers.blank {
+        bytes[range].fill(b' ');
+    }
+    // Each range starts and ends at a header's `[` or the end: whole characters were blanked.
+    String::from_utf8(bytes).ok()
+}
+
+/// The bytes of `text` that look like tables of [`PRUNED`]: from a line that starts with `[`
+/// and such a table's keys to the next line that starts with `[`.
+///
+/// Looking for the tables with toml's parser costs about two fifths of parsing the text, and
+/// blanking them saves building them: a manifest is worth it where they are about half of
+/// it and more (uv's members: 70 % and more, with an inline table a line; bat's `Cargo.toml`
+/// 61 %), not where they are a few lines (ripgrep's 17 %, a pyproject.toml's none). This
+/// estimate only decides whether the parser looks (an indented header is not seen); what is
+/// blanked is what the parser finds, and a table it does not blank is taken out after
+/// parsing ([`prune`]). Found with memchr's vector search: it is paid for every document.
+fn pruned_lines(text: &str) -> usize {
+    let bytes = text.as_bytes();
+    let first = bytes.first().is_some_and(|b| *b == b'[').then_some(0);
+    let headers = first
+        .into_iter()
+        .chain(memchr::memmem::find_iter(bytes, b"\n[").map(|at| at + 1));
+    let mut pruned = 0;
+    let mut open: Option<usize> = None;
+    for at in headers.chain(std::iter::once(bytes.len())) {
+        if let Some(start) = open.take() {
+            pruned += at - start;
+        }
+        let Some(rest) = text.get(at..) else {
+            break;
+        };
+        let line = rest.split('\n').next().unwrap_or_default();
+        let keys = line.trim_start_matches(['[', ' ', '\t', '"', '\'']);
+        if PRUNED
+            .iter()
+            .any(|p| keys.starts_with(p[0]) && p[1..].iter().all(|k| line.contains(k)))
+        {
+            open = Some(at);
+        }
+    }
+    pruned
+}
+
+/// What [`without_pruned_tables`] learns from toml's parser: where each table header starts,
+/// and whether its keys begin with a path of [`PRUNED`].
+struct Headers<'s> {
+    source: toml_parser::Source<'s>,
+    in_header: bool,
+    header_start: usize,
+    /// The first two keys of the header.
+    keys: [Option<std::borrow::Cow<'s, str>>; 2],
+    /// The start of the pruned table being read.
+    open: Option<usize>,
+    blank: Vec<std::ops::Range<usize>>,
+}
+
+impl Headers<'_> {
+    fn open(&mut self, at: usize) {
+        self.in_header = true;
+        self.header_start = at;
+        self.keys = [None, None];
+    }
+
+    /// A header ends: the pruned table before it ends at its start, and one begins there if
+    /// its keys begin with a pruned path.
+    fn close(&mut self) {
+        self.in_header = false;
+        if let Some(start) = self.open.take() {
+            self.blank.push(start..self.header_start);
+        }
+        let pruned = PRUNED.iter().any(|p| {
+            p.iter()
+                .zip(&self.keys)
+                .all(|(p, k)| k.as_deref() == Some(*p))
+        });
+        if pruned {
+            self.open = Some(self.header_start);
+        }
+    }
+}
+
+impl toml_parser::parser::EventReceiver for Headers<'_> {
+    fn std_table_open(&mut self, span: toml_parser::Span, _: &mut dyn toml_parser::ErrorSink) {
+        self.open(span.start());
+    }
+
+    fn array_table_open(&mut self, span: toml_parser::Span, _: &mut dyn toml_parser::ErrorSink) {
+        self.open(span.start());
+    }
+
+    fn std_table_close(&mut self, _: toml_parser::Span, _: &mut dyn toml_parser::ErrorSink) {
+        self.close();
+    }
+
+    fn array_table_close(&mut self, _: toml_parser::Span, _: &mut dyn toml_parser::ErrorSink) {
+        self.close();
+    }
+
+    fn simple_key(
+        &mut self,
+        span: toml_parser::Span,
+        kind: Option<toml_parser::decoder::Encoding>,
+        error: &mut dyn toml_parser::ErrorSink,
+    ) {
+        if !self.in_header {
+            return;
+        }
+        if let Some(slot) = self.keys.iter_mut().find(|k| k.is_none())
+            && let Some(raw) = self.source.get(span)
+        {
+            // `get` gives the text alone; the key's quoting is the event's.
+            let raw = toml_parser::Raw::new_unchecked(raw.as_str(), kind, span);
+            let mut key = std::borrow::Cow::Borrowed("");
+            raw.decode_key(&mut key, error);
+            *slot = Some(key);
+        }
+    }
 }
 
 /// `text` parsed with whatever the key path `keys` (one a user names) leads to: the document
 /// kept, unless the path leads into a table taken out of it.
 pub fn parse_for<'t>(text: &'t str, keys: &[&str]) -> Result<Doc<'t>, toml::de::Error> {
     match parse(text)? {
-        Doc::Kept(d) if d.pruned && keys.first().is_some_and(|k| PRUNED.contains(k)) => {
-            parse_own(text)
-        }
+        Doc::Kept(d) if d.pruned && meets_pruned(keys) => parse_own(text),
         doc => Ok(doc),
     }
 }
@@ -306,7 +510,9 @@ impl<'de, 't: 'de> serde::Deserializer<'de> for Picking<'_, 't> {
         fields: &'static [&'static str],
         v: V,
     ) -> Result<V::Value, Self::Error> {
-        let picked = if self.pruned && fields.iter().any(|f| PRUNED.contains(f)) {
+        // A one-key table of PRUNED only: the typed views here read `[workspace]` for its
+        // members and `[workspace.package]`, never its dependencies.
+        let picked = if self.pruned && fields.iter().any(|f| PRUNED.contains(&&[*f][..])) {
             pick(&self.whole()?, fields)
         } else {
             pick(self.doc, fields)
@@ -485,6 +691,147 @@ mod tests {
             parse_for(plain, &["dependencies"]).unwrap(),
             Doc::Kept(_)
         ));
+    }
+
+    /// A manifest whose dependency tables are most of it, as a crate's are.
+    const MANIFEST: &str = "[package]\nname = \"blank-a\"\nversion = \"1.4.0\"\n\
+        description = \"\"\"\n[dependencies]\nstays in the string\n\"\"\"\n\
+        [dependencies]\na = { workspace = true }\nb = { workspace = true, features = [\"x\"] }\n\
+        c = { version = \"1\" }\nd = { path = \"../d\" }\n\
+        [ \"dev-dependencies\" ]\ne = { workspace = true }\nf = { workspace = true }\n\
+        [target.'cfg(unix)'.dependencies]\ng = { version = \"2\" }\nh = { version = \"3\" }\n\
+        [workspace]\nmembers = [\"crates/*\"]\n\
+        [workspace.dependencies]\ni = { version = \"4\" }\nj = { version = \"5\" }\n\
+        [workspace.package]\nversion = \"1.4.0\"\n\
+        [features]\ndefault = []\n";
+
+    #[test]
+    fn dependency_tables_are_blanked_where_the_parser_finds_them_and_every_span_kept() {
+        let blanked = without_pruned_tables(MANIFEST).expect("most of it is dependency tables");
+        assert_eq!(blanked.len(), MANIFEST.len());
+        let mut whole = DeTable::parse(MANIFEST).unwrap();
+        assert!(prune(whole.get_mut()));
+        let built = DeTable::parse(&blanked).unwrap();
+        // The same document as parsing the whole text and taking the tables out, with the
+        // same spans: a version's place is reported from it.
+        fn at<'a>(
+            d: &'a DeTable<'_>,
+            table: &str,
+            key: &str,
+        ) -> &'a Spanned<toml::de::DeValue<'a>> {
+            match d.get(table).map(|t| t.get_ref()) {
+                Some(toml::de::DeValue::Table(t)) => t.get(key).unwrap(),
+                _ => panic!("no [{table}]"),
+            }
+        }
+        for (table, key) in [
+            ("package", "version"),
+            ("package", "description"),
+            ("workspace", "package"),
+            ("features", "default"),
+        ] {
+            let (a, b) = (
+                at(whole.get_ref(), table, key),
+                at(built.get_ref(), table, key),
+            );
+            assert_eq!(a.span(), b.span(), "{table}.{key}");
+            // Debug: DeValue has no `==`; its nested spans are printed too.
+            assert_eq!(format!("{a:?}"), format!("{b:?}"), "{table}.{key}");
+        }
+        let keys = |d: &DeTable<'_>| {
+            d.keys()
+                .map(|k| k.get_ref().to_string())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(keys(built.get_ref()), ["package", "workspace", "features"]);
+        assert_eq!(keys(built.get_ref()), keys(whole.get_ref()));
+        // The string that holds a header-like line was read as a string: it is intact.
+        let description = at(built.get_ref(), "package", "description").get_ref();
+        assert!(
+            matches!(description, toml::de::DeValue::String(s) if s.contains("[dependencies]"))
+        );
+        // `[workspace]` keeps its members, not its dependencies.
+        match built.get_ref().get("workspace").map(|t| t.get_ref()) {
+            Some(toml::de::DeValue::Table(t)) => {
+                assert!(t.get("members").is_some() && t.get("dependencies").is_none())
+            }
+            _ => panic!("no [workspace]"),
+        }
+        // Kept and read through the cache: the same answers.
+        let typed: Pkg = from_str(MANIFEST).unwrap();
+        assert_eq!(typed.package.version.as_deref(), Some("1.4.0"));
+        assert!(matches!(parse(MANIFEST).unwrap(), Doc::Kept(d) if d.pruned));
+    }
+
+    #[test]
+    fn a_path_into_the_workspace_dependencies_gets_the_whole_text() {
+        let kept = parse(MANIFEST).unwrap();
+        assert!(matches!(kept, Doc::Kept(_)));
+        for keys in [
+            &["workspace", "dependencies", "i", "version"][..],
+            &["workspace"][..],
+            &["target"][..],
+        ] {
+            let doc = parse_for(MANIFEST, keys).unwrap();
+            assert!(matches!(doc, Doc::Own(_)), "{keys:?}");
+        }
+        for keys in [
+            &["workspace", "package", "version"][..],
+            &["package", "version"][..],
+        ] {
+            let doc = parse_for(MANIFEST, keys).unwrap();
+            assert!(matches!(doc, Doc::Kept(_)), "{keys:?}");
+        }
+        let all: toml::Table = from_str(MANIFEST).unwrap();
+        assert_eq!(all, toml::from_str::<toml::Table>(MANIFEST).unwrap());
+    }
+
+    #[test]
+    fn the_parser_looks_only_where_dependency_tables_are_most_of_the_text() {
+        // A few dependency lines in a long manifest: estimated, and not looked for.
+        let features: String = (0..40).map(|i| format!("f{i} = []\n")).collect();
+        let few = format!(
+            "[package]\nname = \"blank-b\"\nversion = \"1.0.0\"\n[features]\n{features}[dependencies]\na = \"1\"\n"
+        );
+        assert_eq!(pruned_lines(&few), "[dependencies]\na = \"1\"\n".len());
+        assert!(without_pruned_tables(&few).is_none());
+        // Their table is still taken out of the kept document.
+        assert!(parse(&few).unwrap().get("dependencies").is_none());
+        // A pyproject.toml has none: `[project.optional-dependencies]` is not one.
+        let py = "[project]\nname = \"x\"\ndependencies = [\"a\"]\n[project.optional-dependencies]\nb = [\"c\"]\n";
+        assert_eq!(pruned_lines(py), 0);
+        // The estimate counts from each header to the next, and from the text's start.
+        assert_eq!(pruned_lines("[dependencies]\na = 1\n[package]\n"), 21);
+        assert_eq!(
+            pruned_lines("[workspace]\n[workspace.dependencies]\na = 1\n"),
+            31
+        );
+    }
+
+    #[test]
+    fn a_malformed_text_is_parsed_whole_and_gives_toml_s_error() {
+        // A syntax error inside a dependency table: the parser reports it, nothing is blanked,
+        // and the error is toml's own, at its place.
+        let bad = MANIFEST.replace("d = { path = \"../d\" }", "d = { path = \"../d\" ");
+        assert!(without_pruned_tables(&bad).is_none());
+        let e = parse(&bad).err().unwrap();
+        assert_eq!(
+            e.span(),
+            toml::from_str::<toml::Table>(&bad).unwrap_err().span()
+        );
+        // A key given twice in a kept table is still an error.
+        let twice = MANIFEST.replace("[features]\n", "[features]\ndefault = []\n");
+        assert!(without_pruned_tables(&twice).is_some());
+        let e = parse(&twice).err().unwrap();
+        assert_eq!(
+            e.span(),
+            toml::from_str::<toml::Table>(&twice).unwrap_err().span()
+        );
+        // In a blanked table it is not looked at: no reader here wants that table, and one
+        // that names it gets the whole text, with its error.
+        let twice = MANIFEST.replace("c = { version", "a = { version");
+        assert!(parse(&twice).is_ok());
+        assert!(parse_for(&twice, &["dependencies", "a"]).is_err());
     }
 
     #[test]
