@@ -378,8 +378,16 @@ impl Ctx {
     /// out what the repository's conventions say (`crate::conventions`), as far as this
     /// binary's checks use them.
     pub fn config(&self) -> Result<&Loaded> {
+        self.config_needing(self.needs)
+    }
+
+    /// The configuration, inferring only what `needs` names where this is its first reading:
+    /// a check that learns from the repository that it needs less than its tool does asks
+    /// this way first (check-release-ready on a release branch named by the configuration
+    /// needs no maintenance lines).
+    pub fn config_needing(&self, needs: crate::conventions::Needs) -> Result<&Loaded> {
         self.config
-            .get_or_init(|| self.load_config(self.needs))
+            .get_or_init(|| self.load_config(needs))
             .as_ref()
             .map_err(Clone::clone)
     }
@@ -652,7 +660,7 @@ fn main_with<A: Default>(
 
 /// With `RELGATE_STATS` set, the work done on stderr (`<bin>: stats: walks=1 commits=5123
 /// merge-bases=0 commit-reads=0 toml-parses=2 dir-lists=3 file-reads=4 tag-lists=1
-/// tag-names-judged=40 tags-peeled=2 loose-reads=12`):
+/// tag-names-judged=40 tags-peeled=2 loose-reads=12 branch-lists=0`):
 /// how the tests and the benchmark check that no cost grows with tags × commits.
 fn print_stats(tool: &str) {
     if std::env::var_os("RELGATE_STATS").is_some() {
@@ -662,7 +670,7 @@ fn print_stats(tool: &str) {
             err,
             "{tool}: stats: walks={} commits={} merge-bases={} commit-reads={} toml-parses={} \
              dir-lists={} file-reads={} tag-lists={} tag-names-judged={} tags-peeled={} \
-             loose-reads={}",
+             loose-reads={} branch-lists={}",
             crate::git::WALKS.load(Relaxed),
             crate::git::COMMITS_VISITED.load(Relaxed),
             crate::git::MERGE_BASES.load(Relaxed),
@@ -673,7 +681,8 @@ fn print_stats(tool: &str) {
             crate::releases::LISTS.load(Relaxed),
             crate::releases::NAMES_JUDGED.load(Relaxed),
             crate::git::TAGS_PEELED.load(Relaxed),
-            crate::git::LOOSE_READS.load(Relaxed)
+            crate::git::LOOSE_READS.load(Relaxed),
+            crate::git::BRANCH_LISTS.load(Relaxed)
         );
     }
 }

@@ -259,6 +259,9 @@ fn special_ref(path: &Path, common_dir: &Path) -> Error {
 /// git's limit on nested symbolic refs (`refs.c`'s SYMREF_MAXDEPTH).
 const MAX_SYMREF_HOPS: usize = 5;
 
+/// Branch lists read in this run ([`Repo::branches`]), for `RELGATE_STATS`.
+pub static BRANCH_LISTS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// Tags peeled to their commit ([`Repo::resolve`]), for `RELGATE_STATS`.
 pub static TAGS_PEELED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
 
@@ -981,6 +984,7 @@ impl Repo {
     }
 
     fn list_branches(&self) -> Result<Branches> {
+        BRANCH_LISTS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let refs = self
             .repo
             .references()

@@ -14,6 +14,7 @@ use crate::checks::tag;
 use crate::checks::versions::{self, Tree};
 use crate::cli::{self, Common, Ctx, Flag, Tool};
 use crate::config::Config;
+use crate::conventions::Needs;
 use crate::diag::{CheckLine, CheckStatus, Diagnostic, Report, RuleDoc, Severity};
 use crate::error::{Error, Result};
 use crate::git::{Head, Repo, StatusApart, Upstream};
@@ -340,14 +341,26 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
             (None, None) => Parsing::Absent,
             (Some((shown, bytes)), None) => Parsing::start(scope, shown, bytes, opts),
         };
-        let base = &ctx.config()?.config;
+        // The maintenance lines are inferred by listing every branch and every release (uv's
+        // 921 branches: 5 M instructions). Only the release-branch check reads them, and only
+        // when HEAD is on a branch that the configured list (main and master, unless set)
+        // does not already name: a detached HEAD or another branch infers them.
+        let head = repo.head()?;
+        let named = head
+            .branch()
+            .is_some_and(|b| glob::any(&files.release.branches, b));
+        let needs = Needs {
+            release_branches: !named,
+            ..Needs::ALL
+        };
+        let base = &ctx.config_needing(needs)?.config;
         let pkg = pkg.with_root_tags(&base.tags, repo)?;
         // Every check below judges this package: its sources, its tags, its changelog.
         let config = Config {
             tags: pkg.tags.clone(),
             ..base.clone()
         };
-        checklist(ctx, &args, repo, &config, &pkg.dir, parsing, status)
+        checklist(ctx, &args, repo, (&config, &pkg.dir), head, parsing, status)
     })
 }
 
@@ -356,8 +369,8 @@ fn checklist(
     ctx: &Ctx,
     args: &Args,
     repo: &Repo,
-    config: &Config,
-    pkg_dir: &str,
+    (config, pkg_dir): (&Config, &str),
+    head: Head,
     parsing: Parsing<'_, '_>,
     status: StatusApart<'_>,
 ) -> Result<Report> {
@@ -366,7 +379,6 @@ fn checklist(
 
     // Its place; the status is waited for last.
     checks.push(line("clean-tree", CheckStatus::Skip, ""));
-    let head = repo.head()?;
     let containing = match &head {
         Head::Detached { oid } => release_branch_containing(repo, config, *oid)?,
         _ => None,

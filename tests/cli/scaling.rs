@@ -107,6 +107,27 @@ fn project(n: usize) -> Repo {
 }
 
 #[test]
+fn check_release_ready_lists_the_branches_only_off_a_named_release_branch() {
+    let r = project(2);
+    r.tag("1.0.0", None);
+    r.git(&["branch", "1.0"]).code(0);
+    // On main, which the release branches name: the maintenance lines are not looked for.
+    assert_eq!(stat(&r, "check-release-ready", &[], "branch-lists"), 0);
+    // On a maintenance line, and detached (a CI checkout), they are: that is how the check
+    // knows the branch is a release branch.
+    r.git(&["switch", "-q", "1.0"]).code(0);
+    assert_eq!(stat(&r, "check-release-ready", &[], "branch-lists"), 1);
+    r.relgate("check-release-ready", &[])
+        .stdout_has("release-branch     on 1.0");
+    r.git(&["switch", "-q", "--detach", "HEAD"]).code(0);
+    assert_eq!(stat(&r, "check-release-ready", &[], "branch-lists"), 1);
+    // A branch the configuration names needs none either.
+    r.git(&["switch", "-q", "-c", "trunk"]).code(0);
+    r.write("relgate.toml", "[release]\nbranches = [\"trunk\"]\n");
+    assert_eq!(stat(&r, "check-release-ready", &[], "branch-lists"), 0);
+}
+
+#[test]
 fn pushing_many_tags_walks_the_history_once() {
     let r = project(300);
     let mut per_count = Vec::new();
