@@ -266,9 +266,9 @@ pub fn parse(text: &str) -> Result<Doc<'_>, toml::de::Error> {
 
 /// `text` with each table of [`PRUNED`] blanked out, from its `[header]` to the next header:
 /// every byte made a space (one run of whitespace for the lexer, where a header may follow),
-/// so that every span of the rest is the same; and
-/// `None` where there is none or toml's parser reports an error (the whole text is parsed
-/// then, and gives it).
+/// so that every span of the rest is the same. `None` where there is none, where they are
+/// too small a part to be worth looking for ([`pruned_lines`]), or where toml's parser
+/// reports an error (the whole text is parsed then, and gives it).
 ///
 /// Building toml's document is most of parsing a manifest, and a crate's manifest is mostly
 /// its dependency tables: an inline table for each `{ workspace = true }` (uv's 73
