@@ -227,11 +227,18 @@ fn cargo_member(
             Some(DeValue::Table(p)) => match p.get("name").map(|n| n.get_ref()) {
                 None => return Ok(Some(None)),
                 Some(DeValue::String(name)) => {
-                    let publish = p.get("publish").map(|v| v.get_ref());
-                    return Ok(Some(Some((
-                        name.to_string(),
-                        de_publishes(publish, shared),
-                    ))));
+                    // `publish` as the view takes it (seldom there, and small); one it
+                    // cannot take is left to the view, which gives the error.
+                    let publish = p
+                        .get("publish")
+                        .map(|v| {
+                            toml::Value::deserialize(toml::de::ValueDeserializer::from(v.clone()))
+                        })
+                        .transpose();
+                    if let Ok(publish) = publish {
+                        let published = cargo_publishes(publish.as_ref(), shared);
+                        return Ok(Some(Some((name.to_string(), published))));
+                    }
                 }
                 Some(_) => {}
             },
@@ -245,23 +252,6 @@ fn cargo_member(
         let published = cargo_publishes(p.publish.as_ref(), shared);
         p.name.map(|name| (name, published))
     })))
-}
-
-/// [`cargo_publishes`] for a value of the parsed document.
-fn de_publishes(publish: Option<&DeValue<'_>>, shared: Option<&toml::Value>) -> bool {
-    match publish {
-        Some(DeValue::Boolean(b)) => *b,
-        Some(DeValue::Array(registries)) => !registries.is_empty(),
-        Some(DeValue::Table(t))
-            if matches!(
-                t.get("workspace").map(|w| w.get_ref()),
-                Some(DeValue::Boolean(true))
-            ) =>
-        {
-            cargo_publishes(shared, None)
-        }
-        _ => true,
-    }
 }
 
 fn cargo(reader: &dyn FileReader, root: Option<&CargoRoot>) -> Result<Option<Workspace>> {
