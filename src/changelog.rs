@@ -29,7 +29,7 @@ use std::sync::atomic::Ordering::Relaxed;
 use pulldown_cmark::{CowStr, Event, LinkType, Tag, TagEnd};
 
 use crate::error::{Error, Result};
-use dialect::{Candidate, Conformity, Dialect, HeadingParts, LabelStyle, Role, Shape};
+use dialect::{Candidate, Conformity, Dialect, HeadingParts, Role, Shape};
 
 const BOM: &str = "\u{feff}";
 
@@ -933,22 +933,10 @@ impl Read {
     /// What the dialect sees of the heading.
     fn candidate(&self, h: &Heading<'_>) -> Candidate {
         let (t, p, kind) = (h.text.text, &self.parts, self.kind);
-        let label = t.get(p.label.clone()).unwrap_or("");
         let word = p.word.clone().map(|w| t.get(w).unwrap_or(""));
-        let shape = (kind == SectionKind::Release).then(|| Shape {
-            label: if p.url.is_some() {
-                LabelStyle::Linked
-            } else if p.bracketed {
-                LabelStyle::Bracketed
-            } else {
-                LabelStyle::Bare
-            },
-            v: label.starts_with(['v', 'V']),
-            word: word.map(str::to_ascii_lowercase),
-            form: p.form.unwrap_or(Form::Unrecognised),
-            date: self.date.as_ref().map(|d| d.kind),
-            body_date: self.body_date.is_some() || self.pending,
-            trailing: p.trailing.is_some(),
+        let shape = (kind == SectionKind::Release).then(|| {
+            let date = self.date.as_ref().map(|d| d.kind);
+            Shape::of(p, t, date, self.body_date.is_some() || self.pending)
         });
         Candidate {
             level: h.level,

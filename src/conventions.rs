@@ -201,12 +201,14 @@ struct PyTools {
     semantic_release: Option<SemRelTable>,
 }
 
+/// `[tool.setuptools_scm]`: a workspace member's pyproject.toml is read with it too.
 #[derive(Deserialize)]
-struct ScmTable {
+pub(crate) struct ScmTable {
     tag_regex: Option<String>,
 }
+/// `[tool.hatch]`, for hatch-vcs's settings.
 #[derive(Deserialize)]
-struct HatchTable {
+pub(crate) struct HatchTable {
     version: Option<HatchVersion>,
 }
 #[derive(Deserialize)]
@@ -215,6 +217,27 @@ struct HatchVersion {
     tag_pattern: Option<String>,
     #[serde(rename = "raw-options")]
     raw_options: Option<ScmTable>,
+}
+
+/// The tag regexes that setuptools_scm's and hatch-vcs's tables declare, each with the setting
+/// that says it, in the order they are taken: the first is the one the tools use.
+pub(crate) fn declared_regexes(
+    scm: Option<ScmTable>,
+    hatch: Option<HatchTable>,
+) -> Vec<(String, &'static str)> {
+    let mut out = Vec::new();
+    if let Some(re) = scm.and_then(|t| t.tag_regex) {
+        out.push((re, "[tool.setuptools_scm] tag_regex"));
+    }
+    if let Some(v) = hatch.and_then(|h| h.version) {
+        if let Some(re) = v.tag_pattern {
+            out.push((re, "[tool.hatch.version] tag-pattern"));
+        }
+        if let Some(re) = v.raw_options.and_then(|o| o.tag_regex) {
+            out.push((re, "[tool.hatch.version.raw-options] tag_regex"));
+        }
+    }
+    out
 }
 #[derive(Deserialize)]
 struct CzTable {
@@ -318,25 +341,8 @@ fn declared_scheme(root: &Path) -> Result<Option<(Scheme, String)>> {
     let py: PyTools = toml_with::<PyProject>(root, "pyproject.toml", &PY_TAG_KEYS)?
         .unwrap_or_default()
         .tool;
-    if let Some(re) = py.setuptools_scm.and_then(|t| t.tag_regex) {
-        found.push((
-            from_regex(&re),
-            "[tool.setuptools_scm] tag_regex in pyproject.toml".into(),
-        ));
-    }
-    if let Some(v) = py.hatch.and_then(|h| h.version) {
-        if let Some(re) = v.tag_pattern {
-            found.push((
-                from_regex(&re),
-                "[tool.hatch.version] tag-pattern in pyproject.toml".into(),
-            ));
-        }
-        if let Some(re) = v.raw_options.and_then(|o| o.tag_regex) {
-            found.push((
-                from_regex(&re),
-                "[tool.hatch.version.raw-options] tag_regex in pyproject.toml".into(),
-            ));
-        }
+    for (re, setting) in declared_regexes(py.setuptools_scm, py.hatch) {
+        found.push((from_regex(&re), format!("{setting} in pyproject.toml")));
     }
     let cz_placeholders = ["$version", "${version}"];
     if let Some(f) = py.commitizen.and_then(|c| c.tag_format) {

@@ -272,6 +272,35 @@ pub struct Shape {
 }
 
 impl Shape {
+    /// The shape of the release heading `text` whose parts are `p`. How its date is spelled
+    /// and whether its body dates it are the caller's reading.
+    pub(crate) fn of(
+        p: &HeadingParts,
+        text: &str,
+        date: Option<DateKind>,
+        body_date: bool,
+    ) -> Self {
+        let label = text.get(p.label.clone()).unwrap_or("");
+        Shape {
+            label: if p.url.is_some() {
+                LabelStyle::Linked
+            } else if p.bracketed {
+                LabelStyle::Bracketed
+            } else {
+                LabelStyle::Bare
+            },
+            v: label.starts_with(['v', 'V']),
+            word: p
+                .word
+                .clone()
+                .map(|w| text.get(w).unwrap_or("").to_ascii_lowercase()),
+            form: p.form.unwrap_or(Form::Unrecognised),
+            date,
+            body_date,
+            trailing: p.trailing.is_some(),
+        }
+    }
+
     /// Keep a Changelog's `[X] - YYYY-MM-DD` (brackets optional).
     pub fn is_kac(&self) -> bool {
         self.label != LabelStyle::Linked
@@ -784,22 +813,9 @@ mod tests {
 
     fn cand(level: u8, text: &str) -> Candidate {
         let p = HeadingParts::parse(text);
-        let label = &text[p.label.clone()];
-        let shape = (p.kind == Some(SectionKind::Release)).then(|| Shape {
-            label: if p.url.is_some() {
-                LabelStyle::Linked
-            } else if p.bracketed {
-                LabelStyle::Bracketed
-            } else {
-                LabelStyle::Bare
-            },
-            v: label.starts_with(['v', 'V']),
-            word: p.word.clone().map(|w| text[w].to_lowercase()),
-            form: p.form.unwrap_or(Form::Unrecognised),
-            date: p.date.clone().map(|d| date_kind(&text[d])),
-            body_date: false,
-            trailing: p.trailing.is_some(),
-        });
+        let date = p.date.clone().map(|d| date_kind(&text[d]));
+        let shape =
+            (p.kind == Some(SectionKind::Release)).then(|| Shape::of(&p, text, date, false));
         Candidate {
             level,
             setext: false,

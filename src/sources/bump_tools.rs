@@ -20,7 +20,7 @@ use toml::de::{DeTable, DeValue};
 use super::declared::{Declaration, How, template_regex};
 use super::ini::ini_parse;
 use super::json::{JsonDoc, JsonValue, parse_json};
-use super::toml_doc::{as_str, get, parse_toml, path_get, table, toml_string_start};
+use super::toml_doc::{as_str, get, origin as toml_origin, parse_toml, path_get, table};
 use super::{Collector, Origin, parent, resolve};
 use crate::config::line_col;
 use crate::error::Result;
@@ -530,18 +530,6 @@ fn jsonpath_keys(path: &str) -> Option<Vec<String>> {
     keys.iter()
         .all(|k| !k.is_empty() && !k.contains(['[', ']', '*', '?', '@', '(', ')']))
         .then_some(keys)
-}
-
-/// Where a TOML string was declared: its first character.
-fn toml_origin(path: &str, text: &str, v: &Spanned<DeValue<'_>>, what: &str) -> Origin {
-    let at = toml_string_start(text, v.span().start);
-    let (line, column) = line_col(text, at);
-    Origin {
-        path: path.to_string(),
-        line,
-        column,
-        what: format!("{what} in {path}"),
-    }
 }
 
 fn json_origin(path: &str, doc: &JsonDoc<'_>, v: &JsonValue<'_>, what: &str) -> Origin {

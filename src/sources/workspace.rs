@@ -16,6 +16,7 @@ use serde::Deserialize;
 use toml::de::DeValue;
 
 use super::{FileReader, join, normalize};
+use crate::conventions::{HatchTable, ScmTable, declared_regexes};
 use crate::error::{Error, Result};
 
 /// One package of a workspace.
@@ -322,33 +323,11 @@ struct UvWorkspace {
     exclude: Vec<String>,
 }
 
-#[derive(Deserialize)]
-struct ScmTable {
-    tag_regex: Option<String>,
-}
-
-#[derive(Deserialize)]
-struct HatchTable {
-    version: Option<HatchVersion>,
-}
-
-#[derive(Deserialize)]
-struct HatchVersion {
-    #[serde(rename = "tag-pattern")]
-    tag_pattern: Option<String>,
-    #[serde(rename = "raw-options")]
-    raw_options: Option<ScmTable>,
-}
-
 impl PyProject {
     fn tag_regex(self) -> Option<String> {
-        let hatch = self.tool.hatch.and_then(|h| h.version);
-        self.tool
-            .setuptools_scm
-            .and_then(|s| s.tag_regex)
-            .or_else(|| {
-                hatch.and_then(|v| v.tag_pattern.or(v.raw_options.and_then(|o| o.tag_regex)))
-            })
+        let tools = self.tool;
+        let regexes = declared_regexes(tools.setuptools_scm, tools.hatch);
+        regexes.into_iter().next().map(|(re, _)| re)
     }
 }
 
