@@ -1077,6 +1077,8 @@ fn classify<'a>(
                 Some(Role::Release(c)) => c,
                 _ => Conformity::Follows,
             };
+            // Keep a Changelog's grammar, unless the release is in another tool's era.
+            let strict = strict && conformity != Conformity::Era;
             let kind = if archive {
                 SectionKind::Archive
             } else if role == Some(Role::Unreleased) {

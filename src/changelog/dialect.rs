@@ -312,6 +312,21 @@ impl Shape {
             && !self.body_date
     }
 
+    /// A shape a run of a Keep a Changelog file's releases may share and be judged by: another
+    /// tool's dated convention (`v2.32.0 (2018-06-26)`, `v4.1.0 - 2024-09-17`,
+    /// `[1.2.0](url) - 2024-01-31`), not Keep a Changelog's own heading with its separator or
+    /// its date mistyped (`[1.2.0] 2024-01-31`, `[1.2.0] – 2024-01-31`), and not an undated one.
+    fn is_era_of_kac(&self) -> bool {
+        self.conventional()
+            && self.date.is_some()
+            && !self.is_kac()
+            && !matches!(self.form, Form::MissingDash | Form::WrongDash | Form::Slash)
+            && (self.v
+                || self.word.is_some()
+                || self.label == LabelStyle::Linked
+                || self.form == Form::Parenthesised)
+    }
+
     /// A shape that can be a file's convention: nothing unreadable in it.
     fn conventional(&self) -> bool {
         self.form != Form::Unrecognised && !self.trailing
@@ -424,7 +439,9 @@ pub struct Dialect {
     pub strict: bool,
     pub dominant: Option<Dominant>,
     /// Shapes the file uses often enough to be a convention of its own (the dominant one, eras
-    /// of history, another level for major releases). Empty when `strict`.
+    /// of history, another level for major releases). When `strict`, only the eras written in
+    /// another tool's dated convention ([`Shape::is_era_of_kac`]), and none when the
+    /// configuration asks for Keep a Changelog.
     pub established: Vec<Shape>,
     /// Whether the dominant form is setext, for the template.
     pub setext: bool,
@@ -539,6 +556,11 @@ pub enum Conformity {
     Deviates,
     /// Written in an established dated shape, but without its date.
     Undated,
+    /// In a Keep a Changelog file, written in another tool's dated convention that a run of its
+    /// releases shares (clap's `## v2.32.0 (2018-06-26)` before it took up the format,
+    /// date-fns' `## v4.1.0 - 2024-09-17` since): judged by that convention, not by Keep a
+    /// Changelog's grammar.
+    Era,
 }
 
 /// Reads the dialect of a file from its headings (levels 1 to 3, in file order). `named` says
@@ -630,7 +652,11 @@ pub fn detect(heads: &[Candidate], named: bool, forced: bool) -> (Dialect, Vec<O
         });
     }
     let bracketed = heads.iter().any(|h| h.bracketed_unreleased && h.level <= 2);
-    let dominant_kac = dominant.as_ref().is_some_and(|d| d.shape.is_kac());
+    // Keep a Changelog by form: its shape at its level. A file whose releases are level-1
+    // headings (pre-commit's setext `4.6.2 - 2026-08-10`) has a convention of its own, however
+    // its headings are spelled; it is still Keep a Changelog when it names the format or
+    // brackets its `[Unreleased]`.
+    let dominant_kac = level == 2 && dominant.as_ref().is_some_and(|d| d.shape.is_kac());
     // A file that says it is Keep a Changelog, but writes its releases in a shape of its own
     // (httpx's `## 0.28.1 (6th December, 2024)`), is judged by that shape once the shape is a
     // convention (three releases) rather than a slip.
@@ -654,22 +680,26 @@ pub fn detect(heads: &[Candidate], named: bool, forced: bool) -> (Dialect, Vec<O
     if strict {
         level = 2;
     }
-    let established: Vec<Shape> = if strict {
-        Vec::new()
-    } else {
+    let established: Vec<Shape> = {
         let threshold = 3.max(all_counts.values().map(|c| c.0).sum::<usize>() / 20);
         let mut est: Vec<(usize, Shape)> = all_counts
             .iter()
             .filter(|(s, (n, _))| {
-                s.conventional()
-                    && (*n >= threshold || dominant.as_ref().is_some_and(|d| d.shape == ***s))
+                if strict {
+                    // Keep a Changelog's grammar holds, but for another tool's era (and for
+                    // no era where the configuration asks for Keep a Changelog).
+                    !forced && s.is_era_of_kac() && *n >= threshold
+                } else {
+                    s.conventional()
+                        && (*n >= threshold || dominant.as_ref().is_some_and(|d| d.shape == ***s))
+                }
             })
             .map(|(s, (_, first))| (*first, (*s).clone()))
             .collect();
         est.sort_by_key(|e| e.0);
         let mut est: Vec<Shape> = est.into_iter().map(|e| e.1).collect();
         // The dominant shape is a convention even when it has an odd part.
-        if let Some(d) = &dominant
+        if let Some(d) = dominant.as_ref().filter(|_| !strict)
             && !est.contains(&d.shape)
         {
             est.push(d.shape.clone());
@@ -710,6 +740,7 @@ fn role(d: &Dialect, h: &Candidate) -> Option<Role> {
             let shape = h.shape.as_ref()?;
             if d.strict {
                 return Some(match h.level {
+                    2 if d.established(shape) => Role::Release(Conformity::Era),
                     2 => Role::Release(Conformity::Follows),
                     1 => Role::Stray,
                     _ => Role::Sub,
@@ -868,6 +899,58 @@ mod tests {
         assert_eq!((d.strict, d.kac), (false, Some(KacWhy::Named)));
         assert_eq!(d.template(), "## X (Month D, YYYY)");
         assert!(detect(&heads, false, true).0.strict);
+    }
+
+    #[test]
+    fn keep_a_changelogs_shape_at_level_one_is_a_convention_of_its_own() {
+        // pre-commit's CHANGELOG: `4.6.2 - 2026-08-10` over `===`, no title, no [Unreleased].
+        let heads: Vec<Candidate> = [
+            "4.6.2 - 2026-08-10",
+            "4.6.1 - 2026-07-21",
+            "4.6.0 - 2026-04-21",
+        ]
+        .iter()
+        .map(|t| cand(1, t))
+        .chain([cand(3, "Fixes")])
+        .collect();
+        let (d, roles) = detect(&heads, false, false);
+        assert_eq!((d.level, d.strict, d.kac), (1, false, None));
+        assert_eq!(roles[1], Some(Role::Release(Conformity::Follows)));
+        // Still Keep a Changelog when the file names it or brackets its [Unreleased]: then its
+        // releases belong at level 2.
+        let (d, roles) = detect(&heads, true, false);
+        assert_eq!((d.level, d.strict, d.kac), (2, true, Some(KacWhy::Named)));
+        assert_eq!(roles[1], Some(Role::Stray));
+        let mut bracketed = vec![cand(1, "[Unreleased]")];
+        bracketed.extend(heads);
+        let (d, _) = detect(&bracketed, false, false);
+        assert_eq!((d.level, d.kac), (2, Some(KacWhy::UnreleasedLabel)));
+    }
+
+    #[test]
+    fn another_tools_era_in_a_keep_a_changelog_file() {
+        // clap: Keep a Changelog since 3.0, clog's `v2.32.0 (2018-06-26)` before.
+        let mut heads: Vec<Candidate> = (0..6)
+            .map(|i| cand(2, &format!("[3.{i}.0] - 2024-01-0{}", i + 1)))
+            .collect();
+        heads.extend((0..3).map(|i| cand(2, &format!("v2.{i}.0 (2018-06-2{i})"))));
+        // Keep a Changelog's own heading mistyped three times is no era: each is reported.
+        heads.extend((0..3).map(|i| cand(2, &format!("[1.{i}.0] 2017-01-0{}", i + 1))));
+        // Nor is a run of undated releases.
+        heads.extend((0..3).map(|i| cand(2, &format!("v0.{i}.0"))));
+        let (d, roles) = detect(&heads, true, false);
+        assert!(d.strict);
+        assert_eq!(roles[0], Some(Role::Release(Conformity::Follows)));
+        assert_eq!(roles[6], Some(Role::Release(Conformity::Era)));
+        assert_eq!(roles[9], Some(Role::Release(Conformity::Follows)));
+        assert_eq!(roles[12], Some(Role::Release(Conformity::Follows)));
+        // Where the configuration asks for Keep a Changelog, its grammar holds for every one.
+        let (_, roles) = detect(&heads, true, true);
+        assert_eq!(roles[6], Some(Role::Release(Conformity::Follows)));
+        // An era is a run: one such heading is judged by Keep a Changelog's grammar.
+        heads.truncate(7);
+        let (_, roles) = detect(&heads, true, false);
+        assert_eq!(roles[6], Some(Role::Release(Conformity::Follows)));
     }
 
     #[test]

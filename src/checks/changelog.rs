@@ -30,6 +30,7 @@ pub use entry::{
 };
 pub use links::{links_tag_prefix, needs_definition};
 
+use crate::changelog::dialect::Conformity;
 use crate::changelog::work;
 use crate::changelog::{Changelog, ParseOptions, Pos, Section, SectionKind};
 use crate::config::{ChangelogFormat, ChangelogScheme};
@@ -206,7 +207,7 @@ pub fn lint_model(shown_path: &str, model: &Changelog<'_>, opts: &LintOptions) -
         .map(|s| {
             work::step();
             s.version().and_then(|v| {
-                if model.dialect.strict {
+                if model.dialect.strict && s.conformity != Conformity::Era {
                     Ver::parse(v.text, opts.scheme).ok()
                 } else {
                     Ver::parse_lenient(v.text, opts.scheme).ok()

@@ -228,6 +228,76 @@ fn harmless_deviations_pass() {
 }
 
 #[test]
+fn level_one_releases_in_keep_a_changelogs_spelling_are_their_own_convention() {
+    // pre-commit's CHANGELOG.md: setext level-1 `X - YYYY-MM-DD` releases with `### Fixes`
+    // below, no title, no [Unreleased]. It never claims Keep a Changelog.
+    let text = "\
+1.1.0 - 2024-02-01
+==================
+
+### Fixes
+- Thing.
+
+1.0.0 - 2024-01-01
+==================
+
+### Features
+- First.
+";
+    let r = repo_with(text);
+    let run = r.relgate(LC, &["--deny-warnings"]);
+    run.code(0);
+    stdout_is(&run, &format!("CHANGELOG.md: ok\n{PASSED}"));
+    // Naming the format holds its releases to level 2.
+    let r = repo_with(&format!(
+        "The format is based on [Keep a Changelog](https://keepachangelog.com).\n\n{text}"
+    ));
+    let (code, v) = json(&r, &[]);
+    assert_eq!(code, 1);
+    let headings: Vec<(u64, u64)> = findings(&v)
+        .into_iter()
+        .filter(|f| f.0 == "changelog-heading" && f.1 == "error")
+        .map(|f| (f.2, f.3))
+        .collect();
+    assert_eq!(headings, [(3, 1), (9, 1)], "{v}");
+}
+
+#[test]
+fn another_tools_era_in_a_keep_a_changelog_file_is_judged_by_its_own_convention() {
+    // clap's CHANGELOG.md: Keep a Changelog since 3.0, clog's `## v2.32.0 (2018-06-26)` before.
+    let mut head = String::from(
+        "# Changelog\n\nThe format is based on [Keep a Changelog](https://keepachangelog.com).\n\n\
+         ## Unreleased\n\n",
+    );
+    for i in (0..6).rev() {
+        head.push_str(&format!(
+            "## 2.{i}.0 - 2024-01-0{}\n\n### Added\n\n- New.\n\n",
+            i + 1
+        ));
+    }
+    let era = "## v1.2.0 (2019-03-01)\n\n- c\n\n## v1.1.0 (2019-02-01)\n\n- b\n\n\
+               ## v1.0.0 (2019-01-01)\n\n- a\n";
+    let r = repo_with(&format!("{head}{era}"));
+    let run = r.relgate(LC, &["--deny-warnings"]);
+    run.code(0);
+    stdout_is(&run, &format!("CHANGELOG.md: ok\n{PASSED}"));
+    // One heading in that spelling is no era: Keep a Changelog's grammar judges it.
+    let r = repo_with(&format!("{head}## v1.0.0 (2019-01-01)\n\n- a\n"));
+    let (code, v) = json(&r, &[]);
+    assert_eq!(code, 1);
+    let found: Vec<(String, u64, u64)> =
+        findings(&v).into_iter().map(|f| (f.0, f.2, f.3)).collect();
+    assert_eq!(
+        found,
+        [
+            ("changelog-version-invalid".to_string(), 43, 4),
+            ("changelog-heading".to_string(), 43, 11),
+        ],
+        "{v}"
+    );
+}
+
+#[test]
 fn an_error_fails_with_every_finding_at_its_token() {
     let r = repo_with(BROKEN);
     let run = r.relgate(LC, &[]);

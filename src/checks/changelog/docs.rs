@@ -24,15 +24,21 @@ towncrier (`## 1.2.0 (2024-01-31)`), changesets (`## 1.2.0`), git-cliff and rele
 setext headings (ripgrep) and level-1 releases (tokio, bat). Version series such as \
 `## 0.11.x` point at archived changelogs and are no releases.
 
-A file is Keep a Changelog when its releases are `[X] - YYYY-MM-DD`, when it names \
-keepachangelog.com before its first section, when it has a bracketed `[Unreleased]` section, or \
-when `changelog.format = \"keep-a-changelog\"`. The Keep a Changelog rules \
-(changelog-unreleased-missing, changelog-unreleased-position, changelog-change-type, \
-changelog-link-missing, changelog-link-unused, changelog-link-compare) apply to those files \
-only. Their release headings are held to Keep a Changelog's grammar (`[X] - YYYY-MM-DD`, \
-level 2), unless the file writes its releases in a shape of its own (three or more): then that \
-shape is its form. Every other rule applies to every dialect: duplicates, impossible dates, \
-version and date order, empty releases, `--release` and `--notes`.
+A file is Keep a Changelog when its releases are level-2 headings `[X] - YYYY-MM-DD` \
+(brackets optional; the same spelling on level-1 releases, as in pre-commit's changelog, is a \
+convention of its own), when it names keepachangelog.com before its first section, when it \
+has a bracketed `[Unreleased]` section, or when `changelog.format = \"keep-a-changelog\"`. The \
+Keep a Changelog rules (changelog-unreleased-missing, changelog-unreleased-position, \
+changelog-change-type, changelog-link-missing, changelog-link-unused, changelog-link-compare) \
+apply to those files only. Their release headings are held to Keep a Changelog's grammar \
+(`[X] - YYYY-MM-DD`, level 2), unless the file writes its releases in a shape of its own (three \
+or more): then that shape is its form. A run of releases in another tool's dated convention \
+(at least 3, and 1 in 20: clap's `## v2.32.0 (2018-06-26)` from before it took up the format, \
+date-fns' `## v4.1.0 - 2024-09-17` since) is judged by that convention, as an era of the \
+file's history (not under `changelog.format = \"keep-a-changelog\"`); Keep a Changelog's own \
+heading with its separator mistyped (`## [1.2.0] 2024-01-31`) or without a date is no \
+convention, and is reported wherever it is. Every other rule applies to every dialect: \
+duplicates, impossible dates, version and date order, empty releases, `--release` and `--notes`.
 ";
 
 /// Which dialects a rule applies to.

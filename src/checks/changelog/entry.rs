@@ -5,6 +5,7 @@
 use std::cmp::Ordering;
 use std::str::FromStr;
 
+use crate::changelog::dialect::Conformity;
 use crate::changelog::{Changelog, Section, SectionKind, is_unreleased};
 use crate::changelog::{date, work};
 use crate::config::ChangelogScheme;
@@ -148,7 +149,7 @@ pub fn is_dated(model: &Changelog<'_>, s: &Section<'_>) -> bool {
         && !s.pending
         && s.date.is_some_and(|d| {
             let r = date::read(d.text);
-            r.is_valid() && (!model.dialect.strict || r.iso)
+            r.is_valid() && (!model.dialect.strict || s.conformity == Conformity::Era || r.iso)
         })
 }
 

@@ -252,7 +252,7 @@ impl<'a> Cx<'_, 'a> {
         {
             self.version_invalid(v);
         }
-        if self.model.dialect.strict {
+        if self.model.dialect.strict && s.conformity != Conformity::Era {
             self.heading_kac(index, s);
         } else {
             self.heading_own(index, s);
@@ -264,7 +264,7 @@ impl<'a> Cx<'_, 'a> {
         let d = &self.model.dialect;
         let read = s.date.zip(self.date_read(index));
         match s.conformity {
-            Conformity::Follows => {}
+            Conformity::Follows | Conformity::Era => {}
             Conformity::Deviates => {
                 let at = self
                     .model

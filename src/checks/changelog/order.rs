@@ -23,7 +23,7 @@ impl<'a> Cx<'_, 'a> {
         // numbered: 0 for all where there is one, the usual case, which costs no string.
         let words: std::collections::HashSet<String> = if m.releases().any(|s| s.word.is_some()) {
             m.releases()
-                .filter(|s| s.conformity == Conformity::Follows)
+                .filter(|s| matches!(s.conformity, Conformity::Follows | Conformity::Era))
                 .map(|s| {
                     s.word
                         .map(|w| w.text.to_ascii_lowercase())
