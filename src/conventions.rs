@@ -239,6 +239,7 @@ pub(crate) fn declared_regexes(
     }
     out
 }
+
 #[derive(Deserialize)]
 struct CzTable {
     tag_format: Option<String>,
