@@ -193,6 +193,8 @@ struct PyProject {
 
 #[derive(Deserialize, Default)]
 struct PyTools {
+    #[serde(rename = "vcs-versioning")]
+    vcs_versioning: Option<ScmTable>,
     setuptools_scm: Option<ScmTable>,
     hatch: Option<HatchTable>,
     commitizen: Option<CzTable>,
@@ -201,7 +203,9 @@ struct PyTools {
     semantic_release: Option<SemRelTable>,
 }
 
-/// `[tool.setuptools_scm]`: a workspace member's pyproject.toml is read with it too.
+/// `[tool.setuptools_scm]`, or `[tool.vcs-versioning]` (the same settings under the name of
+/// the library setuptools_scm became, which reads it first): a workspace member's
+/// pyproject.toml is read with it too.
 #[derive(Deserialize)]
 pub(crate) struct ScmTable {
     tag_regex: Option<String>,
@@ -219,13 +223,18 @@ struct HatchVersion {
     raw_options: Option<ScmTable>,
 }
 
-/// The tag regexes that setuptools_scm's and hatch-vcs's tables declare, each with the setting
-/// that says it, in the order they are taken: the first is the one the tools use.
+/// The tag regexes that vcs-versioning's, setuptools_scm's and hatch-vcs's tables declare,
+/// each with the setting that says it, in the order they are taken: the first is the one the
+/// tools use.
 pub(crate) fn declared_regexes(
+    vcs: Option<ScmTable>,
     scm: Option<ScmTable>,
     hatch: Option<HatchTable>,
 ) -> Vec<(String, &'static str)> {
     let mut out = Vec::new();
+    if let Some(re) = vcs.and_then(|t| t.tag_regex) {
+        out.push((re, "[tool.vcs-versioning] tag_regex"));
+    }
     if let Some(re) = scm.and_then(|t| t.tag_regex) {
         out.push((re, "[tool.setuptools_scm] tag_regex"));
     }
@@ -342,7 +351,7 @@ fn declared_scheme(root: &Path) -> Result<Option<(Scheme, String)>> {
     let py: PyTools = toml_with::<PyProject>(root, "pyproject.toml", &PY_TAG_KEYS)?
         .unwrap_or_default()
         .tool;
-    for (re, setting) in declared_regexes(py.setuptools_scm, py.hatch) {
+    for (re, setting) in declared_regexes(py.vcs_versioning, py.setuptools_scm, py.hatch) {
         found.push((from_regex(&re), format!("{setting} in pyproject.toml")));
     }
     let cz_placeholders = ["$version", "${version}"];
@@ -832,10 +841,15 @@ mod tests {
         let prefix = |p: &str| Some(Scheme::Prefix(p.into()));
         let re = "^r(?P<version>.+)$";
         let pattern = || Some(Scheme::Pattern(re.into()));
-        let cases: [(&str, &str, Option<Scheme>); 10] = [
+        let cases: [(&str, &str, Option<Scheme>); 11] = [
             (
                 "pyproject.toml",
                 "[tool.setuptools_scm]\ntag_regex = '^r(?P<version>.+)$'\n",
+                pattern(),
+            ),
+            (
+                "pyproject.toml",
+                "[tool.vcs-versioning]\ntag_regex = '^r(?P<version>.+)$'\n",
                 pattern(),
             ),
             (

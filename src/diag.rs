@@ -252,6 +252,20 @@ pub struct Style {
     pub deny_warnings: bool,
 }
 
+/// At most `max` of `items`, then how many more: a list that stays one readable line.
+pub fn shown_list(items: &[String], max: usize) -> String {
+    let mut shown = items
+        .iter()
+        .take(max)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if items.len() > max {
+        shown.push_str(&format!(", and {} more", items.len() - max));
+    }
+    shown
+}
+
 /// Escapes control characters (and the escape character itself) so repository text cannot drive
 /// the terminal or forge extra output lines. Printable text, including non-ASCII, is kept.
 pub fn escape(text: &str) -> String {

@@ -803,6 +803,22 @@ impl Repo {
         Ok(self.tag_refs.get_or_init(|| out))
     }
 
+    /// The tags on `commit`, in ref order: a tag object is read only where the ref alone does
+    /// not tell (a loose annotated tag).
+    pub fn tags_on(&self, commit: Oid) -> Result<Vec<&TagRef>> {
+        let mut out = Vec::new();
+        for r in self.tag_refs()? {
+            let here = match r.on_commit(commit) {
+                Some(known) => known,
+                None => self.resolve(r)?.commit == Some(commit),
+            };
+            if here {
+                out.push(r);
+            }
+        }
+        Ok(out)
+    }
+
     fn list_tag_refs(&self, loose: &std::collections::HashSet<String>) -> Result<Vec<TagRef>> {
         let refs = self
             .repo

@@ -69,6 +69,9 @@ pub struct Packages {
     /// Not changed once [`packages`] has made it: [`Packages::owner_of`] indexes it.
     pub list: Vec<Package>,
     pub workspace: Option<Workspace>,
+    /// The root's name when the root is a package ("" when its manifest names none), even
+    /// where `only` left it out of `list`: the repository's changelog is then the root's.
+    pub root_package: Option<String>,
     /// The members whose tags are their prefix and a digit, by prefix, in list order.
     by_prefix: HashMap<String, Vec<usize>>,
     /// The other members (a `tag_regex` of their own), in list order.
@@ -263,9 +266,14 @@ pub fn packages(
             });
         }
     }
+    let root_package = list
+        .first()
+        .filter(|r| r.is_package)
+        .map(|r| r.name.clone().unwrap_or_default());
     let mut out = Packages {
         list,
         workspace,
+        root_package,
         by_prefix: HashMap::new(),
         patterned: Vec::new(),
     };
@@ -340,6 +348,7 @@ mod tests {
                 member("b2", "b@", None),
             ],
             workspace: None,
+            root_package: None,
             by_prefix: HashMap::new(),
             patterned: Vec::new(),
         };

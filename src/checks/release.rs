@@ -264,15 +264,47 @@ fn target_version(args: &Args, sources: &Sources) -> Result<Option<Version>> {
     }
 }
 
-/// The package being released: `--package` / `versions.package`, else the root when it is a
-/// package, else the one published member of a workspace (its benches, examples and test
-/// crates are not released); a workspace of several is a usage error that names them (which
-/// one is being released is the user's to say).
-fn release_package(repo: &Repo, config: &Config, only: Option<&str>) -> Result<packages::Package> {
+/// The package a run of check-release-ready judges.
+struct Chosen {
+    pkg: packages::Package,
+    /// The tag that chose it, when a tag did: `ignore-0.4.30 of the CI job`, `… at HEAD`.
+    by: Option<String>,
+    /// The root's name when the root is a package itself (ripgrep beside its crates): the
+    /// repository's changelog is then the root's, not a member's.
+    root_package: Option<String>,
+}
+
+/// The package being released, and the tag that chose it when a tag did:
+///
+/// 1. `--package` / `versions.package`;
+/// 2. the package whose release tag the CI job runs for (`GITHUB_REF`, `CI_COMMIT_TAG`): on
+///    ripgrep's `ignore-0.4.30`, the `ignore` crate rather than the root;
+/// 3. the root, when it is a package;
+/// 4. the one published member (benches, examples and test crates are not released);
+/// 5. the one member whose release tag is at HEAD (a job on a package's tag elsewhere).
+///
+/// A workspace of several with none of these is a usage error that names them: which one is
+/// being released is the user's to say.
+fn release_package(repo: &Repo, config: &Config, only: Option<&str>) -> Result<Chosen> {
     let reader = versions::reader(&Tree::WorkTree, repo)?;
     let pkgs = packages::packages(&*reader, config, repo, only)?;
-    if let Some(p) = pkgs.root().filter(|_| only.is_none()) {
-        return Ok(p.clone());
+    let chosen = |pkg: &packages::Package, by: Option<String>| Chosen {
+        pkg: pkg.clone(),
+        by,
+        root_package: pkgs.root_package.clone(),
+    };
+    let root = pkgs.root().filter(|_| only.is_none());
+    if only.is_none()
+        && pkgs.workspace.is_some()
+        && let Some(tag) = tag::ci_tag()
+        && let Some(p) = pkgs.owner_of(&tag)
+    {
+        // The root chosen by its own tag needs no word of it.
+        let by = p.member.then(|| format!("{tag} of the CI job"));
+        return Ok(chosen(p, by));
+    }
+    if let Some(p) = root {
+        return Ok(chosen(p, None));
     }
     let members: Vec<&packages::Package> = pkgs
         .list
@@ -287,10 +319,28 @@ fn release_package(repo: &Repo, config: &Config, only: Option<&str>) -> Result<p
     } else {
         (published, "published ")
     };
-    match candidates.as_slice() {
-        [one] => Ok((*one).clone()),
-        [] => Ok(pkgs.list[0].clone()),
-        many => Err(Error::new(format!(
+    let many = match candidates.as_slice() {
+        [one] => return Ok(chosen(one, None)),
+        [] => return Ok(chosen(&pkgs.list[0], None)),
+        many => many,
+    };
+    // The candidates with a release tag at HEAD, one tag each.
+    let mut tagged: Vec<(&packages::Package, String)> = Vec::new();
+    if let Some(head) = repo.head()?.oid() {
+        for r in repo.tags_on(head)? {
+            if let Some(p) = pkgs.owner_of(&r.name)
+                && many.iter().any(|c| std::ptr::eq(*c, p))
+                && !tagged.iter().any(|(t, _)| std::ptr::eq(*t, p))
+            {
+                tagged.push((p, r.name.clone()));
+            }
+        }
+    }
+    if let [(p, tag)] = tagged.as_slice() {
+        return Ok(chosen(p, Some(format!("{tag} at HEAD"))));
+    }
+    Err(Error::new(if tagged.is_empty() {
+        format!(
             "this is a workspace of {} {kind}packages ({}): name the one to release with \
              --package NAME (or versions.package)",
             many.len(),
@@ -298,8 +348,19 @@ fn release_package(repo: &Repo, config: &Config, only: Option<&str>) -> Result<p
                 .filter_map(|p| p.name.as_deref())
                 .collect::<Vec<_>>()
                 .join(", ")
-        ))),
-    }
+        )
+    } else {
+        format!(
+            "HEAD carries release tags of {} packages ({}): name the one to release with \
+             --package NAME (or versions.package)",
+            tagged.len(),
+            tagged
+                .iter()
+                .map(|(_, t)| t.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    }))
 }
 
 pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
@@ -312,24 +373,42 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
         .package
         .as_deref()
         .or(files.versions.package.as_deref());
-    let pkg = release_package(repo, files, only)?;
+    let Chosen {
+        pkg,
+        by: chosen_by,
+        root_package,
+    } = release_package(repo, files, only)?;
     let workdir = repo.require_workdir("check-release-ready")?;
-    // A workspace member's own changelog (tokio/CHANGELOG.md), else the repository's.
+    // A workspace member's own changelog (tokio/CHANGELOG.md), else the repository's; but
+    // beside a root package (ripgrep's crates) the repository's changelog is the root's.
     let member_dir = workdir.join(&pkg.dir);
-    let root = if !pkg.dir.is_empty()
-        && files.changelog.path.is_none()
-        && lint::find_file(&member_dir, files)?.is_some()
-    {
-        member_dir
+    let (root, elsewhere) = if pkg.dir.is_empty() || files.changelog.path.is_some() {
+        (workdir, None)
+    } else if lint::find_file(&member_dir, files)?.is_some() {
+        (member_dir, None)
     } else {
-        workdir
+        let whose = root_package.map(|r| {
+            format!(
+                "{} has no changelog of its own (the repository's is {})",
+                pkg.name.as_deref().unwrap_or("the package"),
+                if r.is_empty() {
+                    "the root package's".to_string()
+                } else {
+                    format!("{r}'s")
+                }
+            )
+        });
+        (workdir, whose)
     };
     // The changelog is found and read first and, when it is big, parsed on another thread
     // while the other checks run: on pydantic's 330 KB HISTORY.md the parse is two thirds of
     // the run. What fails here is reported where the changelog checks run, after the others.
-    let (file, unread) = match read_changelog(&root, files) {
-        Ok(file) => (file, None),
-        Err(e) => (None, Some(e)),
+    let (file, unread) = match &elsewhere {
+        Some(_) => (None, None),
+        None => match read_changelog(&root, files) {
+            Ok(file) => (file, None),
+            Err(e) => (None, Some(e)),
+        },
     };
     let opts = lint_options(files, None).parse_options();
     std::thread::scope(|scope| {
@@ -338,7 +417,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
         let status = repo.status_apart(scope, SHOWN + 1);
         let parsing = match (&file, unread) {
             (_, Some(e)) => Parsing::Failed(e),
-            (None, None) => Parsing::Absent,
+            (None, None) => match elsewhere {
+                Some(why) => Parsing::NotItsOwn(why),
+                None => Parsing::Absent,
+            },
             (Some((shown, bytes)), None) => Parsing::start(scope, shown, bytes, opts),
         };
         // The maintenance lines are inferred by listing every branch and every release (uv's
@@ -360,7 +442,20 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
             tags: pkg.tags.clone(),
             ..base.clone()
         };
-        checklist(ctx, &args, repo, (&config, &pkg.dir), head, parsing, status)
+        let chosen = chosen_by
+            .as_deref()
+            .zip(pkg.name.as_deref())
+            .map(|(by, name)| (name, by));
+        checklist(
+            ctx,
+            &args,
+            repo,
+            (&config, &pkg.dir),
+            chosen,
+            head,
+            parsing,
+            status,
+        )
     })
 }
 
@@ -370,6 +465,7 @@ fn checklist(
     args: &Args,
     repo: &Repo,
     (config, pkg_dir): (&Config, &str),
+    chosen: Option<(&str, &str)>,
     head: Head,
     parsing: Parsing<'_, '_>,
     status: StatusApart<'_>,
@@ -391,18 +487,65 @@ fn checklist(
     let eco = versions::project_ecosystem(&sources);
     let mut sync = Report::new("check-version-sync").with_overrides(&ctx.config()?.overrides());
     versions::check_sources(&sources, &mut sync);
-    let version = target_version(args, &sources)?;
+    let mut version = target_version(args, &sources)?;
     if let (Some(v), Some(given)) = (&version, &args.release) {
         // The version being released must be what the files say.
         versions::check_against_version(&sources, v, &format!("--release says {given}"), &mut sync);
     }
-    checks.push(summarise("version-sync", &sync, || match &version {
-        Some(v) => format!("the version sources agree on {}", v.raw()),
-        None => "no version found".into(),
-    }));
 
     // Every tag that names a version, in any spelling (`0.28.1` beside `v0.28.1`).
     let release_tags = releases::list(repo, &config.tags)?;
+    // A version that only the git tag gives (setuptools_scm, hatch-vcs) is, on a checkout of a
+    // release tag, that tag's: what the build makes there (a CI job on the tag).
+    let from_tag = sources
+        .found
+        .is_empty()
+        .then(|| sources.dynamic.first())
+        .flatten();
+    let mut tagged_here = None;
+    if let (None, Some(_), Some(head_oid)) = (&version, from_tag, head.oid()) {
+        tagged_here = release_tag_at(repo, &release_tags, head_oid, eco)?;
+        version = tagged_here.and_then(|t| t.version.as_version(eco));
+    }
+    let sync_line = match (&version, from_tag) {
+        // Nothing says which version this is: the checks of the version cannot run, and a
+        // checklist of skips is no "ready".
+        (None, Some(d)) if sync.count(Severity::Error) == 0 => fail(
+            "version-sync",
+            format!(
+                "the version comes from the git tag ({}) and HEAD has no release tag",
+                d.how
+            ),
+            "name the version you will tag: `--release VERSION`",
+        ),
+        _ => summarise("version-sync", &sync, || match (&version, from_tag) {
+            (Some(v), Some(d)) => match tagged_here {
+                Some(t) => format!(
+                    "the version comes from the git tag ({}): {} at HEAD",
+                    d.how, t.tag.name
+                ),
+                None => format!(
+                    "the version comes from the git tag ({}): {} by --release",
+                    d.how,
+                    v.raw()
+                ),
+            },
+            (Some(v), None) => format!("the version sources agree on {}", v.raw()),
+            (None, _) => "no version found".into(),
+        }),
+    };
+    checks.push(match chosen {
+        // The package was picked by its tag at HEAD: the checklist says which and why (the
+        // detail names the tag already where the version is the tag's).
+        Some((name, by)) => CheckLine {
+            detail: match tagged_here {
+                Some(_) => format!("package {name}: {}", sync_line.detail),
+                None => format!("package {name} ({by}): {}", sync_line.detail),
+            },
+            ..sync_line
+        },
+        None => sync_line,
+    });
     let shallow = repo.is_shallow();
     let version_like = releases::version_like_count(repo)?;
     let history = if shallow {
@@ -447,7 +590,11 @@ fn checklist(
             checks.push(line(
                 id,
                 CheckStatus::Skip,
-                "no version to release (no source, no --release)",
+                if from_tag.is_some() {
+                    "no version to release: the git tag gives it (see version-sync)"
+                } else {
+                    "no version to release (no source, no --release)"
+                },
             ));
         }
         checks.push(changelog_checks(ctx, config, parsing, None)?.1);
@@ -599,9 +746,44 @@ fn release_branch_containing(
     let ids: Vec<crate::git::Oid> = tips.iter().map(|(_, o)| *o).collect();
     let found = repo.reachable(&ids, &crate::git::OidSet::from_iter([commit]))?;
     Ok((!found.is_empty()).then(|| {
-        let names: Vec<&str> = tips.iter().map(|(n, _)| n.as_str()).collect();
-        format!("a release branch ({})", names.join(", "))
+        // A project with a maintenance line per minor release has dozens (tokio: 36).
+        let names: Vec<String> = tips.iter().map(|(n, _)| n.clone()).collect();
+        format!("a release branch ({})", crate::diag::shown_list(&names, 4))
     }))
+}
+
+/// The release tag on `commit` whose version is highest (the configured spelling where two
+/// spell one version), if any.
+fn release_tag_at<'a>(
+    repo: &Repo,
+    tags: &'a releases::ReleaseTags,
+    commit: crate::git::Oid,
+    eco: version::Ecosystem,
+) -> Result<Option<&'a releases::ReleaseTag>> {
+    let mut best: Option<&releases::ReleaseTag> = None;
+    for t in &tags.tags {
+        let here = match t.tag.on_commit(commit) {
+            Some(known) => known,
+            None => repo.resolve(&t.tag)?.commit == Some(commit),
+        };
+        if !here {
+            continue;
+        }
+        let better =
+            best.is_none_or(
+                |b| match version::compare_tags(&t.version, &b.version, eco) {
+                    Some(Ordering::Greater) => true,
+                    Some(Ordering::Equal) => {
+                        t.spelling == Spelling::Configured && b.spelling != Spelling::Configured
+                    }
+                    _ => false,
+                },
+            );
+        if better {
+            best = Some(t);
+        }
+    }
+    Ok(best)
 }
 
 fn report_with(report: &mut Report, checks: Vec<CheckLine>) -> Report {
@@ -772,6 +954,8 @@ const PARSE_APART: usize = 32 << 10;
 /// not depend on it; the lint does).
 enum Parsing<'scope, 'f> {
     Absent,
+    /// The repository's changelog belongs to another package: why, for the checklist.
+    NotItsOwn(String),
     Failed(Error),
     Here {
         shown: &'f str,
@@ -805,7 +989,7 @@ impl<'scope, 'f: 'scope> Parsing<'scope, 'f> {
     /// The changelog as shown and parsed; `None` when there is none.
     fn finish(self) -> Result<Option<(&'f str, Changelog<'f>)>> {
         match self {
-            Parsing::Absent => Ok(None),
+            Parsing::Absent | Parsing::NotItsOwn(_) => Ok(None),
             Parsing::Failed(e) => Err(e),
             Parsing::Here { shown, bytes, opts } => Ok(Some((
                 shown,
@@ -829,6 +1013,12 @@ fn changelog_checks(
     parsing: Parsing<'_, '_>,
     version: Option<&Version>,
 ) -> Result<(Option<CheckLine>, CheckLine)> {
+    if let Parsing::NotItsOwn(why) = &parsing {
+        return Ok((
+            version.map(|_| line("changelog-entry", CheckStatus::Skip, why.clone())),
+            line("changelog-lint", CheckStatus::Skip, why.clone()),
+        ));
+    }
     let Some((shown, model)) = parsing.finish()? else {
         let entry = version.map(|v| {
             fail(

@@ -384,7 +384,7 @@ fn in_repo(
                         "{} tags commit {}, which is not on any release branch ({})",
                         facts.name,
                         commit.short(),
-                        shown_list(&names, 6)
+                        crate::diag::shown_list(&names, 6)
                     ),
                 )
                 .subject(subject.clone())
@@ -592,32 +592,28 @@ impl<'r> Scoped<'r> {
     }
 }
 
-/// The tag from the CI environment, else the release tags at HEAD (and `true`).
-fn implicit_tags(ctx: &Ctx) -> Result<(Vec<String>, bool)> {
+/// The tag a CI job runs for: `GITHUB_REF` (`refs/tags/...`) or GitLab's `CI_COMMIT_TAG`.
+pub fn ci_tag() -> Option<String> {
     if let Ok(r) = std::env::var("GITHUB_REF")
         && let Some(t) = r.strip_prefix("refs/tags/")
     {
-        return Ok((vec![t.to_string()], false));
+        return Some(t.to_string());
     }
-    if let Ok(t) = std::env::var("CI_COMMIT_TAG")
-        && !t.is_empty()
-    {
+    std::env::var("CI_COMMIT_TAG")
+        .ok()
+        .filter(|t| !t.is_empty())
+}
+
+/// The tag from the CI environment, else the release tags at HEAD (and `true`).
+fn implicit_tags(ctx: &Ctx) -> Result<(Vec<String>, bool)> {
+    if let Some(t) = ci_tag() {
         return Ok((vec![t], false));
     }
     let repo = ctx.repo()?;
     let Some(head) = repo.head()?.oid() else {
         return Ok((Vec::new(), true));
     };
-    let mut at_head = Vec::new();
-    for r in repo.tag_refs()? {
-        let here = match r.on_commit(head) {
-            Some(known) => known,
-            None => repo.resolve(r)?.commit == Some(head),
-        };
-        if here {
-            at_head.push(r.name.clone());
-        }
-    }
+    let mut at_head: Vec<String> = repo.tags_on(head)?.iter().map(|r| r.name.clone()).collect();
     // A release tag of the repository or of any workspace member. The packages are read only
     // when a tag is here: most commits have none, and a workspace has a manifest per member.
     if !at_head.is_empty() {
@@ -626,20 +622,6 @@ fn implicit_tags(ctx: &Ctx) -> Result<(Vec<String>, bool)> {
         at_head.retain(|name| pkgs.owner_of(name).is_some());
     }
     Ok((at_head, true))
-}
-
-/// At most `max` of `items`, then how many more: a list that stays one readable line.
-fn shown_list(items: &[String], max: usize) -> String {
-    let mut shown = items
-        .iter()
-        .take(max)
-        .cloned()
-        .collect::<Vec<_>>()
-        .join(", ");
-    if items.len() > max {
-        shown.push_str(&format!(", and {} more", items.len() - max));
-    }
-    shown
 }
 
 /// The packages whose tags an audit or a named tag is judged for: the layout HEAD has (its

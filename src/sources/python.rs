@@ -58,6 +58,8 @@ impl Collector<'_> {
             }
         }
         for keys in [
+            &["vcs-versioning", "version_file"][..],
+            &["vcs-versioning", "write_to"][..],
             &["setuptools_scm", "version_file"][..],
             &["setuptools_scm", "write_to"][..],
             &["hatch", "build", "hooks", "vcs", "version-file"][..],
@@ -192,8 +194,13 @@ impl Collector<'_> {
             }
         }
 
-        if let Some((k, _)) = tool.and_then(|t| get_entry(t, "setuptools_scm")) {
-            self.dynamic(pyp, &text, k.span().start, "setuptools_scm");
+        // setuptools_scm reads its settings from either table, vcs-versioning's (the name of
+        // the library it became) first.
+        let scm = ["vcs-versioning", "setuptools_scm"]
+            .into_iter()
+            .find_map(|name| Some((tool.and_then(|t| get_entry(t, name))?, name)));
+        if let Some(((k, _), name)) = scm {
+            self.dynamic(pyp, &text, k.span().start, name);
         } else if declares_dynamic {
             let requires =
                 path_get(&root, &["build-system", "requires"]).and_then(|r| r.get_ref().as_array());
@@ -908,6 +915,29 @@ mod tests {
         )]);
         assert_eq!(s.dynamic.len(), 1);
         assert_eq!((s.dynamic[0].line, s.dynamic[0].column), (2, 14));
+        // `[tool.vcs-versioning]`, the same settings under the library's own name, which
+        // setuptools_scm reads first; its version file is no source either.
+        let files = [
+            (
+                "pyproject.toml",
+                "[project]\nname = \"pkg\"\ndynamic = [\"version\"]\n[tool.vcs-versioning]\nversion_file = \"src/pkg/_version.py\"\n",
+            ),
+            (
+                "src/pkg/_version.py",
+                "__version__ = version = '0.1.dev3+g1234567'\n",
+            ),
+        ];
+        let s = run(&files);
+        assert!(s.found.is_empty(), "{:?}", found(&s));
+        assert_eq!(
+            s.dynamic,
+            [Dynamic {
+                path: "pyproject.toml".into(),
+                line: 4,
+                column: 7,
+                how: "vcs-versioning".into()
+            }]
+        );
         // A static version with setuptools_scm merely installed is not dynamic.
         let s = run(&[(
             "pyproject.toml",

@@ -305,6 +305,8 @@ struct PyProjectTable {
 #[derive(Deserialize, Default)]
 struct PyTools {
     uv: Option<UvTable>,
+    #[serde(rename = "vcs-versioning")]
+    vcs_versioning: Option<ScmTable>,
     setuptools_scm: Option<ScmTable>,
     hatch: Option<HatchTable>,
 }
@@ -326,7 +328,7 @@ struct UvWorkspace {
 impl PyProject {
     fn tag_regex(self) -> Option<String> {
         let tools = self.tool;
-        let regexes = declared_regexes(tools.setuptools_scm, tools.hatch);
+        let regexes = declared_regexes(tools.vcs_versioning, tools.setuptools_scm, tools.hatch);
         regexes.into_iter().next().map(|(re, _)| re)
     }
 }

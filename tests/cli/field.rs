@@ -459,6 +459,41 @@ fn ripgrep_bare_tags_hide_no_mismatch() {
 }
 
 #[test]
+fn ripgrep_a_crates_tag_job_judges_that_crate_and_not_the_root_changelog() {
+    // HEAD carries ignore-0.4.33, but ripgrep is the root package: it stays the release...
+    let run = gate("ripgrep", "check-release-ready", &[]);
+    run.code(1)
+        .stdout_has("PASS version-sync       the version sources agree on 15.2.0\n");
+    // ... unless the CI job runs for the crate's tag. The crate has no changelog of its own,
+    // and ripgrep's is not its.
+    gate_in(
+        &repo("ripgrep"),
+        "check-release-ready",
+        &[],
+        &[("GITHUB_REF", "refs/tags/ignore-0.4.33")],
+    )
+    .code(0)
+    .stdout_has(
+        "PASS version-sync       package ignore (ignore-0.4.33 of the CI job): the version \
+         sources agree on 0.4.33\n",
+    )
+    .stdout_has("PASS tag-free           ignore-0.4.33 exists and points at HEAD\n")
+    .stdout_has(
+        "SKIP changelog-entry    ignore has no changelog of its own (the repository's is \
+         ripgrep's)\n",
+    )
+    .stdout_has("check-release-ready: ready to tag ignore-0.4.33\n");
+    // The root's own tag in CI is the root's release.
+    gate_in(
+        &repo("ripgrep"),
+        "check-release-ready",
+        &[],
+        &[("GITHUB_REF", "refs/tags/15.2.0")],
+    )
+    .stdout_has("PASS version-sync       the version sources agree on 15.2.0\n");
+}
+
+#[test]
 fn tokio_workspace_members_are_packages_with_their_own_tags() {
     // Each member with its own tags: tokio-1.53.1 is tokio's, tokio-util-0.7.19 tokio-util's.
     let (_, all) = json("tokio", "validate-tag", &["--all"]);
@@ -513,15 +548,8 @@ fn a_member_that_disagrees_with_its_own_tag_is_reported() {
         text.replace("version = \"0.7.19\"", "version = \"0.7.18\""),
     )
     .unwrap();
-    for args in [
-        &["commit", "-q", "-am", "lost bump"][..],
-        &["tag", "tokio-util-0.7.20"][..],
-    ] {
-        let mut cmd = Command::new("git");
-        pin(&mut cmd, &home());
-        cmd.current_dir(&clone).args(args);
-        assert!(cmd.status().unwrap().success());
-    }
+    git_in(&clone, &["commit", "-q", "-am", "lost bump"]);
+    git_in(&clone, &["tag", "tokio-util-0.7.20"]);
     gate_in(&clone, "validate-tag", &["tokio-util-0.7.20"], &[])
         .code(1)
         .stdout_has("tokio-util/Cargo.toml:7:12: error[tag-version-mismatch]")
@@ -543,13 +571,80 @@ fn setuptools_scm_private_root_and_member_tag_regex() {
     for t in ["setuptools-scm-v10.2.1", "vcs-versioning-v2.3.1"] {
         assert!(ok.contains(&t.to_string()), "{t}: {ok:?}");
     }
-    // check-release-ready asks which package, and never proposes `v0.1.0+private`.
+    // HEAD carries vcs-versioning-v2.3.1: check-release-ready judges that package, whose
+    // version its `[tool.vcs-versioning]` table takes from the tag, and never proposes
+    // `v0.1.0+private`.
     let run = gate("setuptools-scm", "check-release-ready", &[]);
+    assert!(!run.stdout.contains("+private"), "{}", run.stdout);
+    run.code(0)
+        .stdout_has(
+            "PASS version-sync       package vcs-versioning: the version comes from the git \
+             tag (vcs-versioning): vcs-versioning-v2.3.1 at HEAD\n",
+        )
+        .stdout_has("PASS version-increment  2.3.1 follows vcs-versioning-v2.3.0\n")
+        .stdout_has("check-release-ready: ready to tag vcs-versioning-v2.3.1");
+    // On the commit before, no package's tag says which: it asks, naming both.
+    let (_dir, clone) = scratch("setuptools-scm");
+    git_in(&clone, &["checkout", "-q", "HEAD^"]);
+    let run = gate_in(&clone, "check-release-ready", &[], &[]);
     assert!(!run.stdout.contains("+private"), "{}", run.stdout);
     run.code(2)
         .stderr_has("workspace of 2 packages")
         .stderr_has("setuptools-scm")
         .stderr_has("vcs-versioning");
+    // Named, a package whose version only the tag gives needs the version to check.
+    gate_in(
+        &clone,
+        "check-release-ready",
+        &["--package", "setuptools-scm"],
+        &[],
+    )
+    .code(1)
+    .stdout_has(
+        "FAIL version-sync       the version comes from the git tag (setuptools_scm) and \
+             HEAD has no release tag\n",
+    )
+    .stdout_has("SKIP tag-free           no version to release: the git tag gives it");
+    gate_in(
+        &clone,
+        "check-release-ready",
+        &["--package", "setuptools-scm", "--release", "10.2.1"],
+        &[],
+    )
+    .code(1)
+    .stdout_has("FAIL tag-free           setuptools-scm-v10.2.1 already names version 10.2.1");
+}
+
+#[test]
+fn a_workspace_release_job_on_a_packages_tag_judges_that_package() {
+    // CI on tokio's `tokio-macros-2.7.1` tag: the tag at HEAD says which package.
+    let (_dir, clone) = scratch("tokio");
+    git_in(&clone, &["checkout", "-q", "tokio-macros-2.7.1"]);
+    let run = gate_in(&clone, "check-release-ready", &[], &[]);
+    run.code(0)
+        .stdout_has(
+            "PASS version-sync       package tokio-macros (tokio-macros-2.7.1 at HEAD): the \
+             version sources agree on 2.7.1\n",
+        )
+        .stdout_has("PASS version-increment  2.7.1 follows tokio-macros-2.7.0\n")
+        .stdout_has("check-release-ready: ready to tag tokio-macros-2.7.1");
+    // 36 maintenance lines contain it: four are named.
+    run.stdout_has("which is on a release branch (master, origin/master, origin/tokio-1.0.x, origin/tokio-1.1.x, and 32 more)\n");
+    // tokio 0.2.11 and tokio-macros 0.2.4 were tagged on one commit: which one is asked.
+    git_in(&clone, &["checkout", "-q", "tokio-0.2.11"]);
+    gate_in(&clone, "check-release-ready", &[], &[])
+        .code(2)
+        .stderr_has(
+            "HEAD carries release tags of 2 packages (tokio-0.2.11, tokio-macros-0.2.4): name \
+             the one to release with --package NAME",
+        );
+    gate_in(
+        &clone,
+        "check-release-ready",
+        &["--package", "tokio-macros"],
+        &[],
+    )
+    .stdout_has("PASS tag-free           tokio-macros-0.2.4 exists and points at HEAD\n");
 }
 
 #[test]
@@ -663,14 +758,28 @@ fn cargo_release_and_setuptools_scm_old_tags_are_history() {
     assert!(tags_with_status(&all, "skipped").contains(&"v0.10".to_string()));
 }
 
+/// Runs git in a scratch clone, with the pinned environment; it must succeed.
+pub fn git_in(clone: &Path, args: &[&str]) {
+    let mut cmd = Command::new("git");
+    pin(&mut cmd, &home());
+    let out = cmd
+        .current_dir(clone)
+        .args(args)
+        .stdin(Stdio::null())
+        .output()
+        .expect("spawn git");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn rerunning_a_release_tags_workflow_passes_its_version_checks() {
     // CI re-run on an old release: a detached checkout of httpx's 0.27.2 tag.
     let (_dir, clone) = scratch("httpx");
-    let mut cmd = Command::new("git");
-    pin(&mut cmd, &home());
-    cmd.current_dir(&clone).args(["checkout", "-q", "0.27.2"]);
-    assert!(cmd.status().unwrap().success());
+    git_in(&clone, &["checkout", "-q", "0.27.2"]);
     let run = gate_in(&clone, "check-release-ready", &["--format", "json"], &[]);
     let r = run.json();
     assert_eq!(check_status(&r, "tag-free"), "pass", "{r}");

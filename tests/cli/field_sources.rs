@@ -3,31 +3,10 @@
 //! whose declared files disagree is reported by an audit at default settings.
 
 use std::path::Path;
-use std::process::{Command, Stdio};
 
-use crate::field::{check_status, gate, gate_in, json, repo, scratch, subjects, with_rule};
-use crate::util::{TempDir, pin};
+use crate::field::{check_status, gate, gate_in, git_in, json, repo, scratch, subjects, with_rule};
 
 const CVS: &str = "check-version-sync";
-
-/// git in a scratch clone, with the pinned environment.
-fn git_in(dir: &Path, args: &[&str]) {
-    let home = TempDir::new("field-home");
-    std::fs::write(home.path().join("gitconfig"), "").unwrap();
-    let mut cmd = Command::new("git");
-    pin(&mut cmd, home.path());
-    let out = cmd
-        .current_dir(dir)
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("spawn git");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 /// Replaces `from` with `to` in a file of a scratch clone, exactly once.
 fn edit(dir: &Path, rel: &str, from: &str, to: &str) {

@@ -712,3 +712,64 @@ fn a_ci_checkout_of_the_tag_is_detached_but_on_origin_main() {
         .code(1)
         .stdout_has("FAIL release-branch     HEAD is detached");
 }
+
+#[test]
+fn a_version_only_the_tag_gives_is_the_tag_at_head_or_named() {
+    // hatch-vcs: no file holds the version; the build takes it from the tag.
+    let (r, _remote) = ready();
+    r.write(
+        "pyproject.toml",
+        "[build-system]\nrequires = [\"hatchling\", \"hatch-vcs\"]\nbuild-backend = \"hatchling.build\"\n\
+         [project]\nname = \"demo\"\ndynamic = [\"version\"]\n[tool.hatch.version]\nsource = \"vcs\"\n",
+    );
+    r.git(&["commit", "-q", "-am", "version from the tag"])
+        .code(0);
+    r.git(&["push", "-q"]).code(0);
+    // Nothing says which version comes next: the checks of it cannot run, and that is no pass.
+    only(
+        &r,
+        &[],
+        &[
+            ("version-sync", "fail"),
+            ("tag-name", "skip"),
+            ("tag-free", "skip"),
+            ("version-increment", "skip"),
+            ("final-version", "skip"),
+            ("changelog-entry", "skip"),
+        ],
+    );
+    r.relgate(CRR, &[])
+        .stdout_has(
+            "FAIL version-sync       the version comes from the git tag (hatch-vcs) and HEAD \
+             has no release tag\n                       fix: name the version you will tag: \
+             `--release VERSION`\n",
+        )
+        .stdout_has("SKIP tag-free           no version to release: the git tag gives it (see version-sync)\n");
+    // Named, it is checked as a file's would be.
+    only(&r, &["--release", "1.1.0"], &[]);
+    r.relgate(CRR, &["--release", "1.1.0"]).stdout_has(
+        "PASS version-sync       the version comes from the git tag (hatch-vcs): 1.1.0 by --release\n",
+    );
+    only(
+        &r,
+        &["--release", "1.0.0"],
+        &[
+            ("tag-free", "fail"),
+            ("version-increment", "fail"),
+            ("changelog-entry", "fail"),
+        ],
+    );
+    // On the release's tag (the CI job of a tag push), the version is the tag's.
+    r.tag("v1.1.0", None);
+    only(&r, &[], &[]);
+    r.relgate(CRR, &[])
+        .stdout_has("PASS version-sync       the version comes from the git tag (hatch-vcs): v1.1.0 at HEAD\n")
+        .stdout_has("PASS version-increment  1.1.0 follows v1.0.0\n")
+        .stdout_has("check-release-ready: ready to tag v1.1.0\n");
+    // A file that says a version is the source again, whatever the tag at HEAD says.
+    r.write("pyproject.toml", &pyproject("1.1.0"));
+    r.git(&["commit", "-q", "-am", "static again"]).code(0);
+    r.git(&["tag", "-f", "v1.1.0"]).code(0);
+    r.relgate(CRR, &[])
+        .stdout_has("PASS version-sync       the version sources agree on 1.1.0\n");
+}

@@ -89,14 +89,33 @@ fn package_selects_one_and_an_unknown_name_is_exit_2() {
     r.relgate(VT, &["--all", "--package", "nope"])
         .code(2)
         .stderr_has("no package named `nope`");
-    // check-release-ready asks which one to release, then judges that one.
+    // Both packages' tags are at HEAD: check-release-ready asks which one to release.
+    r.relgate(CRR, &[]).code(2).stderr_has(
+        "HEAD carries release tags of 2 packages (cli-v0.3.0, core-v1.0.0): name the one to \
+         release with --package",
+    );
+    // Past them, nothing says which.
+    r.write("README.md", "docs\n");
+    r.git(&["add", "."]).code(0);
+    r.commit("docs");
     r.relgate(CRR, &[]).code(2).stderr_has(
         "this is a workspace of 2 packages (cli, core): name the one to release with --package",
     );
-    r.write("relgate.toml", "[versions]\npackage = \"core\"\n");
+    // One package's tag at HEAD says it (a CI job on that tag), and the checklist says so.
+    r.write("crates/core/Cargo.toml", &cargo_member("core", "1.1.0"));
+    r.git(&["commit", "-q", "-am", "core 1.1.0"]).code(0);
+    r.tag("core-v1.1.0", None);
     r.relgate(CRR, &[])
-        .stdout_has("core-v1.0.0 exists and points at HEAD")
-        .stdout_has("1.0.0 is the first release\n");
+        .stdout_has(
+            "PASS version-sync       package core (core-v1.1.0 at HEAD): the version sources \
+             agree on 1.1.0\n",
+        )
+        .stdout_has("PASS version-increment  1.1.0 follows core-v1.0.0\n");
+    // Named, it is judged whatever is at HEAD.
+    r.write("relgate.toml", "[versions]\npackage = \"cli\"\n");
+    r.relgate(CRR, &[])
+        .stdout_has("PASS version-sync       the version sources agree on 0.3.0\n")
+        .stdout_has("cli-v0.3.0 already names version 0.3.0");
 }
 
 #[test]
@@ -124,13 +143,19 @@ fn the_one_published_member_is_the_release_and_private_ones_are_not_named() {
     r.tag("lib-v1.0.0", None);
     r.relgate(CRR, &[])
         .stdout_has("lib-v1.0.0 exists and points at HEAD");
-    // A second published crate: the question is asked, naming only the published ones.
+    // A second published crate.
     r.write("cli/Cargo.toml", &cargo_member("cli", "0.1.0"));
     r.write(
         "Cargo.toml",
         "[workspace]\nmembers = [\"lib\", \"cli\", \"benches\", \"examples\"]\n\
          [workspace.package]\npublish = false\n",
     );
+    // HEAD carries lib's tag: lib is the release.
+    r.relgate(CRR, &[])
+        .stdout_has("package lib (lib-v1.0.0 at HEAD)");
+    // Past it, the question is asked, naming only the published ones.
+    r.git(&["add", "."]).code(0);
+    r.commit("a cli");
     r.relgate(CRR, &[]).code(2).stderr_has(
         "this is a workspace of 2 published packages (lib, cli): name the one to release",
     );
