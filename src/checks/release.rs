@@ -446,16 +446,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
             .as_deref()
             .zip(pkg.name.as_deref())
             .map(|(by, name)| (name, by));
-        checklist(
-            ctx,
-            &args,
-            repo,
-            (&config, &pkg.dir),
-            chosen,
-            head,
-            parsing,
-            status,
-        )
+        let package = (&config, pkg.dir.as_str(), chosen);
+        checklist(ctx, &args, repo, package, head, parsing, status)
     })
 }
 
@@ -464,8 +456,9 @@ fn checklist(
     ctx: &Ctx,
     args: &Args,
     repo: &Repo,
-    (config, pkg_dir): (&Config, &str),
-    chosen: Option<(&str, &str)>,
+    // The package judged: its configuration, its directory, and its name with what chose it
+    // when a tag did.
+    (config, pkg_dir, chosen): (&Config, &str, Option<(&str, &str)>),
     head: Head,
     parsing: Parsing<'_, '_>,
     status: StatusApart<'_>,
