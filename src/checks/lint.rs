@@ -57,13 +57,29 @@ pub const RULES: &[RuleDoc] = &[RuleDoc {
     tool: "lint-changelog",
     severity: Severity::Note,
     summary: "no FILE was given, none is configured and none of the usual names exists",
-    why: "A repository without a changelog has nothing to lint; `--release` and `--notes` still fail without one.",
+    why: "A repository without a changelog has nothing to lint; `--release` and `--notes` still fail without one. A reStructuredText changelog (CHANGES.rst, CHANGELOG.rst, HISTORY.rst) is no absence: relgate reads Markdown only, and names it (exit 2) rather than pass it over.",
     bad: "(none: this is a note)",
     good: "lint-changelog CHANGELOG.md",
 }];
 
 /// The names looked for at the work-tree root, in order.
 pub const DEFAULT_NAMES: [&str; 4] = ["CHANGELOG.md", "CHANGELOG", "CHANGES.md", "HISTORY.md"];
+
+/// Changelogs written in a markup relgate does not read (reStructuredText, long the Python
+/// default: click's CHANGES.rst, pydantic's HISTORY.rst): where one is and no Markdown one,
+/// it is named, never passed over as "no changelog".
+pub const UNREAD_NAMES: [&str; 3] = ["CHANGELOG.rst", "CHANGES.rst", "HISTORY.rst"];
+
+/// Why the changelog at `root` is not read, when it is one of [`UNREAD_NAMES`].
+pub fn unread(root: &Path) -> Option<String> {
+    let name = UNREAD_NAMES
+        .iter()
+        .find(|n| std::fs::metadata(root.join(n)).is_ok_and(|m| m.is_file()))?;
+    Some(format!(
+        "{name} is reStructuredText, which relgate does not read (it reads Markdown: {})",
+        DEFAULT_NAMES.join(", ")
+    ))
+}
 
 /// lint-changelog's own flags.
 #[derive(Debug, Default)]
@@ -217,6 +233,14 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
         }
     };
     let Some((bytes, shown)) = found else {
+        // Nothing to lint is a pass; a changelog that cannot be read is not.
+        if args.file.is_none()
+            && let Some(why) = unread(&ctx.work_tree()?)
+        {
+            return Err(Error::new(format!(
+                "{why}; pass FILE or set changelog.path to lint a Markdown changelog"
+            )));
+        }
         if needed {
             return Err(Error::new(format!(
                 "no changelog found at the work-tree root (looked for {}); pass FILE or set changelog.path",

@@ -417,8 +417,8 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
         let status = repo.status_apart(scope, SHOWN + 1);
         let parsing = match (&file, unread) {
             (_, Some(e)) => Parsing::Failed(e),
-            (None, None) => match elsewhere {
-                Some(why) => Parsing::NotItsOwn(why),
+            (None, None) => match elsewhere.or_else(|| lint::unread(&root)) {
+                Some(why) => Parsing::NotJudged(why),
                 None => Parsing::Absent,
             },
             (Some((shown, bytes)), None) => Parsing::start(scope, shown, bytes, opts),
@@ -947,8 +947,9 @@ const PARSE_APART: usize = 32 << 10;
 /// not depend on it; the lint does).
 enum Parsing<'scope, 'f> {
     Absent,
-    /// The repository's changelog belongs to another package: why, for the checklist.
-    NotItsOwn(String),
+    /// There is a changelog, but not one to judge here (another package's, or one in a markup
+    /// relgate does not read): why, for the checklist.
+    NotJudged(String),
     Failed(Error),
     Here {
         shown: &'f str,
@@ -982,7 +983,7 @@ impl<'scope, 'f: 'scope> Parsing<'scope, 'f> {
     /// The changelog as shown and parsed; `None` when there is none.
     fn finish(self) -> Result<Option<(&'f str, Changelog<'f>)>> {
         match self {
-            Parsing::Absent | Parsing::NotItsOwn(_) => Ok(None),
+            Parsing::Absent | Parsing::NotJudged(_) => Ok(None),
             Parsing::Failed(e) => Err(e),
             Parsing::Here { shown, bytes, opts } => Ok(Some((
                 shown,
@@ -1006,7 +1007,7 @@ fn changelog_checks(
     parsing: Parsing<'_, '_>,
     version: Option<&Version>,
 ) -> Result<(Option<CheckLine>, CheckLine)> {
-    if let Parsing::NotItsOwn(why) = &parsing {
+    if let Parsing::NotJudged(why) = &parsing {
         return Ok((
             version.map(|_| line("changelog-entry", CheckStatus::Skip, why.clone())),
             line("changelog-lint", CheckStatus::Skip, why.clone()),

@@ -546,6 +546,31 @@ fn no_changelog_is_a_note_but_release_and_notes_need_one() {
         .stdout_has("note[changelog-not-found]");
 }
 
+#[test]
+fn a_restructuredtext_changelog_is_named_never_passed_over() {
+    // click's CHANGES.rst: relgate reads Markdown, so it cannot lint this one, and says so.
+    let r = Repo::new();
+    r.write(
+        "CHANGES.rst",
+        "Version 8.1.3\n-------------\n\nReleased 2022-04-28\n",
+    );
+    let run = r.relgate(LC, &[]);
+    run.code(2);
+    stdout_is(&run, "");
+    stderr_is(
+        &run,
+        "lint-changelog: error: CHANGES.rst is reStructuredText, which relgate does not read \
+         (it reads Markdown: CHANGELOG.md, CHANGELOG, CHANGES.md, HISTORY.md); pass FILE or set \
+         changelog.path to lint a Markdown changelog\n",
+    );
+    r.relgate(LC, &["--release", "8.1.3"]).code(2);
+    // A Markdown changelog beside it is the one linted; so is one named.
+    r.write("docs/changes.md", CLEAN);
+    r.relgate(LC, &["docs/changes.md"]).code(0);
+    r.write("CHANGELOG.md", CLEAN);
+    r.relgate(LC, &[]).code(0).stdout_has("CHANGELOG.md: ok");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Positions, line endings, encodings
 

@@ -773,3 +773,30 @@ fn a_version_only_the_tag_gives_is_the_tag_at_head_or_named() {
     r.relgate(CRR, &[])
         .stdout_has("PASS version-sync       the version sources agree on 1.1.0\n");
 }
+
+#[test]
+fn a_changelog_relgate_cannot_read_skips_the_changelog_checks() {
+    // A Python project that keeps CHANGES.rst: neither "no changelog" nor a pass of it.
+    let (r, _remote) = ready();
+    r.git(&["mv", "CHANGELOG.md", "CHANGES.rst"]).code(0);
+    r.git(&["commit", "-q", "-m", "reStructuredText"]).code(0);
+    r.git(&["push", "-q"]).code(0);
+    only(
+        &r,
+        &[],
+        &[("changelog-entry", "skip"), ("changelog-lint", "skip")],
+    );
+    r.relgate(CRR, &[]).stdout_has(
+        "SKIP changelog-entry    CHANGES.rst is reStructuredText, which relgate does not read \
+         (it reads Markdown: CHANGELOG.md, CHANGELOG, CHANGES.md, HISTORY.md)\n",
+    );
+    // With no changelog at all, the entry is missing.
+    r.git(&["rm", "-q", "CHANGES.rst"]).code(0);
+    r.git(&["commit", "-q", "-m", "no changelog"]).code(0);
+    r.git(&["push", "-q"]).code(0);
+    only(
+        &r,
+        &[],
+        &[("changelog-entry", "fail"), ("changelog-lint", "skip")],
+    );
+}
