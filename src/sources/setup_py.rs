@@ -1,7 +1,8 @@
 //! `setup.py`, the layout before pyproject.toml: the literal keyword arguments of its
 //! `setup(...)` call, read as Python tokens, never as a substring of the file.
 //!
-//! `version="1.2.0"` is a source; `name="pkg"`, `packages=["pkg"]` and
+//! `version="1.2.0"` is a source; `use_scm_version=True` (or a settings dict) is setuptools_scm
+//! taking the version from the git tag; `name="pkg"`, `packages=["pkg"]` and
 //! `package_dir={"": "src"}` say where the package (and its `__version__`) is. Only literals
 //! count: `version=get_version()` or `name=NAME` are computed, and a string that merely
 //! contains `version="..."` (a template the script writes) is a string, not a keyword. The
@@ -21,6 +22,8 @@ pub(super) struct SetupCall {
     pub(super) names: Vec<String>,
     /// `package_dir={"": "src"}`: the directory of the root package.
     pub(super) root: Option<String>,
+    /// `use_scm_version=...` (anything but `False` or `None`): the byte offset of the keyword.
+    pub(super) scm: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -156,7 +159,7 @@ pub(super) fn setup_call(text: &str) -> SetupCall {
                 _ => {}
             }
             if depth == 0 || (depth == 1 && *t == Tok::Op(b',')) {
-                keyword(&arg, &mut call);
+                keyword(text, &arg, &mut call);
                 arg.clear();
             } else {
                 arg.push(t);
@@ -168,7 +171,7 @@ pub(super) fn setup_call(text: &str) -> SetupCall {
 }
 
 /// `NAME = value` of one argument, when the value is a literal that says something.
-fn keyword(arg: &[&Tok<'_>], call: &mut SetupCall) {
+fn keyword(text: &str, arg: &[&Tok<'_>], call: &mut SetupCall) {
     let [Tok::Name(name), Tok::Op(b'='), value @ ..] = arg else {
         return;
     };
@@ -192,6 +195,11 @@ fn keyword(arg: &[&Tok<'_>], call: &mut SetupCall) {
     };
     match (*name, value) {
         ("version", [Tok::Str(s, at, false)]) => call.version.push((s.to_string(), *at)),
+        // `True`, a dict of settings or a function returning one: the version is the tag's.
+        ("use_scm_version", v) if !matches!(v, [Tok::Name("False" | "None")] | []) => {
+            // The keyword is a slice of `text`: its place is where it starts.
+            call.scm = Some(name.as_ptr() as usize - text.as_ptr() as usize);
+        }
         ("name", [Tok::Str(s, _, false)]) => call.names.push(s.to_string()),
         ("packages" | "py_modules", v) => {
             for p in strings(v).unwrap_or_default() {
@@ -238,6 +246,9 @@ impl Collector<'_> {
                 v,
                 Some(Ecosystem::Python),
             );
+        }
+        if let Some(at) = call.scm.filter(|_| call.version.is_empty()) {
+            self.dynamic(&path, &text, at, "setuptools_scm");
         }
         for n in &call.names {
             self.add_name(n);
@@ -293,6 +304,42 @@ setuptools.setup(
         assert_eq!(call.version, [("1.2.0".to_string(), at)]);
         assert_eq!(call.names, ["my-dist", "pkg", "other"]);
         assert_eq!(call.root.as_deref(), Some("src"));
+        assert_eq!(call.scm, None);
+    }
+
+    #[test]
+    fn use_scm_version_is_the_version_from_the_tag() {
+        for text in [
+            "setup(name='pkg', use_scm_version=True, setup_requires=['setuptools_scm'])",
+            "setup(use_scm_version={'write_to': 'pkg/_version.py'})",
+            "setup(use_scm_version=scm_settings())",
+        ] {
+            let call = setup_call(text);
+            assert_eq!(call.scm, text.find("use_scm_version"), "{text}");
+        }
+        for text in [
+            "setup(use_scm_version=False, version='1.0')",
+            "setup(use_scm_version=None)",
+            "# setup(use_scm_version=True)\nsetup(name='pkg')",
+            "setup(description='use_scm_version=True')",
+        ] {
+            assert_eq!(setup_call(text).scm, None, "{text}");
+        }
+        // A project with no pyproject.toml: a version from the tag, not "no source".
+        let s = run(&[(
+            "setup.py",
+            "from setuptools import setup\nsetup(\n    name=\"pkg\",\n    use_scm_version=True,\n)\n",
+        )]);
+        assert!(s.found.is_empty(), "{:?}", found(&s));
+        assert_eq!(
+            s.dynamic,
+            [crate::sources::Dynamic {
+                path: "setup.py".into(),
+                line: 4,
+                column: 5,
+                how: "setuptools_scm".into()
+            }]
+        );
     }
 
     #[test]

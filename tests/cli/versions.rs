@@ -318,6 +318,24 @@ fn setuptools_scm_and_hatch_vcs_are_dynamic_notes_not_compared() {
         "pyproject.toml:2:32: note[version-dynamic] the version comes from the git tag at build time (setuptools_scm)",
     );
 
+    // The layout before pyproject.toml: setup.py's `use_scm_version`, and `[tool.vcs-versioning]`.
+    std::fs::remove_file(r.path().join("pyproject.toml")).unwrap();
+    r.write(
+        "setup.py",
+        "from setuptools import setup\nsetup(\n    name=\"demo\",\n    use_scm_version=True,\n)\n",
+    );
+    r.relgate(CVS, &[]).code(0).stdout_has(
+        "setup.py:4:5: note[version-dynamic] the version comes from the git tag at build time (setuptools_scm)",
+    );
+    std::fs::remove_file(r.path().join("setup.py")).unwrap();
+    r.write(
+        "pyproject.toml",
+        "[project]\nname = \"demo\"\ndynamic = [\"version\"]\n[tool.vcs-versioning]\n",
+    );
+    r.relgate(CVS, &[]).code(0).stdout_has(
+        "pyproject.toml:4:7: note[version-dynamic] the version comes from the git tag at build time (vcs-versioning)",
+    );
+
     r.write(
         "pyproject.toml",
         "[project]\nname = \"demo\"\ndynamic = [\"version\"]\n\n[tool.hatch.version]\nsource = \"vcs\"\n",
