@@ -702,8 +702,9 @@ fn infer_branches(loaded: &mut Loaded, repo: &Repo, lines: bool) -> Result<()> {
     if !lines || (loaded.is_set("tags.release-branches") && loaded.is_set("release.branches")) {
         return Ok(());
     }
-    // A maintenance line is a line of the project's releases: `853-fix` names an issue, not
-    // version 853. With no release tags yet, the name alone decides.
+    // A maintenance line is a line of the project's releases, the root's or a package's:
+    // `853-fix` names an issue, not version 853. With no release tags yet, the name alone
+    // decides.
     let released: Vec<Vec<u64>> = crate::releases::list(repo, &loaded.config.tags)?
         .tags
         .iter()
@@ -733,8 +734,11 @@ fn infer_branches(loaded: &mut Loaded, repo: &Repo, lines: bool) -> Result<()> {
         .chain(b.remote.iter().map(|(_, n, _)| n.as_str()))
         .filter(|n| !protected.iter().any(|p| p == n))
         .filter(|n| {
+            // `v0.2.x` in a workspace holds releases of its packages (`tokio-0.2.25`).
             maintenance_line(n).is_some_and(|line| {
-                released.is_empty() || released.iter().any(|r| on_line(&line, r))
+                released.is_empty()
+                    || released.iter().any(|r| on_line(&line, r))
+                    || by_prefix.values().flatten().any(|r| on_line(&line, r))
             }) || package_line(n)
         })
         .collect();

@@ -520,6 +520,15 @@ fn tokio_workspace_members_are_packages_with_their_own_tags() {
         !subjects(&all, "tag-not-on-release-branch")
             .contains(&"refs/tags/tokio-1.38.2".to_string())
     );
+    // So are those of a line named by version alone whose releases are a package's
+    // (`v0.2.x` holds tokio-0.2.25): only the six bare 0.1 tags of 2016, on no branch, are off.
+    assert_eq!(
+        subjects(&all, "tag-not-on-release-branch"),
+        (0..6)
+            .map(|n| format!("refs/tags/0.1.{n}"))
+            .collect::<Vec<_>>(),
+        "{all}"
+    );
     // check-version-sync passes at HEAD, listing every member by name.
     let list = gate("tokio", "check-version-sync", &["--list"]);
     list.code(0)
@@ -628,8 +637,8 @@ fn a_workspace_release_job_on_a_packages_tag_judges_that_package() {
         )
         .stdout_has("PASS version-increment  2.7.1 follows tokio-macros-2.7.0\n")
         .stdout_has("check-release-ready: ready to tag tokio-macros-2.7.1");
-    // 36 maintenance lines contain it: four are named.
-    run.stdout_has("which is on a release branch (master, origin/master, origin/tokio-1.0.x, origin/tokio-1.1.x, and 32 more)\n");
+    // 38 release branches contain it: four are named.
+    run.stdout_has("which is on a release branch (master, origin/master, origin/tokio-1.0.x, origin/tokio-1.1.x, and 34 more)\n");
     // tokio 0.2.11 and tokio-macros 0.2.4 were tagged on one commit: which one is asked.
     git_in(&clone, &["checkout", "-q", "tokio-0.2.11"]);
     gate_in(&clone, "check-release-ready", &[], &[])
