@@ -581,6 +581,17 @@ fn infer_tag_scheme(loaded: &mut Loaded, root: &Path, repo: Option<&Repo>) -> Re
 
 // --- branches ---------------------------------------------------------------------------------
 
+/// The words that name a release line: alone (click's and cargo-release's `stable`, axios's
+/// `release`) or as the directory of maintenance lines (`release/1.2`, `stable/v2.x`).
+const LINE_WORDS: [&str; 6] = [
+    "release",
+    "releases",
+    "maint",
+    "maintenance",
+    "stable",
+    "support",
+];
+
 /// The version a maintenance line's name stands for (DESIGN §2.1): an optional `release/`-style
 /// directory, an optional `v`, a version of one to three parts where a part after the first may
 /// be `x`/`X` (`1`, `1.8`, `17.x.x`; `None` for an `x`), and optionally `-` and one word
@@ -589,17 +600,9 @@ fn infer_tag_scheme(loaded: &mut Loaded, root: &Path, repo: Option<&Repo>) -> Re
 /// every branch name, and compiling a regex costs more than the rest of a hook's run
 /// (docs/performance.md).
 pub fn maintenance_line(name: &str) -> Option<Vec<Option<u64>>> {
-    const DIRS: [&str; 6] = [
-        "release/",
-        "releases/",
-        "maint/",
-        "maintenance/",
-        "stable/",
-        "support/",
-    ];
-    let rest = DIRS
+    let rest = LINE_WORDS
         .iter()
-        .find_map(|d| name.strip_prefix(d))
+        .find_map(|d| name.strip_prefix(d)?.strip_prefix('/'))
         .unwrap_or(name);
     let rest = rest.strip_prefix('v').unwrap_or(rest);
     // Most names (`renovate-...`, every segment of `fix-broadcast-channel-1.43.x` but the
@@ -734,12 +737,15 @@ fn infer_branches(loaded: &mut Loaded, repo: &Repo, lines: bool) -> Result<()> {
         .chain(b.remote.iter().map(|(_, n, _)| n.as_str()))
         .filter(|n| !protected.iter().any(|p| p == n))
         .filter(|n| {
-            // `v0.2.x` in a workspace holds releases of its packages (`tokio-0.2.25`).
-            maintenance_line(n).is_some_and(|line| {
-                released.is_empty()
-                    || released.iter().any(|r| on_line(&line, r))
-                    || by_prefix.values().flatten().any(|r| on_line(&line, r))
-            }) || package_line(n)
+            // `stable` is a line by its name; `v0.2.x` in a workspace holds releases of its
+            // packages (`tokio-0.2.25`).
+            LINE_WORDS.contains(n)
+                || maintenance_line(n).is_some_and(|line| {
+                    released.is_empty()
+                        || released.iter().any(|r| on_line(&line, r))
+                        || by_prefix.values().flatten().any(|r| on_line(&line, r))
+                })
+                || package_line(n)
         })
         .collect();
     if defaults.is_empty() && lines.is_empty() {
@@ -812,6 +818,7 @@ mod tests {
             "1.8-",
             "1.8-fix-2",
             "release/",
+            "releasefoo/1.2",
             "hotfix/1.2",
             "1..2",
         ] {

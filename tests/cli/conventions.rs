@@ -174,6 +174,8 @@ fn maintenance_lines_are_release_branches() {
     r.commit_file("pyproject.toml", &pyproject("1.8.2", ""), "1.8.2");
     r.tag("1.8.2", None);
     r.git(&["switch", "-q", "main"]).code(0);
+    // Pallets' `stable`: a line by its name alone.
+    r.git(&["branch", "stable", "1.8.0"]).code(0);
     let run = r.relgate(VT, &["--all", "--format", "json"]);
     let v = run.json();
     let off: Vec<&str> = v["diagnostics"]
@@ -185,12 +187,18 @@ fn maintenance_lines_are_release_branches() {
         .collect();
     assert_eq!(off, ["refs/tags/1.8.2"], "{}", run.stdout);
     let (value, origin) = shown(&r, "tags.release-branches");
-    assert_eq!(value, "[\"main\",\"master\",\"1.8\"]");
-    assert!(origin.contains("1 maintenance line (1.8)"), "{origin}");
+    assert_eq!(value, "[\"main\",\"master\",\"1.8\",\"stable\"]");
+    assert!(
+        origin.contains("2 maintenance lines (1.8, stable)"),
+        "{origin}"
+    );
     // check-release-ready on the maintenance line is on a release branch.
     r.git(&["switch", "-q", "1.8"]).code(0);
     let ready = r.relgate("check-release-ready", &[]);
     ready.stdout_has("PASS release-branch     on 1.8");
+    r.git(&["switch", "-q", "stable"]).code(0);
+    r.relgate("check-release-ready", &[])
+        .stdout_has("PASS release-branch     on stable");
 }
 
 #[test]
