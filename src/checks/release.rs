@@ -528,8 +528,8 @@ fn checklist(
         }),
     };
     checks.push(match chosen {
-        // The package was picked by its tag at HEAD: the checklist says which and why (the
-        // detail names the tag already where the version is the tag's).
+        // The package was picked by a tag (the CI job's, or the one at HEAD): the checklist
+        // says which and why (the detail names the tag already where the version is the tag's).
         Some((name, by)) => CheckLine {
             detail: match tagged_here {
                 Some(_) => format!("package {name}: {}", sync_line.detail),
@@ -753,13 +753,10 @@ fn release_tag_at<'a>(
     commit: crate::git::Oid,
     eco: version::Ecosystem,
 ) -> Result<Option<&'a releases::ReleaseTag>> {
+    let here = repo.tags_on(commit)?;
     let mut best: Option<&releases::ReleaseTag> = None;
     for t in &tags.tags {
-        let here = match t.tag.on_commit(commit) {
-            Some(known) => known,
-            None => repo.resolve(&t.tag)?.commit == Some(commit),
-        };
-        if !here {
+        if !here.iter().any(|r| r.name == t.tag.name) {
             continue;
         }
         let better =
