@@ -95,7 +95,7 @@ pub const RULES: &[RuleDoc] = &[
         tool: "check-version-sync",
         severity: Severity::Error,
         summary: "the sources are lower than the newest release tag reachable from HEAD",
-        why: "Being ahead of the last tag is normal (the next release is being prepared); being behind it means a bump was lost, often in a merge.",
+        why: "Being ahead of the last tag is normal (the next release is being prepared); being behind it means a bump was lost, often in a merge. A committed file behind the release tag on its own commit is version-tag-mismatch only, whose fix (the tag's version) is the one to apply.",
         bad: "v3.2.0 is an ancestor of HEAD, pyproject.toml says 3.1.0",
         good: "v3.2.0 is an ancestor of HEAD, pyproject.toml says 3.3.0",
     },
@@ -311,8 +311,14 @@ fn scheme(a: &sources::Found, b: &sources::Found) -> &'static str {
     }
 }
 
-/// The sources compared with a tag they must equal.
-pub fn check_against_tag(s: &Sources, tag: &TagVersion, why: &str, report: &mut Report) {
+/// The sources compared with a tag they must equal; the places of those that do not.
+pub fn check_against_tag(
+    s: &Sources,
+    tag: &TagVersion,
+    why: &str,
+    report: &mut Report,
+) -> Vec<(String, usize, usize)> {
+    let mut differ = Vec::new();
     for f in &s.found {
         let agreement = version::tag_matches(tag, &f.version);
         // `1.2` at tag v1.2.0: equal, but not written as the tag says (DESIGN §3).
@@ -348,8 +354,10 @@ pub fn check_against_tag(s: &Sources, tag: &TagVersion, why: &str, report: &mut 
                 .at(f.path.clone(), f.line, f.column)
                 .help(format!("set it to {}", tag.version_part())),
             );
+            differ.push((f.path.clone(), f.line, f.column));
         }
     }
+    differ
 }
 
 /// The sources compared with the version being released (`check-release-ready --release X`).
@@ -368,10 +376,19 @@ pub fn check_against_version(s: &Sources, v: &Version, why: &str, report: &mut R
     }
 }
 
-/// The sources compared with the newest release tag below them in history.
-pub fn check_behind(s: &Sources, newest: &TagVersion, report: &mut Report) {
+/// The sources compared with the newest release tag below them in history, but those at
+/// `corrected`, which that very tag already told what to say.
+pub fn check_behind(
+    s: &Sources,
+    newest: &TagVersion,
+    corrected: &[(String, usize, usize)],
+    report: &mut Report,
+) {
     for f in &s.found {
-        if version::compare_with_tag(&f.version, newest) == Some(std::cmp::Ordering::Less) {
+        let at = (f.path.clone(), f.line, f.column);
+        if version::compare_with_tag(&f.version, newest) == Some(std::cmp::Ordering::Less)
+            && !corrected.contains(&at)
+        {
             report.push(
                 Diagnostic::error(
                     "version-behind-tag",
@@ -811,6 +828,10 @@ fn check_package(
     // with them only while it is unchanged since HEAD (a bump after a release is the next
     // version, not a wrong one; version-behind-tag still catches a lower one). The commit in
     // progress will not carry HEAD's tags, so --staged skips the comparison.
+    // A source the tag on the commit already corrects ("set it to 2.9.2") is not also told
+    // that its bump was lost ("set it above 2.9.2") when that tag is the newest: one place,
+    // one fix.
+    let mut corrected = Vec::new();
     if expect.is_none() && !tc.on_commit.is_empty() {
         let as_committed = match tree {
             Tree::Commit(_) => Some(sources.found.clone()),
@@ -824,12 +845,18 @@ fn check_package(
                 diagnostics: Vec::new(),
             };
             for tv in &tc.on_commit {
-                check_against_tag(&committed, tv, "the commit is tagged", report);
+                let told = check_against_tag(&committed, tv, "the commit is tagged", report);
+                let newest = tc.newest_reachable.as_ref();
+                if newest.is_some_and(|n| {
+                    version::compare_tags(tv, n, eco) == Some(std::cmp::Ordering::Equal)
+                }) {
+                    corrected.extend(told);
+                }
             }
         }
     }
     if let Some(newest) = &tc.newest_reachable {
-        check_behind(sources, newest, report);
+        check_behind(sources, newest, &corrected, report);
     }
     Ok(())
 }

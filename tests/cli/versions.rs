@@ -680,6 +680,29 @@ fn head_on_a_release_tag_and_expect_require_equality() {
          is tagged v3.3.0\n  help: set it to 3.3.0\n1 version source: 3.4.0\n"
     );
     r.relgate(CVS, &["--at", "HEAD"]).code(1);
+    // A file that lags the release tag on its commit is told once what to say (the tag's
+    // version), not also that its bump was lost ("set it above"): one place, one fix.
+    let r = Repo::new();
+    committed(&r, "3.2.0", Some("v3.2.0"));
+    r.commit_file(
+        "README.md",
+        "3.3.0\n",
+        "the 3.3.0 release, without its bump",
+    );
+    r.tag("v3.3.0", None);
+    let run = r.relgate(CVS, &[]);
+    run.code(1);
+    assert_eq!(
+        findings(&run),
+        "pyproject.toml:3:12: error[version-tag-mismatch] [project].version says 3.2.0, but the commit \
+         is tagged v3.3.0\n  help: set it to 3.3.0\n1 version source: 3.2.0\n"
+    );
+    // Changed since that commit, it is the lost bump again.
+    r.write("pyproject.toml", &pyproject("3.1.0"));
+    r.relgate(CVS, &[])
+        .code(1)
+        .stdout_has("error[version-behind-tag]")
+        .stdout_lacks("version-tag-mismatch");
     // The bump after a release, in the work tree and in the commit that makes it (as a real
     // pre-commit hook): the next version being prepared, not a wrong one.
     let r = Repo::new();
