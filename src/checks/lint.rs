@@ -56,7 +56,7 @@ pub const RULES: &[RuleDoc] = &[RuleDoc {
     id: "changelog-not-found",
     tool: "lint-changelog",
     severity: Severity::Note,
-    summary: "no FILE was given, none is configured and none of the usual names exists",
+    summary: "no FILE was given, none is configured, none of the usual names exists at the root and no workspace package has one",
     why: "A repository without a changelog has nothing to lint; `--release` and `--notes` still fail without one. A reStructuredText changelog (CHANGES.rst, CHANGELOG.rst, HISTORY.rst) is no absence: relgate reads Markdown only, and names it (exit 2) rather than pass it over.",
     bad: "(none: this is a note)",
     good: "lint-changelog CHANGELOG.md",
@@ -209,7 +209,7 @@ fn special_kind(_: &std::fs::FileType) -> &'static str {
 pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
     let mut report = ctx.report()?;
     let config = &ctx.config()?.config;
-    let mut opts = LintOptions {
+    let opts = LintOptions {
         scheme: config.changelog.scheme,
         extra_types: config.changelog.extra_types.clone(),
         release: args.release.clone(),
@@ -240,6 +240,26 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
             return Err(Error::new(format!(
                 "{why}; pass FILE or set changelog.path to lint a Markdown changelog"
             )));
+        }
+        // A workspace whose packages keep their own changelogs (tokio/CHANGELOG.md): each is
+        // linted. Which one holds a release is for FILE to say.
+        if !args.staged && !in_commit_hook() && args.file.is_none() {
+            let members = member_changelogs(&ctx.work_tree()?, config)?;
+            if !members.is_empty() {
+                if needed {
+                    let shown: Vec<String> = members.into_iter().map(|(_, s)| s).collect();
+                    return Err(Error::new(format!(
+                        "no changelog at the work-tree root, and the workspace's packages keep \
+                         their own ({}): pass the FILE that holds the release",
+                        crate::diag::shown_list(&shown, 4)
+                    )));
+                }
+                for (path, shown) in members {
+                    let bytes = read_file(&path, &shown)?;
+                    lint_file(ctx, &shown, &bytes, opts.clone(), &mut report)?;
+                }
+                return Ok(report);
+            }
         }
         if needed {
             return Err(Error::new(format!(
@@ -298,16 +318,45 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
         }
         return Ok(report);
     }
-    let model = changelog::parse_for_lint(&shown, &bytes, opts.parse_options())?;
+    lint_file(ctx, &shown, &bytes, opts, &mut report)?;
+    Ok(report)
+}
+
+/// Lints one changelog into `report`, with a pass line when it has no finding.
+fn lint_file(
+    ctx: &Ctx,
+    shown: &str,
+    bytes: &[u8],
+    mut opts: LintOptions,
+    report: &mut Report,
+) -> Result<()> {
+    let model = changelog::parse_for_lint(shown, bytes, opts.parse_options())?;
     if model.sections.iter().any(changelog::needs_definition) {
         opts.link_tag_prefix = tags_spelling(ctx, &model)?;
     }
-    report.extend(changelog::lint_model(&shown, &model, &opts));
+    let before = report.diagnostics.len();
+    report.extend(changelog::lint_model(shown, &model, &opts));
     // After `[rules]`: a file whose only findings are turned off is clean.
-    if report.diagnostics.is_empty() {
+    if report.diagnostics.len() == before {
         report.pass(format!("{shown}: ok"));
     }
-    Ok(report)
+    Ok(())
+}
+
+/// The changelogs of a workspace's packages, where the root has none: the first of the usual
+/// names in each member's directory, shown from the root (`tokio/CHANGELOG.md`), in the order
+/// the workspace lists its members.
+fn member_changelogs(root: &Path, config: &Config) -> Result<Vec<(PathBuf, String)>> {
+    let Some(ws) = crate::sources::workspace::workspace(&crate::tree::WorkTree::new(root))? else {
+        return Ok(Vec::new());
+    };
+    let mut out = Vec::new();
+    for m in &ws.members {
+        if let Some((path, name)) = find_file(&root.join(&m.dir), config)? {
+            out.push((path, format!("{}/{name}", m.dir)));
+        }
+    }
+    Ok(out)
 }
 
 /// How the tags spell a version (`v1.2.3` or `1.2.3`), for the link definitions the lint

@@ -334,3 +334,42 @@ fn an_audit_of_many_member_tags_judges_each_against_its_own_files() {
         .stdout_has("core-v1.7.0")
         .stdout_lacks("cli-v0.");
 }
+
+#[test]
+fn lint_changelog_lints_each_packages_own_changelog_where_the_root_has_none() {
+    // tokio's layout: no changelog at the root, one in each crate.
+    let r = cargo_workspace();
+    r.write(
+        "crates/core/CHANGELOG.md",
+        "# Changelog\n\n## [Unreleased]\n\n## [1.0.0] - 2026-01-31\n\n### Added\n\n- Core.\n\n\
+         [Unreleased]: https://example.com/compare/core-v1.0.0...HEAD\n\
+         [1.0.0]: https://example.com/releases/tag/core-v1.0.0\n",
+    );
+    r.write(
+        "crates/cli/CHANGELOG.md",
+        "# Changelog\n\n## [Unreleased]\n\n## [0.3.0] - 2026-02-30\n\n### Added\n\n- A cli.\n\n\
+         [Unreleased]: https://example.com/compare/cli-v0.3.0...HEAD\n\
+         [0.3.0]: https://example.com/releases/tag/cli-v0.3.0\n",
+    );
+    r.relgate("lint-changelog", &[])
+        .code(1)
+        .stdout_has("crates/cli/CHANGELOG.md:5:22: error[changelog-date-invalid] invalid release date `2026-02-30`")
+        .stdout_has("crates/core/CHANGELOG.md: ok\n");
+    // Which one holds a release is for FILE to say.
+    r.relgate("lint-changelog", &["--release", "1.0.0"])
+        .code(2)
+        .stderr_has(
+            "no changelog at the work-tree root, and the workspace's packages keep their own \
+             (crates/cli/CHANGELOG.md, crates/core/CHANGELOG.md): pass the FILE that holds the release",
+        );
+    r.relgate(
+        "lint-changelog",
+        &["crates/core/CHANGELOG.md", "--release", "1.0.0"],
+    )
+    .code(0);
+    // A changelog at the root is the one linted.
+    r.write("CHANGELOG.md", "# Changelog\n\n## [Unreleased]\n");
+    r.relgate("lint-changelog", &[])
+        .code(0)
+        .stdout_lacks("crates/");
+}
