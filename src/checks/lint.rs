@@ -218,21 +218,46 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
         format: config.changelog.format,
     };
     let needed = args.release.is_some() || args.notes.is_some();
-    let found = if args.staged || in_commit_hook() {
+    let mut found = if args.staged || in_commit_hook() {
         read_staged(ctx, config, args.file.as_deref())?
     } else {
         match &args.file {
-            Some(f) => Some((
+            Some(f) => vec![(
                 read_file(f, &f.display().to_string())?,
                 f.display().to_string(),
-            )),
-            None => match find_file(&ctx.work_tree()?, config)? {
-                Some((path, shown)) => Some((read_file(&path, &shown)?, shown)),
-                None => None,
-            },
+            )],
+            None => {
+                let root = ctx.work_tree()?;
+                match find_file(&root, config)? {
+                    Some((path, shown)) => vec![(read_file(&path, &shown)?, shown)],
+                    // A workspace whose packages keep their own changelogs (tokio's).
+                    None => member_changelogs(&crate::tree::WorkTree::new(&root), |p| {
+                        Ok(find_file(&root.join(p), config)?
+                            .map(|(path, name)| (path, format!("{p}/{name}"))))
+                    })?
+                    .into_iter()
+                    .map(|(path, shown)| Ok((read_file(&path, &shown)?, shown)))
+                    .collect::<Result<_>>()?,
+                }
+            }
         }
     };
-    let Some((bytes, shown)) = found else {
+    if found.len() > 1 {
+        // Which package's changelog holds a release is for FILE to say.
+        if needed {
+            let shown: Vec<String> = found.into_iter().map(|(_, s)| s).collect();
+            return Err(Error::new(format!(
+                "no changelog at the work-tree root, and the workspace's packages keep their \
+                 own ({}): pass the FILE that holds the release",
+                crate::diag::shown_list(&shown, 4)
+            )));
+        }
+        for (bytes, shown) in found {
+            lint_file(ctx, &shown, &bytes, opts.clone(), &mut report)?;
+        }
+        return Ok(report);
+    }
+    let Some((bytes, shown)) = found.pop() else {
         // Nothing to lint is a pass; a changelog that cannot be read is not.
         if args.file.is_none()
             && let Some(why) = unread(&ctx.work_tree()?)
@@ -240,26 +265,6 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
             return Err(Error::new(format!(
                 "{why}; pass FILE or set changelog.path to lint a Markdown changelog"
             )));
-        }
-        // A workspace whose packages keep their own changelogs (tokio/CHANGELOG.md): each is
-        // linted. Which one holds a release is for FILE to say.
-        if !args.staged && !in_commit_hook() && args.file.is_none() {
-            let members = member_changelogs(&ctx.work_tree()?, config)?;
-            if !members.is_empty() {
-                if needed {
-                    let shown: Vec<String> = members.into_iter().map(|(_, s)| s).collect();
-                    return Err(Error::new(format!(
-                        "no changelog at the work-tree root, and the workspace's packages keep \
-                         their own ({}): pass the FILE that holds the release",
-                        crate::diag::shown_list(&shown, 4)
-                    )));
-                }
-                for (path, shown) in members {
-                    let bytes = read_file(&path, &shown)?;
-                    lint_file(ctx, &shown, &bytes, opts.clone(), &mut report)?;
-                }
-                return Ok(report);
-            }
         }
         if needed {
             return Err(Error::new(format!(
@@ -343,18 +348,20 @@ fn lint_file(
     Ok(())
 }
 
-/// The changelogs of a workspace's packages, where the root has none: the first of the usual
-/// names in each member's directory, shown from the root (`tokio/CHANGELOG.md`), in the order
-/// the workspace lists its members.
-fn member_changelogs(root: &Path, config: &Config) -> Result<Vec<(PathBuf, String)>> {
-    let Some(ws) = crate::sources::workspace::workspace(&crate::tree::WorkTree::new(root))? else {
+/// The changelogs of a workspace's packages, where the root has none, in the order the
+/// workspace lists its members: `find` gives a member directory's (the first of the usual
+/// names there, as the work tree or the index has it), shown from the root
+/// (`tokio/CHANGELOG.md`).
+fn member_changelogs<T>(
+    reader: &dyn crate::sources::FileReader,
+    mut find: impl FnMut(&str) -> Result<Option<T>>,
+) -> Result<Vec<T>> {
+    let Some(ws) = crate::sources::workspace::workspace(reader)? else {
         return Ok(Vec::new());
     };
     let mut out = Vec::new();
     for m in &ws.members {
-        if let Some((path, name)) = find_file(&root.join(&m.dir), config)? {
-            out.push((path, format!("{}/{name}", m.dir)));
-        }
+        out.extend(find(&m.dir)?);
     }
     Ok(out)
 }
@@ -397,12 +404,9 @@ fn in_commit_hook() -> bool {
 }
 
 /// The changelog as staged: FILE (a path in the work tree), the configured path, or the first
-/// of the usual names the index holds. `None` when none is staged.
-fn read_staged(
-    ctx: &Ctx,
-    config: &Config,
-    file: Option<&Path>,
-) -> Result<Option<(Vec<u8>, String)>> {
+/// of the usual names the index holds, else each workspace package's own. Empty when none is
+/// staged.
+fn read_staged(ctx: &Ctx, config: &Config, file: Option<&Path>) -> Result<Vec<(Vec<u8>, String)>> {
     let repo = ctx.repo()?;
     let root = repo.require_workdir("lint-changelog --staged")?;
     let index = Staged::with_limit(repo, MAX_CHANGELOG)?;
@@ -418,7 +422,7 @@ fn read_staged(
     if let Some(f) = file {
         let rel = repo_relative(&root, f)?;
         return match read(&rel)? {
-            Some(bytes) => Ok(Some((bytes, f.display().to_string()))),
+            Some(bytes) => Ok(vec![(bytes, f.display().to_string())]),
             None => Err(Error::new(format!(
                 "{} is not in the index; stage it (`git add {}`) or run without --staged",
                 f.display(),
@@ -428,18 +432,29 @@ fn read_staged(
     }
     if let Some(p) = &config.changelog.path {
         return match read(p)? {
-            Some(bytes) => Ok(Some((bytes, p.clone()))),
+            Some(bytes) => Ok(vec![(bytes, p.clone())]),
             None => Err(Error::new(format!(
                 "changelog.path `{p}` is not in the index; expected a staged file relative to the work-tree root"
             ))),
         };
     }
-    for name in DEFAULT_NAMES {
-        if let Some(bytes) = read(name)? {
-            return Ok(Some((bytes, name.to_string())));
+    let first_in = |dir: &str| -> Result<Option<(Vec<u8>, String)>> {
+        for name in DEFAULT_NAMES {
+            let rel = if dir.is_empty() {
+                name.to_string()
+            } else {
+                format!("{dir}/{name}")
+            };
+            if let Some(bytes) = read(&rel)? {
+                return Ok(Some((bytes, rel)));
+            }
         }
+        Ok(None)
+    };
+    match first_in("")? {
+        Some(root) => Ok(vec![root]),
+        None => member_changelogs(&index, first_in),
     }
-    Ok(None)
 }
 
 /// `f` (relative to the current directory, or absolute) as a `/`-separated path in the work

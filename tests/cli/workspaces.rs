@@ -355,6 +355,16 @@ fn lint_changelog_lints_each_packages_own_changelog_where_the_root_has_none() {
         .code(1)
         .stdout_has("crates/cli/CHANGELOG.md:5:22: error[changelog-date-invalid] invalid release date `2026-02-30`")
         .stdout_has("crates/core/CHANGELOG.md: ok\n");
+    // As staged, for the commit hook (the hooks' `files:` pattern matches a package's
+    // changelog too): the index's versions.
+    r.relgate("lint-changelog", &["--staged"])
+        .code(0)
+        .stdout_has("note[changelog-not-found]");
+    r.git(&["add", "crates"]).code(0);
+    r.relgate("lint-changelog", &["--staged"])
+        .code(1)
+        .stdout_has("crates/cli/CHANGELOG.md:5:22: error[changelog-date-invalid]")
+        .stdout_has("crates/core/CHANGELOG.md: ok\n");
     // Which one holds a release is for FILE to say.
     r.relgate("lint-changelog", &["--release", "1.0.0"])
         .code(2)
