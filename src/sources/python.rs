@@ -887,27 +887,38 @@ mod tests {
 
     #[test]
     fn setuptools_scm_is_dynamic_and_its_version_file_is_not_a_source() {
-        let files = [
+        // `[tool.setuptools_scm]`, and `[tool.vcs-versioning]`, the same settings under the
+        // library's own name, which setuptools_scm reads first.
+        for (pyproject, line, how) in [
             (
-                "pyproject.toml",
                 "[build-system]\nrequires = [\"setuptools>=64\", \"setuptools_scm[toml]>=8\"]\n[project]\nname = \"pkg\"\ndynamic = [\"version\"]\n[tool.setuptools_scm]\nversion_file = \"src/pkg/_version.py\"\n",
+                6,
+                "setuptools_scm",
             ),
             (
-                "src/pkg/_version.py",
-                "__version__ = version = '0.1.dev3+g1234567'\n",
+                "[project]\nname = \"pkg\"\ndynamic = [\"version\"]\n[tool.vcs-versioning]\nversion_file = \"src/pkg/_version.py\"\n",
+                4,
+                "vcs-versioning",
             ),
-        ];
-        let s = run(&files);
-        assert!(s.found.is_empty(), "{:?}", found(&s));
-        assert_eq!(
-            s.dynamic,
-            [Dynamic {
-                path: "pyproject.toml".into(),
-                line: 6,
-                column: 7,
-                how: "setuptools_scm".into()
-            }]
-        );
+        ] {
+            let s = run(&[
+                ("pyproject.toml", pyproject),
+                (
+                    "src/pkg/_version.py",
+                    "__version__ = version = '0.1.dev3+g1234567'\n",
+                ),
+            ]);
+            assert!(s.found.is_empty(), "{:?}", found(&s));
+            assert_eq!(
+                s.dynamic,
+                [Dynamic {
+                    path: "pyproject.toml".into(),
+                    line,
+                    column: 7,
+                    how: how.into()
+                }]
+            );
+        }
         // Only in build requirements (setuptools_scm ≥ 8 needs no table).
         let s = run(&[(
             "pyproject.toml",
@@ -915,29 +926,6 @@ mod tests {
         )]);
         assert_eq!(s.dynamic.len(), 1);
         assert_eq!((s.dynamic[0].line, s.dynamic[0].column), (2, 14));
-        // `[tool.vcs-versioning]`, the same settings under the library's own name, which
-        // setuptools_scm reads first; its version file is no source either.
-        let files = [
-            (
-                "pyproject.toml",
-                "[project]\nname = \"pkg\"\ndynamic = [\"version\"]\n[tool.vcs-versioning]\nversion_file = \"src/pkg/_version.py\"\n",
-            ),
-            (
-                "src/pkg/_version.py",
-                "__version__ = version = '0.1.dev3+g1234567'\n",
-            ),
-        ];
-        let s = run(&files);
-        assert!(s.found.is_empty(), "{:?}", found(&s));
-        assert_eq!(
-            s.dynamic,
-            [Dynamic {
-                path: "pyproject.toml".into(),
-                line: 4,
-                column: 7,
-                how: "vcs-versioning".into()
-            }]
-        );
         // A static version with setuptools_scm merely installed is not dynamic.
         let s = run(&[(
             "pyproject.toml",
