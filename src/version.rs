@@ -657,31 +657,29 @@ fn part_range(tag: &str, tags: &TagsConfig) -> Option<(usize, usize)> {
     }
 }
 
-/// Tag patterns compiled, each with what compiling it gave.
-type Compiled = Vec<(String, Result<regex::Regex, String>)>;
+/// A tag pattern as this thread has read it.
+struct Known {
+    text: String,
+    /// The text every match starts with (`setuptools-scm-` of
+    /// `^setuptools-scm-(?P<version>...)`); `None` where the pattern gives none.
+    start: Option<Vec<u8>>,
+    /// The regex, compiled the first time a tag could match it, with what compiling gave.
+    compiled: Option<Result<regex::Regex, String>>,
+}
 
 thread_local! {
-    /// Every tag pattern compiled on this thread: `validate-tag --all` checks thousands of tags
+    /// Every tag pattern read on this thread: `validate-tag --all` checks thousands of tags
     /// against the patterns of the repository and of its workspace members (setuptools-scm's
     /// two), and compiling one each time it is asked cost more than the checks: keeping only
     /// the last made two members' patterns compile in turn for every tag (302 compiles, 460 M
     /// instructions of 650 M). They come from the configuration and the members' manifests,
     /// so there are few.
-    static PATTERNS: RefCell<Compiled> = const { RefCell::new(Vec::new()) };
+    static PATTERNS: RefCell<Vec<Known>> = const { RefCell::new(Vec::new()) };
 }
 
-thread_local! {
-    /// The text every match of a tag pattern starts with (`setuptools-scm-` of
-    /// `^setuptools-scm-(?P<version>...)`), by pattern; `None` where the pattern gives none.
-    static PREFIXES: RefCell<Vec<(String, Option<Vec<u8>>)>> = const { RefCell::new(Vec::new()) };
-}
-
-/// Whether `tag` could match `pattern`, told without compiling it: a pattern anchored at the
-/// start with a literal after `^` matches only tags that start with that literal. A tag of
-/// one workspace member is asked of every member's pattern, and compiling a pattern costs
-/// 1.6 M instructions, more than a hook's check of the tag (setuptools-scm's two members: its
-/// validate-tag compiled both for a tag of one).
-fn may_match(pattern: &str, tag: &str) -> bool {
+/// `f` of `pattern` as this thread knows it, read the first time it is asked.
+fn known<R>(pattern: &str, f: impl FnOnce(&mut Known) -> R) -> R {
+    /// The literal after a `^` that starts the pattern.
     fn literal_start(pattern: &str) -> Option<Vec<u8>> {
         use regex_syntax::hir::{HirKind, Look};
         let hir = regex_syntax::parse(pattern).ok()?;
@@ -693,17 +691,31 @@ fn may_match(pattern: &str, tag: &str) -> bool {
             _ => None,
         }
     }
-    PREFIXES.with(|cell| {
-        let mut known = cell.borrow_mut();
-        let at = match known.iter().position(|(p, _)| p == pattern) {
-            Some(at) => at,
-            None => {
-                known.push((pattern.to_string(), literal_start(pattern)));
-                known.len() - 1
-            }
-        };
-        known[at]
-            .1
+    PATTERNS.with(|cell| {
+        let mut all = cell.borrow_mut();
+        let at = all
+            .iter()
+            .position(|k| k.text == pattern)
+            .unwrap_or_else(|| {
+                all.push(Known {
+                    text: pattern.to_string(),
+                    start: literal_start(pattern),
+                    compiled: None,
+                });
+                all.len() - 1
+            });
+        f(&mut all[at])
+    })
+}
+
+/// Whether `tag` could match `pattern`, told without compiling it: a pattern anchored at the
+/// start with a literal after `^` matches only tags that start with that literal. A tag of
+/// one workspace member is asked of every member's pattern, and compiling a pattern costs
+/// 1.6 M instructions, more than a hook's check of the tag (setuptools-scm's two members: its
+/// validate-tag compiled both for a tag of one). The literal is read with `regex`'s own parser.
+fn may_match(pattern: &str, tag: &str) -> bool {
+    known(pattern, |k| {
+        k.start
             .as_ref()
             .is_none_or(|lit| tag.as_bytes().starts_with(lit))
     })
@@ -711,15 +723,12 @@ fn may_match(pattern: &str, tag: &str) -> bool {
 
 /// `f` of `pattern` compiled, compiled once per thread.
 fn with_pattern<R>(pattern: &str, f: impl FnOnce(Result<&regex::Regex, &str>) -> R) -> R {
-    PATTERNS.with(|cell| {
-        let at = cell.borrow().iter().position(|(p, _)| p == pattern);
-        let at = at.unwrap_or_else(|| {
-            let re = regex::Regex::new(pattern).map_err(|e| e.to_string());
-            let mut compiled = cell.borrow_mut();
-            compiled.push((pattern.to_string(), re));
-            compiled.len() - 1
-        });
-        match &cell.borrow()[at].1 {
+    known(pattern, |k| {
+        let text = &k.text;
+        match k
+            .compiled
+            .get_or_insert_with(|| regex::Regex::new(text).map_err(|e| e.to_string()))
+        {
             Ok(re) => f(Ok(re)),
             Err(e) => f(Err(e.as_str())),
         }
@@ -1388,7 +1397,7 @@ mod tests {
 
     #[test]
     fn a_checked_tag_pattern_is_the_one_tags_are_matched_with() {
-        let held = || PATTERNS.with(|c| c.borrow().len());
+        let held = || PATTERNS.with(|c| c.borrow().iter().filter(|k| k.compiled.is_some()).count());
         let p = r"^rel-(?P<version>\d+\.\d+\.\d+)$";
         let other = "^other-(?P<version>.+)$";
         with_pattern(other, |_| ());
