@@ -25,6 +25,7 @@
 //! the text toml builds from ([`without_pruned_tables`]). A key path a user names may lead into
 //! one, so [`parse_for`] and the typed views that name one parse the whole document again.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::hash::BuildHasher;
@@ -34,7 +35,7 @@ use std::rc::Rc;
 
 use serde::de::DeserializeOwned;
 use toml::Spanned;
-use toml::de::DeTable;
+use toml::de::{DeTable, DeValue};
 
 /// The text kept per thread, and the most texts: an audit over thousands of commits stops
 /// keeping (and looking up) texts when either is spent; from then on each is parsed for its
@@ -61,7 +62,12 @@ const LARGEST: usize = 256 << 10;
 /// A parsed document: the one kept for the run, or the caller's own.
 pub enum Doc<'t> {
     Kept(Shared),
-    Own(Spanned<DeTable<'t>>),
+    /// Parsed for its caller alone: the whole document, or (`pruned`) one without the tables of
+    /// [`PRUNED`], as a kept one is.
+    Own {
+        doc: Spanned<DeTable<'t>>,
+        pruned: bool,
+    },
 }
 
 impl<'t> Doc<'t> {
@@ -69,7 +75,15 @@ impl<'t> Doc<'t> {
     pub fn spanned(&self) -> &Spanned<DeTable<'t>> {
         match self {
             Doc::Kept(d) => &d.doc,
-            Doc::Own(d) => d,
+            Doc::Own { doc, .. } => doc,
+        }
+    }
+
+    /// Whether a table of [`PRUNED`] was taken out.
+    fn pruned(&self) -> bool {
+        match self {
+            Doc::Kept(d) => d.pruned,
+            Doc::Own { pruned, .. } => *pruned,
         }
     }
 }
@@ -225,7 +239,7 @@ pub fn parse(text: &str) -> Result<Doc<'_>, toml::de::Error> {
                 k.bytes >= BUDGET || k.count >= MOST_KEPT
             });
             if full {
-                return parse_own(text);
+                return parse_own_pruned(text);
             }
             // A malformed text is kept too (it stays allocated), but its error is not: it is
             // made again if asked again.
@@ -427,15 +441,99 @@ impl toml_parser::parser::EventReceiver for Headers<'_> {
 /// kept, unless the path leads into a table taken out of it.
 pub fn parse_for<'t>(text: &'t str, keys: &[&str]) -> Result<Doc<'t>, toml::de::Error> {
     match parse(text)? {
-        Doc::Kept(d) if d.pruned && meets_pruned(keys) => parse_own(text),
+        doc if doc.pruned() && meets_pruned(keys) => parse_own(text),
         doc => Ok(doc),
     }
 }
 
-/// `text` parsed for its caller alone.
+/// `text` parsed for its caller alone, whole.
 fn parse_own(text: &str) -> Result<Doc<'_>, toml::de::Error> {
     PARSES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-    DeTable::parse(text).map(Doc::Own)
+    DeTable::parse(text).map(|doc| Doc::Own { doc, pruned: false })
+}
+
+/// `text` parsed for its caller alone, without the tables of [`PRUNED`], as a kept document
+/// is: what an audit parses once this thread keeps no more texts (uv's `validate-tag --all`
+/// reads its 17 KB workspace manifest at each of 303 tags, 222 texts, most of each its
+/// `[workspace.dependencies]`). The blanked copy is parsed and let go; the document is moved
+/// onto `text` ([`rebase`]).
+fn parse_own_pruned(text: &str) -> Result<Doc<'_>, toml::de::Error> {
+    let Some(blanked) = without_pruned_tables(text) else {
+        return parse_own(text);
+    };
+    PARSES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let Ok(doc) = DeTable::parse(&blanked) else {
+        // The whole text gives the error at its first place, as toml would.
+        return parse_own(text);
+    };
+    match rebase(doc, &blanked, text) {
+        Some(mut doc) => {
+            prune(doc.get_mut());
+            Ok(Doc::Own { doc, pruned: true })
+        }
+        None => parse_own(text),
+    }
+}
+
+/// `doc`, parsed from `from`, borrowing `to` instead: the same text at every place it
+/// borrows (a blanked copy differs only in tables it no longer holds). `None` where a value
+/// cannot be read again from `to`.
+fn rebase<'t>(doc: Spanned<DeTable<'_>>, from: &str, to: &'t str) -> Option<Spanned<DeTable<'t>>> {
+    let span = doc.span();
+    Some(Spanned::new(
+        span,
+        rebase_table(doc.into_inner(), from, to)?,
+    ))
+}
+
+fn rebase_table<'t>(table: DeTable<'_>, from: &str, to: &'t str) -> Option<DeTable<'t>> {
+    let mut out = DeTable::with_capacity(table.len());
+    for (k, v) in table {
+        let span = k.span();
+        let key = Spanned::new(span, rebase_str(k.into_inner(), from, to));
+        out.insert(key, rebase_value(v, from, to)?);
+    }
+    Some(out)
+}
+
+fn rebase_value<'t>(
+    v: Spanned<DeValue<'_>>,
+    from: &str,
+    to: &'t str,
+) -> Option<Spanned<DeValue<'t>>> {
+    let span = v.span();
+    let value = match v.into_inner() {
+        DeValue::String(s) => DeValue::String(rebase_str(s, from, to)),
+        DeValue::Boolean(b) => DeValue::Boolean(b),
+        DeValue::Datetime(d) => DeValue::Datetime(d),
+        DeValue::Array(items) => DeValue::Array(
+            items
+                .into_iter()
+                .map(|i| rebase_value(i, from, to))
+                .collect::<Option<_>>()?,
+        ),
+        DeValue::Table(t) => DeValue::Table(rebase_table(t, from, to)?),
+        // A number's text has no constructor outside toml: read again where it stands.
+        DeValue::Integer(_) | DeValue::Float(_) => {
+            let again = DeValue::parse(to.get(span.clone())?).ok()?.into_inner();
+            matches!(again, DeValue::Integer(_) | DeValue::Float(_)).then_some(again)?
+        }
+    };
+    Some(Spanned::new(span, value))
+}
+
+/// `s` borrowed from `to` at the place it has in `from`, where the two agree there.
+fn rebase_str<'t>(s: Cow<'_, str>, from: &str, to: &'t str) -> Cow<'t, str> {
+    match s {
+        Cow::Owned(s) => Cow::Owned(s),
+        Cow::Borrowed(s) => {
+            let at = (s.as_ptr() as usize).wrapping_sub(from.as_ptr() as usize);
+            match to.get(at..at.wrapping_add(s.len())) {
+                Some(t) if at <= from.len() && t == s => Cow::Borrowed(t),
+                _ => Cow::Owned(s.to_owned()),
+            }
+        }
+    }
 }
 
 /// Whether a TOML text can hold any of `keys`: one of them is in it, or an escape (`\u`,
@@ -451,7 +549,7 @@ pub fn may_hold(text: &str, keys: &[&str]) -> bool {
 pub fn from_str<T: DeserializeOwned>(text: &str) -> Result<T, toml::de::Error> {
     // One way for both, so each type is deserialized by one copy of the code.
     let doc = parse(text)?;
-    let pruned = matches!(&doc, Doc::Kept(d) if d.pruned);
+    let pruned = doc.pruned();
     T::deserialize(Picking {
         doc: doc.spanned(),
         pruned,
@@ -610,7 +708,7 @@ mod tests {
             .collect();
         let kept = |d: Doc<'_>| match d {
             Doc::Kept(d) => d,
-            Doc::Own(_) => panic!("a document under the size limit is kept"),
+            Doc::Own { .. } => panic!("a document under the size limit is kept"),
         };
         let first = kept(parse(&texts[0]).unwrap());
         let mut last = None;
@@ -669,7 +767,9 @@ mod tests {
         assert!(kept.get("package").is_some());
         // A key path into one parses the whole text for its caller; another gets the kept one.
         let whole = parse_for(text, &["dependencies", "x", "version"]).unwrap();
-        assert!(matches!(whole, Doc::Own(_)) && whole.get("dependencies").is_some());
+        assert!(
+            matches!(whole, Doc::Own { pruned: false, .. }) && whole.get("dependencies").is_some()
+        );
         assert!(matches!(
             parse_for(text, &["package", "version"]).unwrap(),
             Doc::Kept(_)
@@ -775,7 +875,11 @@ mod tests {
             (&["package", "version"][..], false),
         ] {
             let doc = parse_for(MANIFEST, keys).unwrap();
-            assert_eq!(matches!(doc, Doc::Own(_)), whole, "{keys:?}");
+            assert_eq!(
+                matches!(doc, Doc::Own { pruned: false, .. }),
+                whole,
+                "{keys:?}"
+            );
         }
         let all: toml::Table = from_str(MANIFEST).unwrap();
         assert_eq!(all, toml::from_str::<toml::Table>(MANIFEST).unwrap());
@@ -830,8 +934,57 @@ mod tests {
     }
 
     #[test]
+    fn past_the_budget_a_document_is_the_caller_s_and_still_without_dependency_tables() {
+        // Its own thread: the budget is the thread's.
+        std::thread::spawn(|| {
+            for i in 0..MOST_KEPT {
+                parse(&format!("a = {i}\n")).unwrap();
+            }
+            let deps: String = (0..40)
+                .map(|i| format!("d{i} = {{ workspace = true, features = [\"x\"] }}\n"))
+                .collect();
+            let text = format!(
+                "[package]\nname = \"past-budget\"\nversion = \"2.0.0\"\n\
+                 description = \"tab\\there\"\nkeywords = [\"a\", \"b\"]\n\
+                 [dependencies]\n{deps}\
+                 [profile.release]\nopt-level = 3\nratio = 1.5e3\nlto = true\n\
+                 built = 1979-05-27T07:32:00Z\nmeta = {{ x = 0x1F, y = [1, 2.5] }}\n\
+                 [dev-dependencies]\n{deps}"
+            );
+            let doc = parse(&text).unwrap();
+            assert!(matches!(doc, Doc::Own { pruned: true, .. }));
+            assert!(doc.get("dependencies").is_none() && doc.get("dev-dependencies").is_none());
+            // The same values and places as toml's own parse of the whole text.
+            let mut whole = DeTable::parse(&text).unwrap();
+            prune(whole.get_mut());
+            assert_eq!(format!("{:?}", doc.spanned()), format!("{whole:?}"));
+            // Borrowed from the caller's text, not from the copy parsed.
+            let Some(DeValue::Table(package)) = doc.get("package").map(|v| v.get_ref()) else {
+                panic!("no [package]");
+            };
+            let Some(DeValue::String(name)) = package.get("name").map(|v| v.get_ref()) else {
+                panic!("no name");
+            };
+            let at = name.as_ptr() as usize - text.as_ptr() as usize;
+            assert_eq!(&text[at..at + name.len()], "past-budget");
+            // Typed views and key paths as for a kept document.
+            let typed: Pkg = from_str(&text).unwrap();
+            assert_eq!(typed.package.version.as_deref(), Some("2.0.0"));
+            let deps = parse_for(&text, &["dependencies", "d1"]).unwrap();
+            assert!(
+                matches!(deps, Doc::Own { pruned: false, .. })
+                    && deps.get("dependencies").is_some()
+            );
+            let all: toml::Table = from_str(&text).unwrap();
+            assert_eq!(all, toml::from_str::<toml::Table>(&text).unwrap());
+        })
+        .join()
+        .unwrap();
+    }
+
+    #[test]
     fn large_documents_are_parsed_for_their_caller() {
         let big = format!("a = \"{}\"\n", "x".repeat(LARGEST));
-        assert!(matches!(parse(&big).unwrap(), Doc::Own(_)));
+        assert!(matches!(parse(&big).unwrap(), Doc::Own { .. }));
     }
 }
