@@ -216,11 +216,13 @@ pub fn lint_model(shown_path: &str, model: &Changelog<'_>, opts: &LintOptions) -
         })
         .collect();
     let vocabulary = Vocabulary::of(model, opts);
+    let oldest_first = order::oldest_first(model, &versions);
     let cx = || Cx {
         shown: shown_path,
         model,
         opts,
         versions: &versions,
+        oldest_first,
         vocabulary: &vocabulary,
         out: Vec::new(),
     };
@@ -284,6 +286,8 @@ struct Cx<'r, 'a> {
     opts: &'r LintOptions,
     /// Parsed version of each section (index as `model.sections`), `None` when invalid.
     versions: &'r [Option<Ver>],
+    /// Whether the releases go oldest first ([`order::oldest_first`]).
+    oldest_first: bool,
     /// The change types this file may use.
     vocabulary: &'r Vocabulary<'a>,
     out: Vec<Diagnostic>,
@@ -308,8 +312,13 @@ impl<'a> Cx<'_, 'a> {
 
     fn missing_release(&mut self, release: &str) {
         let m = self.model;
-        let (section, problems) =
-            entry_problems(m, release, self.opts.scheme, &self.opts.tag_prefix);
+        let (section, problems) = entry_problems(
+            m,
+            release,
+            self.opts.scheme,
+            &self.opts.tag_prefix,
+            self.oldest_first,
+        );
         let want = strip_tag(release.trim(), &self.opts.tag_prefix);
         let heading = m.dialect.heading_for(strip_tag(want, "v"));
         let Some(s) = section else {
@@ -351,9 +360,13 @@ impl<'a> Cx<'_, 'a> {
                     s.yanked.map_or(s.label.pos, |y| y.pos),
                     "a yanked release cannot be released again; release a new version".to_string(),
                 ),
-                EntryProblem::NotNewest { .. } => (
+                EntryProblem::NotNewest { below: false, .. } => (
                     s.label.pos,
                     "move this section to the top, below [Unreleased]".to_string(),
+                ),
+                EntryProblem::NotNewest { below: true, .. } => (
+                    s.label.pos,
+                    "move this section below the newest release: this file's releases go oldest first".to_string(),
                 ),
                 EntryProblem::NoNotes => (
                     s.label.pos,
@@ -924,6 +937,55 @@ mod tests {
     }
 
     #[test]
+    fn oldest_first_files() {
+        // axios's changelog until 2016: every release below the one before it. One finding at
+        // the first release, not one per release and per date.
+        let src = "# Changelog\n\n### 0.1.0 (Aug 29, 2014)\n\n- a\n\n### 0.2.0 (Sep 12, 2014)\n\n- b\n\n\
+                   ### 0.2.1 (Sep 12, 2014)\n\n- c\n\n### 0.3.0 (Sep 16, 2014)\n\n- d\n";
+        assert_eq!(at(src, VERSION_ORDER), ["3:5"]);
+        let d = diag(src, VERSION_ORDER);
+        assert!(
+            d.message
+                .contains("from [0.1.0] (line 3) to [0.3.0] (line 15)"),
+            "{}",
+            d.message
+        );
+        assert!(at(src, DATE_ORDER).is_empty());
+        // Its dates are judged in its own order: one earlier than the release above is a typo.
+        let typo = src.replace("Sep 16, 2014", "Sep 10, 2014");
+        assert_eq!(at(&typo, DATE_ORDER), ["15:12"]);
+        assert!(
+            diag(&typo, DATE_ORDER)
+                .message
+                .contains("earlier than [0.2.1]")
+        );
+        // Its newest release is its last.
+        let release = |v: &str| LintOptions {
+            release: Some(v.into()),
+            ..LintOptions::default()
+        };
+        assert!(at_with(src, MISSING_RELEASE, &release("0.3.0")).is_empty());
+        let older = diag_with(src, MISSING_RELEASE, &release("0.2.1"));
+        assert!(
+            older.message.contains("[0.3.0] (line 15) is below it"),
+            "{}",
+            older.message
+        );
+        // Two releases in the wrong order are one misplaced section, as is one pair out of
+        // order in a file that goes newest first.
+        let two = "# C\n\n## 1.0.0 (2024-01-01)\n\n- a\n\n## 1.1.0 (2024-02-01)\n\n- b\n";
+        assert_eq!(at(two, VERSION_ORDER), ["7:4"]);
+        assert!(
+            diag(two, VERSION_ORDER)
+                .message
+                .contains("is not lower than [1.0.0]")
+        );
+        let one_pair = "# C\n\n## 1.2.0 (2024-03-01)\n\n- a\n\n## 1.0.0 (2024-01-01)\n\n- b\n\n\
+                        ## 1.1.0 (2024-02-01)\n\n- c\n";
+        assert_eq!(at(one_pair, VERSION_ORDER), ["11:4"]);
+    }
+
+    #[test]
     fn date_order() {
         let src =
             format!("{HEAD}## [1.6.2] - 2024-02-28\n\n- a\n\n## [1.6.1] - 2024-12-24\n\n- b\n");
@@ -1253,7 +1315,10 @@ mod tests {
         let src =
             "# C\n\n## [Unreleased]\n\n## [1.3.0-rc.1] - 2024-02-01\n\n- a\n\n## 1.2.0\n\n- b\n";
         let m = Changelog::parse(src.as_bytes()).unwrap();
-        assert_eq!(newest_release(&m).map(|s| s.label.text), Some("1.3.0-rc.1"));
+        assert_eq!(
+            newest_release(&m, false).map(|s| s.label.text),
+            Some("1.3.0-rc.1")
+        );
         assert!(has_dated_section(
             &m,
             "v1.3.0-rc.1",
@@ -1272,7 +1337,7 @@ mod tests {
             ChangelogScheme::Pep440,
             "v"
         ));
-        let (s, problems) = entry_problems(&m, "1.2.0", ChangelogScheme::Semver, "v");
+        let (s, problems) = entry_problems(&m, "1.2.0", ChangelogScheme::Semver, "v", false);
         assert_eq!(s.map(|s| s.heading.pos.line), Some(9));
         assert_eq!(
             problems,
@@ -1280,16 +1345,17 @@ mod tests {
                 EntryProblem::Undated,
                 EntryProblem::NotNewest {
                     newest: "1.3.0-rc.1".into(),
-                    line: 5
+                    line: 5,
+                    below: false
                 }
             ]
         );
         assert_eq!(
-            entry_problems(&m, "9.9.9", ChangelogScheme::Semver, "v").1,
+            entry_problems(&m, "9.9.9", ChangelogScheme::Semver, "v", false).1,
             [EntryProblem::Missing]
         );
         assert!(
-            entry_problems(&m, "1.3.0-rc.1", ChangelogScheme::Semver, "v")
+            entry_problems(&m, "1.3.0-rc.1", ChangelogScheme::Semver, "v", false)
                 .1
                 .is_empty()
         );

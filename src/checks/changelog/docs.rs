@@ -173,7 +173,10 @@ pub const RULES: &[RuleDoc] = &[
               release out of order publishes the wrong notes. Order is SemVer precedence \
               (`1.0.0-rc.10` > `1.0.0-rc.9`, build metadata ignored) or PEP 440 ordering. A \
               file in date order may put a maintenance release of an older line (`[1.1.15]`) \
-              above the newer line's earlier releases when its date is the later one.",
+              above the newer line's earlier releases when its date is the later one. A file \
+              that lists three releases or more oldest first, each above the next, gets one \
+              finding at its first release; its last release is then its newest, and its \
+              dates are judged in its own order.",
         bad: "## [1.1.0] - 2024-03-01\n\n- Fix.\n\n## [1.2.0] - 2024-02-01\n\n- Feature.\n",
         good: "## [1.2.0] - 2024-03-01\n\n- Feature.\n\n## [1.1.0] - 2024-02-01\n\n- Fix.\n",
     },

@@ -153,10 +153,18 @@ pub fn is_dated(model: &Changelog<'_>, s: &Section<'_>) -> bool {
         })
 }
 
-/// The newest release: the first release section in file order (unreleased sections and
-/// releases still being prepared excluded).
-pub fn newest_release<'m, 'a>(model: &'m Changelog<'a>) -> Option<&'m Section<'a>> {
-    model.releases().find(|s| !s.pending)
+/// The newest release: the first release section in file order, the last in a file whose
+/// releases go oldest first (unreleased sections and releases still being prepared excluded).
+pub fn newest_release<'m, 'a>(
+    model: &'m Changelog<'a>,
+    oldest_first: bool,
+) -> Option<&'m Section<'a>> {
+    let mut releases = model.releases().filter(|s| !s.pending);
+    if oldest_first {
+        releases.last()
+    } else {
+        releases.next()
+    }
 }
 
 /// The first release section for `version` (given with or without `tag_prefix`); with a scheme,
@@ -211,10 +219,12 @@ pub enum EntryProblem {
     /// The section has no valid `YYYY-MM-DD` date.
     Undated,
     Yanked,
-    /// Another release is above it (its version string and line).
+    /// Another release is newer (its version string and line): above it, or below it in a
+    /// file whose releases go oldest first.
     NotNewest {
         newest: String,
         line: usize,
+        below: bool,
     },
     /// The section has no content.
     NoNotes,
@@ -226,10 +236,15 @@ impl std::fmt::Display for EntryProblem {
             EntryProblem::Missing => f.write_str("no section for it"),
             EntryProblem::Undated => f.write_str("its section has no valid release date"),
             EntryProblem::Yanked => f.write_str("its section is marked [YANKED]"),
-            EntryProblem::NotNewest { newest, line } => {
+            EntryProblem::NotNewest {
+                newest,
+                line,
+                below,
+            } => {
+                let place = if *below { "below" } else { "above" };
                 write!(
                     f,
-                    "it is not the newest release: [{newest}] (line {line}) is above it"
+                    "it is not the newest release: [{newest}] (line {line}) is {place} it"
                 )
             }
             EntryProblem::NoNotes => f.write_str("its section has no release notes"),
@@ -244,6 +259,7 @@ pub fn entry_problems<'m, 'a>(
     version: &str,
     scheme: ChangelogScheme,
     tag_prefix: &str,
+    oldest_first: bool,
 ) -> (Option<&'m Section<'a>>, Vec<EntryProblem>) {
     let Some(s) = find_release(model, version, Some(scheme), tag_prefix) else {
         return (None, vec![EntryProblem::Missing]);
@@ -255,12 +271,13 @@ pub fn entry_problems<'m, 'a>(
     if s.is_yanked() {
         problems.push(EntryProblem::Yanked);
     }
-    if let Some(newest) = newest_release(model)
+    if let Some(newest) = newest_release(model, oldest_first)
         && !std::ptr::eq(newest, s)
     {
         problems.push(EntryProblem::NotNewest {
             newest: newest.label.text.to_string(),
             line: newest.heading.pos.line,
+            below: oldest_first,
         });
     }
     if !s.has_content {

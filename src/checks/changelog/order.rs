@@ -8,9 +8,34 @@ use std::collections::HashMap;
 use crate::changelog::date::DateRead;
 use crate::changelog::dialect::Conformity;
 use crate::changelog::work;
-use crate::changelog::{Form, Section};
+use crate::changelog::{Changelog, Form, Section, SectionKind};
 
-use super::{Cx, DATE_ORDER, DUPLICATE_VERSION, VERSION_ORDER, shown_heading};
+use super::{Cx, DATE_ORDER, DUPLICATE_VERSION, VERSION_ORDER, Ver, shown_heading};
+
+/// Whether the file lists its releases oldest first, as axios's did until 2016: three releases
+/// or more with a version, each higher than the one above it. Such a file's newest release is
+/// its last, its order is one `changelog-version-order` finding rather than one per release,
+/// and its dates are judged in its own order.
+pub(super) fn oldest_first(model: &Changelog<'_>, versions: &[Option<Ver>]) -> bool {
+    let mut parsed = model
+        .sections
+        .iter()
+        .zip(versions)
+        .filter(|(s, _)| s.kind == SectionKind::Release && !s.pending)
+        .filter_map(|(_, v)| v.as_ref());
+    let Some(mut above) = parsed.next() else {
+        return false;
+    };
+    let mut count = 1;
+    for v in parsed {
+        if v.cmp(above) != Ordering::Greater {
+            return false;
+        }
+        above = v;
+        count += 1;
+    }
+    count >= 3
+}
 
 impl<'a> Cx<'_, 'a> {
     /// Version order, duplicates and date order, each release against the nearest one above
@@ -18,6 +43,9 @@ impl<'a> Cx<'_, 'a> {
     pub(super) fn order(&mut self) {
         let m = self.model;
         let versions = self.versions;
+        if self.oldest_first {
+            self.oldest_first_order();
+        }
         // Releases of several products in one file (`jax 0.4.30`, `jaxlib 0.4.30`) are ordered
         // per product; a heading that deviates belongs to the file's main product. Products are
         // numbered: 0 for all where there is one, the usual case, which costs no string.
@@ -129,7 +157,7 @@ impl<'a> Cx<'_, 'a> {
                     // (`[18.0.0] - 2025-05-26`): its dates say the order is right.
                     let backport_above = above_v.is_some_and(|q| q.is_backport_below(p))
                         && matches!((day(prev), day(s)), (Some(a), Some(b)) if a >= b);
-                    if higher && !backport_above {
+                    if higher && !backport_above && !self.oldest_first {
                         self.push(
                             VERSION_ORDER,
                             v.pos,
@@ -150,8 +178,23 @@ impl<'a> Cx<'_, 'a> {
                     (Some(p), Some(q)) => p.is_backport_below(q),
                     _ => false,
                 };
-                if let Some((j, prev)) = *slot(&mut above_dated, product)
-                    && day > prev
+                // In a file whose releases go oldest first, a date earlier than the one above.
+                let (out_of_order, relation, order) = if self.oldest_first {
+                    let above = slot(&mut above_dated, product);
+                    (
+                        prev_day_after(above, day),
+                        "earlier",
+                        "this file's releases go oldest first",
+                    )
+                } else {
+                    let above = slot(&mut above_dated, product);
+                    (
+                        prev_day_before(above, day),
+                        "later",
+                        "releases go newest first",
+                    )
+                };
+                if let Some((j, _)) = out_of_order
                     && !backport(j)
                 {
                     let p = &m.sections[j];
@@ -159,21 +202,62 @@ impl<'a> Cx<'_, 'a> {
                         DATE_ORDER,
                         d.pos,
                         format!(
-                            "[{}] is dated {}, later than [{}] above it ({}, line {})",
+                            "[{}] is dated {}, {relation} than [{}] above it ({}, line {})",
                             s.label.text,
                             d.text,
                             p.label.text,
                             p.date.map_or("", |t| t.text),
                             p.heading.pos.line
                         ),
-                        Some(
-                            "one of the two dates is probably a typo; releases go newest first"
-                                .into(),
-                        ),
+                        Some(format!("one of the two dates is probably a typo; {order}")),
                     );
                 }
                 *slot(&mut above_dated, product) = Some((i, day));
             }
         }
+    }
+}
+
+/// The dated release above, where `day` is later than its day.
+fn prev_day_before(
+    above: &Option<(usize, jiff::civil::Date)>,
+    day: jiff::civil::Date,
+) -> Option<(usize, jiff::civil::Date)> {
+    above.filter(|&(_, prev)| day > prev)
+}
+
+/// The dated release above, where `day` is earlier than its day.
+fn prev_day_after(
+    above: &Option<(usize, jiff::civil::Date)>,
+    day: jiff::civil::Date,
+) -> Option<(usize, jiff::civil::Date)> {
+    above.filter(|&(_, prev)| day < prev)
+}
+
+impl Cx<'_, '_> {
+    /// One finding for a file whose releases go oldest first, at its first release.
+    fn oldest_first_order(&mut self) {
+        let m = self.model;
+        let mut releases = m.releases().filter(|s| !s.pending);
+        let (Some(first), Some(last)) =
+            (releases.next(), m.releases().filter(|s| !s.pending).last())
+        else {
+            return;
+        };
+        let Some(v) = first.version() else { return };
+        self.push(
+            VERSION_ORDER,
+            v.pos,
+            format!(
+                "releases go oldest first here, from [{}] (line {}) to [{}] (line {})",
+                first.label.text,
+                first.heading.pos.line,
+                last.label.text,
+                last.heading.pos.line
+            ),
+            Some(
+                "Keep a Changelog lists the newest release first, where readers and release tools look: reverse the order of the release sections".into(),
+            ),
+        );
     }
 }
