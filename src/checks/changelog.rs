@@ -1108,6 +1108,27 @@ mod tests {
             slips.push_str(&release(v, &["Changes"]));
         }
         assert_eq!(at(&slips, CHANGE_TYPE).len(), 3);
+        // A file that changed spelling: its newer releases' name is its convention now, even
+        // used fewer times than the older one (cargo-release: 18 newest `Fixes`, 19 `Fixed`).
+        let mut switched = HEAD.to_string();
+        for v in ["1.6.0", "1.5.0", "1.4.0"] {
+            switched.push_str(&release(v, &["Fixes"]));
+        }
+        for v in ["1.3.0", "1.2.0", "1.1.0", "1.0.0"] {
+            switched.push_str(&release(v, &["Fixed"]));
+        }
+        assert!(
+            at(&switched, CHANGE_TYPE).is_empty(),
+            "{:?}",
+            run(&switched)
+        );
+        // Once back to the older one, the newer is the slip again.
+        let back = format!(
+            "{HEAD}{}{}",
+            release("1.7.0", &["Fixed"]),
+            &switched[HEAD.len()..]
+        );
+        assert_eq!(at(&back, CHANGE_TYPE).len(), 3, "{:?}", run(&back));
         // Dependency sub-sections name the dependency: `### dep ([1.2.0](url))`.
         let mut deps = HEAD.to_string();
         for v in ["1.2.0", "1.1.0", "1.0.0"] {

@@ -50,8 +50,10 @@ impl<'a> Vocabulary<'a> {
         // How many releases name each change type (once per release, however often).
         let level = model.dialect.level + 1;
         let mut uses: HashMap<&'a str, usize> = HashMap::default();
+        // The topmost section that names each: where the file's convention is now.
+        let mut first: HashMap<&'a str, usize> = HashMap::default();
         let mut in_section: Vec<&'a str> = Vec::new();
-        for s in &model.sections {
+        for (i, s) in model.sections.iter().enumerate() {
             if s.kind == SectionKind::Archive {
                 continue;
             }
@@ -62,6 +64,7 @@ impl<'a> Vocabulary<'a> {
                 if t.heading.level == level && !key.is_empty() && !in_section.contains(&key) {
                     in_section.push(key);
                     *uses.entry(key).or_default() += 1;
+                    first.entry(key).or_insert(i);
                 }
             }
         }
@@ -69,7 +72,9 @@ impl<'a> Vocabulary<'a> {
             *n = uses.get(name.as_ref()).copied().unwrap_or(0);
         }
         // A name becomes part of the vocabulary when the file uses it often and no more-used
-        // name is a spelling of the same word.
+        // name is a spelling of the same word, unless the file changed spelling: the newer
+        // releases' name is the file's convention now, and the older one its history
+        // (cargo-release's 18 newest `### Fixes` under 19 older `### Fixed`).
         let mut candidates: Vec<(&'a str, usize)> = uses
             .iter()
             .filter(|(k, n)| **n >= LEARNED_USES && !allowed.iter().any(|(a, _)| a == *k))
@@ -82,7 +87,9 @@ impl<'a> Vocabulary<'a> {
                 .iter()
                 .map(|(a, m)| (a.as_ref(), *m))
                 .chain(uses.iter().map(|(k, m)| (*k, *m)))
-                .any(|(other, m)| m > n && same_word(name, other));
+                .any(|(other, m)| {
+                    m > n && same_word(name, other) && first.get(other) < first.get(name)
+                });
             if !slip {
                 allowed.push((Cow::Borrowed(name), n));
                 learned = true;
