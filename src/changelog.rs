@@ -256,11 +256,15 @@ pub enum Opening {
 }
 
 /// How to read a changelog's headings.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ParseOptions {
     /// `changelog.format = "keep-a-changelog"`: Keep a Changelog's grammar, whatever the file's
     /// own convention.
     pub keep_a_changelog: bool,
+    /// A release heading the project's changelog generator writes (towncrier's
+    /// `title_format`, as a sample: `## 1.0.0 (2024-01-31)`): a convention of the file however
+    /// few releases use it yet.
+    pub declared: Option<String>,
 }
 
 /// A parsed changelog. Borrow of the text it was parsed from.
@@ -1016,7 +1020,9 @@ fn classify<'a>(
         .and_then(|r| heads.get(r.head))
         .map_or(text.len(), |h| h.heading.range.start);
     let named = names_keep_a_changelog(text, links, first_section);
-    let (mut dialect, roles) = dialect::detect(&candidates, named, opts.keep_a_changelog);
+    let declared = opts.declared.as_deref().and_then(dialect::declared_shape);
+    let (mut dialect, roles) =
+        dialect::detect(&candidates, named, opts.keep_a_changelog, declared.as_ref());
     drop(candidates);
     dialect.example = dialect
         .dominant

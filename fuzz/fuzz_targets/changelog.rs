@@ -46,6 +46,7 @@ fuzz_target!(|data: &[u8]| {
         } else {
             ChangelogFormat::KeepAChangelog
         },
+        declared_heading: (flags & 64 != 0).then(|| "## 1.0.0 (2024-01-31)".into()),
     };
     let linted = changelog::lint("CHANGELOG.md", text, &opts);
     let notes = changelog::notes(text, "unreleased", &opts);
@@ -68,9 +69,9 @@ fuzz_target!(|data: &[u8]| {
     }
     let _ = changelog::lint_for_release("CHANGELOG.md", text, &opts);
     if let Ok(model) = Changelog::parse_with(text, opts.parse_options()) {
-        let _ = changelog::newest_release(&model);
+        let _ = changelog::newest_release(&model, flags & 128 != 0);
         let _ = changelog::has_dated_section(&model, &from_text, scheme, &opts.tag_prefix);
-        let _ = changelog::entry_problems(&model, &from_text, scheme, &opts.tag_prefix);
+        let _ = changelog::entry_problems(&model, &from_text, scheme, &opts.tag_prefix, flags & 128 != 0);
         for s in &model.sections {
             let _ = model.body(s);
             let _ = s.link_target(&model);

@@ -568,7 +568,14 @@ pub enum Conformity {
 /// Returns the dialect and the role of each candidate that is a release, unreleased section or
 /// stray candidate (`None` for the others: titles, archive pointers and sub-headings are
 /// decided by the caller from the level).
-pub fn detect(heads: &[Candidate], named: bool, forced: bool) -> (Dialect, Vec<Option<Role>>) {
+/// `declared` is a shape the project's changelog generator writes (towncrier's `title_format`):
+/// a convention of the file from its first release, not a deviation from the older one.
+pub fn detect(
+    heads: &[Candidate],
+    named: bool,
+    forced: bool,
+    declared: Option<&Shape>,
+) -> (Dialect, Vec<Option<Role>>) {
     let count = |level: u8| {
         heads
             .iter()
@@ -704,6 +711,13 @@ pub fn detect(heads: &[Candidate], named: bool, forced: bool) -> (Dialect, Vec<O
         {
             est.push(d.shape.clone());
         }
+        // So is the one the project's generator is set to write; under Keep a Changelog's
+        // grammar, as an era of another tool's convention.
+        if let Some(s) = declared.filter(|s| !forced && s.conventional() && !s.is_kac())
+            && !est.contains(s)
+        {
+            est.push(s.clone());
+        }
         est
     };
     let setext = dominant
@@ -727,6 +741,18 @@ pub fn detect(heads: &[Candidate], named: bool, forced: bool) -> (Dialect, Vec<O
         })
         .collect();
     (dialect, roles)
+}
+
+/// The shape of a sample release heading (`## 1.0.0 (2024-01-31)`), as a file's release
+/// heading written so would have.
+pub fn declared_shape(sample: &str) -> Option<Shape> {
+    let text = sample.trim_start_matches('#').trim();
+    let p = HeadingParts::parse(text);
+    if p.kind != Some(SectionKind::Release) {
+        return None;
+    }
+    let date = p.date.clone().and_then(|d| text.get(d)).map(date_kind);
+    Some(Shape::of(&p, text, date, false))
 }
 
 fn role(d: &Dialect, h: &Candidate) -> Option<Role> {
@@ -864,7 +890,7 @@ mod tests {
             .collect();
         heads.extend((0..4).map(|i| cand(2, &format!("v0.{i}.0"))));
         heads.push(cand(2, "0.0.1 - 2020-01-01"));
-        let (d, roles) = detect(&heads, false, false);
+        let (d, roles) = detect(&heads, false, false, None);
         assert!(!d.strict && d.kac.is_none());
         assert_eq!(d.level, 2);
         assert_eq!(d.template(), "## X (YYYY-MM-DD)");
@@ -881,7 +907,7 @@ mod tests {
             cand(2, "[1.0.0] 2024-01-01"),
             cand(1, "1.0.1 - 2024-01-01"),
         ];
-        let (d, roles) = detect(&heads, false, false);
+        let (d, roles) = detect(&heads, false, false, None);
         assert!(d.strict);
         assert_eq!(d.kac, Some(KacWhy::Form));
         assert_eq!(roles[2], Some(Role::Release(Conformity::Follows)));
@@ -895,10 +921,10 @@ mod tests {
         .iter()
         .map(|t| cand(2, t))
         .collect();
-        let (d, _) = detect(&heads, true, false);
+        let (d, _) = detect(&heads, true, false, None);
         assert_eq!((d.strict, d.kac), (false, Some(KacWhy::Named)));
         assert_eq!(d.template(), "## X (Month D, YYYY)");
-        assert!(detect(&heads, false, true).0.strict);
+        assert!(detect(&heads, false, true, None).0.strict);
     }
 
     #[test]
@@ -913,18 +939,39 @@ mod tests {
         .map(|t| cand(1, t))
         .chain([cand(3, "Fixes")])
         .collect();
-        let (d, roles) = detect(&heads, false, false);
+        let (d, roles) = detect(&heads, false, false, None);
         assert_eq!((d.level, d.strict, d.kac), (1, false, None));
         assert_eq!(roles[1], Some(Role::Release(Conformity::Follows)));
         // Still Keep a Changelog when the file names it or brackets its [Unreleased]: then its
         // releases belong at level 2.
-        let (d, roles) = detect(&heads, true, false);
+        let (d, roles) = detect(&heads, true, false, None);
         assert_eq!((d.level, d.strict, d.kac), (2, true, Some(KacWhy::Named)));
         assert_eq!(roles[1], Some(Role::Stray));
         let mut bracketed = vec![cand(1, "[Unreleased]")];
         bracketed.extend(heads);
-        let (d, _) = detect(&bracketed, false, false);
+        let (d, _) = detect(&bracketed, false, false, None);
         assert_eq!((d.level, d.kac), (2, Some(KacWhy::UnreleasedLabel)));
+    }
+
+    #[test]
+    fn a_declared_shape_is_a_convention_from_its_first_release() {
+        // setuptools-scm: towncrier's `## 10.0.0 (2026-02-26)` above 107 `## vX`.
+        let mut heads = vec![cand(2, "10.0.0 (2026-02-26)")];
+        heads.extend((0..8).map(|i| cand(2, &format!("v9.{i}.0"))));
+        heads.push(cand(2, "6.4.0"));
+        let (_, roles) = detect(&heads, false, false, None);
+        assert_eq!(roles[0], Some(Role::Release(Conformity::Deviates)));
+        let declared = declared_shape("## 1.0.0 (2024-01-31)").unwrap();
+        let (d, roles) = detect(&heads, false, false, Some(&declared));
+        assert_eq!(roles[0], Some(Role::Release(Conformity::Follows)));
+        assert_eq!(d.template(), "## vX");
+        // A slip of the older convention still deviates.
+        assert_eq!(roles[9], Some(Role::Release(Conformity::Deviates)));
+        // Not where the configuration asks for Keep a Changelog, and a sample that is no
+        // release heading declares nothing.
+        assert_eq!(declared_shape("## Changes"), None);
+        let (d, _) = detect(&heads, false, true, Some(&declared));
+        assert!(!d.established(&declared));
     }
 
     #[test]
@@ -938,18 +985,18 @@ mod tests {
         heads.extend((0..3).map(|i| cand(2, &format!("[1.{i}.0] 2017-01-0{}", i + 1))));
         // Nor is a run of undated releases.
         heads.extend((0..3).map(|i| cand(2, &format!("v0.{i}.0"))));
-        let (d, roles) = detect(&heads, true, false);
+        let (d, roles) = detect(&heads, true, false, None);
         assert!(d.strict);
         assert_eq!(roles[0], Some(Role::Release(Conformity::Follows)));
         assert_eq!(roles[6], Some(Role::Release(Conformity::Era)));
         assert_eq!(roles[9], Some(Role::Release(Conformity::Follows)));
         assert_eq!(roles[12], Some(Role::Release(Conformity::Follows)));
         // Where the configuration asks for Keep a Changelog, its grammar holds for every one.
-        let (_, roles) = detect(&heads, true, true);
+        let (_, roles) = detect(&heads, true, true, None);
         assert_eq!(roles[6], Some(Role::Release(Conformity::Follows)));
         // An era is a run: one such heading is judged by Keep a Changelog's grammar.
         heads.truncate(7);
-        let (_, roles) = detect(&heads, true, false);
+        let (_, roles) = detect(&heads, true, false, None);
         assert_eq!(roles[6], Some(Role::Release(Conformity::Follows)));
     }
 
@@ -961,7 +1008,7 @@ mod tests {
             cand(2, "Features"),
             cand(1, "v0.26.0"),
         ];
-        let (d, roles) = detect(&heads, false, false);
+        let (d, roles) = detect(&heads, false, false, None);
         assert_eq!(d.level, 1);
         assert_eq!(roles[0], Some(Role::Unreleased));
         assert_eq!(roles[2], None);
@@ -971,7 +1018,7 @@ mod tests {
             cand(1, "[1.0.0](u) (2024-01-01)"),
             cand(3, "Bug Fixes"),
         ];
-        let (_, roles) = detect(&cc, false, false);
+        let (_, roles) = detect(&cc, false, false, None);
         assert_eq!(roles[1], Some(Role::Release(Conformity::Follows)));
         assert_eq!(roles[2], Some(Role::Release(Conformity::Follows)));
     }

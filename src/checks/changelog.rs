@@ -22,6 +22,7 @@ mod links;
 mod order;
 #[cfg(test)]
 mod scaling;
+pub mod towncrier;
 
 pub use docs::{DIALECTS, RULES, applies_to, explain, explain_doc, how_to_fix};
 pub use entry::{
@@ -86,6 +87,9 @@ pub struct LintOptions {
     pub link_tag_prefix: Option<String>,
     /// `changelog.format`: `keep-a-changelog` holds any file to Keep a Changelog.
     pub format: ChangelogFormat,
+    /// The release heading the project's towncrier writes into this file, as a sample
+    /// ([`towncrier::declared_heading`]).
+    pub declared_heading: Option<String>,
 }
 
 impl Default for LintOptions {
@@ -97,6 +101,7 @@ impl Default for LintOptions {
             tag_prefix: "v".into(),
             link_tag_prefix: None,
             format: ChangelogFormat::Auto,
+            declared_heading: None,
         }
     }
 }
@@ -106,6 +111,7 @@ impl LintOptions {
     pub fn parse_options(&self) -> ParseOptions {
         ParseOptions {
             keep_a_changelog: self.format == ChangelogFormat::KeepAChangelog,
+            declared: self.declared_heading.clone(),
         }
     }
 }

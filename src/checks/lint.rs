@@ -8,6 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
+use crate::checks::changelog::towncrier;
 use crate::checks::changelog::{self, LintOptions, Notes};
 use crate::cli::{self, Common, Ctx, Flag, Tool};
 use crate::config::{self, Config};
@@ -216,27 +217,53 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
         tag_prefix: config.tags.prefix.clone(),
         link_tag_prefix: None,
         format: config.changelog.format,
+        declared_heading: None,
     };
     let needed = args.release.is_some() || args.notes.is_some();
-    let mut found = if args.staged || in_commit_hook() {
-        read_staged(ctx, config, args.file.as_deref())?
+    // Each changelog with its bytes, its name as shown, and the heading its towncrier writes.
+    let mut found: Vec<(Vec<u8>, String, Option<String>)> = if args.staged || in_commit_hook() {
+        let repo = ctx.repo()?;
+        let index = Staged::with_limit(repo, MAX_CHANGELOG)?;
+        read_staged(repo, &index, config, args.file.as_deref())?
+            .into_iter()
+            .map(|(bytes, shown, rel)| {
+                let declared = towncrier::declared_heading(&index, &rel);
+                (bytes, shown, declared)
+            })
+            .collect()
     } else {
+        // The work tree, to read towncrier's settings from; none outside a repository.
+        let root = ctx.work_tree().ok();
+        let declared = |rel: Option<&str>| {
+            let root = root.as_ref()?;
+            towncrier::declared_heading(&crate::tree::WorkTree::new(root), rel?)
+        };
         match &args.file {
-            Some(f) => vec![(
-                read_file(f, &f.display().to_string())?,
-                f.display().to_string(),
-            )],
+            Some(f) => {
+                let rel = root.as_ref().and_then(|r| repo_relative(r, f).ok());
+                vec![(
+                    read_file(f, &f.display().to_string())?,
+                    f.display().to_string(),
+                    declared(rel.as_deref()),
+                )]
+            }
             None => {
                 let root = ctx.work_tree()?;
                 match find_file(&root, config)? {
-                    Some((path, shown)) => vec![(read_file(&path, &shown)?, shown)],
+                    Some((path, shown)) => {
+                        let declared = declared(Some(&shown));
+                        vec![(read_file(&path, &shown)?, shown, declared)]
+                    }
                     // A workspace whose packages keep their own changelogs (tokio's).
                     None => member_changelogs(&crate::tree::WorkTree::new(&root), |p| {
                         Ok(find_file(&root.join(p), config)?
                             .map(|(path, name)| (path, format!("{p}/{name}"))))
                     })?
                     .into_iter()
-                    .map(|(path, shown)| Ok((read_file(&path, &shown)?, shown)))
+                    .map(|(path, shown)| {
+                        let declared = declared(Some(&shown));
+                        Ok((read_file(&path, &shown)?, shown, declared))
+                    })
                     .collect::<Result<_>>()?,
                 }
             }
@@ -245,19 +272,23 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
     if found.len() > 1 {
         // Which package's changelog holds a release is for FILE to say.
         if needed {
-            let shown: Vec<String> = found.into_iter().map(|(_, s)| s).collect();
+            let shown: Vec<String> = found.into_iter().map(|(_, s, _)| s).collect();
             return Err(Error::new(format!(
                 "no changelog at the work-tree root, and the workspace's packages keep their \
                  own ({}): pass the FILE that holds the release",
                 crate::diag::shown_list(&shown, 4)
             )));
         }
-        for (bytes, shown) in found {
-            lint_file(ctx, &shown, &bytes, opts.clone(), &mut report)?;
+        for (bytes, shown, declared) in found {
+            let opts = LintOptions {
+                declared_heading: declared,
+                ..opts.clone()
+            };
+            lint_file(ctx, &shown, &bytes, opts, &mut report)?;
         }
         return Ok(report);
     }
-    let Some((bytes, shown)) = found.pop() else {
+    let Some((bytes, shown, declared)) = found.pop() else {
         // Nothing to lint is a pass; a changelog that cannot be read is not.
         if args.file.is_none()
             && let Some(why) = unread(&ctx.work_tree()?)
@@ -280,6 +311,10 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
             ),
         ));
         return Ok(report);
+    };
+    let opts = LintOptions {
+        declared_heading: declared,
+        ..opts
     };
     if let Some(v) = &args.notes {
         let found =
@@ -406,10 +441,15 @@ fn in_commit_hook() -> bool {
 /// The changelog as staged: FILE (a path in the work tree), the configured path, or the first
 /// of the usual names the index holds, else each workspace package's own. Empty when none is
 /// staged.
-fn read_staged(ctx: &Ctx, config: &Config, file: Option<&Path>) -> Result<Vec<(Vec<u8>, String)>> {
-    let repo = ctx.repo()?;
+/// The staged changelogs, each with its bytes, its name as shown and its repository-relative
+/// path.
+fn read_staged(
+    repo: &crate::git::Repo,
+    index: &Staged<'_>,
+    config: &Config,
+    file: Option<&Path>,
+) -> Result<Vec<(Vec<u8>, String, String)>> {
     let root = repo.require_workdir("lint-changelog --staged")?;
-    let index = Staged::with_limit(repo, MAX_CHANGELOG)?;
     let read = |rel: &str| -> Result<Option<Vec<u8>>> {
         let bytes = index
             .read(rel)
@@ -422,7 +462,7 @@ fn read_staged(ctx: &Ctx, config: &Config, file: Option<&Path>) -> Result<Vec<(V
     if let Some(f) = file {
         let rel = repo_relative(&root, f)?;
         return match read(&rel)? {
-            Some(bytes) => Ok(vec![(bytes, f.display().to_string())]),
+            Some(bytes) => Ok(vec![(bytes, f.display().to_string(), rel)]),
             None => Err(Error::new(format!(
                 "{} is not in the index; stage it (`git add {}`) or run without --staged",
                 f.display(),
@@ -432,13 +472,13 @@ fn read_staged(ctx: &Ctx, config: &Config, file: Option<&Path>) -> Result<Vec<(V
     }
     if let Some(p) = &config.changelog.path {
         return match read(p)? {
-            Some(bytes) => Ok(vec![(bytes, p.clone())]),
+            Some(bytes) => Ok(vec![(bytes, p.clone(), p.clone())]),
             None => Err(Error::new(format!(
                 "changelog.path `{p}` is not in the index; expected a staged file relative to the work-tree root"
             ))),
         };
     }
-    let first_in = |dir: &str| -> Result<Option<(Vec<u8>, String)>> {
+    let first_in = |dir: &str| -> Result<Option<(Vec<u8>, String, String)>> {
         for name in DEFAULT_NAMES {
             let rel = if dir.is_empty() {
                 name.to_string()
@@ -446,14 +486,14 @@ fn read_staged(ctx: &Ctx, config: &Config, file: Option<&Path>) -> Result<Vec<(V
                 format!("{dir}/{name}")
             };
             if let Some(bytes) = read(&rel)? {
-                return Ok(Some((bytes, rel)));
+                return Ok(Some((bytes, rel.clone(), rel)));
             }
         }
         Ok(None)
     };
     match first_in("")? {
         Some(root) => Ok(vec![root]),
-        None => member_changelogs(&index, first_in),
+        None => member_changelogs(index, first_in),
     }
 }
 

@@ -383,7 +383,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
     // beside a root package (ripgrep's crates) the repository's changelog is the root's.
     let member_dir = workdir.join(&pkg.dir);
     let (root, elsewhere) = if pkg.dir.is_empty() || files.changelog.path.is_some() {
-        (workdir, None)
+        (workdir.clone(), None)
     } else if lint::find_file(&member_dir, files)?.is_some() {
         (member_dir, None)
     } else {
@@ -398,7 +398,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
                 }
             )
         });
-        (workdir, whose)
+        (workdir.clone(), whose)
     };
     // The changelog is found and read first and, when it is big, parsed on another thread
     // while the other checks run: on pydantic's 330 KB HISTORY.md the parse is two thirds of
@@ -410,7 +410,17 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
             Err(e) => (None, Some(e)),
         },
     };
-    let opts = lint_options(files, None).parse_options();
+    let mut lint_opts = lint_options(files, None);
+    if let Some((shown, _)) = &file {
+        let rel = if root == workdir {
+            shown.clone()
+        } else {
+            format!("{}/{shown}", pkg.dir)
+        };
+        let reader = crate::tree::WorkTree::new(&workdir);
+        lint_opts.declared_heading = changelog::towncrier::declared_heading(&reader, &rel);
+    }
+    let opts = lint_opts.parse_options();
     std::thread::scope(|scope| {
         // The status (lstat of every tracked file, the untracked walk) runs on a thread of its
         // own meanwhile too.
@@ -924,6 +934,7 @@ fn lint_options(config: &Config, release: Option<&Version>) -> LintOptions {
         // The prefix is inferred from the tags here (`Needs::ALL`).
         link_tag_prefix: None,
         format: config.changelog.format,
+        declared_heading: None,
     }
 }
 
@@ -967,8 +978,10 @@ impl<'scope, 'f: 'scope> Parsing<'scope, 'f> {
         opts: ParseOptions,
     ) -> Self {
         if bytes.len() >= PARSE_APART {
-            let spawned = std::thread::Builder::new()
-                .spawn_scoped(scope, move || changelog::parse_for_lint(shown, bytes, opts));
+            let apart = opts.clone();
+            let spawned = std::thread::Builder::new().spawn_scoped(scope, move || {
+                changelog::parse_for_lint(shown, bytes, apart)
+            });
             // A thread the system will not give is no error: the parse runs here instead.
             if let Ok(handle) = spawned {
                 return Parsing::Apart { shown, handle };

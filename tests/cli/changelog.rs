@@ -1473,3 +1473,44 @@ fn the_projects_own_changelog_passes() {
     run.code(0);
     stdout_is(&run, "");
 }
+
+/// A project that takes up towncrier: its first release in towncrier's heading sits above a
+/// history written another way. `title_format` in `[tool.towncrier]` says the new heading is
+/// the project's convention; without it the one release is a deviation.
+#[test]
+fn the_heading_towncrier_is_set_to_write_is_the_file_s_convention() {
+    let history: String = (1..=6)
+        .rev()
+        .map(|i| format!("## v1.{i}.0\n\n- change {i}\n\n"))
+        .collect();
+    let text = format!("# Changelog\n\n## 2.0.0 (2026-02-26)\n\n### Fixed\n\n- a\n\n{history}");
+    let r = repo_with(&text);
+    r.relgate(LC, &[]).code(1).stdout_has(
+        "CHANGELOG.md:3:4: error[changelog-heading] release heading `2.0.0 (2026-02-26)`",
+    );
+    let pyproject = "[project]\nname = \"pkg\"\nversion = \"2.0.0\"\n\n\
+                     [tool.towncrier]\nfilename = \"CHANGELOG.md\"\n\
+                     title_format = \"## {version} ({project_date})\"\n";
+    r.write("pyproject.toml", pyproject);
+    let run = r.relgate(LC, &[]);
+    run.code(0);
+    stdout_is(&run, &format!("CHANGELOG.md: ok\n{PASSED}"));
+    // As staged: the configuration in the index is the one read.
+    r.git(&["add", "CHANGELOG.md"]);
+    r.relgate(LC, &["--staged"]).code(1);
+    r.git(&["add", "pyproject.toml"]);
+    r.relgate(LC, &["--staged"]).code(0);
+    // A slip of the older convention is still one.
+    r.write("CHANGELOG.md", &text.replace("## v1.3.0", "## 1.3.0"));
+    r.relgate(LC, &[])
+        .code(1)
+        .stdout_has("error[changelog-heading] release heading `1.3.0`")
+        .stdout_lacks("2.0.0 (2026-02-26)");
+    // Another file of towncrier's: this changelog keeps its own convention.
+    r.write("CHANGELOG.md", &text);
+    r.write(
+        "pyproject.toml",
+        &pyproject.replace("filename = \"CHANGELOG.md\"", "filename = \"NEWS.md\""),
+    );
+    r.relgate(LC, &[]).code(1);
+}

@@ -16,7 +16,9 @@ their level (1 or 2, ATX or setext), how the version is written (`[1.2.0]`, `1.2
 ` – 2024-01-31`, `(6th December, 2024)`, `(July 20th, 2026)`, in the first line of the body as \
 `Released 2024-01-31`, or none). The shape most release headings have is the file's form; \
 another shape the file uses for a run of releases (at least 3, and 1 in 20) is accepted too \
-(an era of its history, majors written one level up, patches one level down). This covers \
+(an era of its history, majors written one level up, patches one level down), and so is the \
+heading a project's towncrier is set to write into that file (`title_format` in \
+`towncrier.toml` or `[tool.towncrier]` beside it), from its first release. This covers \
 Keep a Changelog (`## [1.2.0] - 2024-01-31`), commitizen (`## v1.2.0 (2024-01-31)`), \
 conventional-changelog, release-please and standard-version (`## [1.2.0](url) (2024-01-31)`), \
 towncrier (`## 1.2.0 (2024-01-31)`), changesets (`## 1.2.0`), git-cliff and release-plz \
