@@ -593,17 +593,22 @@ const LINE_WORDS: [&str; 6] = [
 ];
 
 /// The version a maintenance line's name stands for (DESIGN §2.1): an optional `release/`-style
-/// directory, an optional `v`, a version of one to three parts where a part after the first may
+/// directory or `release-`-style prefix (Kubernetes' `release-1.28`, not a release's own
+/// `release-v15.0.0`), an optional `v`, a version of one to three parts where a part after the first may
 /// be `x`/`X` (`1`, `1.8`, `17.x.x`; `None` for an `x`), and optionally `-` and one word
 /// (`-fixes`, `-backports`, `-stable`). A branch that merely contains a number (`feature/py3.12`,
 /// `dependabot/npm_and_yarn/ws-7.5.10`) is none. Hand-written rather than a regex: it runs over
 /// every branch name, and compiling a regex costs more than the rest of a hook's run
 /// (docs/performance.md).
 pub fn maintenance_line(name: &str) -> Option<Vec<Option<u64>>> {
-    let rest = LINE_WORDS
+    let (rest, dashed) = LINE_WORDS
         .iter()
-        .find_map(|d| name.strip_prefix(d)?.strip_prefix('/'))
-        .unwrap_or(name);
+        .find_map(|d| {
+            let after = name.strip_prefix(d)?;
+            (after.strip_prefix('/').map(|r| (r, false)))
+                .or_else(|| after.strip_prefix('-').map(|r| (r, true)))
+        })
+        .unwrap_or((name, false));
     let rest = rest.strip_prefix('v').unwrap_or(rest);
     // Most names (`renovate-...`, every segment of `fix-broadcast-channel-1.43.x` but the
     // last) fail here, before anything is allocated.
@@ -634,6 +639,11 @@ pub fn maintenance_line(name: &str) -> Option<Vec<Option<u64>>> {
             "x" | "X" => out.push(None),
             p => out.push(Some(number(p)?)),
         }
+    }
+    // `release-v15.0.0` names one release (yargs' release pull requests), not a line: after
+    // `release-`, a line is named by at most two numbers or with an `x`.
+    if dashed && out.len() == 3 && out.iter().all(Option::is_some) {
+        return None;
     }
     Some(out)
 }
@@ -805,6 +815,9 @@ mod tests {
             "v3-master",
             "maint/1.4",
             "stable/2.0",
+            "release-1.28",
+            "release-v2.x.x",
+            "stable-2.x",
         ] {
             assert!(maintenance_line(b).is_some(), "{b}");
         }
@@ -819,6 +832,9 @@ mod tests {
             "1.8-fix-2",
             "release/",
             "releasefoo/1.2",
+            "release-notes-1.2",
+            "support-3-14",
+            "release-v15.0.0",
             "hotfix/1.2",
             "1..2",
         ] {
