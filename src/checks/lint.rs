@@ -439,10 +439,8 @@ fn in_commit_hook() -> bool {
 }
 
 /// The changelog as staged: FILE (a path in the work tree), the configured path, or the first
-/// of the usual names the index holds, else each workspace package's own. Empty when none is
-/// staged.
-/// The staged changelogs, each with its bytes, its name as shown and its repository-relative
-/// path.
+/// of the usual names the index holds, else each workspace package's own; each with its bytes,
+/// its name as shown and its repository-relative path. Empty when none is staged.
 fn read_staged(
     repo: &crate::git::Repo,
     index: &Staged<'_>,

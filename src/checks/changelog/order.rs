@@ -179,21 +179,18 @@ impl<'a> Cx<'_, 'a> {
                     _ => false,
                 };
                 // In a file whose releases go oldest first, a date earlier than the one above.
-                let (out_of_order, relation, order) = if self.oldest_first {
-                    let above = slot(&mut above_dated, product);
-                    (
-                        prev_day_after(above, day),
-                        "earlier",
-                        "this file's releases go oldest first",
-                    )
+                let (relation, order) = if self.oldest_first {
+                    ("earlier", "this file's releases go oldest first")
                 } else {
-                    let above = slot(&mut above_dated, product);
-                    (
-                        prev_day_before(above, day),
-                        "later",
-                        "releases go newest first",
-                    )
+                    ("later", "releases go newest first")
                 };
+                let out_of_order = slot(&mut above_dated, product).filter(|&(_, prev)| {
+                    if self.oldest_first {
+                        day < prev
+                    } else {
+                        day > prev
+                    }
+                });
                 if let Some((j, _)) = out_of_order
                     && !backport(j)
                 {
@@ -218,32 +215,13 @@ impl<'a> Cx<'_, 'a> {
     }
 }
 
-/// The dated release above, where `day` is later than its day.
-fn prev_day_before(
-    above: &Option<(usize, jiff::civil::Date)>,
-    day: jiff::civil::Date,
-) -> Option<(usize, jiff::civil::Date)> {
-    above.filter(|&(_, prev)| day > prev)
-}
-
-/// The dated release above, where `day` is earlier than its day.
-fn prev_day_after(
-    above: &Option<(usize, jiff::civil::Date)>,
-    day: jiff::civil::Date,
-) -> Option<(usize, jiff::civil::Date)> {
-    above.filter(|&(_, prev)| day < prev)
-}
-
 impl Cx<'_, '_> {
     /// One finding for a file whose releases go oldest first, at its first release.
     fn oldest_first_order(&mut self) {
         let m = self.model;
         let mut releases = m.releases().filter(|s| !s.pending);
-        let (Some(first), Some(last)) =
-            (releases.next(), m.releases().filter(|s| !s.pending).last())
-        else {
-            return;
-        };
+        let Some(first) = releases.next() else { return };
+        let last = releases.last().unwrap_or(first);
         let Some(v) = first.version() else { return };
         self.push(
             VERSION_ORDER,
