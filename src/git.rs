@@ -1122,6 +1122,41 @@ impl Repo {
         Ok(out)
     }
 
+    /// The repository's web address on its forge (`https://github.com/encode/httpx`), from the
+    /// default remote's URL (`git@github.com:encode/httpx.git` or its https form): what a
+    /// changelog's suggested compare link starts with where the file has no link to copy.
+    /// `None` for a local path, or where there is no remote.
+    pub fn web_url(&self) -> Option<String> {
+        let remote = self
+            .repo
+            .find_default_remote(gix::remote::Direction::Fetch)?
+            .ok()?;
+        let url = remote.url(gix::remote::Direction::Fetch)?;
+        let host = url.host()?;
+        if !matches!(
+            url.scheme,
+            gix::url::Scheme::Https | gix::url::Scheme::Http | gix::url::Scheme::Ssh
+        ) {
+            return None;
+        }
+        let path = url.path.to_str().ok()?;
+        let path = path.trim_matches('/');
+        let path = path
+            .strip_suffix(".git")
+            .unwrap_or(path)
+            .trim_end_matches('/');
+        // `owner/repo` at least; a path of characters a URL may hold as they are.
+        let ok = path.contains('/')
+            && path
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-._~/".contains(&b));
+        let port = match (url.scheme.clone(), url.port) {
+            (gix::url::Scheme::Https | gix::url::Scheme::Http, Some(p)) => format!(":{p}"),
+            _ => String::new(),
+        };
+        ok.then(|| format!("https://{host}{port}/{path}"))
+    }
+
     /// The current branch's upstream and how far apart they are. Never fetches.
     pub fn upstream(&self) -> Result<Upstream> {
         let Some(head_ref) = self.repo.head_ref().map_err(git_err("cannot read HEAD"))? else {

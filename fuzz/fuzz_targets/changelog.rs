@@ -41,6 +41,7 @@ fuzz_target!(|data: &[u8]| {
             String::new()
         },
         link_tag_prefix: (flags & 32 != 0).then(|| "release-".into()),
+        link_base: (flags & 32 != 0).then(|| "https://example.test/o/r".into()),
         format: if flags & 16 == 0 {
             ChangelogFormat::Auto
         } else {

@@ -85,6 +85,9 @@ pub struct LintOptions {
     /// lint-changelog, which does not list the tags to lint, asks them when no setting or
     /// release tool gives the prefix and a section needs a link ([`needs_definition`]).
     pub link_tag_prefix: Option<String>,
+    /// The repository's web address the suggested link definitions start with where the file
+    /// has no link to copy it from (the default remote's, [`crate::git::Repo::web_url`]).
+    pub link_base: Option<String>,
     /// `changelog.format`: `keep-a-changelog` holds any file to Keep a Changelog.
     pub format: ChangelogFormat,
     /// The release heading the project's towncrier writes into this file, as a sample
@@ -100,6 +103,7 @@ impl Default for LintOptions {
             release: None,
             tag_prefix: "v".into(),
             link_tag_prefix: None,
+            link_base: None,
             format: ChangelogFormat::Auto,
             declared_heading: None,
         }

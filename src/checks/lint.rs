@@ -216,6 +216,7 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
         release: args.release.clone(),
         tag_prefix: config.tags.prefix.clone(),
         link_tag_prefix: None,
+        link_base: None,
         format: config.changelog.format,
         declared_heading: None,
     };
@@ -373,6 +374,7 @@ fn lint_file(
     let model = changelog::parse_for_lint(shown, bytes, opts.parse_options())?;
     if model.sections.iter().any(changelog::needs_definition) {
         opts.link_tag_prefix = tags_spelling(ctx, &model)?;
+        opts.link_base = ctx.repo().ok().and_then(crate::git::Repo::web_url);
     }
     let before = report.diagnostics.len();
     report.extend(changelog::lint_model(shown, &model, &opts));

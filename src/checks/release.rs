@@ -933,6 +933,7 @@ fn lint_options(config: &Config, release: Option<&Version>) -> LintOptions {
         tag_prefix: config.tags.prefix.clone(),
         // The prefix is inferred from the tags here (`Needs::ALL`).
         link_tag_prefix: None,
+        link_base: None,
         format: config.changelog.format,
         declared_heading: None,
     }
@@ -1043,7 +1044,11 @@ fn changelog_checks(
     // Judged for the release being cut: its section, the unreleased one and the file-wide
     // findings (duplicates, order) count; errors in older releases' sections are history and
     // only warn.
-    let found = changelog::lint_parsed_for_release(shown, &model, &lint_options(config, version));
+    let mut opts = lint_options(config, version);
+    if model.sections.iter().any(changelog::needs_definition) {
+        opts.link_base = ctx.repo().ok().and_then(crate::git::Repo::web_url);
+    }
+    let found = changelog::lint_parsed_for_release(shown, &model, &opts);
     let missing = found.entry;
     let entry = version.map(|v| match missing.first() {
         // A dev or local version has no release notes yet: final-version says why, once.

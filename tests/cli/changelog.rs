@@ -1514,3 +1514,43 @@ fn the_heading_towncrier_is_set_to_write_is_the_file_s_convention() {
     );
     r.relgate(LC, &[]).code(1);
 }
+
+/// A suggested link definition starts with the repository's address: the file's own links',
+/// else the default remote's web address, else a placeholder.
+#[test]
+fn suggested_links_start_with_the_remote_s_web_address() {
+    let text = "# Changelog\n\n## [Unreleased]\n\n## [1.1.0] - 2024-02-01\n\n- b\n\n\
+                ## [1.0.0] - 2024-01-01\n\n- a\n";
+    let r = repo_with(text);
+    r.relgate(LC, &[])
+        .stdout_has("[1.1.0]: https://github.com/OWNER/REPO/compare/v1.0.0...v1.1.0");
+    for (url, base) in [
+        (
+            "git@gitlab.com:group/proj.git",
+            "https://gitlab.com/group/proj",
+        ),
+        ("https://github.com/o/r.git", "https://github.com/o/r"),
+        (
+            "ssh://git@git.example.test:2222/team/app",
+            "https://git.example.test/team/app",
+        ),
+    ] {
+        r.git(&["remote", "add", "origin", url]).code(0);
+        r.relgate(LC, &[])
+            .stdout_has(&format!("[1.1.0]: {base}/compare/v1.0.0...v1.1.0"))
+            .stdout_has(&format!("[Unreleased]: {base}/compare/v1.1.0...HEAD"));
+        r.git(&["remote", "remove", "origin"]).code(0);
+    }
+    // A local path names no web address.
+    r.git(&["remote", "add", "origin", "/srv/git/app.git"])
+        .code(0);
+    r.relgate(LC, &[])
+        .stdout_has("https://github.com/OWNER/REPO/compare/");
+    // The file's own links come first.
+    r.write(
+        "CHANGELOG.md",
+        &format!("{text}\n[1.0.0]: https://codeberg.org/me/thing/releases/tag/v1.0.0\n"),
+    );
+    r.relgate(LC, &[])
+        .stdout_has("[1.1.0]: https://codeberg.org/me/thing/compare/v1.0.0...v1.1.0");
+}

@@ -261,7 +261,8 @@ pub const RULES: &[RuleDoc] = &[
               (labels match case-insensitively); without it the brackets render literally and \
               the version is not linkable. `[YANKED]` is a marker, never a label. The \
               definition the help suggests starts with the repository the file's other links \
-              name and spells tags with `tags.prefix`; when no setting or release tool gives \
+              name, else the default remote's web address (`git@github.com:o/r.git` gives \
+              `https://github.com/o/r`), and spells tags with `tags.prefix`; when no setting or release tool gives \
               it, as the file's compare links do, else as most of the repository's version \
               tags do (`1.2.0` or `v1.2.0`).",
         bad: "## [1.2.0] - 2024-01-31\n\n- Fix.\n",

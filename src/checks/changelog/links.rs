@@ -17,7 +17,7 @@ impl<'a> Cx<'_, 'a> {
         if m.dialect.kac.is_none() {
             return;
         }
-        let base = repo_base(m);
+        let base = repo_base(m).or_else(|| self.opts.link_base.clone());
         let preds = self.predecessors();
         let belows = releases_below(m);
         // A definition shared by two sections (a duplicate version) is judged once.
