@@ -324,16 +324,34 @@ fn release_package(repo: &Repo, config: &Config, only: Option<&str>) -> Result<C
         [] => return Ok(chosen(&pkgs.list[0], None)),
         many => many,
     };
-    // The candidates with a release tag at HEAD, one tag each.
-    let mut tagged: Vec<(&packages::Package, String)> = Vec::new();
+    // The candidates with a release tag at HEAD, one tag each. A development tag
+    // (`vcs-versioning-1.0.0.dev` beside `setuptools-scm-v10.0.0`) marks where a package's
+    // development starts, for setuptools_scm to count from; it names no release, and counts
+    // only where HEAD has no other.
+    let dev = |p: &packages::Package, tag: &str| {
+        crate::version::version_part(tag, &p.tags)
+            .and_then(|v| {
+                v.trim_start_matches(['v', 'V'])
+                    .parse::<pep440_rs::Version>()
+                    .ok()
+            })
+            .is_some_and(|v| v.is_dev())
+    };
+    let mut at_head: Vec<(&packages::Package, String, bool)> = Vec::new();
     if let Some(head) = repo.head()?.oid() {
         for r in repo.tags_on(head)? {
             if let Some(p) = pkgs.owner_of(&r.name)
                 && many.iter().any(|c| std::ptr::eq(*c, p))
-                && !tagged.iter().any(|(t, _)| std::ptr::eq(*t, p))
             {
-                tagged.push((p, r.name.clone()));
+                at_head.push((p, r.name.clone(), dev(p, &r.name)));
             }
+        }
+    }
+    let releases = at_head.iter().any(|(_, _, dev)| !dev);
+    let mut tagged: Vec<(&packages::Package, String)> = Vec::new();
+    for (p, tag, dev) in at_head {
+        if (!dev || !releases) && !tagged.iter().any(|(t, _)| std::ptr::eq(*t, p)) {
+            tagged.push((p, tag));
         }
     }
     if let [(p, tag)] = tagged.as_slice() {

@@ -111,6 +111,26 @@ fn package_selects_one_and_an_unknown_name_is_exit_2() {
              agree on 1.1.0\n",
         )
         .stdout_has("PASS version-increment  1.1.0 follows core-v1.0.0\n");
+    // Another package's development tag beside it (where setuptools_scm is to count cli's
+    // development from) names no release: core's is still the one.
+    r.tag("cli-v0.4.0.dev0", None);
+    r.relgate(CRR, &[])
+        .stdout_has("package core (core-v1.1.0 at HEAD)");
+    // Two releases' tags still leave it to the user.
+    r.tag("cli-v0.4.0", None);
+    r.tag("cli-v0.4.0.dev1", None);
+    r.relgate(CRR, &[]).code(2).stderr_has(
+        "HEAD carries release tags of 2 packages (cli-v0.4.0, core-v1.1.0): name the one to \
+         release with --package",
+    );
+    r.git(&[
+        "tag",
+        "-d",
+        "cli-v0.4.0",
+        "cli-v0.4.0.dev0",
+        "cli-v0.4.0.dev1",
+    ])
+    .code(0);
     // Named, it is judged whatever is at HEAD.
     r.write("relgate.toml", "[versions]\npackage = \"cli\"\n");
     r.relgate(CRR, &[])
