@@ -507,6 +507,11 @@ impl<'r> Staged<'r> {
             limit,
         })
     }
+
+    /// Whether the commit in progress changes `path` (staged with other content than HEAD's).
+    pub fn changed(&self, path: &str) -> Result<bool> {
+        self.repo.staged_changed(&self.index, path)
+    }
 }
 
 impl FileReader for Staged<'_> {

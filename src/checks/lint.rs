@@ -53,15 +53,26 @@ Options:
     hooks: &[Hook::PreCommit, Hook::PrePush],
 };
 
-pub const RULES: &[RuleDoc] = &[RuleDoc {
-    id: "changelog-not-found",
-    tool: "lint-changelog",
-    severity: Severity::Note,
-    summary: "no FILE was given, none is configured, none of the usual names exists at the root and no workspace package has one",
-    why: "A repository without a changelog has nothing to lint; `--release` and `--notes` still fail without one. A reStructuredText changelog (CHANGES.rst, CHANGELOG.rst, HISTORY.rst) is no absence: relgate reads Markdown only, and names it (exit 2) rather than pass it over.",
-    bad: "(none: this is a note)",
-    good: "lint-changelog CHANGELOG.md",
-}];
+pub const RULES: &[RuleDoc] = &[
+    RuleDoc {
+        id: "changelog-not-found",
+        tool: "lint-changelog",
+        severity: Severity::Note,
+        summary: "no FILE was given, none is configured, none of the usual names exists at the root and no workspace package has one",
+        why: "A repository without a changelog has nothing to lint; `--release` and `--notes` still fail without one. A reStructuredText changelog (CHANGES.rst, CHANGELOG.rst, HISTORY.rst) is no absence: relgate reads Markdown only, and names it (exit 2) rather than pass it over.",
+        bad: "(none: this is a note)",
+        good: "lint-changelog CHANGELOG.md",
+    },
+    RuleDoc {
+        id: "changelog-unchanged",
+        tool: "lint-changelog",
+        severity: Severity::Note,
+        summary: "in a commit hook, the workspace's packages keep their own changelogs and the commit changes none of them",
+        why: "Where there is no changelog at the root and each workspace package keeps its own (tokio's), a commit hook lints the ones the commit changes, as staged: a commit to one package's changelog is not held up by another's, and a commit that changes none has none to lint. Outside a commit hook, and with `--staged` run by hand, every package's changelog is linted.",
+        bad: "(none: this is a note)",
+        good: "git commit (with tokio-util/CHANGELOG.md staged)",
+    },
+];
 
 /// The names looked for at the work-tree root, in order.
 pub const DEFAULT_NAMES: [&str; 4] = ["CHANGELOG.md", "CHANGELOG", "CHANGES.md", "HISTORY.md"];
@@ -225,7 +236,27 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
     let mut found: Vec<(Vec<u8>, String, Option<String>)> = if args.staged || in_commit_hook() {
         let repo = ctx.repo()?;
         let index = Staged::with_limit(repo, MAX_CHANGELOG)?;
-        read_staged(repo, &index, config, args.file.as_deref())?
+        let mut staged = read_staged(repo, &index, config, args.file.as_deref())?;
+        // A commit hook in a workspace whose packages keep their own changelogs lints those
+        // the commit changes: a commit to tokio-util's changelog is not held up by tokio's.
+        if in_commit_hook() && args.file.is_none() && staged.len() > 1 {
+            let all = staged.len();
+            let mut kept = Vec::new();
+            for file in staged {
+                if index.changed(&file.2)? {
+                    kept.push(file);
+                }
+            }
+            if kept.is_empty() {
+                report.push(Diagnostic::note(
+                    "changelog-unchanged",
+                    format!("this commit changes none of the {all} packages' changelogs"),
+                ));
+                return Ok(report);
+            }
+            staged = kept;
+        }
+        staged
             .into_iter()
             .map(|(bytes, shown, rel)| {
                 let declared = towncrier::declared_heading(&index, &rel);

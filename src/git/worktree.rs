@@ -58,6 +58,18 @@ impl Repo {
         Ok(Some(blob.detach().data))
     }
 
+    /// Whether `path` is staged with other content than HEAD has there: what the commit in
+    /// progress changes (every staged file, before the first commit).
+    pub fn staged_changed(&self, index: &StagedIndex, path: &str) -> Result<bool> {
+        let Some(entry) = index.file.entry_by_path(path.as_bytes().as_bstr()) else {
+            return Ok(false);
+        };
+        let Some(head) = self.head()?.oid() else {
+            return Ok(true);
+        };
+        Ok(self.commit_tree(head)?.blob_id(path)? != Some(super::Oid(entry.id)))
+    }
+
     /// The entries of directory `dir` (`""`: the root) in the index, as (name, is a directory),
     /// sorted by name; `None` when the index has nothing under it.
     pub fn list_staged(&self, index: &StagedIndex, dir: &str) -> Option<Vec<(String, bool)>> {

@@ -385,6 +385,42 @@ fn lint_changelog_lints_each_packages_own_changelog_where_the_root_has_none() {
         .code(1)
         .stdout_has("crates/cli/CHANGELOG.md:5:22: error[changelog-date-invalid]")
         .stdout_has("crates/core/CHANGELOG.md: ok\n");
+    // A commit hook lints the ones the commit changes: the first commit changes both.
+    let hook = [("GIT_INDEX_FILE", ".git/index")];
+    r.relgate_env("lint-changelog", &[], &hook)
+        .code(1)
+        .stdout_has("crates/core/CHANGELOG.md: ok\n");
+    r.commit("changelogs");
+    r.relgate_env("lint-changelog", &[], &hook)
+        .code(0)
+        .stdout_has(
+            "note[changelog-unchanged] this commit changes none of the 2 packages' changelogs",
+        );
+    // A commit to core's is not held up by cli's bad date; one to cli's is.
+    r.write(
+        "crates/core/CHANGELOG.md",
+        "# Changelog\n\n## [Unreleased]\n\n- Soon.\n\n## [1.0.0] - 2026-01-31\n\n### Added\n\n- Core.\n\n\
+         [Unreleased]: https://example.com/compare/core-v1.0.0...HEAD\n\
+         [1.0.0]: https://example.com/releases/tag/core-v1.0.0\n",
+    );
+    r.git(&["add", "crates/core/CHANGELOG.md"]).code(0);
+    r.relgate_env("lint-changelog", &[], &hook)
+        .code(0)
+        .stdout_has("crates/core/CHANGELOG.md: ok\n")
+        .stdout_lacks("crates/cli/");
+    r.write(
+        "crates/cli/CHANGELOG.md",
+        "# Changelog\n\n## [0.3.0] - 2026-02-30\n",
+    );
+    r.git(&["add", "crates/cli/CHANGELOG.md"]).code(0);
+    r.relgate_env("lint-changelog", &[], &hook)
+        .code(1)
+        .stdout_has("crates/cli/CHANGELOG.md:3:22: error[changelog-date-invalid]");
+    // By hand, --staged lints every one.
+    r.relgate("lint-changelog", &["--staged"])
+        .code(1)
+        .stdout_has("crates/core/CHANGELOG.md: ok\n");
+    r.git(&["checkout", "-q", "HEAD", "--", "crates"]).code(0);
     // Which one holds a release is for FILE to say.
     r.relgate("lint-changelog", &["--release", "1.0.0"])
         .code(2)
