@@ -512,6 +512,11 @@ impl<'r> Staged<'r> {
     pub fn changed(&self, path: &str) -> Result<bool> {
         self.repo.staged_changed(&self.index, path)
     }
+
+    /// Whether a file is staged at `path`, unread.
+    pub fn has(&self, path: &str) -> bool {
+        self.repo.staged_has(&self.index, path)
+    }
 }
 
 impl FileReader for Staged<'_> {

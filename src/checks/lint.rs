@@ -236,27 +236,21 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
     let mut found: Vec<(Vec<u8>, String, Option<String>)> = if args.staged || in_commit_hook() {
         let repo = ctx.repo()?;
         let index = Staged::with_limit(repo, MAX_CHANGELOG)?;
-        let mut staged = read_staged(repo, &index, config, args.file.as_deref())?;
         // A commit hook in a workspace whose packages keep their own changelogs lints those
         // the commit changes: a commit to tokio-util's changelog is not held up by tokio's.
-        if in_commit_hook() && args.file.is_none() && staged.len() > 1 {
-            let all = staged.len();
-            let mut kept = Vec::new();
-            for file in staged {
-                if index.changed(&file.2)? {
-                    kept.push(file);
-                }
-            }
-            if kept.is_empty() {
-                report.push(Diagnostic::note(
-                    "changelog-unchanged",
-                    format!("this commit changes none of the {all} packages' changelogs"),
-                ));
-                return Ok(report);
-            }
-            staged = kept;
+        let staged = read_staged(repo, &index, config, args.file.as_deref(), in_commit_hook())?;
+        if staged.files.is_empty() && staged.unchanged > 0 {
+            report.push(Diagnostic::note(
+                "changelog-unchanged",
+                format!(
+                    "this commit changes none of the {} packages' changelogs",
+                    staged.unchanged
+                ),
+            ));
+            return Ok(report);
         }
         staged
+            .files
             .into_iter()
             .map(|(bytes, shown, rel)| {
                 let declared = towncrier::declared_heading(&index, &rel);
@@ -471,15 +465,24 @@ fn in_commit_hook() -> bool {
     std::env::var_os("GIT_INDEX_FILE").is_some_and(|v| !v.is_empty())
 }
 
+/// The changelogs as staged, each with its bytes, its name as shown and its
+/// repository-relative path.
+struct StagedChangelogs {
+    files: Vec<(Vec<u8>, String, String)>,
+    /// Workspace packages' changelogs passed over, unread, as the commit leaves them.
+    unchanged: usize,
+}
+
 /// The changelog as staged: FILE (a path in the work tree), the configured path, or the first
-/// of the usual names the index holds, else each workspace package's own; each with its bytes,
-/// its name as shown and its repository-relative path. Empty when none is staged.
+/// of the usual names the index holds, else each workspace package's own (with `changed_only`,
+/// the ones the commit changes). Empty when none is staged.
 fn read_staged(
     repo: &crate::git::Repo,
     index: &Staged<'_>,
     config: &Config,
     file: Option<&Path>,
-) -> Result<Vec<(Vec<u8>, String, String)>> {
+    changed_only: bool,
+) -> Result<StagedChangelogs> {
     let root = repo.require_workdir("lint-changelog --staged")?;
     let read = |rel: &str| -> Result<Option<Vec<u8>>> {
         let bytes = index
@@ -490,10 +493,16 @@ fn read_staged(
         }
         Ok(bytes)
     };
+    let one = |files| {
+        Ok(StagedChangelogs {
+            files,
+            unchanged: 0,
+        })
+    };
     if let Some(f) = file {
         let rel = repo_relative(&root, f)?;
         return match read(&rel)? {
-            Some(bytes) => Ok(vec![(bytes, f.display().to_string(), rel)]),
+            Some(bytes) => one(vec![(bytes, f.display().to_string(), rel)]),
             None => Err(Error::new(format!(
                 "{} is not in the index; stage it (`git add {}`) or run without --staged",
                 f.display(),
@@ -503,29 +512,41 @@ fn read_staged(
     }
     if let Some(p) = &config.changelog.path {
         return match read(p)? {
-            Some(bytes) => Ok(vec![(bytes, p.clone(), p.clone())]),
+            Some(bytes) => one(vec![(bytes, p.clone(), p.clone())]),
             None => Err(Error::new(format!(
                 "changelog.path `{p}` is not in the index; expected a staged file relative to the work-tree root"
             ))),
         };
     }
-    let first_in = |dir: &str| -> Result<Option<(Vec<u8>, String, String)>> {
-        for name in DEFAULT_NAMES {
-            let rel = if dir.is_empty() {
-                name.to_string()
-            } else {
-                format!("{dir}/{name}")
-            };
-            if let Some(bytes) = read(&rel)? {
-                return Ok(Some((bytes, rel.clone(), rel)));
-            }
-        }
-        Ok(None)
+    // The first of the usual names staged in `dir`.
+    let first_in = |dir: &str| {
+        DEFAULT_NAMES
+            .iter()
+            .map(|name| {
+                if dir.is_empty() {
+                    name.to_string()
+                } else {
+                    format!("{dir}/{name}")
+                }
+            })
+            .find(|rel| index.has(rel))
     };
-    match first_in("")? {
-        Some(root) => Ok(vec![root]),
-        None => member_changelogs(index, first_in),
+    if let Some(rel) = first_in("") {
+        return match read(&rel)? {
+            Some(bytes) => one(vec![(bytes, rel.clone(), rel)]),
+            None => one(Vec::new()),
+        };
     }
+    let mut unchanged = 0;
+    let mut files = Vec::new();
+    for rel in member_changelogs(index, |dir| Ok(first_in(dir)))? {
+        if changed_only && !index.changed(&rel)? {
+            unchanged += 1;
+        } else if let Some(bytes) = read(&rel)? {
+            files.push((bytes, rel.clone(), rel));
+        }
+    }
+    Ok(StagedChangelogs { files, unchanged })
 }
 
 /// `f` (relative to the current directory, or absolute) as a `/`-separated path in the work

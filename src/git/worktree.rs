@@ -58,6 +58,19 @@ impl Repo {
         Ok(Some(blob.detach().data))
     }
 
+    /// Whether the index holds a regular file at `path`.
+    pub fn staged_has(&self, index: &StagedIndex, path: &str) -> bool {
+        index
+            .file
+            .entry_by_path(path.as_bytes().as_bstr())
+            .is_some_and(|e| {
+                matches!(
+                    e.mode,
+                    gix::index::entry::Mode::FILE | gix::index::entry::Mode::FILE_EXECUTABLE
+                )
+            })
+    }
+
     /// Whether `path` is staged with other content than HEAD has there: what the commit in
     /// progress changes (every staged file, before the first commit).
     pub fn staged_changed(&self, index: &StagedIndex, path: &str) -> Result<bool> {
