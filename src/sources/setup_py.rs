@@ -4,7 +4,8 @@
 //! `version="1.2.0"` is a source; `use_scm_version=True` (or a settings dict) is setuptools_scm
 //! taking the version from the git tag; `name="pkg"`, `packages=["pkg"]` and
 //! `package_dir={"": "src"}` say where the package (and its `__version__`) is. Only literals
-//! count: `version=get_version()` or `name=NAME` are computed, and a string that merely
+//! count: `version=get_version()` or `name=NAME` are computed (a version computed in a file that
+//! imports setuptools_scm is the tag's, as setuptools_scm's own setup.py had it), and a string that merely
 //! contains `version="..."` (a template the script writes) is a string, not a keyword. The
 //! tokenizer knows what can hide a keyword: comments, every string form (prefixes, triple
 //! quotes, escapes) and nesting; it never fails, whatever the bytes.
@@ -22,7 +23,10 @@ pub(super) struct SetupCall {
     pub(super) names: Vec<String>,
     /// `package_dir={"": "src"}`: the directory of the root package.
     pub(super) root: Option<String>,
-    /// `use_scm_version=...` (anything but `False` or `None`): the byte offset of the keyword.
+    /// `use_scm_version=...` (anything but `False` or `None`), or `version=` computed by a call
+    /// in a file that imports setuptools_scm (its own setup.py until v8:
+    /// `version=scm_version()`, which calls `setuptools_scm.get_version`): the byte offset of
+    /// the keyword.
     pub(super) scm: Option<usize>,
 }
 
@@ -138,6 +142,13 @@ fn string(text: &str, q: usize, plain: bool) -> (Tok<'_>, usize) {
 pub(super) fn setup_call(text: &str) -> SetupCall {
     let toks = tokens(text);
     let mut call = SetupCall::default();
+    // `import setuptools_scm` or `from setuptools_scm import get_version`, and a call of
+    // `get_version(...)` (or `setuptools_scm.get_version(...)`).
+    let imports_scm = toks.windows(2).any(|w| {
+        matches!(w[0], Tok::Name("import" | "from")) && w[1] == Tok::Name("setuptools_scm")
+    }) && toks
+        .windows(2)
+        .any(|w| w[0] == Tok::Name("get_version") && w[1] == Tok::Op(b'('));
     let mut i = 0;
     while i + 1 < toks.len() {
         let is_call = toks[i] == Tok::Name("setup")
@@ -159,7 +170,7 @@ pub(super) fn setup_call(text: &str) -> SetupCall {
                 _ => {}
             }
             if depth == 0 || (depth == 1 && *t == Tok::Op(b',')) {
-                keyword(text, &arg, &mut call);
+                keyword(text, &arg, imports_scm, &mut call);
                 arg.clear();
             } else {
                 arg.push(t);
@@ -170,8 +181,9 @@ pub(super) fn setup_call(text: &str) -> SetupCall {
     call
 }
 
-/// `NAME = value` of one argument, when the value is a literal that says something.
-fn keyword(text: &str, arg: &[&Tok<'_>], call: &mut SetupCall) {
+/// `NAME = value` of one argument, when the value is a literal that says something (or, in a
+/// file that `imports_scm`, a version computed by a call).
+fn keyword(text: &str, arg: &[&Tok<'_>], imports_scm: bool, call: &mut SetupCall) {
     let [Tok::Name(name), Tok::Op(b'='), value @ ..] = arg else {
         return;
     };
@@ -198,6 +210,9 @@ fn keyword(text: &str, arg: &[&Tok<'_>], call: &mut SetupCall) {
         // `True`, a dict of settings or a function returning one: the version is the tag's.
         ("use_scm_version", v) if !matches!(v, [Tok::Name("False" | "None")] | []) => {
             // The keyword is a slice of `text`: its place is where it starts.
+            call.scm = Some(name.as_ptr() as usize - text.as_ptr() as usize);
+        }
+        ("version", [Tok::Name(_), Tok::Op(b'('), .., Tok::Op(b')')]) if imports_scm => {
             call.scm = Some(name.as_ptr() as usize - text.as_ptr() as usize);
         }
         ("name", [Tok::Str(s, _, false)]) => call.names.push(s.to_string()),
@@ -325,6 +340,21 @@ setuptools.setup(
         ] {
             assert_eq!(setup_call(text).scm, None, "{text}");
         }
+        // A version computed with setuptools_scm's own function (setuptools_scm's setup.py
+        // until v8); a call in a file that does not import it is just computed.
+        let own = "from setuptools_scm import get_version\n\
+                   def scm_version():\n    return get_version(root='.')\n\
+                   setuptools.setup(version=scm_version())\n";
+        assert_eq!(setup_call(own).scm, own.rfind("version=scm"));
+        let plain = own.replace("from setuptools_scm import", "from mytools import");
+        assert_eq!(setup_call(&plain).scm, None);
+        // Imported but not called: the version is whatever the call computes.
+        let unused = own.replace("get_version(root='.')", "read_version()");
+        assert_eq!(setup_call(&unused).scm, None);
+        assert_eq!(
+            setup_call("import setuptools_scm\nsetup(version=VERSION)").scm,
+            None
+        );
         // A project with no pyproject.toml: a version from the tag, not "no source".
         let s = run(&[(
             "setup.py",
