@@ -1127,11 +1127,14 @@ impl Repo {
     /// changelog's suggested compare link starts with where the file has no link to copy.
     /// `None` for a local path, or where there is no remote.
     pub fn web_url(&self) -> Option<String> {
-        let remote = self
+        // The URL as configured, parsed alone: building gix's `Remote` (its refspecs and URL
+        // rewrites) for one help text linked 99 KB more into lint-changelog.
+        let name = self
             .repo
-            .find_default_remote(gix::remote::Direction::Fetch)?
-            .ok()?;
-        let url = remote.url(gix::remote::Direction::Fetch)?;
+            .remote_default_name(gix::remote::Direction::Fetch)?;
+        let key = format!("remote.{}.url", name.to_str_lossy());
+        let configured = self.repo.config_snapshot().string(key.as_str())?;
+        let url = gix::url::parse(configured.as_bstr()).ok()?;
         let host = url.host()?;
         if !matches!(
             url.scheme,
