@@ -67,10 +67,10 @@ pub const RULES: &[RuleDoc] = &[
         id: "changelog-unchanged",
         tool: "lint-changelog",
         severity: Severity::Note,
-        summary: "in a commit hook, the workspace's packages keep their own changelogs and the commit changes none of them",
-        why: "Where there is no changelog at the root and each workspace package keeps its own (tokio's), a commit hook lints the ones the commit changes, as staged: a commit to one package's changelog is not held up by another's, and a commit that changes none has none to lint. Outside a commit hook, and with `--staged` run by hand, every package's changelog is linted.",
+        summary: "in a commit hook, the commit leaves the changelog (or every workspace package's) as it is at HEAD",
+        why: "A commit hook lints the changelogs the commit changes, as staged, as the pre-commit framework runs the hook only when one is staged: under every hook runner an unrelated commit is not held up by what is already committed, and where each workspace package keeps its own changelog (tokio's) a commit to one is not held up by another's. FILE, `--release`, `--notes`, and `--staged` run by hand lint the changelog whatever the commit changes.",
         bad: "(none: this is a note)",
-        good: "git commit (with tokio-util/CHANGELOG.md staged)",
+        good: "git commit (with CHANGELOG.md staged)",
     },
 ];
 
@@ -236,17 +236,21 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
     let mut found: Vec<(Vec<u8>, String, Option<String>)> = if args.staged || in_commit_hook() {
         let repo = ctx.repo()?;
         let index = Staged::with_limit(repo, MAX_CHANGELOG)?;
-        // A commit hook in a workspace whose packages keep their own changelogs lints those
-        // the commit changes: a commit to tokio-util's changelog is not held up by tokio's.
-        let staged = read_staged(repo, &index, config, args.file.as_deref(), in_commit_hook())?;
-        if staged.files.is_empty() && staged.unchanged > 0 {
-            report.push(Diagnostic::note(
-                "changelog-unchanged",
-                format!(
-                    "this commit changes none of the {} packages' changelogs",
-                    staged.unchanged
+        // A commit hook lints the changelogs the commit changes, as the frameworks run the
+        // hook only then: an unrelated commit is not held up by the committed changelog, nor a
+        // commit to tokio-util's changelog by tokio's.
+        let changed_only = in_commit_hook() && !needed;
+        let staged = read_staged(repo, &index, config, args.file.as_deref(), changed_only)?;
+        if staged.files.is_empty() && !staged.unchanged.is_empty() {
+            let message = match staged.unchanged.as_slice() {
+                [one] => format!("this commit leaves {one} as it is at HEAD: nothing to lint"),
+                many => format!(
+                    "this commit changes none of the {} packages' changelogs ({})",
+                    many.len(),
+                    crate::diag::shown_list(many, 4)
                 ),
-            ));
+            };
+            report.push(Diagnostic::note("changelog-unchanged", message));
             return Ok(report);
         }
         staged
@@ -469,13 +473,14 @@ fn in_commit_hook() -> bool {
 /// repository-relative path.
 struct StagedChangelogs {
     files: Vec<(Vec<u8>, String, String)>,
-    /// Workspace packages' changelogs passed over, unread, as the commit leaves them.
-    unchanged: usize,
+    /// The changelogs passed over, unread, as the commit leaves them.
+    unchanged: Vec<String>,
 }
 
 /// The changelog as staged: FILE (a path in the work tree), the configured path, or the first
-/// of the usual names the index holds, else each workspace package's own (with `changed_only`,
-/// the ones the commit changes). Empty when none is staged.
+/// of the usual names the index holds, else each workspace package's own; with
+/// `changed_only`, those the commit changes (not FILE, which is named). Empty when none is
+/// staged.
 fn read_staged(
     repo: &crate::git::Repo,
     index: &Staged<'_>,
@@ -496,8 +501,17 @@ fn read_staged(
     let one = |files| {
         Ok(StagedChangelogs {
             files,
-            unchanged: 0,
+            unchanged: Vec::new(),
         })
+    };
+    // A changelog the commit leaves as it is, passed over unread.
+    let unchanged = |rel: &str| -> Result<Option<StagedChangelogs>> {
+        Ok(
+            (changed_only && !index.changed(rel)?).then(|| StagedChangelogs {
+                files: Vec::new(),
+                unchanged: vec![rel.to_string()],
+            }),
+        )
     };
     if let Some(f) = file {
         let rel = repo_relative(&root, f)?;
@@ -511,6 +525,11 @@ fn read_staged(
         };
     }
     if let Some(p) = &config.changelog.path {
+        if index.has(p)
+            && let Some(passed) = unchanged(p)?
+        {
+            return Ok(passed);
+        }
         return match read(p)? {
             Some(bytes) => one(vec![(bytes, p.clone(), p.clone())]),
             None => Err(Error::new(format!(
@@ -532,21 +551,27 @@ fn read_staged(
             .find(|rel| index.has(rel))
     };
     if let Some(rel) = first_in("") {
+        if let Some(passed) = unchanged(&rel)? {
+            return Ok(passed);
+        }
         return match read(&rel)? {
             Some(bytes) => one(vec![(bytes, rel.clone(), rel)]),
             None => one(Vec::new()),
         };
     }
-    let mut unchanged = 0;
+    let mut passed = Vec::new();
     let mut files = Vec::new();
     for rel in member_changelogs(index, |dir| Ok(first_in(dir)))? {
         if changed_only && !index.changed(&rel)? {
-            unchanged += 1;
+            passed.push(rel);
         } else if let Some(bytes) = read(&rel)? {
             files.push((bytes, rel.clone(), rel));
         }
     }
-    Ok(StagedChangelogs { files, unchanged })
+    Ok(StagedChangelogs {
+        files,
+        unchanged: passed,
+    })
 }
 
 /// `f` (relative to the current directory, or absolute) as a `/`-separated path in the work

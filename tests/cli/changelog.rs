@@ -1554,3 +1554,42 @@ fn suggested_links_start_with_the_remote_s_web_address() {
     r.relgate(LC, &[])
         .stdout_has("[1.1.0]: https://codeberg.org/me/thing/compare/v1.0.0...v1.1.0");
 }
+
+/// A commit hook lints the changelog the commit changes, as the pre-commit framework runs it
+/// only then: under a raw hook too, an unrelated commit is not held up by what is committed.
+#[test]
+fn a_commit_hook_passes_over_a_changelog_the_commit_leaves_as_it_is() {
+    let r = repo_with(BROKEN);
+    r.git(&["add", "CHANGELOG.md"]).code(0);
+    let hook = [("GIT_INDEX_FILE", ".git/index")];
+    // Before the first commit, everything staged is a change.
+    r.relgate_env(LC, &[], &hook).code(1);
+    r.commit("broken changelog");
+    r.write("other.txt", "x\n");
+    r.git(&["add", "other.txt"]).code(0);
+    let run = r.relgate_env(LC, &[], &hook);
+    run.code(0);
+    stdout_is(
+        &run,
+        "changelog-unchanged: note[changelog-unchanged] this commit leaves CHANGELOG.md as it is \
+         at HEAD: nothing to lint\n\
+         lint-changelog: passed (0 errors, 0 warnings)\n",
+    );
+    // Named, or by hand, or for a release, it is linted whatever the commit changes.
+    r.relgate_env(LC, &["CHANGELOG.md"], &hook).code(1);
+    r.relgate(LC, &["--staged"]).code(1);
+    r.relgate_env(LC, &["--release", "1.1.0"], &hook).code(1);
+    // Staged with a change, it is what is committed.
+    r.write("CHANGELOG.md", &format!("{BROKEN}\n"));
+    r.git(&["add", "CHANGELOG.md"]).code(0);
+    r.relgate_env(LC, &[], &hook).code(1);
+    // So is a configured path.
+    r.git(&["reset", "-q"]).code(0);
+    r.git(&["mv", "CHANGELOG.md", "NEWS.md"]).code(0);
+    r.commit("moved");
+    r.write("relgate.toml", "[changelog]\npath = \"NEWS.md\"\n");
+    r.git(&["add", "relgate.toml"]).code(0);
+    r.relgate_env(LC, &[], &hook)
+        .code(0)
+        .stdout_has("this commit leaves NEWS.md as it is at HEAD");
+}
