@@ -557,11 +557,14 @@ fn checklist(
     };
     checks.push(match chosen {
         // The package was picked by a tag (the CI job's, or the one at HEAD): the checklist
-        // says which and why (the detail names the tag already where the version is the tag's).
+        // says which and why (a passing line names the tag already where the version is the
+        // tag's; a failing one names what failed).
         Some((name, by)) => CheckLine {
             detail: match tagged_here {
-                Some(_) => format!("package {name}: {}", sync_line.detail),
-                None => format!("package {name} ({by}): {}", sync_line.detail),
+                Some(_) if sync_line.status == CheckStatus::Pass => {
+                    format!("package {name}: {}", sync_line.detail)
+                }
+                _ => format!("package {name} ({by}): {}", sync_line.detail),
             },
             ..sync_line
         },

@@ -419,7 +419,9 @@ fn changelogs_at_the_turns_of_their_history() {
         headings.iter().any(|h| h.contains("`6.4.0`")),
         "{headings:?}"
     );
+    // Its tag chooses the package; vcs-versioning's development tag beside it names no release.
     gate_in(&scm, "check-release-ready", &[], &[])
+        .stdout_has("version-sync       package setuptools-scm (setuptools-scm-v10.0.0 at HEAD): ")
         .stdout_has("PASS tag-name           setuptools-scm-v10.0.0 is a valid release tag\n")
         .stdout_has("PASS changelog-entry    CHANGELOG.md has a dated section for 10.0.0\n");
 }
