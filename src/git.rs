@@ -1128,7 +1128,7 @@ impl Repo {
     /// `None` for a local path, or where there is no remote.
     pub fn web_url(&self) -> Option<String> {
         // The URL as configured, parsed alone: building gix's `Remote` (its refspecs and URL
-        // rewrites) for one help text linked 99 KB more into lint-changelog.
+        // rewrites) for one help text linked 47 KB more into lint-changelog.
         let name = self
             .repo
             .remote_default_name(gix::remote::Direction::Fetch)?;

@@ -492,6 +492,8 @@ pub struct Staged<'r> {
     index: StagedIndex,
     /// The largest blob read, by its object header, before it is read.
     limit: u64,
+    /// HEAD's tree, read once for [`Staged::changed`]; `None` before the first commit.
+    head: std::cell::OnceCell<Option<CommitTree<'r>>>,
 }
 
 impl<'r> Staged<'r> {
@@ -505,17 +507,35 @@ impl<'r> Staged<'r> {
             repo,
             index: repo.open_index()?,
             limit,
+            head: std::cell::OnceCell::new(),
         })
     }
 
-    /// Whether the commit in progress changes `path` (staged with other content than HEAD's).
+    /// Whether the commit in progress changes the file staged at `path` (other content than
+    /// HEAD's there, or no HEAD yet); `false` where none is staged.
     pub fn changed(&self, path: &str) -> Result<bool> {
-        self.repo.staged_changed(&self.index, path)
+        let Some(id) = self.repo.staged_blob(&self.index, path) else {
+            return Ok(false);
+        };
+        let head = match self.head.get() {
+            Some(head) => head,
+            None => {
+                let tree = match self.repo.head()?.oid() {
+                    Some(commit) => Some(self.repo.commit_tree(commit)?),
+                    None => None,
+                };
+                self.head.get_or_init(|| tree)
+            }
+        };
+        Ok(match head {
+            Some(tree) => tree.blob_id(path)? != Some(id),
+            None => true,
+        })
     }
 
     /// Whether a file is staged at `path`, unread.
     pub fn has(&self, path: &str) -> bool {
-        self.repo.staged_has(&self.index, path)
+        self.repo.staged_blob(&self.index, path).is_some()
     }
 }
 

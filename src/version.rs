@@ -589,9 +589,14 @@ pub fn is_candidate(tag: &str, tags: &TagsConfig) -> bool {
 /// `v3.0.4alpha1`) against a release, by what PEP 440 reads in it; `None` when it reads no
 /// version there either.
 pub fn lenient_order(tag: &str, tags: &TagsConfig, against: &TagVersion) -> Option<Ordering> {
+    Some(lenient_pep440(tag, tags)?.cmp(against.pep440.as_ref()?))
+}
+
+/// What PEP 440 reads in a tag's version part, whether or not the tag follows the grammar
+/// (`0.13.0.dev0`, `vcs-versioning-1.0.0.dev`).
+pub fn lenient_pep440(tag: &str, tags: &TagsConfig) -> Option<pep440_rs::Version> {
     let part = version_part(tag, tags).unwrap_or(tag);
-    let v = pep440_rs::Version::from_str(part.trim_start_matches(['v', 'V'])).ok()?;
-    Some(v.cmp(against.pep440.as_ref()?))
+    pep440_rs::Version::from_str(part.trim_start_matches(['v', 'V'])).ok()
 }
 
 /// The prefix every release tag of a workspace member's scheme starts with, when the scheme is

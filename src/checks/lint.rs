@@ -261,43 +261,36 @@ pub fn run(ctx: &Ctx, args: Args) -> Result<Report> {
                 (bytes, shown, declared)
             })
             .collect()
-    } else {
-        // The work tree, to read towncrier's settings from; none outside a repository.
+    } else if let Some(f) = &args.file {
+        // Towncrier's settings beside FILE, where it is in a work tree.
         let root = ctx.work_tree().ok();
-        let declared = |rel: Option<&str>| {
-            let root = root.as_ref()?;
-            towncrier::declared_heading(&crate::tree::WorkTree::new(root), rel?)
+        let rel = root.as_ref().and_then(|r| repo_relative(r, f).ok());
+        let declared = root.zip(rel).and_then(|(root, rel)| {
+            towncrier::declared_heading(&crate::tree::WorkTree::new(&root), &rel)
+        });
+        vec![(
+            read_file(f, &f.display().to_string())?,
+            f.display().to_string(),
+            declared,
+        )]
+    } else {
+        let root = ctx.work_tree()?;
+        let tree = crate::tree::WorkTree::new(&root);
+        let found = match find_file(&root, config)? {
+            Some(found) => vec![found],
+            // A workspace whose packages keep their own changelogs (tokio's).
+            None => member_changelogs(&tree, |p| {
+                Ok(find_file(&root.join(p), config)?
+                    .map(|(path, name)| (path, format!("{p}/{name}"))))
+            })?,
         };
-        match &args.file {
-            Some(f) => {
-                let rel = root.as_ref().and_then(|r| repo_relative(r, f).ok());
-                vec![(
-                    read_file(f, &f.display().to_string())?,
-                    f.display().to_string(),
-                    declared(rel.as_deref()),
-                )]
-            }
-            None => {
-                let root = ctx.work_tree()?;
-                match find_file(&root, config)? {
-                    Some((path, shown)) => {
-                        let declared = declared(Some(&shown));
-                        vec![(read_file(&path, &shown)?, shown, declared)]
-                    }
-                    // A workspace whose packages keep their own changelogs (tokio's).
-                    None => member_changelogs(&crate::tree::WorkTree::new(&root), |p| {
-                        Ok(find_file(&root.join(p), config)?
-                            .map(|(path, name)| (path, format!("{p}/{name}"))))
-                    })?
-                    .into_iter()
-                    .map(|(path, shown)| {
-                        let declared = declared(Some(&shown));
-                        Ok((read_file(&path, &shown)?, shown, declared))
-                    })
-                    .collect::<Result<_>>()?,
-                }
-            }
-        }
+        found
+            .into_iter()
+            .map(|(path, shown)| {
+                let declared = towncrier::declared_heading(&tree, &shown);
+                Ok((read_file(&path, &shown)?, shown, declared))
+            })
+            .collect::<Result<_>>()?
     };
     if found.len() > 1 {
         // Which package's changelog holds a release is for FILE to say.
@@ -541,13 +534,7 @@ fn read_staged(
     let first_in = |dir: &str| {
         DEFAULT_NAMES
             .iter()
-            .map(|name| {
-                if dir.is_empty() {
-                    name.to_string()
-                } else {
-                    format!("{dir}/{name}")
-                }
-            })
+            .map(|name| crate::sources::join(dir, name))
             .find(|rel| index.has(rel))
     };
     if let Some(rel) = first_in("") {

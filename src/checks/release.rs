@@ -329,13 +329,7 @@ fn release_package(repo: &Repo, config: &Config, only: Option<&str>) -> Result<C
     // development starts, for setuptools_scm to count from; it names no release, and counts
     // only where HEAD has no other.
     let dev = |p: &packages::Package, tag: &str| {
-        crate::version::version_part(tag, &p.tags)
-            .and_then(|v| {
-                v.trim_start_matches(['v', 'V'])
-                    .parse::<pep440_rs::Version>()
-                    .ok()
-            })
-            .is_some_and(|v| v.is_dev())
+        version::lenient_pep440(tag, &p.tags).is_some_and(|v| v.is_dev())
     };
     let mut at_head: Vec<(&packages::Package, String, bool)> = Vec::new();
     if let Some(head) = repo.head()?.oid() {

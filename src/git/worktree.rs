@@ -31,18 +31,12 @@ impl Repo {
         path: &str,
         limit: u64,
     ) -> Result<Option<Vec<u8>>> {
-        let Some(entry) = index.file.entry_by_path(path.as_bytes().as_bstr()) else {
+        let Some(id) = self.staged_blob(index, path) else {
             return Ok(None);
         };
-        if !matches!(
-            entry.mode,
-            gix::index::entry::Mode::FILE | gix::index::entry::Mode::FILE_EXECUTABLE
-        ) {
-            return Ok(None);
-        }
         let header = self
             .repo
-            .find_header(entry.id)
+            .find_header(id.0)
             .map_err(git_err_with(|| format!("cannot read staged {path}")))?;
         if header.size() > limit {
             return Err(crate::tree::too_big_for(
@@ -53,34 +47,19 @@ impl Repo {
         }
         let blob = self
             .repo
-            .find_blob(entry.id)
+            .find_blob(id.0)
             .map_err(git_err_with(|| format!("cannot read staged {path}")))?;
         Ok(Some(blob.detach().data))
     }
 
-    /// Whether the index holds a regular file at `path`.
-    pub fn staged_has(&self, index: &StagedIndex, path: &str) -> bool {
-        index
-            .file
-            .entry_by_path(path.as_bytes().as_bstr())
-            .is_some_and(|e| {
-                matches!(
-                    e.mode,
-                    gix::index::entry::Mode::FILE | gix::index::entry::Mode::FILE_EXECUTABLE
-                )
-            })
-    }
-
-    /// Whether `path` is staged with other content than HEAD has there: what the commit in
-    /// progress changes (every staged file, before the first commit).
-    pub fn staged_changed(&self, index: &StagedIndex, path: &str) -> Result<bool> {
-        let Some(entry) = index.file.entry_by_path(path.as_bytes().as_bstr()) else {
-            return Ok(false);
-        };
-        let Some(head) = self.head()?.oid() else {
-            return Ok(true);
-        };
-        Ok(self.commit_tree(head)?.blob_id(path)? != Some(super::Oid(entry.id)))
+    /// The blob of the regular file staged at `path`, if one is.
+    pub fn staged_blob(&self, index: &StagedIndex, path: &str) -> Option<super::Oid> {
+        let entry = index.file.entry_by_path(path.as_bytes().as_bstr())?;
+        matches!(
+            entry.mode,
+            gix::index::entry::Mode::FILE | gix::index::entry::Mode::FILE_EXECUTABLE
+        )
+        .then_some(super::Oid(entry.id))
     }
 
     /// The entries of directory `dir` (`""`: the root) in the index, as (name, is a directory),

@@ -654,11 +654,12 @@ fn resolve(dir: &str, rel: &str) -> Option<String> {
 }
 
 /// The directory of a repository path (`""` for a file at the root).
-fn parent(path: &str) -> &str {
+pub(crate) fn parent(path: &str) -> &str {
     path.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
-fn join(root: &str, rel: &str) -> String {
+/// `rel` in the repository directory `root` (`""`: the root itself).
+pub(crate) fn join(root: &str, rel: &str) -> String {
     if root.is_empty() {
         return rel.to_string();
     }

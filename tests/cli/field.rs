@@ -102,9 +102,14 @@ pub fn gate(repo_name: &str, name: &str, args: &[&str]) -> Run {
 
 /// A gate's JSON report in field repository `repo_name`.
 pub fn json(repo_name: &str, name: &str, args: &[&str]) -> (i32, serde_json::Value) {
+    json_in(&repo(repo_name), name, args)
+}
+
+/// A gate's JSON report in `dir` (a scratch clone).
+pub fn json_in(dir: &Path, name: &str, args: &[&str]) -> (i32, serde_json::Value) {
     let mut all = vec!["--format", "json"];
     all.extend_from_slice(args);
-    let run = gate(repo_name, name, &all);
+    let run = gate_in(dir, name, &all, &[]);
     assert!(
         run.code <= 1,
         "`{}` could not check (exit {}):\n{}",

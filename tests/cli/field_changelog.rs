@@ -10,7 +10,8 @@
 use std::collections::HashMap;
 
 use crate::field::{
-    check_status, diagnostics, gate, gate_in, json, repo, scratch, subjects, with_rule,
+    check_status, diagnostics, gate, gate_in, git_in, json, json_in, repo, scratch, subjects,
+    with_rule,
 };
 
 /// Every changelog of the field corpus: repository, path, its newest release as `--notes`
@@ -366,24 +367,20 @@ fn release_ready_judges_the_release_being_cut() {
     assert!(!detail.contains("### Changes"), "{detail}");
 }
 
-/// lint-changelog as `--format json`, run in `dir`.
-fn lint_in(dir: &std::path::Path, args: &[&str]) -> serde_json::Value {
-    let mut all = vec!["--format", "json"];
-    all.extend(args);
-    let run = gate_in(dir, "lint-changelog", &all, &[]);
-    serde_json::from_str(&run.stdout).unwrap_or_else(|e| panic!("{e}: {}", run.stdout))
+/// lint-changelog's JSON report in `dir`.
+fn lint_in(dir: &std::path::Path) -> serde_json::Value {
+    json_in(dir, "lint-changelog", &[]).1
 }
 
 /// Where a project's changelog turned: the releases written before, at and after the turn are
 /// read in its conventions of the time, as a release job on that tag checks them.
 #[test]
 fn changelogs_at_the_turns_of_their_history() {
-    use crate::field::git_in;
     // axios until 2016 listed its releases oldest first: one finding, and the last release
     // is the newest.
     let (_dir, axios) = scratch("axios");
     git_in(&axios, &["checkout", "-q", "v0.5.2"]);
-    let r = lint_in(&axios, &[]);
+    let r = lint_in(&axios);
     let order = messages(&r, "changelog-version-order");
     assert_eq!(order.len(), 1, "{order:?}");
     assert!(
@@ -391,16 +388,13 @@ fn changelogs_at_the_turns_of_their_history() {
         "{order:?}"
     );
     assert!(messages(&r, "changelog-date-order").is_empty());
-    let report: serde_json::Value = serde_json::from_str(
-        &gate_in(&axios, "check-release-ready", &["--format", "json"], &[]).stdout,
-    )
-    .unwrap();
+    let (_, report) = json_in(&axios, "check-release-ready", &[]);
     assert_eq!(check_status(&report, "changelog-entry"), "pass", "{report}");
 
     // cargo-release's 18 newest releases write `### Fixes`, its 19 older ones `### Fixed`.
     let (_dir, cargo_release) = scratch("cargo-release");
     git_in(&cargo_release, &["checkout", "-q", "v0.24.0"]);
-    let types = messages(&lint_in(&cargo_release, &[]), "changelog-change-type");
+    let types = messages(&lint_in(&cargo_release), "changelog-change-type");
     assert!(
         types.iter().all(|t| !t.contains("`### Fixes`")),
         "{types:?}"
@@ -410,7 +404,7 @@ fn changelogs_at_the_turns_of_their_history() {
     // `title_format` writes. Its tag shares HEAD with vcs-versioning's development tag.
     let (_dir, scm) = scratch("setuptools-scm");
     git_in(&scm, &["checkout", "-q", "setuptools-scm-v10.0.0"]);
-    let headings = messages(&lint_in(&scm, &[]), "changelog-heading");
+    let headings = messages(&lint_in(&scm), "changelog-heading");
     assert!(
         headings.iter().all(|h| !h.contains("10.0.0 (2026-02-26)")),
         "{headings:?}"

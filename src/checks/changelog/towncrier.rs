@@ -6,7 +6,7 @@
 
 use serde::Deserialize;
 
-use crate::sources::FileReader;
+use crate::sources::{FileReader, join, parent};
 
 /// towncrier's settings that say what a release heading looks like, and in which file.
 #[derive(Deserialize, Default)]
@@ -43,7 +43,7 @@ struct Pyproject {
 /// `title_format` a Markdown heading. `None` where there is none, or where the configuration
 /// cannot be read (the file is then linted by its own convention).
 pub fn declared_heading(reader: &dyn FileReader, changelog: &str) -> Option<String> {
-    let mut dir = changelog.rsplit_once('/').map_or("", |(d, _)| d);
+    let mut dir = parent(changelog);
     loop {
         if let Some(found) = configured(reader, dir) {
             return found.and_then(|(settings, project_name)| {
@@ -58,7 +58,7 @@ pub fn declared_heading(reader: &dyn FileReader, changelog: &str) -> Option<Stri
         if dir.is_empty() {
             return None;
         }
-        dir = dir.rsplit_once('/').map_or("", |(d, _)| d);
+        dir = parent(dir);
     }
 }
 
@@ -80,14 +80,6 @@ fn configured(reader: &dyn FileReader, dir: &str) -> Option<Option<(Towncrier, O
     let py: Pyproject = crate::toml_once::from_str(&text).ok()?;
     let name = py.project.and_then(|p| p.name);
     Some(Some((py.tool?.towncrier?, name)))
-}
-
-fn join(dir: &str, name: &str) -> String {
-    if dir.is_empty() {
-        name.to_string()
-    } else {
-        format!("{dir}/{name}")
-    }
 }
 
 fn read_text(reader: &dyn FileReader, path: &str) -> Option<String> {
