@@ -39,6 +39,24 @@ pub struct ReleaseTags {
     pub tags: Vec<ReleaseTag>,
     /// Tags that look like versions (DESIGN §3's candidates), valid or not.
     pub candidates: usize,
+    /// The candidates whose version part the grammar rejects (`v26.4`, `1.2.0-RC1`): no
+    /// release tags, but what a release must not name again ([`Self::naming`]).
+    pub rejected: Vec<TagRef>,
+}
+
+impl ReleaseTags {
+    /// The rejected candidates that name `version` as PEP 440 reads them (`v26.4` names 26.4.0,
+    /// `V1.2.0` names 1.2.0; `0.13.0.dev0` does not name 0.13.0): a version tagged in a spelling
+    /// the grammar rejects is still taken.
+    pub fn naming<'t>(
+        &'t self,
+        version: &version::Version,
+        tags: &TagsConfig,
+    ) -> impl Iterator<Item = &'t TagRef> {
+        self.rejected
+            .iter()
+            .filter(move |r| version::lenient_names(&r.name, tags, version))
+    }
 }
 
 /// Reads the release tags of `repo` as `tags` spells them, once per scheme and run (with
@@ -73,12 +91,13 @@ pub fn list(repo: &Repo, tags: &TagsConfig) -> Result<Arc<ReleaseTags>> {
                 continue;
             }
             out.candidates += 1;
-            if let Some((v, spelling)) = version::read_tag(&r.name, tags, &others) {
-                out.tags.push(ReleaseTag {
+            match version::read_tag(&r.name, tags, &others) {
+                Some((v, spelling)) => out.tags.push(ReleaseTag {
                     tag: r.clone(),
                     version: v,
                     spelling,
-                });
+                }),
+                None => out.rejected.push(r.clone()),
             }
         }
         Ok(out)

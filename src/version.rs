@@ -592,6 +592,14 @@ pub fn lenient_order(tag: &str, tags: &TagsConfig, against: &TagVersion) -> Opti
     Some(lenient_pep440(tag, tags)?.cmp(against.pep440.as_ref()?))
 }
 
+/// Whether a tag the grammar rejects names `v` all the same, as PEP 440 reads both (`v26.4` and
+/// 26.4.0, `V1.2.0` and 1.2.0; not `0.13.0.dev0` and 0.13.0).
+pub fn lenient_names(tag: &str, tags: &TagsConfig, v: &Version) -> bool {
+    v.pep440
+        .as_ref()
+        .is_some_and(|p| lenient_pep440(tag, tags).as_ref() == Some(p))
+}
+
 /// What PEP 440 reads in a tag's version part, whether or not the tag follows the grammar
 /// (`0.13.0.dev0`, `vcs-versioning-1.0.0.dev`).
 pub fn lenient_pep440(tag: &str, tags: &TagsConfig) -> Option<pep440_rs::Version> {

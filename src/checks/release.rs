@@ -673,8 +673,33 @@ fn checklist(
             elsewhere.push((t.tag.name.clone(), commit));
         }
     }
-    checks.push(match (elsewhere.first(), &on_head) {
-        (Some((other, commit)), _) => fail(
+    // A tag the grammar rejects that names this version all the same (`v26.4` for 26.4.0):
+    // the version is released, whatever the spelling, and this release would tag it twice.
+    let misspelt = release_tags.naming(&version, &config.tags).next();
+    checks.push(match (elsewhere.first(), &on_head, misspelt) {
+        (None, _, Some(stray)) => {
+            let commit = repo.resolve(stray)?.commit;
+            let here = commit.is_some() && commit == head_oid;
+            fail(
+                "tag-free",
+                format!(
+                    "{} already names version {} (on {}), in a spelling the tag grammar rejects",
+                    stray.name,
+                    version.raw(),
+                    if here {
+                        "HEAD".to_string()
+                    } else {
+                        commit.map_or_else(|| "a non-commit object".to_string(), |c| c.short())
+                    }
+                ),
+                format!(
+                    "a released version is never tagged again: bump the version; if {0} was \
+                     never published, delete it (`git tag -d {0}`) and tag {tag_name}",
+                    stray.name
+                ),
+            )
+        }
+        (Some((other, commit)), _, _) => fail(
             "tag-free",
             format!(
                 "{other} already names version {} (on {}){}",
@@ -687,12 +712,12 @@ fn checklist(
             ),
             "bump the version: a released version is never re-tagged",
         ),
-        (None, Some(here)) => line(
+        (None, Some(here), None) => line(
             "tag-free",
             CheckStatus::Pass,
             format!("{here} exists and points at HEAD"),
         ),
-        (None, None) => line(
+        (None, None, None) => line(
             "tag-free",
             CheckStatus::Pass,
             format!(
