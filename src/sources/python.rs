@@ -57,6 +57,17 @@ impl Collector<'_> {
                 self.roots.push(d);
             }
         }
+        // Where setuptools finds the packages (`where = ["lib"]`: sqlalchemy's); from
+        // pyproject.toml, setuptools maps the package directory to it.
+        if let Some(dirs) = tool_at(&["setuptools", "packages", "find", "where"])
+            .and_then(|w| w.get_ref().as_array())
+        {
+            for dir in dirs.iter().filter_map(as_str) {
+                if let Some(d) = resolve(&self.dir, dir).filter(|d| !self.roots.contains(d)) {
+                    self.roots.push(d);
+                }
+            }
+        }
         for keys in [
             &["vcs-versioning", "version_file"][..],
             &["vcs-versioning", "write_to"][..],
@@ -506,6 +517,16 @@ impl Collector<'_> {
                         }
                     }
                 }
+                // `find:` looks in `where` (setuptools' own example: `where = src`).
+                ("options.packages.find", "where") => {
+                    for (line, _) in e.lines() {
+                        if let Some(d) = resolve(&self.dir, line.trim())
+                            .filter(|d| !self.roots.contains(d))
+                        {
+                            self.roots.push(d);
+                        }
+                    }
+                }
                 ("options", "package_dir") => {
                     for (item, _) in e.lines() {
                         for part in item.split(',') {
@@ -747,6 +768,21 @@ mod tests {
                 "{root}"
             );
             assert!(s.diagnostics.is_empty());
+        }
+        // Where setuptools is told to find the packages (sqlalchemy's `lib`), from either file.
+        let find = format!("{pyproject}[tool.setuptools.packages.find]\nwhere = [\"lib\"]\n");
+        let cfg = "[metadata]\nname = my-pkg\nversion = attr: my_pkg.__version__\n\
+                   [options]\npackages = find:\n[options.packages.find]\nwhere = lib\n";
+        for files in [[("pyproject.toml", find.as_str())], [("setup.cfg", cfg)]] {
+            let mut files = files.to_vec();
+            files.push(("lib/my_pkg/__init__.py", "__version__ = \"2.0.3\"\n"));
+            let s = run(&files);
+            assert_eq!(
+                found(&s),
+                [f("lib/my_pkg/__init__.py", 1, 16, "__version__", "2.0.3")],
+                "{files:?}"
+            );
+            assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
         }
         // Re-exported from _version.py, as most packages do.
         let s = run(&[
