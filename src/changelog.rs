@@ -1040,6 +1040,9 @@ fn classify<'a>(
         });
     let level = dialect.level;
     let strict = dialect.strict;
+    // A Keep a Changelog file whose era writes `## vX - YYYY-MM-DD` (date-fns') spells its
+    // versions with a `v` in every heading, the ones outside the era too (an undated one).
+    let spells_v = strict && dialect.established.iter().any(|s| s.v);
 
     let mut title = None;
     let mut seen_h1 = false;
@@ -1104,7 +1107,9 @@ fn classify<'a>(
             let version = (kind == SectionKind::Release).then(|| {
                 let v = label.text;
                 match v.strip_prefix(['v', 'V']) {
-                    Some(rest) if !strict && rest.starts_with(|c: char| c.is_ascii_digit()) => {
+                    Some(rest)
+                        if (!strict || spells_v) && rest.starts_with(|c: char| c.is_ascii_digit()) =>
+                    {
                         Token {
                             text: rest,
                             pos: Pos {

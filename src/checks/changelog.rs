@@ -805,6 +805,34 @@ mod tests {
             )
             .is_empty()
         );
+        // A Keep a Changelog file with an era of `## vX - YYYY-MM-DD` (date-fns'): an undated
+        // `## v2.30.0` there is a missing date, not also an invalid version.
+        let era: String = (1..=4)
+            .rev()
+            .map(|m| format!("## v3.{m}.0 - 2024-0{m}-01\n\n- x\n\n"))
+            .collect();
+        let kac: String = (1..=6)
+            .rev()
+            .map(|m| format!("## [1.{m}.0] - 2023-0{m}-01\n\n- x\n\n"))
+            .collect();
+        let links: String = (1..=6)
+            .rev()
+            .map(|m| format!("[1.{m}.0]: https://e.com/{m}\n"))
+            .collect();
+        let undated = format!(
+            "# C\n\nAs [Keep a Changelog](https://keepachangelog.com/) says.\n\n\
+             {era}## v2.30.0\n\n- y\n\n{kac}{links}"
+        );
+        assert_eq!(
+            run(&undated)
+                .into_iter()
+                .filter(|f| !f.ends_with(UNRELEASED_MISSING))
+                .collect::<Vec<_>>(),
+            ["21:4 changelog-date-missing"]
+        );
+        // Without such an era, the `v` is still the heading's mistake.
+        let single = format!("{HEAD}## v2.30.0 - 2024-01-01\n\n- y\n");
+        assert_eq!(at(&single, VERSION_INVALID), ["5:4"]);
     }
 
     #[test]

@@ -39,7 +39,9 @@ or more): then that shape is its form. A run of releases in another tool's dated
 date-fns' `## v4.1.0 - 2024-09-17` since) is judged by that convention, as an era of the \
 file's history (not under `changelog.format = \"keep-a-changelog\"`); Keep a Changelog's own \
 heading with its separator mistyped (`## [1.2.0] 2024-01-31`) or without a date is no \
-convention, and is reported wherever it is. Every other rule applies to every dialect: \
+convention, and is reported wherever it is. Where such an era spells its versions with a `v`, \
+so does every release heading of the file (an undated `## v2.30.0` is a missing date, not also \
+an invalid version). Every other rule applies to every dialect: \
 duplicates, impossible dates, version and date order, empty releases, `--release` and `--notes`.
 ";
 
