@@ -850,7 +850,9 @@ impl<'a> Builder<'a> {
     /// line, which is read when the heading after it comes ([`Builder::settle`]).
     fn read(&mut self, h: &Heading<'a>) {
         let head = self.heads.len();
-        let parts = HeadingParts::parse(h.text.text);
+        // Before any section (a later piece's builder starts with the release it was cut at).
+        let first = self.reads.is_empty() && h.level >= 2;
+        let parts = HeadingParts::parse_as(h.text.text, first);
         let label = h.text.text.get(parts.label.clone()).unwrap_or("");
         let kind = match parts.kind() {
             // `## 0.11.x` with nothing after it points at an archived changelog.
@@ -947,7 +949,10 @@ impl Read {
             setext: h.setext,
             kind: Some(kind).filter(|k| *k != SectionKind::Archive),
             shape,
-            bracketed_unreleased: p.bracketed && kind == SectionKind::Unreleased,
+            // Keep a Changelog's `[Unreleased]`, not a bracketed `[main]`.
+            bracketed_unreleased: p.bracketed
+                && kind == SectionKind::Unreleased
+                && dialect::is_unreleased_label(t.get(p.label.clone()).unwrap_or("")),
             word: word.map(str::to_string),
         }
     }
@@ -1476,6 +1481,33 @@ mod tests {
             .collect();
         assert_eq!(types, [("Added", false), ("Fixed", true)]);
         assert!(m.sections[2].has_content);
+    }
+
+    #[test]
+    fn a_project_s_name_for_its_unreleased_section_before_every_release() {
+        // requests' HISTORY.md: a setext `dev` above the releases.
+        let src = "Release History\n===============\n\ndev\n---\n\n- a\n\n2.0.0 (2024-01-31)\n------------------\n\n- b\n";
+        let m = parse(src);
+        assert_eq!(labels(&m), ["dev", "2.0.0"]);
+        assert!(m.sections[0].is_unreleased() && m.strays.is_empty());
+        assert_eq!(m.body(&m.sections[0]), "- a\n");
+        for name in ["## Upcoming", "## [main]", "## vNext", "## Development"] {
+            let src = format!("# C\n\n{name}\n\n## 1.0.0 (2024-01-01)\n\n- x\n");
+            let m = parse(&src);
+            assert!(m.sections[0].is_unreleased(), "{name}");
+            // `[main]` is no hint of Keep a Changelog, as `[Unreleased]` is.
+            assert_eq!(m.dialect.kac, None, "{name}");
+        }
+        // Below a release, or with more words, it is an ordinary heading; a title is a title.
+        for src in [
+            "# C\n\n## 1.0.0 (2024-01-01)\n\n## dev\n\n- x\n",
+            "# C\n\n## dev notes\n\n## 1.0.0 (2024-01-01)\n\n- x\n",
+            "# Development\n\n## 1.0.0 (2024-01-01)\n\n- x\n",
+        ] {
+            let m = parse(src);
+            assert!(!m.sections.iter().any(Section::is_unreleased), "{src}");
+            assert_eq!(labels(&m), ["1.0.0"], "{src}");
+        }
     }
 
     #[test]

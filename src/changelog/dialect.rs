@@ -38,6 +38,12 @@ pub(crate) struct HeadingParts {
 
 impl HeadingParts {
     pub fn parse(s: &str) -> HeadingParts {
+        Self::parse_as(s, false)
+    }
+
+    /// The parts of heading text `s`; `leading`: the heading comes before any section, where
+    /// the names projects give their unreleased section ([`is_first_unreleased`]) are one.
+    pub fn parse_as(s: &str, leading: bool) -> HeadingParts {
         let mut p = HeadingParts::default();
         // `Version 1.2.0`, `Cargo 1.80 (2024-07-25)`: one word before the version.
         let first_end = s.find(char::is_whitespace).unwrap_or(s.len());
@@ -87,7 +93,9 @@ impl HeadingParts {
         }
         p.label_end = i;
         let label = &s[p.label.clone()];
-        p.kind = if p.word.is_none() && is_unreleased_label(label) {
+        p.kind = if p.word.is_none()
+            && (is_unreleased_label(label) || leading && is_first_unreleased(s))
+        {
             Some(SectionKind::Unreleased)
         } else if starts_like_version(label) {
             Some(SectionKind::Release)
@@ -189,6 +197,29 @@ impl HeadingParts {
 pub fn is_unreleased_label(label: &str) -> bool {
     let l = label.trim();
     l.eq_ignore_ascii_case("unreleased") || l == "TBD"
+}
+
+/// What projects call the section of what is not released yet when it is the file's first
+/// section, as the whole heading (requests' setext `dev`; `Upcoming`, `Next`, `[main]`).
+/// Anywhere else these are ordinary headings.
+pub fn is_first_unreleased(text: &str) -> bool {
+    const NAMES: [&str; 8] = [
+        "dev",
+        "development",
+        "upcoming",
+        "next",
+        "vnext",
+        "main",
+        "master",
+        "head",
+    ];
+    let t = text.trim();
+    let t = t
+        .strip_prefix('[')
+        .and_then(|t| t.strip_suffix(']'))
+        .unwrap_or(t)
+        .trim();
+    NAMES.iter().any(|n| t.eq_ignore_ascii_case(n))
 }
 
 /// A label that starts like a version (a digit, or `v` and a digit).
