@@ -1113,7 +1113,8 @@ fn classify<'a>(
                 let v = label.text;
                 match v.strip_prefix(['v', 'V']) {
                     Some(rest)
-                        if (!strict || spells_v) && rest.starts_with(|c: char| c.is_ascii_digit()) =>
+                        if (!strict || spells_v)
+                            && rest.starts_with(|c: char| c.is_ascii_digit()) =>
                     {
                         Token {
                             text: rest,

@@ -540,6 +540,16 @@ impl Dialect {
         self.established.contains(shape)
     }
 
+    /// A shape that is an established linked one (`[1.2.0](url) - 2024-01-31`) but for the
+    /// link (`1.2.0 - 2024-01-31`).
+    pub fn established_but_for_the_link(&self, shape: &Shape) -> bool {
+        shape.label == LabelStyle::Bare
+            && self.established(&Shape {
+                label: LabelStyle::Linked,
+                ..shape.clone()
+            })
+    }
+
     /// An undated release written in an established dated shape, in a file that has no
     /// undated convention (else a shape closer to that one is a deviation, not a lost date).
     pub fn undated_variant(&self, shape: &Shape) -> bool {
@@ -764,13 +774,27 @@ pub fn detect(
         setext,
         example: None,
     };
-    let roles = heads
+    let mut roles: Vec<Option<Role>> = heads
         .iter()
         .map(|h| {
             work::step();
             role(&dialect, h)
         })
         .collect();
+    // The last release, unlinked where the others link to their comparison with the release
+    // before them: a generator (auto-changelog, conventional-changelog) had nothing to compare
+    // the first release with (minimist's `## v0.0.0 - 2013-06-25`).
+    if let Some(i) = roles
+        .iter()
+        .rposition(|r| matches!(r, Some(Role::Release(_))))
+        && roles[i] == Some(Role::Release(Conformity::Deviates))
+        && heads[i]
+            .shape
+            .as_ref()
+            .is_some_and(|s| dialect.established_but_for_the_link(s))
+    {
+        roles[i] = Some(Role::Release(Conformity::Follows));
+    }
     (dialect, roles)
 }
 
@@ -928,6 +952,34 @@ mod tests {
         assert_eq!(roles[0], Some(Role::Release(Conformity::Follows)));
         assert_eq!(roles[6], Some(Role::Release(Conformity::Follows)));
         assert_eq!(roles[9], Some(Role::Release(Conformity::Deviates)));
+    }
+
+    #[test]
+    fn the_first_release_of_linked_headings_has_no_link() {
+        // auto-changelog (minimist): each release links to its comparison with the one before.
+        let mut heads: Vec<Candidate> = (1..=4)
+            .rev()
+            .map(|i| {
+                cand(
+                    2,
+                    &format!(
+                        "[v0.0.{i}](https://e.com/compare/v0.0.{}...v0.0.{i}) - 2013-06-2{i}",
+                        i - 1
+                    ),
+                )
+            })
+            .collect();
+        heads.push(cand(2, "v0.0.0 - 2013-06-20"));
+        let (_, roles) = detect(&heads, false, false, None);
+        assert_eq!(roles[4], Some(Role::Release(Conformity::Follows)));
+        // Anywhere but last, or written another way too, it deviates.
+        heads.swap(3, 4);
+        let (_, roles) = detect(&heads, false, false, None);
+        assert_eq!(roles[3], Some(Role::Release(Conformity::Deviates)));
+        heads.swap(3, 4);
+        heads[4] = cand(2, "v0.0.0 (2013-06-20)");
+        let (_, roles) = detect(&heads, false, false, None);
+        assert_eq!(roles[4], Some(Role::Release(Conformity::Deviates)));
     }
 
     #[test]

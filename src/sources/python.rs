@@ -520,8 +520,8 @@ impl Collector<'_> {
                 // `find:` looks in `where` (setuptools' own example: `where = src`).
                 ("options.packages.find", "where") => {
                     for (line, _) in e.lines() {
-                        if let Some(d) = resolve(&self.dir, line.trim())
-                            .filter(|d| !self.roots.contains(d))
+                        if let Some(d) =
+                            resolve(&self.dir, line.trim()).filter(|d| !self.roots.contains(d))
                         {
                             self.roots.push(d);
                         }

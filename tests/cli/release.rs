@@ -467,12 +467,15 @@ fn a_version_tagged_in_a_rejected_spelling_is_taken_too() {
     r.tag("v1.1", None);
     only(&r, &[], &[("tag-free", "fail")]);
     r.relgate(CRR, &[])
-        .stdout_has("v1.1 already names version 1.1.0 (on HEAD), in a spelling the tag grammar rejects")
+        .stdout_has(
+            "v1.1 already names version 1.1.0 (on HEAD), in a spelling the tag grammar rejects",
+        )
         .stdout_has("delete it (`git tag -d v1.1`) and tag v1.1.0");
     r.git(&["tag", "-d", "v1.1"]).code(0);
     r.git(&["tag", "V1.1.0", "HEAD~1"]).code(0);
     only(&r, &[], &[("tag-free", "fail")]);
-    r.relgate(CRR, &[]).stdout_has("V1.1.0 already names version 1.1.0 (on ");
+    r.relgate(CRR, &[])
+        .stdout_has("V1.1.0 already names version 1.1.0 (on ");
     // A development tag of the version does not release it.
     r.git(&["tag", "-d", "V1.1.0"]).code(0);
     r.git(&["tag", "v1.1.0.dev0", "HEAD~1"]).code(0);
