@@ -124,7 +124,7 @@ pub const CHECKLIST: &[RuleDoc] = &[
         tool: "check-release-ready",
         severity: Severity::Error,
         summary: "the changelog has no dated section for the version, or it is not the newest release",
-        why: "The release notes are written before the tag, not after; `lint-changelog --notes X` turns that section into the GitHub release body.",
+        why: "The release notes are written before the tag, not after; `lint-changelog --notes X` turns that section into the GitHub release body. Pre-releases of higher versions above it do not make it older.",
         bad: "## [Unreleased] holds the notes; no ## [1.2.0] - 2026-11-21",
         good: "## [1.2.0] - 2026-11-21 below an empty ## [Unreleased]",
     },

@@ -1396,19 +1396,28 @@ mod tests {
             ChangelogScheme::Pep440,
             "v"
         ));
+        // Below a pre-release of a higher version only (date-fns' `v5.0.0-alpha.0` above
+        // `v4.4.0`), 1.2.0 is the newest final release.
         let (s, problems) = entry_problems(&m, "1.2.0", ChangelogScheme::Semver, "v", false);
         assert_eq!(s.map(|s| s.heading.pos.line), Some(9));
-        assert_eq!(
-            problems,
-            [
-                EntryProblem::Undated,
-                EntryProblem::NotNewest {
+        assert_eq!(problems, [EntryProblem::Undated]);
+        // Below a final release, or a pre-release of its own version or a lower one, it is not.
+        for above in ["1.2.1", "1.2.0-rc.1", "1.1.0-rc.1"] {
+            let src = format!(
+                "# C\n\n## [1.3.0-rc.1] - 2024-02-02\n\n- a\n\n## [{above}] - 2024-02-01\n\n- b\n\n\
+                 ## [1.2.0] - 2024-01-01\n\n- c\n"
+            );
+            let m = Changelog::parse(src.as_bytes()).unwrap();
+            assert_eq!(
+                entry_problems(&m, "1.2.0", ChangelogScheme::Semver, "v", false).1,
+                [EntryProblem::NotNewest {
                     newest: "1.3.0-rc.1".into(),
-                    line: 5,
+                    line: 3,
                     below: false
-                }
-            ]
-        );
+                }],
+                "{above}"
+            );
+        }
         assert_eq!(
             entry_problems(&m, "9.9.9", ChangelogScheme::Semver, "v", false).1,
             [EntryProblem::Missing]

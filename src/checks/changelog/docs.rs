@@ -319,7 +319,9 @@ pub const RULES: &[RuleDoc] = &[
                   release and has notes",
         why: "Run before tagging (or in the tag's CI job), this stops a release whose changelog \
               entry was forgotten, left under `[Unreleased]`, left undated, or written below an \
-              older version, which would publish empty or wrong release notes.",
+              older version, which would publish empty or wrong release notes. Pre-releases of \
+              higher versions above X (`2.0.0-rc.1` above a `1.9.0` cut from the 1.x line) do \
+              not make it older.",
         bad: "$ lint-changelog --release 1.3.0   # CHANGELOG.md:\n## [Unreleased]\n\n- New thing.\n\n## [1.2.0] - 2024-01-31\n\n- Fix.\n",
         good: "$ lint-changelog --release 1.3.0   # CHANGELOG.md:\n## [Unreleased]\n\n## [1.3.0] - 2024-03-01\n\n- New thing.\n\n## [1.2.0] - 2024-01-31\n\n- Fix.\n",
     },

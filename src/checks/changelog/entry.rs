@@ -273,6 +273,7 @@ pub fn entry_problems<'m, 'a>(
     }
     if let Some(newest) = newest_release(model, oldest_first)
         && !std::ptr::eq(newest, s)
+        && !under_prereleases(model, s, scheme, tag_prefix, oldest_first)
     {
         problems.push(EntryProblem::NotNewest {
             newest: newest.label.text.to_string(),
@@ -284,6 +285,34 @@ pub fn entry_problems<'m, 'a>(
         problems.push(EntryProblem::NoNotes);
     }
     (Some(s), problems)
+}
+
+/// Whether every release newer in the file's order than `s` is a pre-release of a higher
+/// version (date-fns' `v5.0.0-alpha.0` above `v4.4.0`): `s` is then the newest final release,
+/// and releasing it is releasing the newest of its line.
+fn under_prereleases(
+    model: &Changelog<'_>,
+    s: &Section<'_>,
+    scheme: ChangelogScheme,
+    tag_prefix: &str,
+    oldest_first: bool,
+) -> bool {
+    let read =
+        |x: &Section<'_>| Ver::parse_lenient(strip_tag(x.label.text, tag_prefix), scheme).ok();
+    let Some(this) = read(s) else {
+        return false;
+    };
+    let releases: Vec<&Section<'_>> = model.releases().filter(|x| !x.pending).collect();
+    let newer = |x: &&&Section<'_>| !std::ptr::eq(**x, s);
+    let higher_pre = |x: &&Section<'_>| {
+        work::step();
+        read(x).is_some_and(|v| v.is_pre() && v.cmp(&this) == Ordering::Greater)
+    };
+    if oldest_first {
+        releases.iter().rev().take_while(newer).all(higher_pre)
+    } else {
+        releases.iter().take_while(newer).all(higher_pre)
+    }
 }
 
 /// `v1.2.0` → `1.2.0` when the prefix is followed by a digit.
