@@ -3,7 +3,7 @@
 //!
 //! | tool | where | files | record |
 //! | --- | --- | --- | --- |
-//! | bump-my-version | `[tool.bumpversion]` in pyproject.toml or `.bumpversion.toml` | `[[tool.bumpversion.files]]` `filename` (+ `search`, `regex`, `key_path`) | `current_version` |
+//! | bump-my-version | `[tool.bumpversion]` in pyproject.toml or `.bumpversion.toml` | `[[tool.bumpversion.files]]` `filename` (+ `search`, `replace`, `regex`, `key_path`; a `replace` of another shape than `search` rewrites a text that is gone after the bump, and is no source) | `current_version` |
 //! | bumpversion, bump2version | `.bumpversion.cfg`, setup.cfg | `[bumpversion:file:PATH]` (+ `search`) | `[bumpversion] current_version` |
 //! | commitizen | `[tool.commitizen]` in pyproject.toml, `.cz.toml`, `cz.toml`, `.cz.json`, `cz.json` | `version_files = ["path", "path:regex"]` | `version` (with the default `commitizen` provider) |
 //! | tbump | `tbump.toml`, `[tool.tbump]` | `[[file]]` `src` (+ `search`) | `[version] current` |
@@ -27,6 +27,15 @@ use crate::error::Result;
 
 fn is_glob(path: &str) -> bool {
     path.contains(['*', '?', '['])
+}
+
+/// Whether a bump-my-version search and its configured replace rewrite the text into another
+/// shape than the one searched for: `{current_version}...HEAD` into `{current_version}...{new_version}`, a
+/// changelog's compare link that the changelog generator writes again before the next bump.
+/// After the bump the searched text is gone, so at a release commit it is no version source.
+/// (A regular expression's replacement is not comparable with its search.)
+fn rewrites_shape(search: &str, replace: &str, is_regex: bool) -> bool {
+    !is_regex && search.replace("{current_version}", "{new_version}") != replace
 }
 
 impl Collector<'_> {
@@ -140,6 +149,7 @@ impl Collector<'_> {
         let search = get(t, "search")
             .and_then(as_str)
             .unwrap_or("{current_version}");
+        let replace = get(t, "replace").and_then(as_str);
         let is_regex = get(t, "regex")
             .and_then(|v| v.get_ref().as_bool())
             .unwrap_or(false);
@@ -156,9 +166,13 @@ impl Collector<'_> {
             };
             let Some(file) = as_str(file_v) else { continue };
             let search = get(ft, "search").and_then(as_str).unwrap_or(search);
+            let replace = get(ft, "replace").and_then(as_str).or(replace);
             let is_regex = get(ft, "regex")
                 .and_then(|v| v.get_ref().as_bool())
                 .unwrap_or(is_regex);
+            if replace.is_some_and(|r| rewrites_shape(search, r, is_regex)) {
+                continue;
+            }
             let optional = get(ft, "ignore_missing_file")
                 .or_else(|| get(ft, "ignore_missing_files"))
                 .and_then(|v| v.get_ref().as_bool())
@@ -205,9 +219,9 @@ impl Collector<'_> {
                 None,
             );
         }
-        let search_of = |section: &str| {
-            key(section, "search")
-                .or_else(|| key("bumpversion", "search"))
+        let setting = |section: &str, name: &str| {
+            key(section, name)
+                .or_else(|| key("bumpversion", name))
                 .map(|e| {
                     // A multi-line search is its lines joined with newlines, as configparser does.
                     let mut s = e.value.clone();
@@ -233,9 +247,14 @@ impl Collector<'_> {
             if file.is_empty() {
                 continue;
             }
-            let search = search_of(&s.name).unwrap_or_else(|| "{current_version}".to_string());
+            let search =
+                setting(&s.name, "search").unwrap_or_else(|| "{current_version}".to_string());
+            let replace = setting(&s.name, "replace");
             let is_regex =
                 key(&s.name, "regex").is_some_and(|e| e.value.eq_ignore_ascii_case("true"));
+            if replace.is_some_and(|r| rewrites_shape(&search, &r, is_regex)) {
+                continue;
+            }
             let how = if search == "{current_version}" {
                 How::Auto
             } else {
@@ -691,6 +710,32 @@ mod tests {
             "{}",
             s.diagnostics[0].message
         );
+        // A search the replacement rewrites into another shape (bump-my-version's own
+        // changelog compare link) is gone after the bump: no source, in either file. The same
+        // search with a replacement of its shape still is one.
+        let link = "[[tool.bumpversion.files]]\nfilename = \"CHANGELOG.md\"\nsearch = \"{current_version}...HEAD\"\n";
+        for (cfg, name) in [
+            (
+                format!("[tool.bumpversion]\ncurrent_version = \"1.8.1\"\n{link}replace = \"{{current_version}}...{{new_version}}\"\n"),
+                "pyproject.toml",
+            ),
+            (
+                "[bumpversion]\ncurrent_version = 1.8.1\n[bumpversion:file:CHANGELOG.md]\nsearch = {current_version}...HEAD\nreplace = {current_version}...{new_version}\n".to_string(),
+                ".bumpversion.cfg",
+            ),
+        ] {
+            let s = run(&[(name, &cfg), ("CHANGELOG.md", "compare/1.8.0...1.8.1\n")]);
+            assert_eq!(found(&s).len(), 1, "{name}: {:?}", found(&s));
+            assert!(s.diagnostics.is_empty(), "{name}: {:?}", s.diagnostics);
+        }
+        let cfg = format!(
+            "[tool.bumpversion]\ncurrent_version = \"1.8.1\"\n{link}replace = \"{{new_version}}...HEAD\"\n"
+        );
+        let s = run(&[
+            ("pyproject.toml", &cfg),
+            ("CHANGELOG.md", "compare/1.8.0...1.8.1\n"),
+        ]);
+        assert_eq!(diags(&s).len(), 1, "{:?}", s.diagnostics);
     }
 
     #[test]
