@@ -130,12 +130,35 @@ pub fn find_file(root: &Path, config: &Config) -> Result<Option<(PathBuf, String
     // A changelog found in the repository must be a file of the repository, not a symlink out.
     // A directory of that name (`changelog/` of fragments) is passed over, but a pipe, a
     // device or a socket is taken, to be refused: skipping it would pass without looking.
-    DEFAULT_NAMES
+    let exact = DEFAULT_NAMES
         .iter()
-        .map(|n| (root.join(n), n.to_string()))
-        .find(|(p, _)| std::fs::metadata(p).is_ok_and(|m| !m.is_dir()))
-        .map(|(p, n)| config::resolve_inside(root, &p, &n).map(|real| (real, n)))
-        .transpose()
+        .map(|n| n.to_string())
+        .find(|n| std::fs::metadata(root.join(n)).is_ok_and(|m| !m.is_dir()));
+    let name = match exact {
+        Some(n) => n,
+        None => match spelt_otherwise(&crate::tree::WorkTree::new(root), "")? {
+            Some(n) => n,
+            None => return Ok(None),
+        },
+    };
+    let path = root.join(&name);
+    config::resolve_inside(root, &path, &name).map(|real| Some((real, name)))
+}
+
+/// The first of the usual names in `dir` (repository-relative) written in other capitals, as
+/// `reader` lists the directory: maturin's `Changelog.md`, express' `History.md`, which a
+/// case-insensitive file system finds by the usual name, and Linux does not. Asked only where
+/// no usual name is there exactly, so a changelog found by its name costs no listing.
+fn spelt_otherwise(reader: &dyn crate::sources::FileReader, dir: &str) -> Result<Option<String>> {
+    let Some(entries) = reader.list(dir)? else {
+        return Ok(None);
+    };
+    Ok(DEFAULT_NAMES.iter().find_map(|usual| {
+        entries
+            .iter()
+            .find(|(name, is_dir)| !is_dir && name.eq_ignore_ascii_case(usual))
+            .map(|(name, _)| crate::sources::join(dir, name))
+    }))
 }
 
 /// The biggest changelog read: 64 MiB. The largest real changelog in the corpus is eslint's
@@ -530,14 +553,16 @@ fn read_staged(
             ))),
         };
     }
-    // The first of the usual names staged in `dir`.
-    let first_in = |dir: &str| {
-        DEFAULT_NAMES
-            .iter()
-            .map(|name| crate::sources::join(dir, name))
-            .find(|rel| index.has(rel))
+    // The first of the usual names staged in `dir`, in any capitals.
+    let first_in = |dir: &str| match DEFAULT_NAMES
+        .iter()
+        .map(|name| crate::sources::join(dir, name))
+        .find(|rel| index.has(rel))
+    {
+        Some(rel) => Ok(Some(rel)),
+        None => spelt_otherwise(index, dir),
     };
-    if let Some(rel) = first_in("") {
+    if let Some(rel) = first_in("")? {
         if let Some(passed) = unchanged(&rel)? {
             return Ok(passed);
         }
@@ -548,7 +573,7 @@ fn read_staged(
     }
     let mut passed = Vec::new();
     let mut files = Vec::new();
-    for rel in member_changelogs(index, |dir| Ok(first_in(dir)))? {
+    for rel in member_changelogs(index, first_in)? {
         if changed_only && !index.changed(&rel)? {
             passed.push(rel);
         } else if let Some(bytes) = read(&rel)? {

@@ -430,6 +430,39 @@ fn discovery_finds_the_root_of_a_linked_worktree_and_of_git_work_tree() {
     stdout_is(&run, &format!("CHANGELOG.md: ok\n{PASSED}"));
 }
 
+/// maturin's `Changelog.md` and express' `History.md`: the usual names in other capitals are
+/// found on every file system, from the work tree and from the index alike, after the exact
+/// names.
+#[test]
+fn discovery_takes_the_usual_names_in_any_capitals() {
+    let r = Repo::new();
+    r.write("Changelog.md", BROKEN);
+    let run = r.relgate(LC, &[]);
+    run.code(1);
+    stdout_is(&run, &BROKEN_OUT.replace("CHANGELOG.md:", "Changelog.md:"));
+    r.git(&["add", "Changelog.md"]).code(0);
+    r.relgate(LC, &["--staged"])
+        .code(1)
+        .stdout_has("Changelog.md:");
+    // check-release-ready reads the same file.
+    r.relgate("check-release-ready", &[])
+        .stdout_has("changelog-lint     Changelog.md:");
+    // An exact name comes first, whatever else is there; a directory is no changelog.
+    r.write("History.md", CLEAN);
+    r.relgate(LC, &[]).code(1).stdout_has("Changelog.md:");
+    std::fs::remove_file(r.path().join("Changelog.md")).unwrap();
+    r.git(&["rm", "-q", "--cached", "Changelog.md"]).code(0);
+    stdout_is(&r.relgate(LC, &[]), &format!("History.md: ok\n{PASSED}"));
+    r.write("HISTORY.md", BROKEN);
+    r.relgate(LC, &[]).code(1).stdout_has("HISTORY.md:");
+    std::fs::remove_file(r.path().join("HISTORY.md")).unwrap();
+    std::fs::remove_file(r.path().join("History.md")).unwrap();
+    r.write("changelog/fragment.md", "- x\n");
+    r.relgate(LC, &[])
+        .code(0)
+        .stdout_has("note[changelog-not-found]");
+}
+
 #[test]
 fn discovery_reports_findings_with_the_found_name() {
     let r = Repo::new();
