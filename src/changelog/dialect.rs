@@ -199,6 +199,22 @@ pub fn is_unreleased_label(label: &str) -> bool {
     l.eq_ignore_ascii_case("unreleased") || l == "TBD"
 }
 
+/// A heading template (`## vX (YYYY-MM-DD)`) with its version filled in.
+fn fill(template: &str, version: &str) -> String {
+    match template.find("vX").or_else(|| template.find('X')) {
+        Some(at) => {
+            let v = if template[at..].starts_with("vX") {
+                "v"
+            } else {
+                ""
+            };
+            let end = at + v.len() + 1;
+            format!("{}{v}{version}{}", &template[..at], &template[end..])
+        }
+        None => template.to_string(),
+    }
+}
+
 /// What projects call the section of what is not released yet when it is the file's first
 /// section, as the whole heading (requests' setext `dev`; `Upcoming`, `Next`, `[main]`).
 /// Anywhere else these are ordinary headings.
@@ -474,6 +490,10 @@ pub struct Dialect {
     /// another tool's dated convention ([`Shape::is_era_of_kac`]), and none when the
     /// configuration asks for Keep a Changelog.
     pub established: Vec<Shape>,
+    /// The newest release's shape and word where it is an established one other than the
+    /// dominant (a new era: axios' `## v1.21.0 — October 21, 2026` above 100 older headings
+    /// of another form): the form the next release is written in.
+    pub newest: Option<(Shape, Option<String>)>,
     /// Whether the dominant form is setext, for the template.
     pub setext: bool,
     /// The line and text of the first heading in the dominant form, as an example for helps
@@ -494,19 +514,12 @@ impl Dialect {
     /// missing or undated release shows it: `` `## 1.3.0 (YYYY-MM-DD)` ``, `` `## [1.3.0] -
     /// YYYY-MM-DD` ``, `` `1.3.0` underlined with `===` ``.
     pub fn heading_for(&self, version: &str) -> String {
+        if let Some((shape, word)) = &self.newest {
+            let template = shape.template(self.level, self.setext, word.as_deref());
+            return format!("`{}`", fill(&template, version));
+        }
         let template = self.template();
-        let filled = match template.find("vX").or_else(|| template.find('X')) {
-            Some(at) => {
-                let v = if template[at..].starts_with("vX") {
-                    "v"
-                } else {
-                    ""
-                };
-                let end = at + v.len() + 1;
-                format!("{}{v}{version}{}", &template[..at], &template[end..])
-            }
-            None => template,
-        };
+        let filled = fill(&template, version);
         let described = self.describe();
         // What `describe` says after the template (`underlined with ===`, the body date).
         let tail = described
@@ -771,6 +784,7 @@ pub fn detect(
         strict,
         dominant,
         established,
+        newest: None,
         setext,
         example: None,
     };
@@ -795,6 +809,22 @@ pub fn detect(
     {
         roles[i] = Some(Role::Release(Conformity::Follows));
     }
+    let mut dialect = dialect;
+    dialect.newest = heads
+        .iter()
+        .zip(&roles)
+        .find(|(h, r)| {
+            h.level == dialect.level
+                && matches!(
+                    r,
+                    Some(Role::Release(Conformity::Follows | Conformity::Era))
+                )
+        })
+        .and_then(|(h, _)| Some((h.shape.clone()?, h.word.clone())))
+        .filter(|(shape, _)| {
+            dialect.established(shape)
+                && dialect.dominant.as_ref().is_none_or(|d| d.shape != *shape)
+        });
     (dialect, roles)
 }
 
@@ -952,6 +982,26 @@ mod tests {
         assert_eq!(roles[0], Some(Role::Release(Conformity::Follows)));
         assert_eq!(roles[6], Some(Role::Release(Conformity::Follows)));
         assert_eq!(roles[9], Some(Role::Release(Conformity::Deviates)));
+    }
+
+    #[test]
+    fn a_new_release_is_written_as_the_newest_era_writes_them() {
+        let older: Vec<Candidate> = (1..=6)
+            .rev()
+            .map(|i| cand(2, &format!("1.{i}.0 (2024-01-0{i})")))
+            .collect();
+        let (d, _) = detect(&older, false, false, None);
+        assert_eq!(d.newest, None);
+        assert_eq!(d.heading_for("3.0.0"), "`## 3.0.0 (YYYY-MM-DD)`");
+        // Three newer releases in a form of their own (axios' since 2026) above them.
+        let mut heads: Vec<Candidate> = (1..=3)
+            .rev()
+            .map(|i| cand(2, &format!("v2.{i}.0")))
+            .collect();
+        heads.extend(older);
+        let (d, _) = detect(&heads, false, false, None);
+        assert_eq!(d.template(), "## X (YYYY-MM-DD)");
+        assert_eq!(d.heading_for("3.0.0"), "`## v3.0.0`");
     }
 
     #[test]
