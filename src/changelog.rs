@@ -861,6 +861,7 @@ impl<'a> Builder<'a> {
             {
                 Some(SectionKind::Archive)
             }
+            None if dialect::is_archive_pointer(h.text.text) => Some(SectionKind::Archive),
             k => k,
         };
         let Some(kind) = kind else {
@@ -1508,6 +1509,34 @@ mod tests {
             let m = parse(src);
             assert!(!m.sections.iter().any(Section::is_unreleased), "{src}");
             assert_eq!(labels(&m), ["1.0.0"], "{src}");
+        }
+    }
+
+    #[test]
+    fn a_pointer_to_older_releases_is_no_release_and_no_stray() {
+        // log's changelog ends so; uv's points at series (`## 0.11.x`).
+        for pointer in ["Older", "Older releases", "earlier versions", "## 0.11.x"] {
+            let pointer = pointer.trim_start_matches("## ");
+            let src = format!(
+                "# C\n\n## [0.4.1] - 2024-01-02\n\n- b\n\n## [0.4.0] - 2024-01-01\n\n- a\n\n## {pointer}\n\nLook at the [release tags].\n"
+            );
+            let m = parse(&src);
+            assert!(m.strays.is_empty(), "{pointer}");
+            assert_eq!(
+                m.sections.iter().map(|s| s.kind).collect::<Vec<_>>(),
+                [
+                    SectionKind::Release,
+                    SectionKind::Release,
+                    SectionKind::Archive
+                ],
+                "{pointer}"
+            );
+            assert_eq!(m.body(&m.sections[1]), "- a\n", "{pointer}");
+        }
+        // More words, or other ones, are a stray heading still.
+        for stray in ["Older releases of the 0.3 line", "Highlights", "Later"] {
+            let src = format!("# C\n\n## [0.4.0] - 2024-01-01\n\n- a\n\n## {stray}\n\nText.\n");
+            assert_eq!(parse(&src).strays.len(), 1, "{stray}");
         }
     }
 

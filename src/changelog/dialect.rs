@@ -253,6 +253,29 @@ pub fn is_series(label: &str) -> bool {
             .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }
 
+/// A heading that points at older releases kept elsewhere, as the whole heading: `Older`,
+/// `Older releases`, `Earlier versions`, `Previous releases`, `Archive` (log's `## Older`, then
+/// "Look at the release tags"). Like a version series, it is no release and no stray.
+pub fn is_archive_pointer(text: &str) -> bool {
+    let mut words = text.split_whitespace();
+    let first = words.next().unwrap_or("");
+    let second = words.next();
+    if words.next().is_some() {
+        return false;
+    }
+    let is = |w: &str, names: &[&str]| names.iter().any(|n| w.eq_ignore_ascii_case(n));
+    match second {
+        None => is(first, &["older", "archive", "archived"]),
+        Some(second) => {
+            is(first, &["older", "earlier", "previous", "past", "archived"])
+                && is(
+                    second,
+                    &["releases", "versions", "changes", "changelogs", "entries"],
+                )
+        }
+    }
+}
+
 /// Where the date starting at `d` ends (before `limit`): an ISO-looking date (four digits
 /// first) is one word, so text after it is reported as such; any other spelling
 /// (`22 January 2022`, `July 20th, 2026`) runs to the `[YANKED]` marker or the limit, so the

@@ -24,7 +24,9 @@ conventional-changelog, release-please and standard-version (`## [1.2.0](url) (2
 towncrier (`## 1.2.0 (2024-01-31)`), changesets (`## 1.2.0`), git-cliff and release-plz \
 (`## [1.2.0](url) - 2024-01-31`), Pallets (`## Version 1.2.0` then `Released 2024-01-31`), \
 setext headings (ripgrep) and level-1 releases (tokio, bat). Version series such as \
-`## 0.11.x` point at archived changelogs and are no releases. Where releases link to their \
+`## 0.11.x` point at archived changelogs and are no releases, and so do `Older`, `Older \
+releases`, `Earlier versions`, `Previous releases` or `Archive` alone in their heading (log's \
+and darts' changelogs end with one). Where releases link to their \
 comparison with the release before (`## [1.2.0](url) - 2024-01-31`), the last one may be \
 unlinked: a generator has nothing to compare the first release with. The unreleased section is \
 `Unreleased` (any case, bracketed or not) or `TBD` (ripgrep's) wherever it is, and, as the \
