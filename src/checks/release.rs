@@ -627,11 +627,22 @@ fn checklist(
         .filter(|t| version::compare_with_tag(&version, &t.version) == Some(Ordering::Equal))
         .collect();
     taken.sort_by_key(|t| (t.spelling != Spelling::Configured, t.tag.name.clone()));
+    let head_oid = head.oid();
+    // Tags the grammar rejects that name this version all the same (`v26.4` for 26.4.0), each
+    // with whether it points at HEAD: the version is released, whatever the spelling.
+    let mut misspelt = Vec::new();
+    for r in release_tags.naming(&version, &config.tags) {
+        let commit = repo.resolve(r)?.commit;
+        misspelt.push((r, commit, commit.is_some() && commit == head_oid));
+    }
     // The tag this release gets: the one in the configured spelling that exists already, else
-    // the configured spelling with the pre-release style of the newest pre-release tag
-    // (`v2.14.0b2` after `v2.14.0b1`, never an invented `v2.14.0-b2`).
+    // one at HEAD in a spelling the grammar rejects (the tag's own CI job: tag-name says what is
+    // wrong with it), else the configured spelling with the pre-release style of the newest
+    // pre-release tag (`v2.14.0b2` after `v2.14.0b1`, never an invented `v2.14.0-b2`).
+    let misspelt_here = misspelt.iter().find(|(_, _, here)| *here).map(|m| m.0);
     let tag_name = match taken.first().filter(|t| t.spelling == Spelling::Configured) {
         Some(t) => t.tag.name.clone(),
+        None if let Some(r) = misspelt_here => r.name.clone(),
         None => {
             let style = release_tags
                 .tags
@@ -662,7 +673,6 @@ fn checklist(
         )
     });
 
-    let head_oid = head.oid();
     let mut on_head = None;
     let mut elsewhere = Vec::new();
     for t in &taken {
@@ -673,32 +683,25 @@ fn checklist(
             elsewhere.push((t.tag.name.clone(), commit));
         }
     }
-    // A tag the grammar rejects that names this version all the same (`v26.4` for 26.4.0):
-    // the version is released, whatever the spelling, and this release would tag it twice.
-    let misspelt = release_tags.naming(&version, &config.tags).next();
-    checks.push(match (elsewhere.first(), &on_head, misspelt) {
-        (None, _, Some(stray)) => {
-            let commit = repo.resolve(stray)?.commit;
-            let here = commit.is_some() && commit == head_oid;
-            fail(
-                "tag-free",
-                format!(
-                    "{} already names version {} (on {}), in a spelling the tag grammar rejects",
-                    stray.name,
-                    version.raw(),
-                    if here {
-                        "HEAD".to_string()
-                    } else {
-                        commit.map_or_else(|| "a non-commit object".to_string(), |c| c.short())
-                    }
-                ),
-                format!(
-                    "a released version is never tagged again: bump the version; if {0} was \
-                     never published, delete it (`git tag -d {0}`) and tag {tag_name}",
-                    stray.name
-                ),
-            )
-        }
+    if let Some(r) = misspelt_here {
+        on_head.get_or_insert(r.name.clone());
+    }
+    let misspelt_elsewhere = misspelt.iter().find(|(_, _, here)| !here);
+    checks.push(match (elsewhere.first(), &on_head, misspelt_elsewhere) {
+        (None, _, Some((stray, commit, _))) => fail(
+            "tag-free",
+            format!(
+                "{} already names version {} (on {}), in a spelling the tag grammar rejects",
+                stray.name,
+                version.raw(),
+                commit.map_or_else(|| "a non-commit object".to_string(), |c| c.short())
+            ),
+            format!(
+                "a released version is never tagged again: bump the version; if {0} was \
+                 never published, delete it (`git tag -d {0}`)",
+                stray.name
+            ),
+        ),
         (Some((other, commit)), _, _) => fail(
             "tag-free",
             format!(

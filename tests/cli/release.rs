@@ -462,20 +462,22 @@ fn a_version_is_taken_whatever_the_spelling_of_its_tag() {
 #[test]
 fn a_version_tagged_in_a_rejected_spelling_is_taken_too() {
     let (r, _remote) = ready();
-    // 1.1.0 tagged `v1.1` (PEP 440 reads 1.1 as 1.1.0): no release tag in the grammar, but the
-    // version is released, here and on another commit alike.
+    // 1.1.0 tagged `v1.1` (PEP 440 reads 1.1 as 1.1.0) on HEAD: the release's own tag, as in
+    // its CI job, whose spelling tag-name judges; no second tag `v1.1.0` is proposed.
     r.tag("v1.1", None);
-    only(&r, &[], &[("tag-free", "fail")]);
+    only(&r, &[], &[("tag-name", "fail")]);
     r.relgate(CRR, &[])
-        .stdout_has(
-            "v1.1 already names version 1.1.0 (on HEAD), in a spelling the tag grammar rejects",
-        )
-        .stdout_has("delete it (`git tag -d v1.1`) and tag v1.1.0");
+        .stdout_has("v1.1 exists and points at HEAD")
+        .stdout_has("missing PATCH")
+        .stdout_lacks("ready to tag v1.1.0");
+    // On another commit, the version is released: tag-free fails.
     r.git(&["tag", "-d", "v1.1"]).code(0);
     r.git(&["tag", "V1.1.0", "HEAD~1"]).code(0);
     only(&r, &[], &[("tag-free", "fail")]);
     r.relgate(CRR, &[])
-        .stdout_has("V1.1.0 already names version 1.1.0 (on ");
+        .stdout_has("V1.1.0 already names version 1.1.0 (on ")
+        .stdout_has(", in a spelling the tag grammar rejects")
+        .stdout_has("delete it (`git tag -d V1.1.0`)");
     // A development tag of the version does not release it.
     r.git(&["tag", "-d", "V1.1.0"]).code(0);
     r.git(&["tag", "v1.1.0.dev0", "HEAD~1"]).code(0);
