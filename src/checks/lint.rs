@@ -78,9 +78,9 @@ pub const RULES: &[RuleDoc] = &[
 pub const DEFAULT_NAMES: [&str; 4] = ["CHANGELOG.md", "CHANGELOG", "CHANGES.md", "HISTORY.md"];
 
 /// Changelogs written in a markup relgate does not read (reStructuredText, long the Python
-/// default: click's CHANGES.rst, pydantic's HISTORY.rst): where one is and no Markdown one,
+/// default: click's CHANGES.rst, pydantic's HISTORY.rst, towncrier's NEWS.rst): where one is and no Markdown one,
 /// it is named, never passed over as "no changelog".
-pub const UNREAD_NAMES: [&str; 3] = ["CHANGELOG.rst", "CHANGES.rst", "HISTORY.rst"];
+pub const UNREAD_NAMES: [&str; 4] = ["CHANGELOG.rst", "CHANGES.rst", "HISTORY.rst", "NEWS.rst"];
 
 /// Why the changelog at `root` is not read, when it is one of [`UNREAD_NAMES`].
 pub fn unread(root: &Path) -> Option<String> {
@@ -136,29 +136,41 @@ pub fn find_file(root: &Path, config: &Config) -> Result<Option<(PathBuf, String
         .find(|n| std::fs::metadata(root.join(n)).is_ok_and(|m| !m.is_dir()));
     let name = match exact {
         Some(n) => n,
-        None => match spelt_otherwise(&crate::tree::WorkTree::new(root), "")? {
-            Some(n) => n,
-            None => return Ok(None),
-        },
+        None => {
+            let tree = crate::tree::WorkTree::new(root);
+            let found = |rel: &String| std::fs::metadata(root.join(rel)).is_ok_and(|m| !m.is_dir());
+            match otherwise_named(&tree, "", found)? {
+                Some(n) => n,
+                None => return Ok(None),
+            }
+        }
     };
     let path = root.join(&name);
     config::resolve_inside(root, &path, &name).map(|real| Some((real, name)))
 }
 
-/// The first of the usual names in `dir` (repository-relative) written in other capitals, as
-/// `reader` lists the directory: maturin's `Changelog.md`, express' `History.md`, which a
-/// case-insensitive file system finds by the usual name, and Linux does not. Asked only where
-/// no usual name is there exactly, so a changelog found by its name costs no listing.
-fn spelt_otherwise(reader: &dyn crate::sources::FileReader, dir: &str) -> Result<Option<String>> {
-    let Some(entries) = reader.list(dir)? else {
-        return Ok(None);
-    };
-    Ok(DEFAULT_NAMES.iter().find_map(|usual| {
-        entries
-            .iter()
-            .find(|(name, is_dir)| !is_dir && name.eq_ignore_ascii_case(usual))
-            .map(|(name, _)| crate::sources::join(dir, name))
-    }))
+/// The changelog in `dir` (repository-relative) where none of the usual names is there
+/// exactly: the first of them written in other capitals, as `reader` lists the directory
+/// (maturin's `Changelog.md`, express' `History.md`, which a case-insensitive file system finds
+/// by the usual name, and Linux does not), else the Markdown file towncrier is set to write
+/// (`filename = "NEWS.md"`) where `exists` finds it. Asked only after the usual names, so a
+/// changelog found by its name costs no listing.
+fn otherwise_named(
+    reader: &dyn crate::sources::FileReader,
+    dir: &str,
+    exists: impl Fn(&String) -> bool,
+) -> Result<Option<String>> {
+    if let Some(entries) = reader.list(dir)?
+        && let Some(found) = DEFAULT_NAMES.iter().find_map(|usual| {
+            entries
+                .iter()
+                .find(|(name, is_dir)| !is_dir && name.eq_ignore_ascii_case(usual))
+                .map(|(name, _)| crate::sources::join(dir, name))
+        })
+    {
+        return Ok(Some(found));
+    }
+    Ok(towncrier::declared_file(reader, dir).filter(exists))
 }
 
 /// The biggest changelog read: 64 MiB. The largest real changelog in the corpus is eslint's
@@ -560,7 +572,7 @@ fn read_staged(
         .find(|rel| index.has(rel))
     {
         Some(rel) => Ok(Some(rel)),
-        None => spelt_otherwise(index, dir),
+        None => otherwise_named(index, dir, |rel| index.has(rel)),
     };
     if let Some(rel) = first_in("")? {
         if let Some(passed) = unchanged(&rel)? {

@@ -463,6 +463,38 @@ fn discovery_takes_the_usual_names_in_any_capitals() {
         .stdout_has("note[changelog-not-found]");
 }
 
+/// A towncrier project keeps its news where `filename` says: a Markdown one is linted, from the
+/// work tree and the index; towncrier's default, NEWS.rst, is named as unread.
+#[test]
+fn discovery_takes_the_news_file_towncrier_writes() {
+    let r = Repo::new();
+    r.write(
+        "pyproject.toml",
+        "[project]\nname = \"demo\"\n[tool.towncrier]\nfilename = \"NEWS.md\"\n",
+    );
+    r.write("NEWS.md", BROKEN);
+    let run = r.relgate(LC, &[]);
+    run.code(1);
+    stdout_is(&run, &BROKEN_OUT.replace("CHANGELOG.md:", "NEWS.md:"));
+    r.git(&["add", "."]).code(0);
+    r.relgate(LC, &["--staged"]).code(1).stdout_has("NEWS.md:");
+    // Not written yet: nothing to lint.
+    std::fs::remove_file(r.path().join("NEWS.md")).unwrap();
+    r.git(&["rm", "-q", "--cached", "NEWS.md"]).code(0);
+    r.relgate(LC, &[])
+        .code(0)
+        .stdout_has("note[changelog-not-found]");
+    // towncrier's default news file is reStructuredText.
+    r.write(
+        "pyproject.toml",
+        "[project]\nname = \"demo\"\n[tool.towncrier]\n",
+    );
+    r.write("NEWS.rst", "Release 1.0.0\n=============\n");
+    r.relgate(LC, &[])
+        .code(2)
+        .stderr_has("NEWS.rst is reStructuredText");
+}
+
 #[test]
 fn discovery_reports_findings_with_the_found_name() {
     let r = Repo::new();

@@ -62,6 +62,18 @@ pub fn declared_heading(reader: &dyn FileReader, changelog: &str) -> Option<Stri
     }
 }
 
+/// The Markdown news file the towncrier configuration in `dir` names (`filename =
+/// "NEWS.md"`), repository-relative: where a project keeps its changelog under a name of its
+/// own. towncrier's default, `NEWS.rst`, is reStructuredText.
+pub fn declared_file(reader: &dyn FileReader, dir: &str) -> Option<String> {
+    let (settings, _) = configured(reader, dir)??;
+    let name = settings.filename?;
+    let name = name.trim_start_matches("./");
+    name.to_ascii_lowercase()
+        .ends_with(".md")
+        .then(|| join(dir, name))
+}
+
 /// The towncrier settings in `dir` and the project's name, if `dir` has a towncrier
 /// configuration (`Some(None)` where it cannot be read).
 fn configured(reader: &dyn FileReader, dir: &str) -> Option<Option<(Towncrier, Option<String>)>> {
