@@ -851,8 +851,8 @@ impl<'a> Builder<'a> {
     fn read(&mut self, h: &Heading<'a>) {
         let head = self.heads.len();
         // Before any section (a later piece's builder starts with the release it was cut at).
-        let first = self.reads.is_empty() && h.level >= 2;
-        let parts = HeadingParts::parse_as(h.text.text, first);
+        let leading = self.reads.is_empty() && h.level >= 2;
+        let parts = HeadingParts::parse_as(h.text.text, leading);
         let label = h.text.text.get(parts.label.clone()).unwrap_or("");
         let kind = match parts.kind() {
             // `## 0.11.x` with nothing after it points at an archived changelog.

@@ -801,7 +801,7 @@ pub fn detect(
         .as_ref()
         .and_then(|d| heads.get(d.example))
         .is_some_and(|h| h.setext);
-    let dialect = Dialect {
+    let mut dialect = Dialect {
         level,
         kac,
         strict,
@@ -832,7 +832,6 @@ pub fn detect(
     {
         roles[i] = Some(Role::Release(Conformity::Follows));
     }
-    let mut dialect = dialect;
     dialect.newest = heads
         .iter()
         .zip(&roles)

@@ -78,8 +78,8 @@ pub const RULES: &[RuleDoc] = &[
 pub const DEFAULT_NAMES: [&str; 4] = ["CHANGELOG.md", "CHANGELOG", "CHANGES.md", "HISTORY.md"];
 
 /// Changelogs written in a markup relgate does not read (reStructuredText, long the Python
-/// default: click's CHANGES.rst, pydantic's HISTORY.rst, towncrier's NEWS.rst): where one is and no Markdown one,
-/// it is named, never passed over as "no changelog".
+/// default: click's CHANGES.rst, pydantic's HISTORY.rst, towncrier's NEWS.rst): where one is
+/// and no Markdown one, it is named, never passed over as "no changelog".
 pub const UNREAD_NAMES: [&str; 4] = ["CHANGELOG.rst", "CHANGES.rst", "HISTORY.rst", "NEWS.rst"];
 
 /// Why the changelog at `root` is not read, when it is one of [`UNREAD_NAMES`].

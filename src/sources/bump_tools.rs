@@ -30,10 +30,11 @@ fn is_glob(path: &str) -> bool {
 }
 
 /// Whether a bump-my-version search and its configured replace rewrite the text into another
-/// shape than the one searched for: `{current_version}...HEAD` into `{current_version}...{new_version}`, a
-/// changelog's compare link that the changelog generator writes again before the next bump.
-/// After the bump the searched text is gone, so at a release commit it is no version source.
-/// (A regular expression's replacement is not comparable with its search.)
+/// shape than the one searched for: `{current_version}...HEAD` into
+/// `{current_version}...{new_version}`, a changelog's compare link that the changelog generator
+/// writes again before the next bump. After the bump the searched text is gone, so at a release
+/// commit it is no version source. (A regular expression's replacement is not comparable with
+/// its search.)
 fn rewrites_shape(search: &str, replace: &str, is_regex: bool) -> bool {
     !is_regex && search.replace("{current_version}", "{new_version}") != replace
 }
