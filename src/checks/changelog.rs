@@ -26,8 +26,8 @@ pub mod towncrier;
 
 pub use docs::{DIALECTS, RULES, applies_to, explain, explain_doc, how_to_fix};
 pub use entry::{
-    EntryProblem, Notes, entry_problems, find_release, has_dated_section, is_dated, newest_release,
-    notes, notes_for_actions,
+    EntryProblem, Notes, entry_problems, find_release, has_dated_section, is_dated, needs_date,
+    newest_release, notes, notes_for_actions,
 };
 pub use links::{links_tag_prefix, needs_definition};
 
@@ -181,7 +181,10 @@ pub fn lint_parsed_for_release(
         .and_then(|v| find_release(model, v, Some(opts.scheme), &opts.tag_prefix))
         .map(|s| s.heading.range.start);
     let mut out = ReleaseFindings {
-        dated: model.dates_releases(),
+        dated: match mine.and_then(|at| model.section_at(at)) {
+            Some(s) => needs_date(model, s),
+            None => model.dates_releases(),
+        },
         ..ReleaseFindings::default()
     };
     for d in lint_model(shown_path, model, opts) {
@@ -1426,6 +1429,38 @@ mod tests {
             entry_problems(&m, "1.3.0-rc.1", ChangelogScheme::Semver, "v", false)
                 .1
                 .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_release_in_the_file_s_undated_form_needs_no_date() {
+        // traitlets: the releases of the last years undated, a few old ones dated.
+        let undated: String = (1..=4)
+            .rev()
+            .map(|i| format!("## 2.{i}.0\n\n- x\n\n"))
+            .collect();
+        let src = format!(
+            "# C\n\n{undated}## 1.1.0 (2020-01-02)\n\n- y\n\n## 1.0.0 (2020-01-01)\n\n- z\n"
+        );
+        let m = Changelog::parse(src.as_bytes()).unwrap();
+        assert!(m.dates_releases());
+        assert_eq!(
+            entry_problems(&m, "2.4.0", ChangelogScheme::Semver, "v", false).1,
+            []
+        );
+        let with = LintOptions {
+            release: Some("2.4.0".into()),
+            ..LintOptions::default()
+        };
+        assert!(at_with(&src, MISSING_RELEASE, &with).is_empty());
+        assert!(at(&src, DATE_MISSING).is_empty());
+        // Where the file's form is dated, an undated newest release still needs its date.
+        let dated = "# C\n\n## 2.0.0\n\n- x\n\n## 1.2.0 (2020-01-03)\n\n- y\n\n\
+                     ## 1.1.0 (2020-01-02)\n\n- y\n\n## 1.0.0 (2020-01-01)\n\n- z\n";
+        let m = Changelog::parse(dated.as_bytes()).unwrap();
+        assert_eq!(
+            entry_problems(&m, "2.0.0", ChangelogScheme::Semver, "v", false).1,
+            [EntryProblem::Undated]
         );
     }
 

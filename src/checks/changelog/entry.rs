@@ -142,6 +142,15 @@ fn nearest_versions(
     }
 }
 
+/// Whether the release section `s` must carry a date: in a file that dates its releases, but
+/// not where `s` is written in an established undated form of the file (traitlets' `## 5.16.1`
+/// above a few dated old releases, axum's `# 0.8.9`), which lint-changelog accepts undated too.
+/// Keep a Changelog's grammar always dates a release.
+pub fn needs_date(model: &Changelog<'_>, s: &Section<'_>) -> bool {
+    model.dates_releases()
+        && (model.dialect.strict || s.conformity != Conformity::Follows || s.date.is_some())
+}
+
 /// True when a release has a date that names a real day (in `YYYY-MM-DD` where the file is
 /// judged by Keep a Changelog's grammar).
 pub fn is_dated(model: &Changelog<'_>, s: &Section<'_>) -> bool {
@@ -265,7 +274,7 @@ pub fn entry_problems<'m, 'a>(
         return (None, vec![EntryProblem::Missing]);
     };
     let mut problems = Vec::new();
-    if model.dates_releases() && !is_dated(model, s) {
+    if needs_date(model, s) && !is_dated(model, s) {
         problems.push(EntryProblem::Undated);
     }
     if s.is_yanked() {
