@@ -1317,11 +1317,14 @@ mod tests {
         assert_eq!(at(&wrong_to, LINK_COMPARE), ["14:50"]);
         let good = stale.replace("v1.0.0...HEAD", "v1.1.0...HEAD");
         assert!(at(&good, LINK_COMPARE).is_empty());
-        // Two dots, GitLab's `/-/compare/`, bare versions and package-prefixed tags are fine.
+        // Two dots, GitLab's `/-/compare/`, bare versions, package-prefixed tags and the
+        // default branch for HEAD (tomlkit's `...master`) are fine.
         for (from, to) in [
             ("v1.0.0..v1.1.0", "v1.1.0..HEAD"),
             ("1.0.0...1.1.0", "1.1.0...HEAD"),
             ("pkg-v1.0.0...pkg-v1.1.0", "pkg-v1.1.0...HEAD"),
+            ("v1.0.0...v1.1.0", "v1.1.0...master"),
+            ("v1.0.0...v1.1.0", "v1.1.0...main"),
         ] {
             let src = good
                 .replace("v1.0.0...v1.1.0", from)
@@ -1338,6 +1341,18 @@ mod tests {
             ..LintOptions::default()
         };
         assert!(at_with(&good, LINK_COMPARE, &no_prefix).is_empty());
+        // A stale start in the file's own spelling (bare) is corrected in that spelling.
+        let bare = stale
+            .replace("/v1.", "/1.")
+            .replace("v1.0.0...", "1.0.0...");
+        assert_eq!(
+            diag(&bare, LINK_COMPARE).help.unwrap(),
+            "use `https://github.com/o/r/compare/1.1.0...HEAD`"
+        );
+        assert_eq!(
+            at(&stale.replace("...HEAD", "...develop"), LINK_COMPARE),
+            ["13:46"]
+        );
     }
 
     #[test]

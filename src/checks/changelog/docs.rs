@@ -324,8 +324,8 @@ pub const RULES: &[RuleDoc] = &[
               older version, which would publish empty or wrong release notes. Pre-releases of \
               higher versions above X (`2.0.0-rc.1` above a `1.9.0` cut from the 1.x line) do \
               not make it older. A section written in an undated form the file has established \
-              (its newer releases undated, a few old ones dated) needs no date, as the lint \
-              itself does not ask one.",
+              for three releases or more (its newer releases undated, a few old ones dated) \
+              needs no date, as the lint itself does not ask one.",
         bad: "$ lint-changelog --release 1.3.0   # CHANGELOG.md:\n## [Unreleased]\n\n- New thing.\n\n## [1.2.0] - 2024-01-31\n\n- Fix.\n",
         good: "$ lint-changelog --release 1.3.0   # CHANGELOG.md:\n## [Unreleased]\n\n## [1.3.0] - 2024-03-01\n\n- New thing.\n\n## [1.2.0] - 2024-01-31\n\n- Fix.\n",
     },

@@ -143,12 +143,15 @@ fn nearest_versions(
 }
 
 /// Whether the release section `s` must carry a date: in a file that dates its releases, but
-/// not where `s` is written in an established undated form of the file (traitlets' `## 5.16.1`
-/// above a few dated old releases, axum's `# 0.8.9`), which lint-changelog accepts undated too.
-/// Keep a Changelog's grammar always dates a release.
+/// not where `s` is written in an undated form the file has established for three releases or
+/// more (traitlets' `## 5.16.1` above a few dated old releases, axum's `# 0.8.9`), which
+/// lint-changelog accepts undated too. Keep a Changelog's grammar always dates a release.
 pub fn needs_date(model: &Changelog<'_>, s: &Section<'_>) -> bool {
+    let undated_form = |x: &Section<'_>| x.conformity == Conformity::Follows && x.date.is_none();
     model.dates_releases()
-        && (model.dialect.strict || s.conformity != Conformity::Follows || s.date.is_some())
+        && (model.dialect.strict
+            || !undated_form(s)
+            || model.releases().filter(|x| undated_form(x)).take(3).count() < 3)
 }
 
 /// True when a release has a date that names a real day (in `YYYY-MM-DD` where the file is

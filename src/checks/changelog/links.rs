@@ -180,7 +180,18 @@ impl<'a> Cx<'_, 'a> {
                 let used = link_prefix(to, strip_tag(v.text, prefix), prefix);
                 (used.is_some(), used)
             }
-            None => (to == "HEAD", None),
+            // Unreleased: to HEAD, or to the default branch's tip (tomlkit's `...master`); its
+            // start says how the file spells the newest release's tag.
+            None => (
+                matches!(to, "HEAD" | "main" | "master"),
+                accepted
+                    .iter()
+                    .find_map(|v| link_prefix(from, v, prefix))
+                    .or_else(|| {
+                        let p = &from[..from.find(|c: char| c.is_ascii_digit())?];
+                        (p.is_empty() || p.ends_with(prefix)).then_some(p)
+                    }),
+            ),
         };
         let from_ok = match (previous.and_then(Section::version), &used_prefix) {
             // The oldest release: where it starts from is not in the file.
