@@ -1493,10 +1493,22 @@ mod tests {
         assert_eq!(labels(&m), ["dev", "2.0.0"]);
         assert!(m.sections[0].is_unreleased() && m.strays.is_empty());
         assert_eq!(m.body(&m.sections[0]), "- a\n");
-        for name in ["## Upcoming", "## [main]", "## vNext", "## Development"] {
+        for name in [
+            "## Upcoming",
+            "## [main]",
+            "## vNext",
+            "## Development",
+            "## Next Release",
+            "## In development",
+        ] {
             let src = format!("# C\n\n{name}\n\n## 1.0.0 (2024-01-01)\n\n- x\n");
             let m = parse(&src);
             assert!(m.sections[0].is_unreleased(), "{name}");
+            assert_eq!(
+                m.sections[0].label.text,
+                name[3..].trim_matches(['[', ']']),
+                "{name}"
+            );
             // `[main]` is no hint of Keep a Changelog, as `[Unreleased]` is.
             assert_eq!(m.dialect.kac, None, "{name}");
         }

@@ -45,6 +45,24 @@ impl HeadingParts {
     /// the names projects give their unreleased section ([`is_first_unreleased`]) are one.
     pub fn parse_as(s: &str, leading: bool) -> HeadingParts {
         let mut p = HeadingParts::default();
+        // The whole heading is the label (`Next Release`, `[main]`), with nothing after it.
+        if leading && is_first_unreleased(s) {
+            let (a, b) = trim_range(s, 0, s.len());
+            let bracketed = s[a..b].starts_with('[') && s[a..b].ends_with(']');
+            let (a, b) = if bracketed {
+                trim_range(s, a + 1, b - 1)
+            } else {
+                (a, b)
+            };
+            p.label = a..b;
+            p.label_start = a;
+            p.label_end = s.len();
+            p.bracketed = bracketed;
+            p.kind = Some(SectionKind::Unreleased);
+            p.form = Some(Form::Bare);
+            p.form_at = s.len();
+            return p;
+        }
         // `Version 1.2.0`, `Cargo 1.80 (2024-07-25)`: one word before the version.
         let first_end = s.find(char::is_whitespace).unwrap_or(s.len());
         let first = &s[..first_end];
@@ -93,9 +111,7 @@ impl HeadingParts {
         }
         p.label_end = i;
         let label = &s[p.label.clone()];
-        p.kind = if p.word.is_none()
-            && (is_unreleased_label(label) || leading && is_first_unreleased(s))
-        {
+        p.kind = if p.word.is_none() && is_unreleased_label(label) {
             Some(SectionKind::Unreleased)
         } else if starts_like_version(label) {
             Some(SectionKind::Release)
@@ -216,15 +232,24 @@ fn fill(template: &str, version: &str) -> String {
 }
 
 /// What projects call the section of what is not released yet when it is the file's first
-/// section, as the whole heading (requests' setext `dev`; `Upcoming`, `Next`, `[main]`).
+/// section, as the whole heading (requests' setext `dev`, mypy's `Next Release`; `Upcoming`,
+/// `[main]`).
 /// Anywhere else these are ordinary headings.
 pub fn is_first_unreleased(text: &str) -> bool {
-    const NAMES: [&str; 8] = [
+    const NAMES: [&str; 16] = [
         "dev",
         "development",
+        "in development",
+        "in progress",
         "upcoming",
+        "upcoming release",
         "next",
+        "next release",
+        "next version",
         "vnext",
+        "not released yet",
+        "not yet released",
+        "unreleased changes",
         "main",
         "master",
         "head",

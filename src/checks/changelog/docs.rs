@@ -30,8 +30,9 @@ and darts' changelogs end with one). Where releases link to their \
 comparison with the release before (`## [1.2.0](url) - 2024-01-31`), the last one may be \
 unlinked: a generator has nothing to compare the first release with. The unreleased section is \
 `Unreleased` (any case, bracketed or not) or `TBD` (ripgrep's) wherever it is, and, as the \
-file's first section, the names projects give it: `dev` (requests'), `Development`, \
-`Upcoming`, `Next`, `vNext`, `main`, `master` or `HEAD`, alone in their heading.
+file's first section, the names projects give it: `dev` (requests'), `Development`, `In \
+development`, `Upcoming`, `Next`, `Next release` (mypy's), `vNext`, `Not yet released`, `main`, \
+`master` or `HEAD`, alone in their heading.
 
 A file is Keep a Changelog when its releases are level-2 headings `[X] - YYYY-MM-DD` \
 (brackets optional; the same spelling on level-1 releases, as in pre-commit's changelog, is a \
