@@ -133,6 +133,31 @@ pub(super) fn assignment_value(line: &str, name: &str) -> Option<std::ops::Range
     matches!(b.get(i), None | Some(b'\n')).then_some(start..end)
 }
 
+/// `NAME = (1, 2, 21)` on one line at column 0 (dulwich's `__version__`): a tuple of two to
+/// four numbers, which setuptools' `attr:` joins with dots. The range of the tuple in `line`
+/// and the version it makes (`1.2.21`).
+pub(super) fn tuple_value(line: &str, name: &str) -> Option<(std::ops::Range<usize>, String)> {
+    let rest = line.strip_prefix(name)?;
+    let eq = rest.trim_start_matches([' ', '\t']).strip_prefix('=')?;
+    let value = eq.trim_start_matches([' ', '\t']);
+    let open = line.len() - value.len();
+    let close = value.find(')')?;
+    let inner = value.strip_prefix('(')?.get(..close - 1)?;
+    let after = value[close + 1..].trim_start_matches([' ', '\t']);
+    if !(after.is_empty() || after.starts_with('#') || after.starts_with(['\r', '\n'])) {
+        return None;
+    }
+    let parts: Vec<&str> = inner
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .collect();
+    let numbers = parts
+        .iter()
+        .all(|p| p.bytes().all(|b| b.is_ascii_digit()) && (p.len() == 1 || !p.starts_with('0')));
+    ((2..=4).contains(&parts.len()) && numbers).then(|| (open..open + close + 1, parts.join(".")))
+}
+
 /// `from .x import a, b as c` (or `import (a, b)`) on one line, at column 0: the module and
 /// the names as written. Hand-written for the same reason as [`assignment_value`].
 pub(super) fn from_import(line: &str) -> Option<(&str, &str)> {
@@ -432,6 +457,29 @@ mod tests {
             offset += line.len();
         }
         out
+    }
+
+    #[test]
+    fn a_tuple_of_numbers_is_the_version_setuptools_joins() {
+        let line = "__version__ = (1, 2, 21)  # joined\n";
+        let (range, v) = tuple_value(line, "__version__").unwrap();
+        assert_eq!((&line[range], v.as_str()), ("(1, 2, 21)", "1.2.21"));
+        assert_eq!(
+            tuple_value("VERSION=(0,14,)\n", "VERSION").unwrap().1,
+            "0.14"
+        );
+        for no in [
+            "__version__ = (1,)\n",
+            "__version__ = (1, 2, 3, 4, 5)\n",
+            "__version__ = (1, 02, 3)\n",
+            "__version__ = (1, 2, 'rc1')\n",
+            "__version__ = (1, 2, 3) + EXTRA\n",
+            "__version__ = VERSION\n",
+            "__version_info__ = (1, 2, 3)\n",
+            "    __version__ = (1, 2, 3)\n",
+        ] {
+            assert_eq!(tuple_value(no, "__version__"), None, "{no}");
+        }
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use toml::de::DeValue;
 
 use super::ini::ini_entries;
-use super::py_lines::{CodeLines, assignment_value, hatch_default, import_source};
+use super::py_lines::{CodeLines, assignment_value, hatch_default, import_source, tuple_value};
 use super::toml_doc::{
     as_str, get, get_entry, origin, parse_toml, path_get, table, toml_string_start,
 };
@@ -336,6 +336,27 @@ impl Collector<'_> {
         if self.py_assignments(g, path, text, name)? > 0 {
             return Ok(());
         }
+        // `__version__ = (1, 2, 21)`: setuptools joins the numbers.
+        let mut code = CodeLines::new(text);
+        let mut offset = 0;
+        for line in text.split_inclusive('\n') {
+            let at = offset;
+            offset += line.len();
+            if let Some((range, version)) = tuple_value(line, name)
+                && code.starts_in_code(at)
+            {
+                self.push(
+                    g,
+                    path,
+                    text,
+                    at + range.start,
+                    name,
+                    &version,
+                    Some(Ecosystem::Python),
+                );
+                return Ok(());
+            }
+        }
         if depth < 3
             && let Some((candidates, imported)) = import_source(text, name, path, &self.py_roots())?
         {
@@ -348,7 +369,9 @@ impl Collector<'_> {
         }
         self.not_found(
             origin,
-            format!("{path} assigns no string literal to `{name}` at the start of a line"),
+            format!(
+                "{path} assigns no string literal (or tuple of numbers) to `{name}` at the start of a line"
+            ),
         );
         Ok(())
     }

@@ -212,9 +212,17 @@ fn flat_layout_and_setuptools_attr_through_an_import() {
     assert_eq!(
         findings(&run),
         "pyproject.toml:6:20: error[version-not-found] [tool.setuptools.dynamic] version attr in \
-         pyproject.toml yields no version: demo/_version.py assigns no string literal to \
-         `__version__` at the start of a line\n"
+         pyproject.toml yields no version: demo/_version.py assigns no string literal (or tuple \
+         of numbers) to `__version__` at the start of a line\n"
     );
+    // A tuple of numbers is the version setuptools joins (dulwich's `(1, 2, 21)`).
+    r.write("demo/_version.py", "__version__ = (2, 0, 0)  # joined\n");
+    r.relgate(CVS, &[])
+        .code(0)
+        .stdout_has("1 version source: 2.0.0");
+    r.relgate(CVS, &["--list"])
+        .code(0)
+        .stdout_has("demo/_version.py:1:15");
 
     // Flat layout without any declaration: demo/__init__.py is found by the project name.
     r.write(
