@@ -4,8 +4,9 @@
 //! `version="1.2.0"` is a source; `use_scm_version=True` (or a settings dict) is setuptools_scm
 //! taking the version from the git tag; `name="pkg"`, `packages=["pkg"]` and
 //! `package_dir={"": "src"}` say where the package (and its `__version__`) is. Only literals
-//! count: `version=get_version()` or `name=NAME` are computed (a version computed in a file that
-//! imports setuptools_scm is the tag's, as setuptools_scm's own setup.py had it), and a string that merely
+//! count: `version=get_version()` is computed (a version computed in a file that imports
+//! setuptools_scm is the tag's, as setuptools_scm's own setup.py had it), `name=NAME` names the
+//! package only where the file assigns `NAME` one string (celery's), and a string that merely
 //! contains `version="..."` (a template the script writes) is a string, not a keyword. The
 //! tokenizer knows what can hide a keyword: comments, every string form (prefixes, triple
 //! quotes, escapes) and nesting; it never fails, whatever the bytes.
@@ -149,6 +150,7 @@ pub(super) fn setup_call(text: &str) -> SetupCall {
     }) && toks
         .windows(2)
         .any(|w| w[0] == Tok::Name("get_version") && w[1] == Tok::Op(b'('));
+    let constants = constants(&toks);
     let mut i = 0;
     while i + 1 < toks.len() {
         let is_call = toks[i] == Tok::Name("setup")
@@ -170,7 +172,7 @@ pub(super) fn setup_call(text: &str) -> SetupCall {
                 _ => {}
             }
             if depth == 0 || (depth == 1 && *t == Tok::Op(b',')) {
-                keyword(text, &arg, imports_scm, &mut call);
+                keyword(text, &arg, imports_scm, &constants, &mut call);
                 arg.clear();
             } else {
                 arg.push(t);
@@ -181,9 +183,43 @@ pub(super) fn setup_call(text: &str) -> SetupCall {
     call
 }
 
+/// The names the file assigns one string literal to, once (celery's `NAME = 'celery'`, then
+/// `setup(name=NAME)`): an assignment is a name, `=` and a string that is not a keyword
+/// argument (after `(` or `,`) nor an attribute (after `.`); a name assigned twice is left out.
+fn constants<'t>(toks: &[Tok<'t>]) -> Vec<(&'t str, &'t str)> {
+    let mut out: Vec<(&str, &str)> = Vec::new();
+    let mut twice: Vec<&str> = Vec::new();
+    for (i, w) in toks.windows(4).enumerate() {
+        let [Tok::Name(name), Tok::Op(b'='), value, next] = w else {
+            continue;
+        };
+        if i > 0 && matches!(toks[i - 1], Tok::Op(b'(' | b',' | b'.' | b'=')) {
+            continue;
+        }
+        match value {
+            Tok::Str(s, _, false) if *next != Tok::Op(b'.') && *next != Tok::Op(b'+') => {
+                if out.iter().any(|(n, _)| n == name) {
+                    twice.push(name);
+                }
+                out.push((name, s));
+            }
+            _ => twice.push(name),
+        }
+    }
+    out.retain(|(n, _)| !twice.contains(n));
+    out
+}
+
 /// `NAME = value` of one argument, when the value is a literal that says something (or, in a
-/// file that `imports_scm`, a version computed by a call).
-fn keyword(text: &str, arg: &[&Tok<'_>], imports_scm: bool, call: &mut SetupCall) {
+/// file that `imports_scm`, a version computed by a call), or a name the file assigns one
+/// literal to ([`constants`]) for the package's name.
+fn keyword(
+    text: &str,
+    arg: &[&Tok<'_>],
+    imports_scm: bool,
+    constants: &[(&str, &str)],
+    call: &mut SetupCall,
+) {
     let [Tok::Name(name), Tok::Op(b'='), value @ ..] = arg else {
         return;
     };
@@ -216,6 +252,11 @@ fn keyword(text: &str, arg: &[&Tok<'_>], imports_scm: bool, call: &mut SetupCall
             call.scm = Some(name.as_ptr() as usize - text.as_ptr() as usize);
         }
         ("name", [Tok::Str(s, _, false)]) => call.names.push(s.to_string()),
+        ("name", [Tok::Name(constant)]) => {
+            if let Some((_, s)) = constants.iter().find(|(n, _)| n == constant) {
+                call.names.push(s.to_string());
+            }
+        }
         ("packages" | "py_modules", v) => {
             for p in strings(v).unwrap_or_default() {
                 if !p.contains('.') {
@@ -400,6 +441,24 @@ setuptools.setup(
         }
         let deep = format!("setup({}version='1.0'", "(".repeat(100_000));
         assert_eq!(setup_call(&deep).version, []);
+    }
+
+    #[test]
+    fn a_name_assigned_one_literal_names_the_package() {
+        // celery's setup.py.
+        let text = "NAME = 'celery'\nOTHER = NAME + 'x'\ndef f(name='no'):\n    pass\nsetup(\n    name=NAME,\n)\n";
+        assert_eq!(setup_call(text).names, ["celery"]);
+        // Assigned twice, computed, or an attribute: no name.
+        for text in [
+            "NAME = 'a'\nNAME = 'b'\nsetup(name=NAME)\n",
+            "NAME = 'a'\nNAME = other()\nsetup(name=NAME)\n",
+            "NAME = 'a'.upper()\nsetup(name=NAME)\n",
+            "NAME = 'a' + SUFFIX\nsetup(name=NAME)\n",
+            "cfg.NAME = 'a'\nsetup(name=NAME)\n",
+            "setup(name=NAME)\n",
+        ] {
+            assert_eq!(setup_call(text).names, Vec::<String>::new(), "{text}");
+        }
     }
 
     #[test]
