@@ -777,6 +777,24 @@ mod tests {
             ]
         );
         assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
+        // The separators python-semantic-release reads: `==`, a space after a comment mark
+        // (its own docs' `uses: ...@COMMIT_HASH  # v10.7.0`), a type annotation.
+        let py = "[tool.semantic_release]\nversion_variables = [\"req.txt:psr\", \"a.rst:psr@HASH  #:tf\", \"t.py:V\"]\n";
+        let s = run(&[
+            ("pyproject.toml", py),
+            ("req.txt", "psr == 10.7.0\n"),
+            ("a.rst", "uses: psr@HASH  # v10.7.0\n"),
+            ("t.py", "V: Final[str] = \"10.7.0\"\n"),
+        ]);
+        assert_eq!(
+            found(&s),
+            [
+                f("req.txt", 1, 8, "psr", "10.7.0"),
+                f("a.rst", 1, 20, "psr@HASH  #", "10.7.0"),
+                f("t.py", 1, 18, "V", "10.7.0"),
+            ]
+        );
+        assert!(s.diagnostics.is_empty(), "{:?}", s.diagnostics);
     }
 
     #[test]

@@ -29,7 +29,8 @@ pub(super) enum How {
     Regex(std::result::Result<String, String>),
     /// commitizen's `path:regex`: on each line the regex matches, the version there.
     Lines(String),
-    /// semantic-release's `version_variables`: `NAME = "1.2.0"` or `NAME: 1.2.0`.
+    /// semantic-release's `version_variables`: `NAME = "1.2.0"`, `NAME: 1.2.0`, `NAME == 1.2.0`,
+    /// `NAME @ v1.2.0` or `NAME 1.2.0`, as python-semantic-release matches them.
     Variable(String),
     /// A key path in a TOML, JSON or YAML file.
     Key(Vec<String>),
@@ -160,8 +161,10 @@ impl Collector<'_> {
                 )),
             },
             How::Variable(name) => {
+                // As python-semantic-release matches it: an optional type annotation, then
+                // `:=`, `==`, `:`, `=`, `@` or a space (a C macro's), within up to 8 blanks.
                 let pattern = format!(
-                    r#"(?m)(?:^|[^\w.-])['"]?{}['"]?[ \t]*[:=][ \t]*['"]?v?(?P<version>{VERSION_TOKEN})"#,
+                    r#"(?m)(?:^|[^\w.-])['"]?{}['"]?(?:[ \t]{{0,8}}:[ \t]{{0,8}}[^\s=:][^=:\n]{{0,100}})?[ \t]{{0,8}}(?::=|==|[:=@ ])[ \t]{{0,8}}['"]?v?(?P<version>{VERSION_TOKEN})"#,
                     regex::escape(name)
                 );
                 match cached_regex(&pattern) {
