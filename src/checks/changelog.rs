@@ -698,6 +698,17 @@ mod tests {
 
     #[test]
     fn heading() {
+        // The rewrite of a yanked release keeps it marked, as the file may write it
+        // (tracing-subscriber's `(YANKED)` after the date).
+        let releases: String = (1..=4)
+            .rev()
+            .map(|d| format!("# 0.3.{d} (Jun {d}, 2022)\n\n- x\n\n"))
+            .collect();
+        let yanked = format!("{releases}# 0.2.9 (May 30, 2022) (YANKED)\n\n- y\n");
+        let help = diag(&yanked, HEADING).help.unwrap();
+        assert_eq!(help, "write `# 0.2.9 (May 30, 2022) [YANKED]`");
+        let fixed = yanked.replace("(YANKED)", "[YANKED]");
+        assert!(at(&fixed, HEADING).is_empty(), "{:?}", run(&fixed));
         let stray = format!("{HEAD}## [1.2.0] - 2024-01-31\n\n## Highlights\n\n- Faster.\n");
         assert_eq!(at(&stray, HEADING), ["7:4"]);
         assert!(

@@ -371,6 +371,15 @@ impl<'a> Cx<'_, 'a> {
             Form::MissingDash => out.push_str(&format!(" {text}")),
             _ => return None,
         }
+        // A yanked release stays marked, in Keep a Changelog's spelling (tracing-subscriber's
+        // `(YANKED)` after its date).
+        let yanked_after = s.trailing.is_some_and(|t| {
+            let t = t.text.trim().trim_matches(['(', ')', '[', ']']);
+            t.eq_ignore_ascii_case("yanked")
+        });
+        if s.is_yanked() || yanked_after {
+            out.push_str(" [YANKED]");
+        }
         Some(out)
     }
 
