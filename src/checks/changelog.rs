@@ -1120,6 +1120,34 @@ mod tests {
     /// A name the file uses in three releases is its own change type; a slip of one of its
     /// names is still reported, and one it uses rarely is not.
     #[test]
+    fn release_plz_groups_the_rest_under_other() {
+        // hashbrown's: release-plz's headings, one `### Other` in the newest release.
+        let releases: String = (1..=3)
+            .rev()
+            .map(|i| {
+                format!(
+                    "## [0.1.{i}](https://github.com/o/r/compare/v0.1.{}...v0.1.{i}) - 2024-01-0{i}\n\n### Fixed\n\n- a\n\n",
+                    i - 1
+                )
+            })
+            .collect();
+        let src = format!("{HEAD}{releases}").replacen("### Fixed", "### Other", 1);
+        assert!(at(&src, CHANGE_TYPE).is_empty(), "{:?}", run(&src));
+        // Keep a Changelog's own headings have no such group; nor does the format when asked.
+        let plain: String = (1..=3)
+            .rev()
+            .map(|i| format!("## [0.1.{i}] - 2024-01-0{i}\n\n### Fixed\n\n- a\n\n"))
+            .collect();
+        let plain = format!("{HEAD}{plain}").replacen("### Fixed", "### Other", 1);
+        assert_eq!(at(&plain, CHANGE_TYPE), ["7:5"], "{:?}", run(&plain));
+        let forced = LintOptions {
+            format: ChangelogFormat::KeepAChangelog,
+            ..LintOptions::default()
+        };
+        assert_eq!(at_with(&src, CHANGE_TYPE, &forced).len(), 1);
+    }
+
+    #[test]
     fn change_types_the_file_uses_consistently_are_its_vocabulary() {
         let mut src = HEAD.to_string();
         src.push_str(&release("1.4.0", &["Features", "Fixes"]));

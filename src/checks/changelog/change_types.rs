@@ -10,8 +10,10 @@ use std::collections::hash_map::Entry;
 // SipHash was 1 M instructions of them.
 use foldhash::HashMap;
 
+use crate::changelog::date::DateKind;
+use crate::changelog::dialect::LabelStyle;
 use crate::changelog::work;
-use crate::changelog::{ChangeType, Changelog, Section, SectionKind};
+use crate::changelog::{ChangeType, Changelog, Form, Section, SectionKind};
 use crate::config::{ChangelogFormat, nearest};
 
 use super::{
@@ -41,6 +43,9 @@ impl<'a> Vocabulary<'a> {
             .chain(opts.extra_types.iter().map(|t| (Cow::Owned(t.clone()), 0)))
             .collect();
         // `changelog.format = "keep-a-changelog"` asks for Keep a Changelog's own vocabulary.
+        if opts.format != ChangelogFormat::KeepAChangelog && writes_like_release_plz(model) {
+            allowed.push((Cow::Borrowed("Other"), 0));
+        }
         if model.dialect.kac.is_none() || opts.format == ChangelogFormat::KeepAChangelog {
             return Vocabulary {
                 allowed,
@@ -309,6 +314,24 @@ fn starts_like_release(text: &str) -> bool {
     let t = text.trim_start_matches(['[', ' ']);
     let t = t.strip_prefix(['v', 'V']).unwrap_or(t);
     t.starts_with(|c: char| c.is_ascii_digit())
+}
+
+/// Whether the file's releases are written as release-plz writes them, `## [1.2.0](compare
+/// url) - 2024-01-31` (its dominant form, or its newest era's): release-plz groups what fits no
+/// Keep a Changelog type under `### Other` (hashbrown's, tonic's).
+fn writes_like_release_plz(model: &Changelog<'_>) -> bool {
+    let d = &model.dialect;
+    d.dominant
+        .as_ref()
+        .map(|d| &d.shape)
+        .into_iter()
+        .chain(d.newest.as_ref().map(|n| &n.0))
+        .any(|shape| {
+            shape.label == LabelStyle::Linked
+                && shape.form == Form::Dash
+                && shape.date == Some(DateKind::Iso)
+                && shape.word.is_none()
+        })
 }
 
 #[cfg(test)]

@@ -226,8 +226,11 @@ pub const RULES: &[RuleDoc] = &[
               group by type. A type the file itself names in three or more releases is part of \
               its vocabulary (`### Features` throughout is a convention, not a mistake); then \
               only a slip of one of its types is reported (`### Changes` where the file writes \
-              `### Changed`); a file that changed spelling keeps its newer releases' one. More types can be listed in `changelog.extra-types`; \
-              `changelog.format = \"keep-a-changelog\"` allows the six alone.",
+              `### Changed`); a file that changed spelling keeps its newer releases' one. A \
+              file written as release-plz writes it (`## [1.2.0](compare-url) - 2024-01-31`) \
+              may use `### Other`, release-plz's group for the rest. More types can be listed \
+              in `changelog.extra-types`; `changelog.format = \"keep-a-changelog\"` allows \
+              the six alone.",
         bad: "## [1.2.0] - 2024-01-31\n\n### Fixes\n\n- Crash on start.\n",
         good: "## [1.2.0] - 2024-01-31\n\n### Fixed\n\n- Crash on start.\n",
     },
