@@ -43,9 +43,6 @@ impl<'a> Vocabulary<'a> {
             .chain(opts.extra_types.iter().map(|t| (Cow::Owned(t.clone()), 0)))
             .collect();
         // `changelog.format = "keep-a-changelog"` asks for Keep a Changelog's own vocabulary.
-        if opts.format != ChangelogFormat::KeepAChangelog && writes_like_release_plz(model) {
-            allowed.push((Cow::Borrowed("Other"), 0));
-        }
         if model.dialect.kac.is_none() || opts.format == ChangelogFormat::KeepAChangelog {
             return Vocabulary {
                 allowed,
@@ -99,6 +96,12 @@ impl<'a> Vocabulary<'a> {
                 allowed.push((Cow::Borrowed(name), n));
                 learned = true;
             }
+        }
+        // release-plz's group for the rest, however rarely the file uses it (what the file
+        // uses often was learned above, and says the vocabulary is the file's own).
+        if writes_like_release_plz(model) && !allowed.iter().any(|(a, _)| a == "Other") {
+            let n = uses.get("Other").copied().unwrap_or(0);
+            allowed.push((Cow::Borrowed("Other"), n));
         }
         Vocabulary { allowed, learned }
     }
