@@ -197,6 +197,23 @@ pub(super) fn from_import(line: &str) -> Option<(&str, &str)> {
     matches!(tail, "" | "\n" | "\r" | "\r\n").then_some((module, names))
 }
 
+/// Each line of `text` that `read` finds something in and that begins in code, with its offset
+/// and what was found. Only those lines are asked of [`CodeLines`], so its scan goes as far as
+/// the last of them.
+pub(super) fn in_code<'t, T: 't>(
+    text: &'t str,
+    mut read: impl FnMut(&'t str) -> Option<T> + 't,
+) -> impl Iterator<Item = (usize, T)> + 't {
+    let mut code = CodeLines::new(text);
+    let mut offset = 0;
+    text.split_inclusive('\n').filter_map(move |line| {
+        let at = offset;
+        offset += line.len();
+        let found = read(line)?;
+        code.starts_in_code(at).then_some((at, found))
+    })
+}
+
 /// Which lines of a Python file begin outside a string literal. A `__version__ = "1.0"` line
 /// inside a docstring (any triple-quoted string, or a string continued with a backslash) is
 /// text, not a statement. Lines are asked about in file order, so the file is scanned once
@@ -285,14 +302,8 @@ pub(super) fn import_source(
     path: &str,
     roots: &[String],
 ) -> Result<Option<(Vec<String>, String)>> {
-    let mut code = CodeLines::new(text);
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let at = offset;
-        offset += line.len();
-        let Some((module, names)) = from_import(line) else {
-            continue;
-        };
+    let imports = |line| {
+        let (module, names) = from_import(line)?;
         let imported = names.split(',').find_map(|item| {
             let words: Vec<&str> = item.split_whitespace().collect();
             match words.as_slice() {
@@ -300,11 +311,10 @@ pub(super) fn import_source(
                 [orig, "as", alias] if *alias == name => Some((*orig).to_string()),
                 _ => None,
             }
-        });
-        let Some(imported) = imported else { continue };
-        if !code.starts_in_code(at) {
-            continue;
-        }
+        })?;
+        Some((module, imported))
+    };
+    for (_, (module, imported)) in in_code(text, imports) {
         let dots = module.bytes().take_while(|&b| b == b'.').count();
         let rest = &module[dots..];
         if !rest.is_empty() && !rest.split('.').all(is_identifier) {

@@ -8,7 +8,7 @@
 use toml::de::DeValue;
 
 use super::ini::ini_entries;
-use super::py_lines::{CodeLines, assignment_value, hatch_default, import_source, tuple_value};
+use super::py_lines::{assignment_value, hatch_default, import_source, in_code, tuple_value};
 use super::toml_doc::{
     as_str, get, get_entry, origin, parse_toml, path_get, table, toml_string_start,
 };
@@ -337,25 +337,10 @@ impl Collector<'_> {
             return Ok(());
         }
         // `__version__ = (1, 2, 21)`: setuptools joins the numbers.
-        let mut code = CodeLines::new(text);
-        let mut offset = 0;
-        for line in text.split_inclusive('\n') {
-            let at = offset;
-            offset += line.len();
-            if let Some((range, version)) = tuple_value(line, name)
-                && code.starts_in_code(at)
-            {
-                self.push(
-                    g,
-                    path,
-                    text,
-                    at + range.start,
-                    name,
-                    &version,
-                    Some(Ecosystem::Python),
-                );
-                return Ok(());
-            }
+        if let Some((at, (range, version))) = in_code(text, |line| tuple_value(line, name)).next() {
+            let eco = Some(Ecosystem::Python);
+            self.push(g, path, text, at + range.start, name, &version, eco);
+            return Ok(());
         }
         if depth < 3
             && let Some((candidates, imported)) = import_source(text, name, path, &self.py_roots())?
@@ -390,26 +375,11 @@ impl Collector<'_> {
             return Ok(0);
         }
         let mut n = 0;
-        let mut code = CodeLines::new(text);
-        let mut offset = 0;
-        for line in text.split_inclusive('\n') {
-            let at = offset;
-            offset += line.len();
-            if let Some(value) = assignment_value(line, name)
-                && code.starts_in_code(at)
-            {
-                let start = at + value.start;
-                self.push(
-                    group,
-                    path,
-                    text,
-                    start,
-                    name,
-                    &text[start..at + value.end],
-                    Some(Ecosystem::Python),
-                );
-                n += 1;
-            }
+        for (at, value) in in_code(text, |line| assignment_value(line, name)) {
+            let (start, end) = (at + value.start, at + value.end);
+            let eco = Some(Ecosystem::Python);
+            self.push(group, path, text, start, name, &text[start..end], eco);
+            n += 1;
         }
         Ok(n)
     }
